@@ -1,0 +1,109 @@
+"""The dataset registry: what each external file is, where it officially comes from, and how
+to check it.
+
+Entries are declared once, in ``registry.toml`` beside this module; citations in BibTeX live
+in ``references.bib``. A :class:`Dataset` is immutable; look one up with :func:`dataset`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from foedus.errors import UnknownDatasetError
+
+__all__ = ["Dataset", "OfficialSource", "bibtex", "dataset", "datasets"]
+
+
+@dataclass(frozen=True)
+class OfficialSource:
+    """Where the official distribution carries the file byte for byte.
+
+    ``members`` is the chain of archive members to open, outermost first; empty when ``url``
+    is the file itself.
+    """
+
+    url: str
+    members: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One registered file: identity, provenance and the facts used to verify it."""
+
+    name: str
+    title: str
+    version: str
+    coverage: str
+    file: str
+    sha256: str
+    bytes: int
+    rows: int
+    url: str
+    terms: str
+    citation: str
+    bibtex_key: str
+    official: OfficialSource | None = field(default=None)
+
+    @property
+    def bibtex(self) -> str:
+        """The BibTeX entry for this dataset's citation."""
+        return bibtex(self.bibtex_key)
+
+
+@cache
+def _load() -> dict[str, Dataset]:
+    text = resources.files("foedus.data").joinpath("registry.toml").read_text("utf-8")
+    entries: dict[str, Dataset] = {}
+    for name, raw in tomllib.loads(text).items():
+        official = raw.pop("official", None)
+        src = None
+        if official is not None:
+            src = OfficialSource(official["url"], tuple(official.get("members", ())))
+        entries[name] = Dataset(name=name, official=src, **raw)
+    return entries
+
+
+def datasets() -> list[Dataset]:
+    """Every registered dataset, in declaration order."""
+    return list(_load().values())
+
+
+def dataset(name: str) -> Dataset:
+    """The registered dataset called ``name``.
+
+    Raises
+    ------
+    UnknownDatasetError
+        If no dataset has that name; the message suggests the closest names.
+    """
+    entries = _load()
+    try:
+        return entries[name]
+    except KeyError:
+        close = difflib.get_close_matches(name, entries, n=3, cutoff=0.5)
+        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        raise UnknownDatasetError(
+            f"Unknown dataset {name!r}.{hint} Known datasets: {', '.join(entries)}."
+        ) from None
+
+
+@cache
+def _bib_entries() -> dict[str, str]:
+    text = resources.files("foedus.data").joinpath("references.bib").read_text("utf-8")
+    entries: dict[str, str] = {}
+    for match in re.finditer(r"@\w+\{([^,\s]+),.*?\n\}", text, flags=re.S):
+        entries[match.group(1)] = match.group(0)
+    return entries
+
+
+def bibtex(key: str) -> str:
+    """The BibTeX entry with citation key ``key`` from ``references.bib``."""
+    try:
+        return _bib_entries()[key]
+    except KeyError:
+        raise UnknownDatasetError(f"No BibTeX entry {key!r} in references.bib.") from None
