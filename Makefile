@@ -1,0 +1,34 @@
+# Two commands set everything up on a fresh machine (README):
+#   make demo   create .venv, install foedus with pinned dependencies, build the store, summarise
+#   make test   lint and run the whole test suite
+# Data come from FOEDUS_DATA_MIRROR (default ../shared/data, made absolute) or the cache.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FOEDUS_DATA_MIRROR ?= ../shared/data
+export FOEDUS_DATA_MIRROR := $(abspath $(FOEDUS_DATA_MIRROR))
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+demo: $(BIN)/.installed
+	$(BIN)/foedus data build
+	$(BIN)/foedus summary
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check src tests benchmarks
+
+test: lint
+	$(BIN)/python -m pytest
+
+bench: $(BIN)/.installed
+	$(BIN)/python benchmarks/bench_build.py
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache

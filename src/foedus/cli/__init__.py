@@ -1,0 +1,1 @@
+"""The ``foedus`` command: a thin face over the Python API (typer + rich)."""

@@ -1,0 +1,5 @@
+"""``python -m foedus.cli`` runs the command line."""
+
+from foedus.cli.main import run
+
+run()

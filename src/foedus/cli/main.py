@@ -1,0 +1,84 @@
+"""The ``foedus`` command line. Every sub-command is a thin face over the library.
+
+Errors the user can cause (:class:`foedus.errors.FoedusError`) print one line on stderr and
+exit with code 1; a malformed command line exits with code 2 (typer's own).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from foedus import __version__
+from foedus.cli import data
+from foedus.cli.output import err, out, print_json
+from foedus.errors import FoedusError
+
+app = typer.Typer(help="foedus: military alliances and security commitments as data.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+app.add_typer(data.app, name="data")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"foedus {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: Annotated[bool, typer.Option(
+        "--version", help="Print the version.", is_eager=True,
+        callback=_print_version)] = False) -> None:
+    """foedus: military alliances and security commitments as data."""
+
+
+@app.command()
+def summary(year: Annotated[int, typer.Option(min=1816, max=2018,
+                                              help="Year of the pledge ranking.")] = 2018,
+            json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Summarise the store: datasets, alliances in force by era, top defence pledgers."""
+    from foedus.data.summary import summary as make_summary
+    from foedus.provenance import provenance
+
+    result = make_summary(year=year)
+    if json:
+        print_json({**result, "provenance": provenance(
+            [d["name"] for d in result["datasets"]], view="atop")})
+        return
+    out.print(f"[bold]foedus {__version__}[/] store built {result['built_at']}")
+    datasets = Table("dataset", "version", "coverage", "rows", "read from", title="Datasets")
+    for d in result["datasets"]:
+        datasets.add_row(d["name"], d["version"], d["coverage"], f"{d['rows']:,}",
+                         d["origin"])
+    out.print(datasets)
+    eras = Table("era", "alliances in force", "with a defence pledge",
+                 title="ATOP 5.1 alliances in force, by era")
+    for e in result["eras"]:
+        eras.add_row(e["era"], str(e["alliances"]), str(e["defense_pacts"]))
+    out.print(eras)
+    top = Table("state", "COW", "partners it must defend", "defence pacts",
+                title=f"The {len(result['top_defense_pledgers'])} states with the most "
+                      f"defence pledges in {result['year']} (ATOP 5.1)")
+    for row in result["top_defense_pledgers"]:
+        s = row["state"]
+        top.add_row(s["name"], f"{s['cow']} {s['abb']}", str(row["partners_pledged_to_defend"]),
+                    str(row["defense_pacts"]))
+    out.print(top)
+
+
+def run() -> None:
+    """Console entry point: run the app, turning user errors into one line and exit 1."""
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(message)s")
+    logging.getLogger("pooch").setLevel(logging.WARNING)
+    try:
+        app()
+    except FoedusError as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err.print("interrupted; nothing was changed.", highlight=False)
+        sys.exit(130)

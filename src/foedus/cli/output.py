@@ -1,0 +1,69 @@
+"""Shared plumbing of the CLI: consoles, JSON output, progress bars, error reporting.
+
+Results go to stdout (one JSON object with ``--json``); progress, logs and errors go to
+stderr (DESIGN §7).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+
+__all__ = ["DownloadBar", "err", "out", "print_json", "step_progress"]
+
+out = Console()
+err = Console(stderr=True)
+
+
+def print_json(payload: dict[str, Any]) -> None:
+    """Write exactly one JSON object to stdout."""
+    sys.stdout.write(json.dumps(payload, indent=2, default=str, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+class DownloadBar:
+    """A tqdm-like progress object for pooch downloads, drawn by rich on stderr."""
+
+    def __init__(self, label: str) -> None:
+        self._progress = Progress(TextColumn("{task.description}"), BarColumn(),
+                                  DownloadColumn(), TransferSpeedColumn(),
+                                  TimeRemainingColumn(), console=err, transient=True)
+        self._task = self._progress.add_task(label, total=None)
+        self._progress.start()
+        self._total: int | None = None
+
+    @property
+    def total(self) -> int | None:
+        return self._total
+
+    @total.setter
+    def total(self, value: int | None) -> None:
+        self._total = value
+        self._progress.update(self._task, total=value)
+
+    def update(self, n: int) -> None:
+        self._progress.advance(self._task, n)
+
+    def reset(self) -> None:
+        self._progress.reset(self._task, total=self._total)
+
+    def close(self) -> None:
+        self._progress.stop()
+
+
+def step_progress(label: str) -> Progress:
+    """A progress bar for counted steps, on stderr, removed when done."""
+    return Progress(TextColumn(f"{label} " + "{task.description}"), BarColumn(),
+                    TextColumn("{task.completed}/{task.total}"), console=err,
+                    transient=True)

@@ -1,0 +1,82 @@
+"""The CLI as a user meets it: output contract (DESIGN §7), citations, summary."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from foedus.cli.main import app
+from foedus.data import dataset
+from helpers import assert_one_line_error, run_cli
+
+runner = CliRunner()
+
+
+def _json(args: list[str]) -> dict:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_cite_prints_citation_and_bibtex() -> None:
+    result = runner.invoke(app, ["data", "cite", "atop_members"])
+    assert result.exit_code == 0
+    assert "Leeds, Brett Ashley" in result.stdout and "@article{leeds2002atop," in result.stdout
+    only = runner.invoke(app, ["data", "cite", "nmc_7", "--bibtex"])
+    assert only.stdout.strip() == dataset("nmc_7").bibtex
+
+
+def test_cite_json_carries_provenance() -> None:
+    payload = _json(["data", "cite", "sipri_milex", "--json"])
+    assert payload["provenance"]["datasets"] == [
+        {"name": "sipri_milex", "version": "2025", "sha256": dataset("sipri_milex").sha256}]
+    assert payload["provenance"]["view"] is None and payload["provenance"]["foedus_version"]
+
+
+def test_list_json() -> None:
+    payload = _json(["data", "list", "--json"])
+    assert len(payload["datasets"]) == 25
+
+
+@pytest.mark.usefixtures("store_home")
+def test_status_json_is_one_object() -> None:
+    proc = run_cli("data", "status", "--json")
+    assert proc.returncode == 0
+    payload = json.loads(proc.stdout)  # exactly one JSON document
+    assert payload["store"]["present"] and "provenance" in payload
+    assert all(r["verified"] for r in payload["datasets"])
+
+
+@pytest.mark.usefixtures("store_home")
+def test_summary_text_and_json() -> None:
+    text = runner.invoke(app, ["summary"])
+    assert text.exit_code == 0
+    for needle in ("Datasets", "alliances in force", "defence pledges in 2018",
+                   "United States of America"):
+        assert needle in text.stdout
+    payload = _json(["summary", "--json", "--year", "2018"])
+    top = payload["top_defense_pledgers"]
+    assert len(top) == 10
+    assert top[0]["state"] == {"cow": 2, "iso3": "USA", "abb": "USA",
+                               "name": "United States of America"}
+    counts = [t["partners_pledged_to_defend"] for t in top]
+    assert counts == sorted(counts, reverse=True)
+    cold_war = next(e for e in payload["eras"] if e["from"] == 1946)
+    assert cold_war["alliances"] > cold_war["defense_pacts"] > 0
+    assert payload["provenance"]["view"] == "atop"
+
+
+def test_summary_without_store_is_a_clear_error() -> None:
+    assert_one_line_error(run_cli("summary"), "No store at", "foedus data build")
+
+
+def test_malformed_command_line_exits_2() -> None:
+    assert runner.invoke(app, ["summary", "--year", "1700"]).exit_code == 2
+    assert runner.invoke(app, ["data", "frobnicate"]).exit_code == 2
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.startswith("foedus ")

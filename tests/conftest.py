@@ -1,0 +1,72 @@
+"""Shared fixtures: the real data mirror, isolated homes and caches, and one built store.
+
+Tests never touch the user's own data or cache directories: ``FOEDUS_HOME`` and
+``FOEDUS_CACHE`` point into pytest's temporary folders, and ``FOEDUS_OFFLINE`` keeps the
+official distributors out of reach (the HTTP paths are tested against 127.0.0.1).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+MIRROR = Path(os.environ.get("FOEDUS_DATA_MIRROR") or REPO.parent / "shared" / "data").resolve()
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    """The real data mirror (``FOEDUS_DATA_MIRROR``, default ``../shared/data``)."""
+    assert (MIRROR / "PROVENANCE.md").is_file(), f"no data mirror at {MIRROR}"
+    return MIRROR
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mirror: Path) -> None:
+    monkeypatch.setenv("FOEDUS_DATA_MIRROR", str(mirror))
+    monkeypatch.setenv("FOEDUS_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("FOEDUS_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("FOEDUS_OFFLINE", "1")
+    monkeypatch.delenv("FOEDUS_DATA_URL", raising=False)
+
+
+@pytest.fixture(scope="session")
+def built_home(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Path:
+    """A folder holding a store built once from the real mirror (read it, do not change it)."""
+    home = tmp_path_factory.mktemp("built-home")
+    saved = {k: os.environ.get(k) for k in ("FOEDUS_HOME", "FOEDUS_CACHE",
+                                            "FOEDUS_DATA_MIRROR", "FOEDUS_OFFLINE")}
+    os.environ.update(FOEDUS_HOME=str(home), FOEDUS_CACHE=str(home / "cache"),
+                      FOEDUS_DATA_MIRROR=str(mirror), FOEDUS_OFFLINE="1")
+    try:
+        from foedus.data import store
+
+        store.build()
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return home
+
+
+@pytest.fixture
+def store_home(built_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point FOEDUS_HOME at the session's built store."""
+    monkeypatch.setenv("FOEDUS_HOME", str(built_home))
+    return built_home
+
+
+@pytest.fixture
+def small_mirror(tmp_path: Path, mirror: Path) -> Path:
+    """A writable copy of the real mirror, to damage in tests."""
+    copy = tmp_path / "mirror"
+    shutil.copytree(mirror, copy, ignore=shutil.ignore_patterns("*.pdf", "*.txt"))
+    for path in copy.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    copy.chmod(0o755)
+    return copy
