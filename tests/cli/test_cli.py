@@ -8,8 +8,9 @@ import pytest
 from typer.testing import CliRunner
 
 from foedus.cli.main import app
-from foedus.data import dataset
-from helpers import assert_one_line_error, run_cli
+from foedus.cli.output import DownloadBar
+from foedus.data import dataset, locate
+from helpers import assert_one_line_error, run_cli, serve
 
 runner = CliRunner()
 
@@ -80,3 +81,27 @@ def test_malformed_command_line_exits_2() -> None:
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.stdout.startswith("foedus ")
+
+
+def test_pull_over_http_draws_a_progress_bar_on_stderr(mirror, monkeypatch) -> None:
+    monkeypatch.delenv("FOEDUS_DATA_MIRROR")
+    with serve(mirror) as (base, hits):
+        proc = run_cli("data", "pull", "capitals", "--json", env={"FOEDUS_DATA_URL": base,
+                                                                  "COLUMNS": "120"})
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["pulled"][0]["origin"] == "url"
+    assert hits == ["/capitals/cow_capitals_peacesciencer.csv"]
+
+
+def test_download_bar_follows_pooch_protocol(mirror, monkeypatch) -> None:
+    made: list[DownloadBar] = []
+
+    def factory(label: str) -> DownloadBar:
+        made.append(DownloadBar(label))
+        return made[-1]
+
+    monkeypatch.delenv("FOEDUS_DATA_MIRROR")
+    with serve(mirror) as (base, _):
+        monkeypatch.setenv("FOEDUS_DATA_URL", base)
+        locate("atop_alliances", progress=factory)
+    assert len(made) == 1 and made[0].total == dataset("atop_alliances").bytes
