@@ -14,13 +14,15 @@ import typer
 from rich.table import Table
 
 from foedus import __version__
-from foedus.cli import data
+from foedus.cli import book, data, obligations
 from foedus.cli.output import err, out, print_json
 from foedus.errors import FoedusError
 
 app = typer.Typer(help="foedus: military alliances and security commitments as data.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(data.app, name="data")
+app.add_typer(book.app, name="book")
+app.command("obligations")(obligations.command)
 
 
 def _print_version(value: bool) -> None:

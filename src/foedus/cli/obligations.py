@@ -1,0 +1,158 @@
+"""``foedus obligations``: who is bound to act if an attacker strikes a target."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from foedus.cli.dates import as_of_date
+from foedus.cli.output import out, print_json
+from foedus.model.vocab import Domain, Hit, View
+
+ATOP_DATASETS = ["atop_alliances", "atop_members", "atop_directed", "cow_states", "capitals"]
+
+
+def _attacker(text: str, on):
+    from foedus.data.identities import resolve_state
+    from foedus.model.events import NonState
+
+    if text.lower().startswith("nonstate:"):
+        name = text.split(":", 1)[1].strip()
+        if not name:
+            from foedus.errors import FoedusError
+
+            raise FoedusError("--attacker nonstate: needs a name, e.g. nonstate:al-Qaeda.")
+        return NonState(name=name)
+    return resolve_state(text, on=on).cow
+
+
+def _state(cow: int, on) -> dict:
+    from foedus.data.identities import resolve_state
+
+    return resolve_state(cow, on=on).to_json()
+
+
+def _books_provenance() -> list[dict]:
+    from foedus.model.book import book_paths
+
+    return [{"file": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
+            for p in book_paths()]
+
+
+def answer_json(answer) -> dict:
+    """The JSON form of an obligations answer (DESIGN §7)."""
+    from foedus.model.events import NonState
+
+    day = answer.event.date
+
+    def treaty(t) -> dict:
+        return {"id": t.id, "name": t.name, "kind": t.kind.value,
+                "assumed_in_force": t.assumed_in_force}
+
+    e = answer.event
+    return {
+        "event": {
+            "attackers": [str(a) if isinstance(a, NonState) else _state(a, day)
+                          for a in e.attackers],
+            "target": _state(e.target, day), "place": answer.place_id, "hit": e.hit.value,
+            "domain": e.domain.value, "defaults": list(answer.defaults)},
+        "obligations": [{
+            "state": _state(b.state, day), "treaty": treaty(b.treaty),
+            "article": str(b.obligation.article.article), "kind": b.obligation.kind.value,
+            "response": b.obligation.response.value, "decision": b.obligation.decision.value,
+            "flags": list(b.obligation.flags), "caveats": list(b.caveats)}
+            for b in answer.obligations],
+        "informal": [{"state": _state(i.state, day), "treaty": treaty(i.treaty),
+                      "article": i.obligation.article.article if i.obligation else None,
+                      "note": i.note} for i in answer.informal],
+        "not_triggered": [{
+            "treaty": treaty(n.treaty), "reason": n.reason, "sentence": n.sentence,
+            "article": n.obligation.article.article if n.obligation else None,
+            "state": _state(n.state, day) if n.state is not None else None}
+            for n in answer.not_triggered],
+        "notes": list(answer.notes),
+    }
+
+
+def command(
+    attacker: Annotated[list[str], typer.Option(
+        "--attacker", help="Attacking state (code, ISO-3, cow:ABB, name) or nonstate:NAME; "
+        "repeat for several.")],
+    target: Annotated[str, typer.Option("--target", help="The state attacked.")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Date, YYYY-MM-DD "
+                                              "(default: today, printed).")] = None,
+    place: Annotated[str | None, typer.Option("--place", help="Where (gazetteer name; "
+                                              "default: the target's homeland).")] = None,
+    hit: Annotated[Hit | None, typer.Option("--hit", help="What was struck (default: "
+                                            "territory on own soil, else forces).")] = None,
+    domain: Annotated[Domain | None, typer.Option("--domain", help="Domain (default: land; "
+                                                  "sea for vessels, air for aircraft).")
+                      ] = None,
+    view: Annotated[View, typer.Option("--view", help="legal (our book first) or atop.")
+                    ] = View.LEGAL,
+    provoked: Annotated[bool, typer.Option("--provoked", help="The target provoked it.")
+                        ] = False,
+    json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Who is bound to act if ATTACKER attacks TARGET, there, in that domain, on that date."""
+    from foedus.data.identities import resolve_state
+    from foedus.model.system import CommitmentSystem
+    from foedus.provenance import provenance
+    from foedus.query import obligations
+
+    day, _ = as_of_date(as_of)
+    from foedus.model.system import EARLIEST
+
+    if day < EARLIEST:
+        from foedus.errors import FoedusError
+
+        raise FoedusError(f"--as-of {day} is before 1815, where foedus's data begin.")
+    attackers = [_attacker(a, day) for a in attacker]
+    target_cow = resolve_state(target, on=day).cow
+    answer = obligations(CommitmentSystem.load(), as_of=day, attackers=attackers,
+                         target=target_cow, place=place, hit=hit, domain=domain, view=view,
+                         provoked=provoked)
+    payload = answer_json(answer)
+    if json:
+        print_json({"as_of": day.isoformat(), "view": view.value, **payload,
+                    "provenance": provenance(ATOP_DATASETS, view=view.value,
+                                             as_of=day.isoformat(),
+                                             books=_books_provenance())})
+        return
+    _print(payload, day, view)
+
+
+def _name(state: dict) -> str:
+    return state["name"] if isinstance(state, dict) else str(state)
+
+
+def _print(payload: dict, day, view: View) -> None:
+    e = payload["event"]
+    attackers = ", ".join(_name(a) for a in e["attackers"])
+    out.print(f"[bold]{attackers}[/] attacks [bold]{_name(e['target'])}[/]: {e['hit']} at "
+              f"{e['place']}, {e['domain']} domain, on {day} ({view.value} view)",
+              highlight=False)
+    for d in e["defaults"]:
+        out.print(f"  default {d}", style="dim", highlight=False)
+    bound = Table("state", "treaty", "article", "obligation", "response", "decision",
+                  "caveats", title="Bound to act")
+    for o in payload["obligations"]:
+        bound.add_row(_name(o["state"]), o["treaty"]["name"], o["article"], o["kind"],
+                      o["response"], o["decision"], "; ".join(o["caveats"] + o["flags"]))
+    out.print(bound if payload["obligations"] else "[bold]Bound to act:[/] nobody")
+    if payload["informal"]:
+        informal = Table("state", "commitment", "note", title="Informal or ambiguous")
+        for i in payload["informal"]:
+            informal.add_row(_name(i["state"]), i["treaty"]["name"], i["note"])
+        out.print(informal)
+    if payload["not_triggered"]:
+        skipped = Table("treaty", "reason", "why", title="Involving the target, not triggered")
+        for n in payload["not_triggered"]:
+            who = f" ({_name(n['state'])})" if n["state"] else ""
+            skipped.add_row(n["treaty"]["name"] + who, n["reason"], n["sentence"])
+        out.print(skipped)
+    for note in payload["notes"]:
+        out.print(f"note: {note}", style="yellow", highlight=False)

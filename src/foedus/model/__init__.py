@@ -1,0 +1,1 @@
+"""The domain model of foedus: states, treaties, obligations, places (DESIGN §3)."""

@@ -1,0 +1,287 @@
+"""The commitment model: treaties, memberships, obligations, conditions and provisions.
+
+Plain, typed, immutable objects (pydantic, frozen) shared by ATOP history and our own book
+of contemporary treaties (DESIGN §2-3). Every authored fact carries a :class:`Basis`: the
+treaty article (or declaration) and the date it rests on. Dates are calendar dates;
+intervals are half-open, ``[start, end)``: a membership that ends on a day no longer binds
+on that day, and one that starts on a day binds from that day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from foedus.model.vocab import Decision, Domain, Hit, ObligationKind, Response, TreatyKind
+
+__all__ = [
+    "Basis",
+    "Condition",
+    "DomainCoverage",
+    "ForwardForce",
+    "Membership",
+    "NuclearGuarantee",
+    "Obligation",
+    "PartnerException",
+    "Provisions",
+    "ScopeRule",
+    "SpendingTarget",
+    "Suspension",
+    "Treaty",
+    "in_span",
+]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def in_span(day: dt.date, start: dt.date | None, end: dt.date | None) -> bool:
+    """Whether ``day`` lies in the half-open interval ``[start, end)`` (None = unbounded)."""
+    return (start is None or start <= day) and (end is None or day < end)
+
+
+class _Span(_Frozen):
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> _Span:
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+    def active(self, day: dt.date) -> bool:
+        """Whether the fact holds on ``day``."""
+        return in_span(day, self.start, self.end)
+
+
+class Basis(_Frozen):
+    """What a fact rests on: an article or declaration, its date, and where it is found."""
+
+    article: str
+    date: dt.date | None = None
+    source: str = ""
+
+    def __str__(self) -> str:
+        when = f" ({self.date.isoformat()})" if self.date else ""
+        return f"{self.article}{when}"
+
+
+class Membership(_Span):
+    """A state's membership of a treaty, ``[start, end)``.
+
+    ``day_known`` is False where the source gives only the month (ATOP ``dayent`` missing).
+    """
+
+    state: int
+    basis: Basis | None = None
+    day_known: bool = True
+    phase: int | None = None
+    note: str = ""
+
+
+class ScopeRule(_Span):
+    """One clause of a geographic scope (the casus foederis is their union).
+
+    A rule covers an attack when all its tests pass:
+
+    - ``hits``: what was struck (territory; forces, vessels, aircraft);
+    - ``control``: whose the place must be — ``target`` (the attacked party's own
+      territory), ``any_party`` (the territory of any party), or ``none`` (anywhere in the
+      regions, e.g. vessels at sea) — and by which title: ``sovereignty``,
+      ``administration`` or ``either``;
+    - ``regions``: the place must carry one of these region tags (empty: any region);
+    - ``states``: the territory of these states whatever its region (Turkey in NATO Art. 6);
+    - ``places``: one of these gazetteer places (the Algerian departments of France);
+    - ``islands_only`` and ``north_of_tropic``: the NATO Art. 6 islands clause.
+    """
+
+    hits: frozenset[Hit]
+    control: Literal["target", "any_party", "none"] = "target"
+    title: Literal["sovereignty", "administration", "either"] = "sovereignty"
+    regions: frozenset[str] = frozenset()
+    states: tuple[int, ...] = ()
+    places: tuple[str, ...] = ()
+    islands_only: bool = False
+    north_of_tropic: bool = False
+    basis: Basis | None = None
+    note: str = ""
+
+
+class DomainCoverage(_Span):
+    """A domain an obligation covers, from when, and whether only case by case."""
+
+    domain: Domain
+    case_by_case: bool = False
+    basis: Basis | None = None
+
+
+class Condition(_Frozen):
+    """The casus foederis: when the obligation applies.
+
+    ATOP sometimes codes that a condition exists without its content (``defcoloc`` = 1 but
+    no location): ``location_recorded`` / ``adversary_recorded`` are then False and the query
+    says so instead of guessing.
+    """
+
+    adversaries: tuple[int, ...] | None = None
+    adversary_coded: bool = False
+    adversary_recorded: bool = True
+    nonstate_adversaries: bool = True
+    scope: tuple[ScopeRule, ...] | None = None
+    location_coded: bool = False
+    location_recorded: bool = True
+    non_provocation: bool = False
+    min_attackers: int | None = None
+    attackers_coded: bool = False
+    specific_conflict: str | None = None
+    conflict_coded: bool = False
+    demand_coded: bool = False
+    domains: tuple[DomainCoverage, ...] | None = None
+
+
+class PartnerException(_Span):
+    """A partner toward whom an obligation does not hold, ``[start, end)``.
+
+    For ATOP's ``obvary`` members the member record states the obligation toward all
+    partners; the published directed dyad-year extract records the partners it excludes.
+    """
+
+    partner: int
+    basis: Basis | None = None
+
+
+class Obligation(_Span):
+    """What ``holders`` owe ``beneficiaries`` under one article, and when it applies.
+
+    ``holders``/``beneficiaries`` of None mean every member at the date (other than the
+    holder itself). Asymmetric obligations (US-Japan) are separate obligations.
+    """
+
+    id: str
+    kind: ObligationKind
+    holders: tuple[int, ...] | None = None
+    beneficiaries: tuple[int, ...] | None = None
+    article: Basis
+    condition: Condition = Field(default_factory=Condition)
+    response: Response = Response.DISCRETIONARY
+    decision: Decision = Decision.INDIVIDUAL
+    exceptions: tuple[PartnerException, ...] = ()
+    flags: tuple[str, ...] = ()
+    phase: int | None = None
+    note: str = ""
+
+    def binds(self, holder: int, beneficiary: int, day: dt.date) -> bool:
+        """Whether this obligation runs from ``holder`` to ``beneficiary`` on ``day``
+        (membership of both is checked by the treaty)."""
+        if holder == beneficiary or not self.active(day):
+            return False
+        if self.holders is not None and holder not in self.holders:
+            return False
+        if self.beneficiaries is not None and beneficiary not in self.beneficiaries:
+            return False
+        return not any(e.partner == beneficiary and e.active(day) for e in self.exceptions)
+
+
+class Suspension(_Span):
+    """A leg of a treaty suspended between two members (ANZUS, US to New Zealand, 1986)."""
+
+    holder: int
+    beneficiary: int
+    basis: Basis
+
+
+class ForwardForce(_Span):
+    """Allied forces stationed forward in a host state."""
+
+    host: int
+    lead: int | None = None
+    contributors: tuple[int, ...] = ()
+    size: int | None = None
+    reinforcement_days: float | None = None
+    basis: Basis
+
+
+class NuclearGuarantee(_Span):
+    """A nuclear guarantee extended by ``guarantor``; ``sharing`` lists host states."""
+
+    guarantor: int
+    sharing_hosts: tuple[int, ...] = ()
+    basis: Basis
+
+
+class SpendingTarget(_Span):
+    """A spending target: ``level_pct`` of GDP (or of defence spending) by a year."""
+
+    level_pct: float
+    of: Literal["gdp", "defense_spending"] = "gdp"
+    category: str = "total"
+    by_year: int | None = None
+    basis: Basis
+
+
+class Provisions(_Frozen):
+    """What a treaty provides beyond the obligations themselves.
+
+    ``atop`` keeps ATOP's own codes (intcom, base, milaid, milcon, contrib, organ1, renounce,
+    …) as published, so nothing is lost in translation.
+    """
+
+    integrated_command: bool | None = None
+    bases: bool | None = None
+    forward_forces: tuple[ForwardForce, ...] = ()
+    nuclear: tuple[NuclearGuarantee, ...] = ()
+    intelligence_sharing: bool | None = None
+    exercises: bool | None = None
+    spending_targets: tuple[SpendingTarget, ...] = ()
+    duration_years: float | None = None
+    withdrawal_notice_days: int | None = None
+    renunciation: str | None = None
+    basis: tuple[Basis, ...] = ()
+    atop: dict[str, int | None] = Field(default_factory=dict)
+
+
+class Treaty(_Frozen):
+    """A security commitment: who is in it, when, and what they owe.
+
+    ``id`` is ``atop:<atopid>`` or ``book:<slug>``; ``atopids`` crosswalks a book treaty to
+    the ATOP alliances it supersedes in the legal view.
+    """
+
+    id: str
+    name: str
+    kind: TreatyKind = TreatyKind.TREATY
+    signed: dt.date | None = None
+    in_force: dt.date | None = None
+    ended: dt.date | None = None
+    atopids: tuple[int, ...] = ()
+    members: tuple[Membership, ...]
+    obligations: tuple[Obligation, ...] = ()
+    suspensions: tuple[Suspension, ...] = ()
+    provisions: Provisions = Field(default_factory=Provisions)
+    assumed_in_force: bool = False
+    sources: tuple[str, ...] = ()
+    note: str = ""
+
+    def member_on(self, state: int, day: dt.date) -> bool:
+        """Whether ``state`` is a member on ``day``."""
+        return any(m.state == state and m.active(day) for m in self.members)
+
+    def members_on(self, day: dt.date) -> list[int]:
+        """The members on ``day``, in order of first appearance."""
+        return list(dict.fromkeys(m.state for m in self.members if m.active(day)))
+
+    def in_force_on(self, day: dt.date) -> bool:
+        """Whether the treaty is in force on ``day`` (from ``in_force`` to ``ended``)."""
+        start = self.in_force or self.signed
+        return in_span(day, start, self.ended)
+
+    def suspended(self, holder: int, beneficiary: int, day: dt.date) -> Suspension | None:
+        """The suspension of the leg ``holder`` → ``beneficiary`` on ``day``, if any."""
+        for s in self.suspensions:
+            if s.holder == holder and s.beneficiary == beneficiary and s.active(day):
+                return s
+        return None

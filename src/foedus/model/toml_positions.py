@@ -1,0 +1,113 @@
+"""Line numbers of the keys and tables of a TOML text, for error messages.
+
+Books are validated after parsing; a message must still say on which line the offending
+field stands (issue 3: "never invent line numbers"). tomlkit reports the line of a syntax
+error but keeps no positions for parsed items, so this module reads the structure of the
+(already syntax-checked) text line by line: table headers, array-of-tables headers and
+``key = value`` lines, skipping the inside of multi-line arrays and strings. Each position
+is keyed by the path pydantic reports in its errors, e.g.
+``("obligations", 2, "condition", "scope", 0, "hits")``. A field inside an inline table or a
+multi-line array is reported at the line of the key that holds it.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["key_lines", "line_of"]
+
+Path = tuple[str | int, ...]
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*(.+?)\s*(\]\]?)\s*(#.*)?$")
+_KEY = re.compile(r'^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\')'
+                  r'(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\'))*)\s*=\s*(.*)$')
+
+
+def _split_key(text: str) -> list[str]:
+    parts = re.findall(r'"([^"]*)"|\'([^\']*)\'|([A-Za-z0-9_-]+)', text)
+    return [a or b or c for a, b, c in parts]
+
+
+def _open_brackets(value: str) -> tuple[int, str | None]:
+    """Net bracket depth opened by a value, and the delimiter of a multi-line string that
+    stays open at the end of the line (None if none)."""
+    depth, i, in_str = 0, 0, None
+    while i < len(value):
+        ch = value[i]
+        if in_str:
+            if value.startswith(in_str, i):
+                i += len(in_str)
+                in_str = None
+                continue
+            if ch == "\\" and in_str in ('"', '"""'):
+                i += 2
+                continue
+        elif value.startswith(('"""', "'''"), i):
+            in_str = value[i:i + 3]
+            i += 3
+            continue
+        elif ch in "\"'":
+            in_str = ch
+        elif ch == "#":
+            break
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+        i += 1
+    return depth, in_str if in_str in ('"""', "'''") else None
+
+
+def key_lines(text: str) -> dict[Path, int]:
+    """Map every table, array-of-tables element and key path to its 1-based line."""
+    lines: dict[Path, int] = {}
+    aot_counts: dict[Path, int] = {}
+    current: Path = ()
+    depth, closing = 0, None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if closing is not None:
+            if closing in line:
+                rest = line.split(closing, 1)[1]
+                depth_rest, closing = _open_brackets(rest)
+                depth += depth_rest
+            continue
+        if depth > 0:
+            d, closing = _open_brackets(line)
+            depth += d
+            continue
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        header = _HEADER.match(line)
+        if header and not _KEY.match(line):
+            is_aot = header.group(1) == "[["
+            parts = _split_key(header.group(2))
+            path: list[str | int] = []
+            for i, part in enumerate(parts):
+                path.append(part)
+                last = i == len(parts) - 1
+                key = tuple(path)
+                if last and is_aot:
+                    aot_counts[key] = aot_counts.get(key, 0) + 1
+                    path.append(aot_counts[key] - 1)
+                elif key in aot_counts:
+                    path.append(aot_counts[key] - 1)
+            current = tuple(path)
+            lines.setdefault(current, number)
+            continue
+        match = _KEY.match(line)
+        if match:
+            lines.setdefault((*current, *_split_key(match.group(1))), number)
+            d, closing = _open_brackets(match.group(2))
+            depth = max(d, 0)
+    return lines
+
+
+def line_of(lines: dict[Path, int], path: Path) -> int | None:
+    """The line of ``path`` or of its nearest enclosing key or table; None if unknown."""
+    probe = tuple(path)
+    while probe:
+        if probe in lines:
+            return lines[probe]
+        probe = probe[:-1]
+    return None

@@ -1,0 +1,296 @@
+"""Who is bound to act if an attacker strikes a target, there, in that domain, on that date.
+
+The query walks every treaty in force that involves the target and decides, for each
+obligation and each obligated state, whether the casus foederis is met: membership on the
+date, suspended legs and partner exceptions, the named adversary, non-provocation, the
+geographic scope (against the gazetteer's dated sovereignty and administration), and the
+domains covered on that date. The answer has three parts (issue 3): the states bound to act,
+informal or ambiguous commitments, and the treaties that involve the target but are not
+triggered, each with a reason code and a sentence.
+
+Reason codes: ``out_of_area``, ``domain_not_covered``, ``adversary_not_named``,
+``not_yet_member``, ``no_longer_member``, ``leg_suspended``, ``no_such_obligation``,
+``provoked``, ``condition_not_recorded`` (ATOP codes a condition whose content it does not
+record: the obligation may or may not apply), ``partner_excluded`` (ATOP records that this
+member's obligation does not run to the target), ``holder_is_attacker``, ``too_few_attackers``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from foedus.model.commitments import Obligation, ScopeRule, Treaty
+from foedus.model.events import Event, NonState
+from foedus.model.system import CommitmentSystem, Snapshot
+from foedus.model.vocab import Domain, Hit, ObligationKind, TreatyKind, View
+
+__all__ = ["Answer", "Bound", "Informal", "NotTriggered", "obligations"]
+
+#: Obligation kinds that bind a third state when the target is attacked.
+_TRIGGERED_KINDS = (ObligationKind.DEFENSE, ObligationKind.NEUTRALITY,
+                    ObligationKind.CONSULTATION)
+_INFORMAL = (TreatyKind.INFORMAL, TreatyKind.ASSURANCE)
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A state bound to act: by which treaty, article, obligation, response and rule."""
+
+    state: int
+    treaty: Treaty
+    obligation: Obligation
+    caveats: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Informal:
+    """An informal or ambiguous commitment toward the target."""
+
+    state: int
+    treaty: Treaty
+    obligation: Obligation | None
+    note: str
+
+
+@dataclass(frozen=True)
+class NotTriggered:
+    """A treaty involving the target that does not oblige anyone here, and why."""
+
+    treaty: Treaty
+    reason: str
+    sentence: str
+    obligation: Obligation | None = None
+    state: int | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer to an obligations query."""
+
+    event: Event
+    view: View
+    place_id: str
+    defaults: tuple[str, ...]
+    obligations: tuple[Bound, ...]
+    informal: tuple[Informal, ...]
+    not_triggered: tuple[NotTriggered, ...]
+    notes: tuple[str, ...] = field(default=())
+
+
+def _controller(place, day: dt.date, title: str) -> set[int]:
+    owners: set[int | None] = set()
+    if title in ("sovereignty", "either"):
+        owners.add(place.sovereign_on(day))
+    if title in ("administration", "either"):
+        owners.add(place.administrator_on(day))
+    return {o for o in owners if o is not None}
+
+
+def rule_covers(rule: ScopeRule, event: Event, place, parties: list[int]) -> bool:
+    """Whether one scope clause covers the event's hit at its place on its date."""
+    day = event.date
+    if not rule.active(day) or event.hit not in rule.hits:
+        return False
+    if rule.places and place.id not in rule.places:
+        return False
+    owners = _controller(place, day, rule.title)
+    if rule.states and not owners & set(rule.states):
+        return False
+    if rule.control == "target" and event.target not in owners:
+        return False
+    if rule.control == "any_party" and not owners & set(parties):
+        return False
+    if rule.regions and not rule.regions & set(place.regions):
+        return False
+    if rule.islands_only and not place.is_island:
+        return False
+    return not (rule.north_of_tropic and not place.north_of_tropic_of_cancer)
+
+
+def _domain_check(obligation: Obligation, event: Event) -> tuple[bool, tuple[str, ...]]:
+    coverage = obligation.condition.domains
+    if coverage is None:
+        return True, ()
+    for c in coverage:
+        if c.domain is event.domain and c.active(event.date):
+            caveat = (f"{event.domain.value} covered case by case since "
+                      f"{c.start} ({c.basis})",) if c.case_by_case else ()
+            return True, caveat
+    return False, ()
+
+
+class _Decider:
+    """Decides one obligation of one treaty for the event; collects the three lists."""
+
+    def __init__(self, event: Event, place, snapshot: Snapshot) -> None:
+        self.event, self.place, self.snapshot = event, place, snapshot
+        self.bound: list[Bound] = []
+        self.informal: list[Informal] = []
+        self.not_triggered: list[NotTriggered] = []
+
+    def skip(self, treaty: Treaty, reason: str, sentence: str,
+             obligation: Obligation | None = None, state: int | None = None) -> None:
+        self.not_triggered.append(NotTriggered(treaty, reason, sentence, obligation, state))
+
+    def treaty(self, treaty: Treaty) -> None:
+        e, day = self.event, self.event.date
+        spells = [m for m in treaty.members if m.state == e.target]
+        if not treaty.member_on(e.target, day):
+            if all(m.start is not None and m.start > day for m in spells):
+                first = min(m.start for m in spells)
+                self.skip(treaty, "not_yet_member",
+                          f"the target joins {treaty.name} only on {first}")
+            else:
+                last = max((m.end for m in spells if m.end is not None), default=None)
+                self.skip(treaty, "no_longer_member",
+                          f"the target left {treaty.name} on {last}" if last else
+                          f"the target is not a member of {treaty.name} on {day}")
+            return
+        relevant = [o for o in treaty.obligations if o.kind in _TRIGGERED_KINDS
+                    and o.active(day)]
+        if not relevant:
+            self.skip(treaty, "no_such_obligation",
+                      f"{treaty.name} carries no defence, neutrality or consultation "
+                      f"obligation toward the target on {day}")
+            return
+        for obligation in relevant:
+            self.obligation(treaty, obligation)
+
+    def obligation(self, treaty: Treaty, o: Obligation) -> None:
+        e, day = self.event, self.event.date
+        members = treaty.members_on(day)
+        holders = [h for h in members if h != e.target
+                   and (o.holders is None or h in o.holders)]
+        if (o.beneficiaries is not None and e.target not in o.beneficiaries) or not holders:
+            self.skip(treaty, "no_such_obligation",
+                      f"{o.article}: this {o.kind.value} obligation is not owed to the target",
+                      o)
+            return
+        reason = self.condition_reason(treaty, o, members)
+        if reason is not None:
+            self.skip(treaty, reason[0], reason[1], o)
+            return
+        ok, caveats = _domain_check(o, e)
+        if not ok:
+            self.skip(treaty, "domain_not_covered",
+                      f"{o.article}: the {e.domain.value} domain is not covered on {day}", o)
+            return
+        for h in holders:
+            if h in e.state_attackers:
+                self.skip(treaty, "holder_is_attacker",
+                          f"{o.article}: the obligated state is itself the attacker", o, h)
+                continue
+            suspension = treaty.suspended(h, e.target, day)
+            if suspension is not None:
+                self.skip(treaty, "leg_suspended",
+                          f"{o.article}: this leg has been suspended since "
+                          f"{suspension.start} ({suspension.basis})", o, h)
+                continue
+            if not o.binds(h, e.target, day):
+                self.skip(treaty, "partner_excluded",
+                          f"{o.article}: ATOP records that this member's obligation does not "
+                          "run to the target", o, h)
+                continue
+            if treaty.kind in _INFORMAL:
+                self.informal.append(Informal(h, treaty, o, o.note or treaty.note))
+            else:
+                self.bound.append(Bound(h, treaty, o, caveats))
+
+    def condition_reason(self, treaty: Treaty, o: Obligation,
+                         members: list[int]) -> tuple[str, str] | None:
+        e, c = self.event, o.condition
+        if c.adversary_coded:
+            if not c.adversary_recorded:
+                return ("condition_not_recorded", f"{o.article}: the obligation is limited to "
+                        "named adversaries that ATOP does not record; it may or may not apply")
+            named = set(c.adversaries or ())
+            if not set(e.state_attackers) & named:
+                return ("adversary_not_named",
+                        f"{o.article}: the obligation applies only against named adversaries")
+        if not c.nonstate_adversaries and any(isinstance(a, NonState) for a in e.attackers) \
+                and not e.state_attackers:
+            return ("adversary_not_named",
+                    f"{o.article}: the obligation covers attacks by states only")
+        if c.non_provocation and e.provoked:
+            return ("provoked", f"{o.article}: the obligation holds only if the target did "
+                    "not provoke the attack")
+        if c.min_attackers is not None and len(e.attackers) < c.min_attackers:
+            return ("too_few_attackers", f"{o.article}: the obligation requires at least "
+                    f"{c.min_attackers} attackers")
+        unrecorded = [label for coded, label in (
+            (c.location_coded and not c.location_recorded and c.scope is None, "a location"),
+            (c.attackers_coded and c.min_attackers is None, "a number of attackers"),
+            (c.conflict_coded and not c.specific_conflict, "a specific conflict"),
+            (c.demand_coded, "non-compliance with a demand"),
+        ) if coded]
+        if unrecorded:
+            summary = ("location condition coded; location not recorded"
+                       if "a location" in unrecorded else "condition coded; content not recorded")
+            return ("condition_not_recorded", f"{o.article}: ATOP codes a condition on "
+                    f"{' and '.join(unrecorded)} but does not record it ({summary}); "
+                    "the obligation may or may not apply")
+        if c.scope is not None and not any(rule_covers(r, e, self.place, members)
+                                           for r in c.scope):
+            where = self.place.name
+            return ("out_of_area", f"{o.article}: an attack on {e.hit.value} at {where} on "
+                    f"{e.date} lies outside the treaty area")
+        return None
+
+
+def _default_domain(hit: Hit) -> Domain:
+    return {Hit.VESSELS: Domain.SEA, Hit.AIRCRAFT: Domain.AIR}.get(hit, Domain.LAND)
+
+
+def obligations(system: CommitmentSystem, *, as_of: dt.date, attackers: list[int | NonState],
+                target: int, place: str | None = None, hit: Hit | None = None,
+                domain: Domain | None = None, view: View = View.LEGAL,
+                provoked: bool = False) -> Answer:
+    """Who is bound to act if ``attackers`` attack ``target``: the obligations query.
+
+    Defaults (each reported in ``Answer.defaults``): the place is the target's homeland;
+    the hit is ``territory`` when the place is the target's sovereign or administered
+    territory on the date, else ``forces``; the domain is ``land`` (``sea`` for vessels,
+    ``air`` for aircraft).
+    """
+    from foedus.model.places import Gazetteer
+
+    gazetteer = Gazetteer.default()
+    defaults = []
+    where = gazetteer.find(place) if place else gazetteer.homeland(target)
+    if place is None:
+        defaults.append(f"place: {where.name} (the target's homeland)")
+    if hit is None:
+        own = target in {where.sovereign_on(as_of), where.administrator_on(as_of)}
+        hit = Hit.TERRITORY if own else Hit.FORCES
+        defaults.append(f"hit: {hit.value}")
+    if domain is None:
+        domain = _default_domain(hit)
+        defaults.append(f"domain: {domain.value}")
+    event = Event(date=as_of, attackers=tuple(attackers), target=target, hit=hit,
+                  place=where.id, domain=domain, provoked=provoked)
+    snapshot = system.as_of(as_of, view)
+    decider = _Decider(event, where, snapshot)
+    for treaty in snapshot.involving(target):
+        decider.treaty(treaty)
+    for treaty in system.treaties(view):  # treaties not in force yet or any more
+        if treaty not in snapshot.treaties and any(m.state == target for m in treaty.members):
+            decider.treaty(treaty)
+    notes = list(snapshot.notes)
+    if any(b.treaty.assumed_in_force for b in decider.bound):
+        notes.append("some obligations come from ATOP alliances assumed still in force "
+                     "after 2018")
+    return Answer(event, View(view), where.id, tuple(defaults), tuple(decider.bound),
+                  tuple(decider.informal), tuple(_collapse(decider.not_triggered)),
+                  tuple(notes))
+
+
+def _collapse(items: list[NotTriggered]) -> list[NotTriggered]:
+    seen, out = set(), []
+    for item in items:
+        key = (item.treaty.id, item.reason, item.obligation.id if item.obligation else None,
+               item.state)
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
