@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from conftest import REPO
 from foedus.data import dataset, datasets, store
 from foedus.data.readers import read_raw
 from foedus.errors import StoreError
@@ -86,7 +87,9 @@ class TestTraps:
             "WHERE ccode = 140 AND capital = 'Brasilia'")
         assert (round(lat, 2), round(lon, 2), corrected) == (-15.79, -47.88, True)
         assert "IBGE" in source
-        assert _q("SELECT count(*) FROM capitals WHERE corrected")[0][0] == 1
+        corrections = pd.read_csv(REPO / "src/foedus/data/tables/capital_corrections.csv")
+        assert _q("SELECT count(*) FROM capitals WHERE corrected")[0][0] == len(
+            corrections.drop_duplicates(["ccode", "stdate"])) == 9
 
     def test_capdist_keeps_gleditsch_ward_codes(self) -> None:
         assert _q("SELECT DISTINCT abb1 FROM capital_distances_gw WHERE gw1 = 260") == [("GFR",)]
