@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from foedus.cli.main import app
 from foedus.cli.output import DownloadBar
 from foedus.data import dataset, locate
+
 from helpers import assert_one_line_error, run_cli, serve
 
 runner = CliRunner()

@@ -14,6 +14,7 @@ import pytest
 from foedus.data import dataset, locate, pull
 from foedus.data.registry import OfficialSource
 from foedus.errors import DatasetNotFoundError, HashMismatchError
+
 from helpers import serve
 
 

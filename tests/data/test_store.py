@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from conftest import REPO
 from foedus.data import dataset, datasets, store
 from foedus.data.readers import read_raw
 from foedus.errors import StoreError
+
+from conftest import REPO
 
 
 def _q(sql: str, *params):

@@ -137,12 +137,17 @@ def _print(payload: dict, day, view: View) -> None:
               highlight=False)
     for d in e["defaults"]:
         out.print(f"  default {d}", style="dim", highlight=False)
-    bound = Table("state", "treaty", "article", "obligation", "response", "decision",
-                  "caveats", title="Bound to act")
+    groups: dict[tuple, list[str]] = {}
     for o in payload["obligations"]:
-        bound.add_row(_name(o["state"]), o["treaty"]["name"], o["article"], o["kind"],
-                      o["response"], o["decision"], "; ".join(o["caveats"] + o["flags"]))
-    out.print(bound if payload["obligations"] else "[bold]Bound to act:[/] nobody")
+        key = (o["treaty"]["name"], o["article"], o["kind"], o["response"], o["decision"],
+               "; ".join(o["caveats"] + o["flags"]))
+        groups.setdefault(key, []).append(_name(o["state"]))
+    bound = Table("treaty", "article", "obligation", "response", "decision", "states",
+                  "caveats", title="Bound to act")
+    for (treaty, article, kind, response, decision, caveats), states in groups.items():
+        bound.add_row(treaty, article, kind, response, decision,
+                      f"{', '.join(states)} ({len(states)})", caveats)
+    out.print(bound if groups else "[bold]Bound to act:[/] nobody")
     if payload["informal"]:
         informal = Table("state", "commitment", "note", title="Informal or ambiguous")
         for i in payload["informal"]:

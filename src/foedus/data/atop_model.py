@@ -257,8 +257,8 @@ def _obligations(row: dict, exceptions: dict, cache: dict) -> list[Obligation]:
     common = ["atop:olimob"] if _flag(row["olimob"]) else []
     if obvary:
         common.append("atop:obvary")
-    article = Basis(article=f"ATOP 5.1 member record (ATOPID {atopid}, phase {phase}, "
-                            f"member {member})", date=entry, source=ATOP_SOURCE)
+    article = Basis(article=f"ATOP {atopid}, phase {phase}", date=entry,
+                    source=f"{ATOP_SOURCE}; member record of COW {member}")
     out = []
     for name in OBLIGATIONS:
         if not _flag(row[name]):

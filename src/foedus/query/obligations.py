@@ -154,15 +154,25 @@ class _Decider:
                       f"{treaty.name} carries no defence, neutrality or consultation "
                       f"obligation toward the target on {day}")
             return
+        before = self._count()
         for obligation in relevant:
             self.obligation(treaty, obligation)
+        if self._count() == before:
+            self.skip(treaty, "no_such_obligation",
+                      f"no member of {treaty.name} owes the target a defence, neutrality or "
+                      f"consultation obligation on {day}")
+
+    def _count(self) -> int:
+        return len(self.bound) + len(self.informal) + len(self.not_triggered)
 
     def obligation(self, treaty: Treaty, o: Obligation) -> None:
         e, day = self.event, self.event.date
         members = treaty.members_on(day)
         holders = [h for h in members if h != e.target
                    and (o.holders is None or h in o.holders)]
-        if (o.beneficiaries is not None and e.target not in o.beneficiaries) or not holders:
+        if not holders:  # held by the target itself, or by no member on this day
+            return
+        if o.beneficiaries is not None and e.target not in o.beneficiaries:
             self.skip(treaty, "no_such_obligation",
                       f"{o.article}: this {o.kind.value} obligation is not owed to the target",
                       o)
