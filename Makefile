@@ -20,6 +20,10 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 demo: $(BIN)/.installed
 	$(BIN)/foedus data build
 	$(BIN)/foedus summary
+	@echo; echo "Who is bound to defend Estonia, Japan at the Senkaku Islands and Taiwan today, and why:"
+	$(BIN)/foedus obligations --attacker RUS --target EST
+	$(BIN)/foedus obligations --attacker CHN --target JPN --place "Senkaku Islands"
+	$(BIN)/foedus obligations --attacker CHN --target TWN
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check src tests benchmarks

@@ -1,0 +1,89 @@
+"""``foedus obligations`` and ``foedus book check`` as a user meets them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from test_schemas import _validator
+
+from helpers import assert_one_line_error, run_cli
+
+
+@pytest.mark.usefixtures("store_home")
+def test_json_answer_validates_and_says_its_date() -> None:
+    proc = run_cli("obligations", "--attacker", "RUS", "--target", "EST", "--as-of",
+                   "2010-05-01", "--json")
+    assert proc.returncode == 0, proc.stderr
+    payload = json.loads(proc.stdout)
+    assert not list(_validator("obligations").iter_errors(payload))
+    assert payload["as_of"] == "2010-05-01" == payload["provenance"]["as_of"]
+    assert payload["view"] == "legal" == payload["provenance"]["view"]
+    nato = [o for o in payload["obligations"] if o["treaty"]["id"] == "book:nato"
+            and o["kind"] == "defense"]
+    assert {o["state"]["iso3"] for o in nato} >= {"USA", "GBR", "DEU", "LVA"}
+    assert payload["event"]["target"] == {"cow": 366, "iso3": "EST", "abb": "EST",
+                                          "name": "Estonia"}
+
+
+@pytest.mark.usefixtures("store_home")
+def test_default_date_is_today_and_printed() -> None:
+    proc = run_cli("obligations", "--attacker", "RUS", "--target", "EST", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert "(today" in proc.stderr
+    assert json.loads(proc.stdout)["as_of"] in proc.stderr
+
+
+@pytest.mark.usefixtures("store_home")
+def test_text_answer_groups_states() -> None:
+    proc = run_cli("obligations", "--attacker", "nonstate:al-Qaeda", "--target", "USA",
+                   "--as-of", "2001-09-11", env={"COLUMNS": "200"})
+    assert proc.returncode == 0, proc.stderr
+    assert "North Atlantic Treaty" in proc.stdout and "(18)" in proc.stdout
+
+
+@pytest.mark.usefixtures("store_home")
+@pytest.mark.parametrize(("args", "needle"), [
+    (["--attacker", "RUS", "--target", "Narnia", "--as-of", "2020-01-01"], "Narnia"),
+    (["--attacker", "RUS", "--target", "EST", "--as-of", "2020-01-01", "--place", "Atlantis"],
+     "Atlantis"),
+    (["--attacker", "RUS", "--target", "EST", "--as-of", "1700-01-01"], "before 1815"),
+    (["--attacker", "RUS", "--target", "EST", "--as-of", "2020-13-01"], "not a date"),
+    (["--attacker", "RUS", "--target", "EST", "--as-of", "2020-01-01", "--view", "atop"],
+     "ends on 2018-12-31"),
+])
+def test_bad_input_is_one_line(args, needle) -> None:
+    assert_one_line_error(run_cli("obligations", *args), needle)
+
+
+def test_unknown_domain_is_a_malformed_command_line() -> None:
+    proc = run_cli("obligations", "--attacker", "RUS", "--target", "EST", "--domain", "mind")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_book_check_ok_and_errors(tmp_path) -> None:
+    from importlib import resources
+
+    good = resources.files("foedus").joinpath("books", "nato.toml")
+    ok = run_cli("book", "check", str(good))
+    assert ok.returncode == 0 and "ok" in ok.stdout
+    text = good.read_text("utf-8").replace('kind = "defense"', 'kind = "defence"')
+    text = text.replace('response = "consult"', 'response = "pray"')
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text)
+    proc = run_cli("book", "check", str(bad))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 2  # every schema error, each on its own line
+    assert lines[0].startswith(f"{bad}:") and "obligations[0].kind" in lines[0]
+    assert "obligations[1].response" in lines[1]
+    twice = tmp_path / "twice.toml"
+    twice.write_text(good.read_text("utf-8").replace('state = "LTU"', 'state = "LVA"')
+                     .replace('host = "EST"', 'host = "Atlantis"'))
+    lines = run_cli("book", "check", str(twice)).stderr.strip().splitlines()
+    assert len(lines) == 2 and "members[23].state" in lines[0]
+    assert "forward_forces[0].host" in lines[1]
+    broken = tmp_path / "broken.toml"
+    broken.write_text('id = "x"\nname = "unterminated\n')
+    proc = run_cli("book", "check", str(broken))
+    assert proc.returncode == 1 and f"{broken}:2: TOML syntax error" in proc.stderr
