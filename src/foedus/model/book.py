@@ -15,7 +15,7 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -38,7 +38,11 @@ from foedus.model.commitments import (
 from foedus.model.toml_positions import key_lines, line_of
 from foedus.model.vocab import Decision, Domain, Hit, ObligationKind, Response, TreatyKind
 
-__all__ = ["BookError", "BookProblem", "book_paths", "check_book", "load_book", "load_books"]
+if TYPE_CHECKING:
+    from foedus.model.events import Event
+
+__all__ = ["BookError", "BookProblem", "book_paths", "check_book", "load_book", "load_books",
+           "load_events"]
 
 StateRef = int | str
 EARLIEST = dt.date(1815, 1, 1)
@@ -438,3 +442,67 @@ def book_paths() -> list[Path]:
 def load_books() -> list[Treaty]:
     """Every shipped treaty book, validated."""
     return [load_book(p) for p in book_paths()]
+
+
+class _InvocationEntry(_Entry):
+    treaty: str = Field(pattern=r"^(book|atop):[a-z0-9_]+$")
+    article: str
+    basis: _BasisEntry
+
+
+class _EventEntry(_Entry):
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str
+    date: dt.date
+    attackers: list[StateRef] = Field(min_length=1)
+    target: StateRef
+    hit: Hit = Hit.TERRITORY
+    place: str | None = None
+    domain: Domain = Domain.LAND
+    attribution: float = Field(default=1.0, ge=0, le=1)
+    provoked: bool = False
+    invocations: list[_InvocationEntry] = []
+
+
+class _EventsBook(_Entry):
+    events: list[_EventEntry]
+
+
+def load_events(path: Path | None = None) -> dict[str, Event]:
+    """The recorded events (``books/events.toml``), keyed by id.
+
+    Attackers written ``nonstate:NAME`` are non-state actors; states resolve by the event's
+    date. Raises :class:`BookError` listing every problem.
+    """
+    from foedus.model.events import Event, Invocation, NonState
+
+    source = path or Path(str(resources.files("foedus").joinpath("books", "events.toml")))
+    text = Path(source).read_text("utf-8")
+    lines = key_lines(text)
+    try:
+        book = _EventsBook.model_validate(tomllib.loads(text))
+    except tomllib.TOMLDecodeError as exc:
+        raise BookError([BookProblem(str(source), None, "", f"TOML syntax error: {exc}")]
+                        ) from None
+    except ValidationError as exc:
+        raise BookError([BookProblem(str(source), line_of(lines, tuple(e["loc"])),
+                                     _field(tuple(e["loc"])), e["msg"]) for e in exc.errors()]
+                        ) from None
+    check = _Checker(str(source), lines)
+    events: dict[str, Event] = {}
+    for i, e in enumerate(book.events):
+        path_ = ("events", i)
+        attackers = tuple(
+            NonState(name=a.split(":", 1)[1]) if isinstance(a, str) and a.startswith("nonstate:")
+            else check.state(a, e.date, (*path_, "attackers", k))
+            for k, a in enumerate(e.attackers))
+        events[e.id] = Event(
+            date=e.date, attackers=attackers, target=check.state(e.target, e.date,
+                                                                  (*path_, "target")),
+            hit=e.hit, place=e.place, domain=e.domain, attribution=e.attribution,
+            provoked=e.provoked, name=e.name,
+            invocations=tuple(Invocation(treaty=v.treaty, article=v.article,
+                                         basis=check.basis(v.basis)) for v in e.invocations))
+    if check.problems:
+        raise BookError(check.problems)
+    return events
