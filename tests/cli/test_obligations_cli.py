@@ -39,7 +39,7 @@ def test_text_answer_groups_states() -> None:
     proc = run_cli("obligations", "--attacker", "nonstate:al-Qaeda", "--target", "USA",
                    "--as-of", "2001-09-11", env={"COLUMNS": "200"})
     assert proc.returncode == 0, proc.stderr
-    assert "North Atlantic Treaty" in proc.stdout and "(18)" in proc.stdout
+    assert "North Atlantic Treaty, Art. 5" in proc.stdout and "18 states:" in proc.stdout
 
 
 @pytest.mark.usefixtures("store_home")

@@ -6,7 +6,6 @@ import hashlib
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from foedus.cli.dates import as_of_date
 from foedus.cli.output import out, print_json
@@ -140,24 +139,36 @@ def _print(payload: dict, day, view: View) -> None:
     groups: dict[tuple, list[str]] = {}
     for o in payload["obligations"]:
         key = (o["treaty"]["name"], o["article"], o["kind"], o["response"], o["decision"],
-               "; ".join(o["caveats"] + o["flags"]))
+               tuple(o["caveats"] + o["flags"]), o["treaty"]["assumed_in_force"])
         groups.setdefault(key, []).append(_name(o["state"]))
-    bound = Table("treaty", "article", "obligation", "response", "decision", "states",
-                  "caveats", title="Bound to act")
-    for (treaty, article, kind, response, decision, caveats), states in groups.items():
-        bound.add_row(treaty, article, kind, response, decision,
-                      f"{', '.join(states)} ({len(states)})", caveats)
-    out.print(bound if groups else "[bold]Bound to act:[/] nobody")
+    out.print("\n[bold underline]Bound to act[/]" if groups else
+              "\n[bold underline]Bound to act[/]: nobody")
+    for (treaty, article, kind, response, decision, caveats, assumed), states in groups.items():
+        flag = " [yellow](ATOP alliance assumed still in force)[/]" if assumed else ""
+        rule = {"individual": "each state decides", "consensus": "decided by consensus",
+                "majority": "decided by majority"}[decision]
+        out.print(f"[bold]{treaty}[/], {article}: {kind}, response {response}, {rule}{flag}",
+                  highlight=False)
+        out.print(f"  {len(states)} state{'s' if len(states) > 1 else ''}: "
+                  f"{', '.join(states)}", highlight=False)
+        for caveat in caveats:
+            out.print(f"  [yellow]{caveat}[/]", highlight=False)
     if payload["informal"]:
-        informal = Table("state", "commitment", "note", title="Informal or ambiguous")
+        out.print("\n[bold underline]Informal or ambiguous[/]")
         for i in payload["informal"]:
-            informal.add_row(_name(i["state"]), i["treaty"]["name"], i["note"])
-        out.print(informal)
-    if payload["not_triggered"]:
-        skipped = Table("treaty", "reason", "why", title="Involving the target, not triggered")
-        for n in payload["not_triggered"]:
-            who = f" ({_name(n['state'])})" if n["state"] else ""
-            skipped.add_row(n["treaty"]["name"] + who, n["reason"], n["sentence"])
-        out.print(skipped)
+            out.print(f"[bold]{i['treaty']['name']}[/] ({_name(i['state'])}): {i['note']}",
+                      highlight=False)
+    current = [n for n in payload["not_triggered"] if n["reason"] != "no_longer_member"]
+    past = [n for n in payload["not_triggered"] if n["reason"] == "no_longer_member"]
+    if current or past:
+        out.print("\n[bold underline]Involving the target, not triggered[/]")
+    for n in current:
+        who = f" ({_name(n['state'])})" if n["state"] else ""
+        out.print(f"[bold]{n['treaty']['name']}[/]{who} [cyan]{n['reason']}[/]: "
+                  f"{n['sentence']}", highlight=False)
+    if past:
+        out.print(f"[cyan]no_longer_member[/]: {len(past)} earlier alliance"
+                  f"{'s' if len(past) > 1 else ''} of the target, the latest "
+                  f"{past[-1]['treaty']['name']} (--json lists them all)", highlight=False)
     for note in payload["notes"]:
-        out.print(f"note: {note}", style="yellow", highlight=False)
+        out.print(f"\nnote: {note}", style="yellow", highlight=False)
