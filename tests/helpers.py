@@ -12,6 +12,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+REPO = Path(__file__).resolve().parents[1]
+
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     fail_first: dict[str, int] = {}  # noqa: RUF012 - per-server copy set in serve()
@@ -67,3 +69,31 @@ def assert_one_line_error(proc: subprocess.CompletedProcess[str], *needles: str)
     assert "Traceback" not in proc.stderr
     for needle in needles:
         assert needle in lines[0], (needle, lines[0])
+
+
+def bound(answer, treaty: str, kind: str = "defense") -> set[int]:
+    """COW codes bound by ``treaty`` (id) with an obligation of ``kind`` in an answer."""
+    return {b.state for b in answer.obligations
+            if b.treaty.id == treaty and b.obligation.kind.value == kind}
+
+
+def reasons(answer, treaty: str) -> set[str]:
+    """The reason codes under which ``treaty`` is not triggered in an answer."""
+    return {n.reason for n in answer.not_triggered if n.treaty.id == treaty}
+
+
+def schema_validator(name: str):
+    """A JSON Schema validator for ``docs/schemas/<name>.schema.json``, with its references."""
+    import json
+
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+
+    schemas = REPO / "docs" / "schemas"
+    registry = Registry()
+    for path in schemas.glob("*.schema.json"):
+        schema = json.loads(path.read_text("utf-8"))
+        registry = registry.with_resource(schema["$id"], Resource.from_contents(schema))
+    schema = json.loads((schemas / f"{name}.schema.json").read_text("utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, registry=registry)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_schemas import _validator
 
-from helpers import assert_one_line_error, run_cli
+from helpers import assert_one_line_error, run_cli, schema_validator
 
 
 @pytest.mark.usefixtures("store_home")
@@ -16,7 +15,7 @@ def test_json_answer_validates_and_says_its_date() -> None:
                    "2010-05-01", "--json")
     assert proc.returncode == 0, proc.stderr
     payload = json.loads(proc.stdout)
-    assert not list(_validator("obligations").iter_errors(payload))
+    assert not list(schema_validator("obligations").iter_errors(payload))
     assert payload["as_of"] == "2010-05-01" == payload["provenance"]["as_of"]
     assert payload["view"] == "legal" == payload["provenance"]["view"]
     nato = [o for o in payload["obligations"] if o["treaty"]["id"] == "book:nato"

@@ -3,32 +3,17 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
 
-from helpers import run_cli
-
-SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "schemas"
-
-
-def _validator(name: str) -> Draft202012Validator:
-    registry = Registry()
-    for path in SCHEMAS.glob("*.schema.json"):
-        schema = json.loads(path.read_text("utf-8"))
-        registry = registry.with_resource(schema["$id"], Resource.from_contents(schema))
-    schema = json.loads((SCHEMAS / f"{name}.schema.json").read_text("utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, registry=registry)
+from helpers import run_cli, schema_validator
 
 
 def _check(name: str, *args: str) -> dict:
     proc = run_cli(*args, "--json")
     assert proc.returncode == 0, proc.stderr
     payload = json.loads(proc.stdout)
-    errors = sorted(_validator(name).iter_errors(payload), key=str)
+    errors = sorted(schema_validator(name).iter_errors(payload), key=str)
     assert not errors, [e.message for e in errors[:5]]
     return payload
 
@@ -60,4 +45,4 @@ def test_data_build() -> None:
 def test_schema_rejects_a_broken_answer() -> None:
     bad = {"datasets": [], "provenance": {"datasets": [], "view": "sideways",
                                           "foedus_version": "1"}}
-    assert list(_validator("data-list").iter_errors(bad))
+    assert list(schema_validator("data-list").iter_errors(bad))

@@ -9,7 +9,7 @@ from foedus.data import dataset, datasets, store
 from foedus.data.readers import read_raw
 from foedus.errors import StoreError
 
-from conftest import REPO
+from helpers import REPO
 
 
 def _q(sql: str, *params):

@@ -45,14 +45,3 @@ def ask(system):
                            provoked=provoked)
 
     return run
-
-
-def bound(answer, treaty: str, kind: str = "defense") -> set[int]:
-    """COW codes bound by ``treaty`` (id) with an obligation of ``kind``."""
-    return {b.state for b in answer.obligations
-            if b.treaty.id == treaty and b.obligation.kind.value == kind}
-
-
-def reasons(answer, treaty: str) -> set[str]:
-    """The reason codes under which ``treaty`` is not triggered."""
-    return {n.reason for n in answer.not_triggered if n.treaty.id == treaty}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import bound, reasons
+from helpers import bound, reasons
 
 USA, AUL, NEW, PHI, JPN, ROK, PRK, CHN, RUS = 2, 900, 920, 840, 740, 732, 731, 710, 365
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import bound, reasons
+from helpers import bound, reasons
 
 NATO = "book:nato"
 USA, EST, FIN, SWE, TUR = 2, 366, 375, 380, 640

@@ -6,7 +6,7 @@ import pytest
 
 from foedus.errors import FoedusError
 
-from conftest import bound, reasons
+from helpers import bound, reasons
 
 NATO_ATOP = "atop:3180"
 

@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from foedus import __version__
-from foedus.cli import book, data, obligations
+from foedus.cli import book, data, obligations, panel
 from foedus.cli.output import err, out, print_json
 from foedus.errors import FoedusError
 
@@ -22,6 +22,7 @@ app = typer.Typer(help="foedus: military alliances and security commitments as d
                   no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(data.app, name="data")
 app.add_typer(book.app, name="book")
+app.add_typer(panel.app, name="panel")
 app.command("obligations")(obligations.command)
 
 

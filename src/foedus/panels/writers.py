@@ -1,0 +1,98 @@
+"""Writing a panel: Parquet (column descriptions and provenance in its metadata), CSV, or
+Stata ``.dta`` (variable labels), chosen by the file's extension.
+
+The file is written to a temporary name beside the target and renamed into place only
+when complete, so a failed or interrupted write never leaves a half-written panel.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from foedus.errors import DiskFullError, FoedusError
+from foedus.panels.panel import Panel
+from foedus.provenance import provenance
+
+__all__ = ["FORMATS", "panel_metadata", "write_panel"]
+
+FORMATS = (".parquet", ".csv", ".dta")
+
+
+def panel_metadata(panel: Panel) -> dict:
+    """What a panel is and where each column comes from, as JSON-ready data."""
+    return {
+        "unit": panel.unit, "directed": panel.directed, "years": [panel.start, panel.end],
+        "rows": len(panel), "notes": list(panel.notes),
+        "columns": {name: {"description": info.description, "datasets": list(info.datasets)}
+                    for name, info in panel.columns.items() if name in panel.frame.columns},
+        "provenance": provenance(panel.datasets, view=panel.view),
+    }
+
+
+def _parquet(panel: Panel, path: Path) -> None:
+    meta = panel_metadata(panel)
+    table = pa.Table.from_pandas(panel.frame, preserve_index=False)
+    fields = []
+    for f in table.schema:
+        info = meta["columns"].get(f.name)
+        fields.append(f.with_metadata({"description": info["description"]}) if info else f)
+    schema = pa.schema(fields, metadata={b"foedus": json.dumps(meta).encode("utf-8")})
+    pq.write_table(table.cast(schema), path, compression="zstd")
+
+
+def _stata(panel: Panel, path: Path) -> None:
+    frame = panel.frame.copy()
+    for col in frame.columns:  # Stata has no nullable integers: missing becomes '.'
+        if isinstance(frame[col].dtype, pd.core.arrays.integer.IntegerDtype):
+            frame[col] = frame[col].astype("float64" if frame[col].isna().any() else "int32")
+    labels = {c: info.description[:80] for c, info in panel.columns.items()
+              if c in frame.columns}
+    note = f"foedus {panel.unit.replace('_', '-')} panel {panel.start}-{panel.end}"
+    frame.to_stata(path, write_index=False, version=118, variable_labels=labels,
+                   data_label=note[:80])
+
+
+def write_panel(panel: Panel, path: str | Path) -> Path:
+    """Write ``panel`` to ``path`` (format by extension), atomically.
+
+    Raises
+    ------
+    FoedusError
+        For an unknown extension, a missing folder, or a failed write (the target is left
+        as it was); DiskFullError when the disk is full.
+    """
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in FORMATS:
+        raise FoedusError(f"cannot write {target}: the extension must be one of "
+                          f"{', '.join(FORMATS)}.")
+    if not target.parent.is_dir():
+        raise FoedusError(f"cannot write {target}: the folder {target.parent} does not exist.")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        if suffix == ".parquet":
+            _parquet(panel, tmp)
+        elif suffix == ".csv":
+            panel.frame.to_csv(tmp, index=False)
+        else:
+            _stata(panel, tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        if exc.errno in (28, 27, 122):
+            raise DiskFullError(f"cannot write {target}: the disk is full or a file-size "
+                                "limit applies; nothing was written.") from None
+        raise FoedusError(f"cannot write {target}: {exc.strerror or exc}.") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
