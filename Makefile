@@ -32,7 +32,9 @@ test: lint
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/.installed
+	$(BIN)/foedus data build
 	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/panel.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache
