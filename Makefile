@@ -24,6 +24,8 @@ demo: $(BIN)/.installed
 	$(BIN)/foedus obligations --attacker RUS --target EST
 	$(BIN)/foedus obligations --attacker CHN --target JPN --place "Senkaku Islands"
 	$(BIN)/foedus obligations --attacker CHN --target TWN
+	@echo; echo "Burden sharing in NATO since the Wales pledge (plots in demo-plots/):"
+	$(BIN)/foedus burden --alliance NATO --years 2014-2024 --plot demo-plots
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check src tests benchmarks

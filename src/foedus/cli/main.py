@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from foedus import __version__
-from foedus.cli import book, data, obligations, panel
+from foedus.cli import book, burden, data, obligations, panel
 from foedus.cli.output import err, out, print_json
 from foedus.errors import FoedusError
 
@@ -24,6 +24,7 @@ app.add_typer(data.app, name="data")
 app.add_typer(book.app, name="book")
 app.add_typer(panel.app, name="panel")
 app.command("obligations")(obligations.command)
+app.command("burden")(burden.command)
 
 
 def _print_version(value: bool) -> None:

@@ -7,6 +7,7 @@ stderr (DESIGN §7).
 from __future__ import annotations
 
 import json
+import math
 import sys
 from typing import Any
 
@@ -26,9 +27,24 @@ out = Console()
 err = Console(stderr=True)
 
 
+def _jsonable(value: Any) -> Any:
+    """NaN and infinities become null (JSON has neither); numpy scalars become Python."""
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 def print_json(payload: dict[str, Any]) -> None:
-    """Write exactly one JSON object to stdout."""
-    sys.stdout.write(json.dumps(payload, indent=2, default=str, ensure_ascii=False) + "\n")
+    """Write exactly one JSON object to stdout (strict JSON: no NaN)."""
+    text = json.dumps(_jsonable(payload), indent=2, default=str, ensure_ascii=False,
+                      allow_nan=False)
+    sys.stdout.write(text + "\n")
     sys.stdout.flush()
 
 

@@ -1,0 +1,12 @@
+"""Burden sharing: who pays for an alliance, who free-rides, who meets which target.
+
+:func:`spending_panel` builds the member-year panel for any alliance of the commitment
+model; the measures (:mod:`foedus.measures.burden`) read it; :func:`burden_report`
+assembles the whole answer that ``foedus burden`` prints.
+"""
+
+from foedus.burden.alliance import resolve_alliance
+from foedus.burden.report import BurdenReport, burden_report
+from foedus.burden.spending import SERIES, spending_panel
+
+__all__ = ["SERIES", "BurdenReport", "burden_report", "resolve_alliance", "spending_panel"]

@@ -1,0 +1,91 @@
+"""The whole burden-sharing answer for one alliance, span and series."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from foedus.burden.alliance import resolve_alliance
+from foedus.burden.spending import SERIES_DATASETS, spending_panel
+from foedus.burden.threat import threat
+from foedus.measures.burden import (
+    burden_shares,
+    compliance,
+    exploitation_test,
+    free_riding_trend,
+    joint_product,
+)
+from foedus.model.system import CommitmentSystem
+from foedus.model.vocab import View
+
+__all__ = ["BurdenReport", "burden_report"]
+
+
+@dataclass(frozen=True)
+class BurdenReport:
+    """Spending panel and every burden-sharing measure for one alliance and span."""
+
+    alliance_id: str
+    alliance_name: str
+    series: str
+    view: View
+    start: int
+    end: int
+    panel: pd.DataFrame
+    exploitation: pd.DataFrame
+    shares: pd.DataFrame
+    trend: pd.DataFrame
+    compliance_years: pd.DataFrame
+    compliance_members: pd.DataFrame
+    regression: dict
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def datasets(self) -> list[str]:
+        """The registered datasets the report rests on."""
+        return [*SERIES_DATASETS[self.series], "cow_states", "capitals", "cow_majors"]
+
+
+def _notes(panel: pd.DataFrame, series: str) -> tuple[str, ...]:
+    notes = []
+    if (panel["gdp_source"] == "derived_sipri").any():
+        notes.append("where WDI has no GDP (2024, the 1950s), GDP is derived from SIPRI "
+                     "spending and share (milex / share)")
+    if (panel["population_source"] == "carried_forward").any():
+        notes.append("population is carried forward after its last source year (NMC 2022, "
+                     "Maddison 2018)")
+    if series == "nmc":
+        notes.append("NMC military expenditure over Maddison PPP GDP: an approximation across "
+                     "units, not a published share")
+    if series == "nato":
+        notes.append("NATO's own figures (2012-2019; 2018-2019 NATO estimates); definitions "
+                     "differ from SIPRI's")
+    missing = panel[panel["milex_share_gdp"].isna()]
+    if len(missing):
+        names = ", ".join(sorted(set(missing["name"].dropna())))
+        notes.append(f"members without data in some years are excluded from those years' "
+                     f"statistics: {names}")
+    return tuple(notes)
+
+
+def burden_report(alliance: str, start: int, end: int, *, series: str = "sipri",
+                  view: View | str = View.LEGAL, seed: int = 0, n_boot: int = 2000,
+                  system: CommitmentSystem | None = None) -> BurdenReport:
+    """Burden sharing for ``alliance`` over ``start..end`` in one ``series``."""
+    from foedus.errors import FoedusError
+    from foedus.model.system import ATOP_END
+
+    if View(view) is View.ATOP and end > ATOP_END.year:
+        raise FoedusError(f"the ATOP view ends in {ATOP_END.year} (ATOP 5.1); use --view legal "
+                          f"for {end}.")
+    system = system or CommitmentSystem.load()
+    treaty = resolve_alliance(alliance, system, view)
+    panel = spending_panel(treaty, start, end, series=series)
+    exploitation = exploitation_test(panel, seed=seed, n_boot=n_boot)
+    shares = burden_shares(panel)
+    years, members = compliance(panel)
+    regression = joint_product(panel, threat(treaty, panel[["ccode", "year"]]))
+    return BurdenReport(treaty.id, treaty.name, series, View(view), start, end, panel,
+                        exploitation, shares, free_riding_trend(shares), years, members,
+                        regression, _notes(panel, series))

@@ -1,0 +1,1 @@
+"""Reports and plots: faces that draw what the lenses computed."""
