@@ -120,3 +120,11 @@ def test_eu_42_7_ceuta_is_eu_territory_but_outside_nato(ask) -> None:
     answer = ask("2020-06-01", "MAR", "ESP", place="Ceuta")
     assert 220 in bound(answer, "book:eu_teu_42_7")
     assert "out_of_area" in reasons(answer, "book:nato")
+
+
+def test_metropolitan_territory_is_the_homeland_not_overseas(ask) -> None:
+    assert PHI in bound(ask("2020-06-01", "cow:RUS", "USA"), "book:us_philippines")
+    puerto_rico = ask("2020-06-01", "cow:RUS", "USA", place="Puerto Rico")
+    assert "out_of_area" in reasons(puerto_rico, "book:us_philippines")
+    assert "out_of_area" in reasons(puerto_rico, "book:anzus")
+    assert AUL in bound(ask("2020-06-01", "cow:RUS", "USA", place="Alaska"), "book:anzus")
