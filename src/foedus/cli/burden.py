@@ -6,7 +6,6 @@ import math
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 from rich.table import Table
 
@@ -22,6 +21,8 @@ def _f(value, digits: int = 2) -> str:
 
 def report_json(report) -> dict:
     """The JSON form (DESIGN §7; flat iso3/cow keys in members[], as the issue asks)."""
+    import pandas as pd
+
     years = report.exploitation.merge(report.compliance_years[["year", "n_at_target"]],
                                       on="year", how="left")
     members = report.panel.merge(report.shares[["ccode", "year", "gdp_share", "pop_share",
@@ -84,6 +85,8 @@ def command(
 
 
 def _print(report) -> None:
+    import pandas as pd
+
     out.print(f"[bold]{report.alliance_name}[/] ({report.alliance_id}), {report.start}-"
               f"{report.end}, series {report.series}, {report.view.value} view",
               highlight=False)

@@ -8,8 +8,6 @@ import typer
 from rich.table import Table
 
 from foedus.cli.output import DownloadBar, err, out, print_json, step_progress
-from foedus.data import store
-from foedus.data.fetch import pull as pull_files
 from foedus.data.registry import dataset, datasets
 from foedus.provenance import provenance
 
@@ -24,6 +22,8 @@ def pull(names: Annotated[list[str] | None, typer.Argument(
             help="Datasets to obtain (default: all).")] = None,
          json: JsonFlag = False) -> None:
     """Obtain every registered file into the cache: cache, mirror, HTTP base, official."""
+    from foedus.data.fetch import pull as pull_files
+
     got = pull_files(names, progress=DownloadBar)
     if json:
         print_json({"pulled": [{"name": g.dataset.name, "path": str(g.path),
@@ -37,6 +37,8 @@ def pull(names: Annotated[list[str] | None, typer.Argument(
 @app.command()
 def build(json: JsonFlag = False) -> None:
     """Load every registered dataset into the DuckDB store (atomically)."""
+    from foedus.data import store
+
     with step_progress("building store") as bar:
         task = bar.add_task("", total=None)
 
@@ -64,6 +66,8 @@ def build(json: JsonFlag = False) -> None:
 @app.command()
 def status(json: JsonFlag = False) -> None:
     """Say what is present, verified and built, and when."""
+    from foedus.data import store
+
     report = store.status()
     if json:
         print_json({**report, "provenance": provenance([d.name for d in datasets()])})

@@ -1,29 +1,31 @@
-"""The domain model of foedus: states, treaties, obligations, places, events (DESIGN §3)."""
+"""The domain model of foedus: states, treaties, obligations, places, events (DESIGN §3).
 
-from foedus.data.identities import State, resolve_state
-from foedus.model.commitments import (
-    Basis,
-    Condition,
-    DomainCoverage,
-    ForwardForce,
-    Membership,
-    NuclearGuarantee,
-    Obligation,
-    PartnerException,
-    Provisions,
-    ScopeRule,
-    SpendingTarget,
-    Suspension,
-    Treaty,
-)
-from foedus.model.events import Event, NonState
-from foedus.model.system import CommitmentSystem, Pledge, Snapshot
-from foedus.model.vocab import Decision, Domain, Hit, ObligationKind, Response, TreatyKind, View
+Names are imported on first use (PEP 562), so that ``from foedus.model.vocab import View``
+stays cheap for the command line.
+"""
 
-__all__ = [
-    "Basis", "CommitmentSystem", "Condition", "Decision", "Domain", "DomainCoverage", "Event",
-    "ForwardForce", "Hit", "Membership", "NonState", "NuclearGuarantee", "Obligation",
-    "ObligationKind", "PartnerException", "Pledge", "Provisions", "Response", "ScopeRule",
-    "Snapshot", "SpendingTarget", "State", "Suspension", "Treaty", "TreatyKind", "View",
-    "resolve_state",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "State": "foedus.data.identities", "resolve_state": "foedus.data.identities",
+    "CommitmentSystem": "foedus.model.system", "Pledge": "foedus.model.system",
+    "Snapshot": "foedus.model.system",
+    "Event": "foedus.model.events", "NonState": "foedus.model.events",
+    **{name: "foedus.model.commitments" for name in (
+        "Basis", "Condition", "DomainCoverage", "ForwardForce", "Membership",
+        "NuclearGuarantee", "Obligation", "PartnerException", "Provisions", "ScopeRule",
+        "SpendingTarget", "Suspension", "Treaty")},
+    **{name: "foedus.model.vocab" for name in (
+        "Decision", "Domain", "Hit", "ObligationKind", "Response", "TreatyKind", "View")},
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'foedus.model' has no attribute {name!r}")
