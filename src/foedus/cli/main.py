@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from foedus import __version__
-from foedus.cli import book, burden, data, obligations, panel, reliability
+from foedus.cli import book, burden, credibility, data, obligations, panel, reliability
 from foedus.cli.output import err, out, print_json
 from foedus.errors import FoedusError
 
@@ -26,6 +26,7 @@ app.add_typer(panel.app, name="panel")
 app.command("obligations")(obligations.command)
 app.command("burden")(burden.command)
 app.command("reliability")(reliability.command)
+app.add_typer(credibility.app, name="credibility")
 
 
 def _print_version(value: bool) -> None:

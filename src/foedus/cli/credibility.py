@@ -1,0 +1,108 @@
+"""``foedus credibility``: how likely is a pledge to be honoured; ``credibility fit`` refits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from foedus.cli.dates import as_of_date
+from foedus.cli.output import err, out, print_json
+
+app = typer.Typer(help="Credibility of alliance pledges, from the historical record.",
+                  invoke_without_command=True)
+
+
+@app.callback()
+def ask(
+    ctx: typer.Context,
+    ally: Annotated[str | None, typer.Option("--ally", help="The state that pledged.")] = None,
+    partner: Annotated[str | None, typer.Option("--partner", help="The state pledged to.")
+                       ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Date, YYYY-MM-DD (default: "
+                                              "today, printed).")] = None,
+    against: Annotated[list[str] | None, typer.Option("--against", help="A hypothetical "
+                                                      "attacker; repeat for several.")] = None,
+    json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """The probability that each pledge ALLY owes PARTNER is honoured, with the reasons."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if ally is None or partner is None:
+        raise typer.BadParameter("--ally and --partner are required (or use `fit`).",
+                                 param_hint="--ally/--partner")
+    from foedus.credibility import credibility, load
+    from foedus.data.identities import resolve_state
+    from foedus.provenance import provenance
+
+    day, _ = as_of_date(as_of)
+    a, p = resolve_state(ally, on=day), resolve_state(partner, on=day)
+    attackers = [resolve_state(x, on=day).cow for x in against or []]
+    fitted = load()
+    table = credibility(a.cow, p.cow, day, against=attackers)
+    rows = [{"treaty": {"id": r.treaty, "name": r.treaty_name}, "obligation": r.obligation,
+             "article": r.article, "kind": r.kind, "probability": r.probability,
+             "probability_interval": [r.lower, r.upper],
+             "up": [{"feature": f, "log_odds": v} for f, v in (r.up or [])],
+             "down": [{"feature": f, "log_odds": v} for f, v in (r.down or [])]}
+            for r in table.itertuples(index=False)]
+    metrics = fitted.metrics if hasattr(fitted, "metrics") else {}
+    if json:
+        print_json({"as_of": day.isoformat(), "ally": a.to_json(), "partner": p.to_json(),
+                    "against": [resolve_state(x, on=day).to_json() for x in attackers],
+                    "pledges": rows, "model": {"metrics": metrics},
+                    "provenance": provenance(["atop_members", "atop_alliances", "cow_wars",
+                                              "nmc_7", "capitals", "unga_idealpoints"],
+                                             view="legal", as_of=day.isoformat())})
+        return
+    out.print(f"[bold]{a.name}[/] → [bold]{p.name}[/] on {day}", highlight=False)
+    if not rows:
+        out.print("no pledge binds the ally to the partner on this date.")
+    for r in rows:
+        prob = r["probability"]
+        if prob is None or prob != prob:
+            out.print(f"{r['treaty']['name']}, {r['article']}: {r['kind']} — not scored "
+                      "(its keeping is not observable in wars)", highlight=False)
+            continue
+        lo, hi = r["probability_interval"]
+        out.print(f"{r['treaty']['name']}, {r['article']}: {r['kind']} — P(honoured) = "
+                  f"{prob:.3f} [{lo:.3f}, {hi:.3f}]", highlight=False)
+        ups = ", ".join(f"{u['feature']} ({u['log_odds']:+.2f})" for u in r["up"]) or "-"
+        downs = ", ".join(f"{d['feature']} ({d['log_odds']:+.2f})" for d in r["down"]) or "-"
+        out.print(f"  up: {ups}\n  down: {downs}", highlight=False)
+
+
+@app.command("fit")
+def fit_command(
+    plot: Annotated[Path | None, typer.Option("--plot", help="Write the calibration plot "
+                                              "into this folder.")] = None,
+    save_to: Annotated[Path | None, typer.Option("--out", help="Save the fitted model here "
+                                                 "(default: print only).")] = None,
+    source: Annotated[str, typer.Option("--source", help="cow or mid.")] = "cow",
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Refit the credibility model (time split at 1945) and report its out-of-sample skill."""
+    if source not in ("cow", "mid"):
+        raise typer.BadParameter("must be cow or mid", param_hint="--source")
+    from foedus.credibility import fit, plot_calibration, save
+    from foedus.model.system import CommitmentSystem
+    from foedus.reliability import opportunities
+
+    system = CommitmentSystem.load()
+    fitted = fit(opportunities(system, source=source), system, seed=seed, source=source)
+    paths = []
+    if plot is not None:
+        plot.mkdir(parents=True, exist_ok=True)
+        paths.append(str(plot_calibration(fitted, plot / "calibration.png")))
+    if save_to is not None:
+        save(fitted, save_to)
+    coefficients = fitted.coefficients()
+    if json:
+        print_json({"metrics": fitted.metrics, "coefficients": coefficients,
+                    "plots": paths, "saved": str(save_to) if save_to else None})
+        return
+    out.print(f"out-of-sample (test after 1945): {fitted.metrics}", highlight=False)
+    for path in paths:
+        err.print(f"wrote {path}", highlight=False)
