@@ -12,6 +12,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests check every input they draw; on a loaded 2-core CI machine a slow example
+# is not a failure, so no per-example deadline.
+settings.register_profile("foedus", deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("foedus")
 
 REPO = Path(__file__).resolve().parents[1]
 MIRROR = Path(os.environ.get("FOEDUS_DATA_MIRROR") or REPO.parent / "shared" / "data").resolve()
