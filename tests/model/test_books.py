@@ -344,10 +344,9 @@ def test_eu_42_7_covers_territory_only() -> None:
                        day="2015-11-13")
 
 
-# --- through the obligations query, once the gazetteer is there -----------------------------
+# --- through the obligations query ----------------------------------------------------------
 
 def test_query_lists_the_taiwan_relations_act_as_informal_and_anzus_as_suspended() -> None:
-    pytest.importorskip("foedus.model.places")
     from foedus.model.system import CommitmentSystem
     from foedus.query.obligations import obligations
 
