@@ -16,6 +16,7 @@ import pandas as pd
 
 from foedus.data import identities
 from foedus.data.readers import as_nullable_int, dates_from_parts, finite, null_sentinels
+from foedus.errors import DataFormatError
 
 __all__ = ["TABLES", "Table", "build_table"]
 
@@ -144,7 +145,9 @@ def _capitals(raw: Raw) -> pd.DataFrame:
         hit = (out["ccode"] == fix.ccode) & (c["stdate"] == fix.stdate)
         column = "lon" if fix.field == "lng" else fix.field
         if hit.sum() != 1 or abs(out.loc[hit, column].iloc[0] - fix.published) > 1e-6:
-            raise ValueError(f"capital correction no longer applies: {fix}")
+            raise DataFormatError(f"capitals: the correction of {fix.capital} ({fix.field}) "
+                                  "no longer matches the published value; review "
+                                  "data/tables/capital_corrections.csv.")
         out.loc[hit, column] = fix.corrected
         out.loc[hit, "corrected"] = True
         out.loc[hit, "correction_source"] = fix.source

@@ -283,8 +283,9 @@ def obligations(system: CommitmentSystem, *, as_of: dt.date, attackers: list[int
     decider = _Decider(event, where, snapshot)
     for treaty in snapshot.involving(target):
         decider.treaty(treaty)
+    in_force = {t.id for t in snapshot.treaties}
     for treaty in system.treaties(view):  # treaties not in force yet or any more
-        if treaty not in snapshot.treaties and any(m.state == target for m in treaty.members):
+        if treaty.id not in in_force and any(m.state == target for m in treaty.members):
             decider.treaty(treaty)
     notes = list(snapshot.notes)
     if any(b.treaty.assumed_in_force for b in decider.bound):
