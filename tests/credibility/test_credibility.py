@@ -163,3 +163,21 @@ class TestRealData:
         p1 = predict(m, f.assign(log_distance=np.log1p(2 * np.expm1(f["log_distance"]))))
         sign = np.sign(m.coef[m.features.index("log_distance")])
         assert np.sign(p1["probability"].iloc[0] - p0) == sign
+
+
+def test_features_beyond_the_record_are_clipped_not_extrapolated() -> None:
+    import numpy as np
+    import pandas as pd
+
+    from foedus.credibility import FEATURES, load, predict
+
+    fitted = load()
+    lo, hi = np.asarray(fitted.bounds).T
+    middle = pd.DataFrame([(lo + hi) / 2], columns=list(FEATURES))
+    beyond = middle.copy()
+    beyond["age"] = hi[list(FEATURES).index("age")] * 10
+    at_edge = middle.copy()
+    at_edge["age"] = hi[list(FEATURES).index("age")]
+    got = predict(fitted, pd.concat([beyond, at_edge], ignore_index=True))
+    assert got["outside_record"].tolist() == [["age"], []]
+    assert got["probability"].iloc[0] == got["probability"].iloc[1]

@@ -45,7 +45,8 @@ def ask(
              "article": r.article, "kind": r.kind, "probability": r.probability,
              "probability_interval": [r.lower, r.upper],
              "up": [{"feature": f, "log_odds": v} for f, v in (r.up or [])],
-             "down": [{"feature": f, "log_odds": v} for f, v in (r.down or [])]}
+             "down": [{"feature": f, "log_odds": v} for f, v in (r.down or [])],
+             "outside_record": list(r.outside_record or [])}
             for r in table.itertuples(index=False)]
     metrics = fitted.metrics if hasattr(fitted, "metrics") else {}
     if json:
@@ -71,6 +72,9 @@ def ask(
         ups = ", ".join(f"{u['feature']} ({u['log_odds']:+.2f})" for u in r["up"]) or "-"
         downs = ", ".join(f"{d['feature']} ({d['log_odds']:+.2f})" for d in r["down"]) or "-"
         out.print(f"  up: {ups}\n  down: {downs}", highlight=False)
+        if r["outside_record"]:
+            out.print(f"  beyond the historical record (clipped): "
+                      f"{', '.join(r['outside_record'])}", style="yellow", highlight=False)
 
 
 @app.command("fit")

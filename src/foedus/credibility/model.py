@@ -77,6 +77,7 @@ class FittedModel:
     calibration: list[dict] = field(default_factory=list)
     provenance: dict = field(default_factory=dict)
     seed: int = 0
+    bounds: list[list[float]] = field(default_factory=list)  # training [min, max] per feature
     format_version: int = FORMAT_VERSION
 
     def coefficients(self, level: float = 0.9) -> pd.DataFrame:
@@ -196,7 +197,8 @@ def fit_frame(features: pd.DataFrame, y, *, years=None, groups=None,
         n_positive=int(y.sum()),
         window=[] if years is None else [int(np.min(years)), int(np.max(years))],
         split_year=split_year, metrics=metrics, calibration=calibration,
-        provenance=provenance or _provenance(()), seed=seed)
+        provenance=provenance or _provenance(()), seed=seed,
+        bounds=np.column_stack([x.min(axis=0), x.max(axis=0)]).tolist())
 
 
 def _provenance(names) -> dict:
@@ -248,18 +250,28 @@ def predict(fitted: FittedModel, features: pd.DataFrame, *, level: float = 0.9
     """Probability that each pledge is honoured, a bootstrap interval and contributions.
 
     Returns a frame indexed like ``features`` with ``probability`` in [0, 1], ``lower`` and
-    ``upper`` (the central ``level`` interval of the bootstrap draws) and one
+    ``upper`` (the central ``level`` interval of the bootstrap draws), ``outside_record``
+    (the features whose value lies beyond the range seen in training: they are clipped to
+    that range, so the model never extrapolates a linear log-odds term past its data —
+    NATO's age of 75 years, say, counts as the oldest tested alliance) and one
     ``contrib_<feature>`` column per feature (log-odds, relative to the average pledge).
     """
     x = features[fitted.features].to_numpy(dtype=float)
+    outside = [[] for _ in range(len(x))]
+    if fitted.bounds:  # never extrapolate a feature beyond the record the model learnt from
+        lo_b, hi_b = np.asarray(fitted.bounds).T
+        beyond = (x < lo_b) | (x > hi_b)
+        for i, j in zip(*np.nonzero(beyond), strict=True):
+            outside[i].append(fitted.features[j])
+        x = np.clip(x, lo_b, hi_b)
     z = (x - np.asarray(fitted.mean)) / np.asarray(fitted.scale)
     coef = np.asarray(fitted.coef)
     eta = fitted.intercept + z @ coef
     draws = np.asarray(fitted.draws)
     sims = _sigmoid(draws[:, :1] + draws[:, 1:] @ z.T)
     lo, hi = np.percentile(sims, [50 * (1 - level), 50 * (1 + level)], axis=0)
-    out = pd.DataFrame({"probability": _sigmoid(eta), "lower": lo, "upper": hi},
-                       index=features.index)
+    out = pd.DataFrame({"probability": _sigmoid(eta), "lower": lo, "upper": hi,
+                        "outside_record": outside}, index=features.index)
     contrib = pd.DataFrame(z * coef, columns=[f"contrib_{f}" for f in fitted.features],
                            index=features.index)
     return pd.concat([out, contrib], axis=1)
@@ -347,7 +359,8 @@ def credibility(ally: int, partner: int, as_of: dt.date | str, *,
     if base.empty:
         return base.assign(**{c: pd.Series(dtype=object) for c in cols})
     scored = base["kind"].isin(["defense", "offense", "neutrality"])
-    result = base.assign(probability=np.nan, lower=np.nan, upper=np.nan, up=None, down=None)
+    result = base.assign(probability=np.nan, lower=np.nan, upper=np.nan, up=None, down=None,
+                         outside_record=None)
     if scored.any():
         rows = base[scored].assign(ally=ally, target=partner, date=day,
                                    attackers=[tuple(against or ())] * int(scored.sum()))
@@ -357,6 +370,7 @@ def credibility(ally: int, partner: int, as_of: dt.date | str, *,
             s = contrib.loc[i].sort_values()
             result.loc[i, ["probability", "lower", "upper"]] = pred.loc[
                 i, ["probability", "lower", "upper"]].to_numpy(dtype=float)
+            result.at[i, "outside_record"] = pred.at[i, "outside_record"]
             result.at[i, "up"] = [(k, round(float(v), 3)) for k, v in s[::-1].items()
                                   if v > 0][:top]
             result.at[i, "down"] = [(k, round(float(v), 3)) for k, v in s.items()
