@@ -86,3 +86,18 @@ def test_book_check_ok_and_errors(tmp_path) -> None:
     broken.write_text('id = "x"\nname = "unterminated\n')
     proc = run_cli("book", "check", str(broken))
     assert proc.returncode == 1 and f"{broken}:2: TOML syntax error" in proc.stderr
+
+
+@pytest.mark.usefixtures("store_home")
+def test_credibility_of_every_obligation_in_an_answer() -> None:
+    proc = run_cli("obligations", "--attacker", "RUS", "--target", "EST", "--as-of",
+                   "2024-07-01", "--credibility", "--json")
+    assert proc.returncode == 0, proc.stderr
+    payload = json.loads(proc.stdout)
+    assert not list(schema_validator("obligations").iter_errors(payload))
+    for o in payload["obligations"]:
+        if o["kind"] == "consultation":
+            assert o["probability"] is None
+        else:
+            lo, hi = o["probability_interval"]
+            assert 0 <= lo <= o["probability"] <= hi <= 1

@@ -94,6 +94,9 @@ def command(
                     ] = View.LEGAL,
     provoked: Annotated[bool, typer.Option("--provoked", help="The target provoked it.")
                         ] = False,
+    credibility: Annotated[bool, typer.Option("--credibility", help="Add the probability "
+                                              "that each obligation is honoured (the "
+                                              "credibility model).")] = False,
     json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Who is bound to act if ATTACKER attacks TARGET, there, in that domain, on that date."""
@@ -111,10 +114,19 @@ def command(
         raise FoedusError(f"--as-of {day} is before 1815, where foedus's data begin.")
     attackers = [_attacker(a, day) for a in attacker]
     target_cow = resolve_state(target, on=day).cow
-    answer = obligations(CommitmentSystem.load(), as_of=day, attackers=attackers,
-                         target=target_cow, place=place, hit=hit, domain=domain, view=view,
-                         provoked=provoked)
+    system = CommitmentSystem.load()
+    answer = obligations(system, as_of=day, attackers=attackers, target=target_cow,
+                         place=place, hit=hit, domain=domain, view=view, provoked=provoked)
     payload = answer_json(answer)
+    if credibility:
+        from foedus.credibility import score_answer
+
+        scores = score_answer(answer, system)
+        for entry, s in zip(payload["obligations"], scores.itertuples(index=False),
+                            strict=True):
+            entry["probability"] = s.probability
+            entry["probability_interval"] = [s.lower, s.upper]
+            entry["outside_record"] = list(s.outside_record)
     if json:
         print_json({"as_of": day.isoformat(), "view": view.value, **payload,
                     "provenance": provenance(ATOP_DATASETS, view=view.value,

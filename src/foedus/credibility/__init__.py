@@ -17,6 +17,7 @@ from foedus.credibility.model import (
     plot_calibration,
     predict,
     save,
+    score_answer,
 )
 
 __all__ = [
@@ -32,4 +33,5 @@ __all__ = [
     "plot_calibration",
     "predict",
     "save",
+    "score_answer",
 ]

@@ -376,3 +376,31 @@ def credibility(ally: int, partner: int, as_of: dt.date | str, *,
             result.at[i, "down"] = [(k, round(float(v), 3)) for k, v in s.items()
                                     if v < 0][:top]
     return result
+
+
+def score_answer(answer, system=None, fitted: FittedModel | None = None) -> pd.DataFrame:
+    """The probability that each obligation of an obligations answer is honoured.
+
+    One row per bound obligation of ``answer`` (:func:`foedus.query.obligations`), in order,
+    with ``probability``, ``lower``, ``upper`` and ``outside_record``; consultation rows are
+    null (their keeping is not observable in wars). The answer's state attackers are the
+    hypothetical attackers.
+    """
+    fitted = fitted or load()
+    event = answer.event
+    rows = pd.DataFrame([{"ally": b.state, "target": event.target, "kind": str(b.obligation.kind),
+                          "treaty": b.treaty.id, "obligation": b.obligation.id,
+                          "date": event.date, "attackers": tuple(event.state_attackers)}
+                         for b in answer.obligations],
+                        columns=["ally", "target", "kind", "treaty", "obligation", "date",
+                                 "attackers"])
+    out = pd.DataFrame({"probability": np.nan, "lower": np.nan, "upper": np.nan,
+                        "outside_record": [[] for _ in range(len(rows))]})
+    scored = rows["kind"].isin(["defense", "offense", "neutrality"]).to_numpy()
+    if scored.any():
+        pred = predict(fitted, pledge_features(rows[scored], system))
+        out.loc[scored, ["probability", "lower", "upper"]] = pred[
+            ["probability", "lower", "upper"]].to_numpy()
+        for i, extra in zip(np.nonzero(scored)[0], pred["outside_record"], strict=True):
+            out.at[i, "outside_record"] = extra
+    return out
