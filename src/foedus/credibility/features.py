@@ -10,8 +10,11 @@ Features (:data:`FEATURES`, all numeric; 0/1 unless stated):
 
 - ``offense``, ``neutrality``: the obligation's kind (defence is the baseline);
 - ``cond_adversary``, ``cond_location``, ``cond_other`` (number of attackers, a specific
-  conflict or a demand), ``non_provocation``: the conditions ATOP (or the book) codes; a
-  book's geographic scope (NATO Art. 6) counts as a location condition;
+  conflict or a demand), ``non_provocation``: the conditions ATOP (or the book) codes.
+  ``cond_location`` is ATOP's location condition *whose location ATOP does not record*: in
+  the historical cases a failure under it may be a war outside the area, not a broken
+  pledge. A book treaty's scope is explicit and decided by the obligations query (an
+  attack outside it is no opportunity at all), so it does not set this flag;
 - ``automatic``: the response is automatic (armed support owed), not discretionary;
 - ``log_distance``: :math:`\\ln(1 + d)` with *d* the great-circle km between the ally's and
   the partner's capitals (capitals in force on 1 July; :func:`haversine_km`);
@@ -160,7 +163,7 @@ def _treaty_facts(system, row) -> dict:
         "offense": ob.kind == ObligationKind.OFFENSE,
         "neutrality": ob.kind == ObligationKind.NEUTRALITY,
         "cond_adversary": c.adversary_coded,
-        "cond_location": c.location_coded or bool(c.scope),
+        "cond_location": c.location_coded and not c.location_recorded,
         "cond_other": c.attackers_coded or c.conflict_coded or c.demand_coded,
         "non_provocation": c.non_provocation,
         "automatic": ob.response == Response.AUTOMATIC,
