@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from helpers import run_cli
+from helpers import run_cli, schema_validator
 
 pytestmark = pytest.mark.usefixtures("store_home")
 
@@ -16,6 +16,7 @@ def test_json_answer() -> None:
                    "2024-07-01", "--against", "RUS", "--json")
     assert proc.returncode == 0, proc.stderr
     payload = json.loads(proc.stdout)
+    assert not list(schema_validator("credibility").iter_errors(payload))
     assert payload["ally"]["cow"] == 2 and payload["partner"]["cow"] == 366
     art5 = [p for p in payload["pledges"] if p["treaty"]["id"] == "book:nato"
             and p["kind"] == "defense"]

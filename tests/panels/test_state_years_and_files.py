@@ -13,7 +13,7 @@ from foedus.errors import FoedusError
 from foedus.panels import create_dyad_years, create_state_years
 from foedus.panels.panel import PanelError
 
-from helpers import assert_one_line_error, run_cli
+from helpers import assert_one_line_error, run_cli, schema_validator
 
 pytestmark = pytest.mark.usefixtures("store_home")
 
@@ -109,6 +109,7 @@ def test_cli_panel_json_and_errors(tmp_path) -> None:
                    "alliances,cinc,similarity", "--coding", "sr", "--out", str(out), "--json")
     assert proc.returncode == 0, proc.stderr
     payload = json.loads(proc.stdout)
+    assert not list(schema_validator("panel").iter_errors(payload))
     assert payload["rows"] == len(pd.read_parquet(out))
     assert "s_abs_sr" in payload["columns"] and "s_abs_chiba" not in payload["columns"]
     assert payload["provenance"]["view"] == "atop"
