@@ -38,7 +38,8 @@ def ask(
 
     day, _ = as_of_date(as_of)
     a, p = resolve_state(ally, on=day), resolve_state(partner, on=day)
-    attackers = [resolve_state(x, on=day).cow for x in against or []]
+    against_states = [resolve_state(x, on=day) for x in against or []]
+    attackers = [s.cow for s in against_states]
     fitted = load()
     table = credibility(a.cow, p.cow, day, against=attackers)
     rows = [{"treaty": {"id": r.treaty, "name": r.treaty_name}, "obligation": r.obligation,
@@ -48,11 +49,10 @@ def ask(
              "down": [{"feature": f, "log_odds": v} for f, v in (r.down or [])],
              "outside_record": list(r.outside_record or [])}
             for r in table.itertuples(index=False)]
-    metrics = fitted.metrics if hasattr(fitted, "metrics") else {}
     if json:
         print_json({"as_of": day.isoformat(), "ally": a.to_json(), "partner": p.to_json(),
-                    "against": [resolve_state(x, on=day).to_json() for x in attackers],
-                    "pledges": rows, "model": {"metrics": metrics},
+                    "against": [s.to_json() for s in against_states],
+                    "pledges": rows, "model": {"metrics": fitted.metrics},
                     "provenance": provenance(["atop_members", "atop_alliances", "cow_wars",
                                               "nmc_7", "capitals", "unga_idealpoints"],
                                              view="legal", as_of=day.isoformat())})
