@@ -26,6 +26,13 @@ demo: $(BIN)/.installed
 	$(BIN)/foedus obligations --attacker CHN --target TWN
 	@echo; echo "Burden sharing in NATO since the Wales pledge (plots in demo-plots/):"
 	$(BIN)/foedus burden --alliance NATO --years 2014-2024 --plot demo-plots
+	@echo; echo "How credible are those pledges? P(honoured) from the record of wars 1816-2003:"
+	$(BIN)/foedus obligations --attacker RUS --target LTU --credibility
+	$(BIN)/foedus credibility --ally USA --partner EST --against RUS
+	$(BIN)/foedus credibility --ally USA --partner LVA --against RUS
+	$(BIN)/foedus credibility --ally USA --partner LTU --against RUS
+	$(BIN)/foedus credibility --ally USA --partner JPN --against CHN
+	$(BIN)/foedus credibility --ally USA --partner PHL --against CHN
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check src tests benchmarks

@@ -101,3 +101,16 @@ def test_credibility_of_every_obligation_in_an_answer() -> None:
         else:
             lo, hi = o["probability_interval"]
             assert 0 <= lo <= o["probability"] <= hi <= 1
+
+
+@pytest.mark.usefixtures("store_home")
+def test_credibility_in_text_answer() -> None:
+    """The text answer prints each scored state's probability, the same as the JSON one."""
+    args = ("obligations", "--attacker", "CHN", "--target", "PHL", "--as-of", "2024-07-01",
+            "--credibility")
+    proc = run_cli(*args)
+    assert proc.returncode == 0, proc.stderr
+    us = [o for o in json.loads(run_cli(*args, "--json").stdout)["obligations"]
+          if o["state"]["cow"] == 2 and o["kind"] == "defense"]
+    assert len(us) == 1
+    assert f"United States of America (P {us[0]['probability']:.2f})" in proc.stdout

@@ -161,3 +161,21 @@ def test_export_cases(cow):
 def test_bad_source(store_home):
     with pytest.raises(ValueError):
         opportunities(source="acled")
+
+
+def test_intra_alliance_football_war(cow):
+    """1969: El Salvador attacks Honduras; both are Rio Treaty members, so the other Rio
+    members' pledges to Honduras are intra-alliance rows; the 1939 guarantees are not."""
+    from foedus.credibility.model import cases
+
+    system, frame, _ = cow
+    football = frame[(frame["war_name"] == "Football War") & (frame["target"] == 91)]
+    rio = football[football["atopid"].isin([3075, 3150])]
+    assert len(rio) > 10 and rio["intra_alliance"].all()
+    for r in rio.itertuples():
+        assert 92 in r.attackers and system.treaty(r.treaty).member_on(92, r.date)
+    poland = frame[(frame["war"] == "cow:139") & (frame["target"] == 290)]
+    assert not poland["intra_alliance"].any()
+    kept = cases(frame)
+    assert not kept["intra_alliance"].any()
+    assert set(kept.index) >= set(cases(frame[~frame["intra_alliance"]]).index)

@@ -140,6 +140,12 @@ def _name(state: dict) -> str:
     return state["name"] if isinstance(state, dict) else str(state)
 
 
+def _probability(obligation: dict) -> str:
+    """`` (P 0.06)`` after a state scored by ``--credibility``; nothing otherwise."""
+    p = obligation.get("probability")
+    return "" if p is None or p != p else f" (P {p:.2f})"
+
+
 def _print(payload: dict, day, view: View) -> None:
     e = payload["event"]
     attackers = ", ".join(_name(a) for a in e["attackers"])
@@ -152,7 +158,7 @@ def _print(payload: dict, day, view: View) -> None:
     for o in payload["obligations"]:
         key = (o["treaty"]["name"], o["article"], o["kind"], o["response"], o["decision"],
                tuple(o["caveats"] + o["flags"]), o["treaty"]["assumed_in_force"])
-        groups.setdefault(key, []).append(_name(o["state"]))
+        groups.setdefault(key, []).append(_name(o["state"]) + _probability(o))
     out.print("\n[bold underline]Bound to act[/]" if groups else
               "\n[bold underline]Bound to act[/]: nobody")
     for (treaty, article, kind, response, decision, caveats, assumed), states in groups.items():

@@ -15,7 +15,8 @@ the log loss [1]_ (scikit-learn's ``LogisticRegression``, ``lbfgs``). The cases 
 opportunities of Leeds, Long & Mitchell [2]_ (see
 :func:`foedus.reliability.opportunities`): rows whose casus foederis is not known to fail
 (``casus_foederis`` not False), with an observable outcome (``honoured`` not None), and
-where the ally was not already at war on the partner's side.
+where the ally was not already at war on the partner's side, nor any attacker a member of
+the same treaty (``intra_alliance``: the model is about pledges against outsiders).
 
 Skill is measured out of sample by a time split (train on years ≤ ``split_year``, test on
 later years): AUC, the Brier score :math:`\frac1n\sum(p_i - y_i)^2` and a calibration table.
@@ -51,7 +52,7 @@ from foedus.credibility.features import DATASETS, FEATURES, pledge_features
 from foedus.errors import FoedusError
 
 __all__ = ["FORMAT_VERSION", "FittedModel", "cases", "credibility", "fit", "fit_frame",
-           "load", "plot_calibration", "predict", "save"]
+           "load", "log_odds_draws", "plot_calibration", "predict", "save"]
 
 FORMAT_VERSION = 1
 _CS = tuple(float(c) for c in np.logspace(-3, 3, 13))
@@ -89,10 +90,13 @@ class FittedModel:
 
 
 def cases(opportunities: pd.DataFrame) -> pd.DataFrame:
-    """The opportunity rows the model learns from (see the module docstring)."""
+    """The opportunity rows the model learns from (see the module docstring): an observable
+    outcome, a casus foederis not known to fail, the ally not already at war and no
+    attacker a member of the same treaty (``intra_alliance``)."""
     keep = opportunities["honoured"].notna() & (opportunities["casus_foederis"] != False)  # noqa: E712
-    if "ally_already_at_war" in opportunities:
-        keep &= ~opportunities["ally_already_at_war"].astype(bool)
+    for flag in ("ally_already_at_war", "intra_alliance"):
+        if flag in opportunities:
+            keep &= ~opportunities[flag].astype(bool)
     return opportunities[keep]
 
 
@@ -256,15 +260,7 @@ def predict(fitted: FittedModel, features: pd.DataFrame, *, level: float = 0.9
     NATO's age of 75 years, say, counts as the oldest tested alliance) and one
     ``contrib_<feature>`` column per feature (log-odds, relative to the average pledge).
     """
-    x = features[fitted.features].to_numpy(dtype=float)
-    outside = [[] for _ in range(len(x))]
-    if fitted.bounds:  # never extrapolate a feature beyond the record the model learnt from
-        lo_b, hi_b = np.asarray(fitted.bounds).T
-        beyond = (x < lo_b) | (x > hi_b)
-        for i, j in zip(*np.nonzero(beyond), strict=True):
-            outside[i].append(fitted.features[j])
-        x = np.clip(x, lo_b, hi_b)
-    z = (x - np.asarray(fitted.mean)) / np.asarray(fitted.scale)
+    z, outside = _standardised(fitted, features)
     coef = np.asarray(fitted.coef)
     eta = fitted.intercept + z @ coef
     draws = np.asarray(fitted.draws)
@@ -275,6 +271,32 @@ def predict(fitted: FittedModel, features: pd.DataFrame, *, level: float = 0.9
     contrib = pd.DataFrame(z * coef, columns=[f"contrib_{f}" for f in fitted.features],
                            index=features.index)
     return pd.concat([out, contrib], axis=1)
+
+
+def _standardised(fitted: FittedModel, features: pd.DataFrame):
+    """Standardised features, clipped to the training range, and the clipped names per row."""
+    x = features[fitted.features].to_numpy(dtype=float)
+    outside: list[list[str]] = [[] for _ in range(len(x))]
+    if fitted.bounds:  # never extrapolate a feature beyond the record the model learnt from
+        lo_b, hi_b = np.asarray(fitted.bounds).T
+        beyond = (x < lo_b) | (x > hi_b)
+        for i, j in zip(*np.nonzero(beyond), strict=True):
+            outside[i].append(fitted.features[j])
+        x = np.clip(x, lo_b, hi_b)
+    return (x - np.asarray(fitted.mean)) / np.asarray(fitted.scale), outside
+
+
+def log_odds_draws(fitted: FittedModel, features: pd.DataFrame) -> np.ndarray:
+    """The log-odds of each pledge under every bootstrap draw of the coefficients.
+
+    Returns an array of shape (draws, pledges): row *b* is
+    :math:`\\beta^{(b)}_0 + z\\,\\beta^{(b)}` with the features standardised and clipped as in
+    :func:`predict`. The crisis engine draws one row per Monte Carlo draw, so the model's
+    coefficient uncertainty enters every simulated decision.
+    """
+    z, _ = _standardised(fitted, features)
+    draws = np.asarray(fitted.draws)
+    return draws[:, :1] + draws[:, 1:] @ z.T
 
 
 def save(fitted: FittedModel, path: str | Path) -> Path:

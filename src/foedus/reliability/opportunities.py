@@ -47,6 +47,12 @@ None.
 entry into the same war (any time during it; ``lag_days`` says how long after the partner).
 **Honoured**: defence and offence → joined on the partner's side; neutrality → did not join
 against; consultation and non-aggression → ``None`` (not observable from war participation).
+
+**Intra-alliance conflicts.** ``intra_alliance`` is true when one of the attackers is itself
+a member of the treaty on the day (the Football War of 1969 and the Cenepa war of 1995 under
+the Rio Treaty, the Gulf War of 1990 under the Arab League pact). Such a row tests whether a
+state fights one ally for another, not whether it keeps a pledge against an outsider; the
+rates keep them (as the published counts do), the credibility model leaves them out.
 """
 
 from __future__ import annotations
@@ -73,7 +79,7 @@ INITIATOR_KINDS = (ObligationKind.OFFENSE, ObligationKind.NEUTRALITY)
 
 COLUMNS = ["war", "war_name", "year", "date", "role", "target", "ally", "attackers",
            "atopid", "treaty", "obligation", "kind", "casus_foederis", "outcome", "honoured",
-           "ally_joined_date", "lag_days", "ally_already_at_war"]
+           "ally_joined_date", "lag_days", "ally_already_at_war", "intra_alliance"]
 
 
 def opportunities(system: CommitmentSystem | None = None, *, source: str = "cow",
@@ -184,6 +190,7 @@ def _row(war: str, g: pd.DataFrame, r, role: str, p, attackers: tuple[int, ...],
         "outcome": outcome, "honoured": honoured, "ally_joined_date": joined,
         "lag_days": None if joined is None else (joined - r.start).days,
         "ally_already_at_war": bool(outcome == "joined_partner" and joined < r.start),
+        "intra_alliance": any(p.treaty.member_on(a, r.start) for a in attackers),
     }
 
 
@@ -234,4 +241,5 @@ def export_cases(frame: pd.DataFrame) -> list[dict]:
         "target": state(r.target, r.year), "ally": state(r.ally, r.year),
         "atopid": int(r.atopid), "kind": r.kind, "casus_foederis": opt(r.casus_foederis),
         "honoured": opt(r.honoured), "outcome": r.outcome,
+        "intra_alliance": bool(r.intra_alliance),
     } for r in frame.itertuples(index=False)]
