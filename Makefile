@@ -33,6 +33,11 @@ demo: $(BIN)/.installed
 	$(BIN)/foedus credibility --ally USA --partner LTU --against RUS
 	$(BIN)/foedus credibility --ally USA --partner JPN --against CHN
 	$(BIN)/foedus credibility --ally USA --partner PHL --against CHN
+	@echo; echo "Crisis simulations (docs/crisis.md): is the attacker deterred, who is drawn in, who is entrapped:"
+	$(BIN)/foedus simulate scenarios/baltic-estonia-2013.toml
+	$(BIN)/foedus simulate scenarios/baltic-estonia-2017.toml
+	$(BIN)/foedus simulate scenarios/baltic-estonia-2024.toml
+	$(BIN)/foedus simulate scenarios/senkaku-japan-2024.toml
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check src tests benchmarks
@@ -44,6 +49,8 @@ bench: $(BIN)/.installed
 	$(BIN)/foedus data build
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/panel.py
+	$(BIN)/python benchmarks/crisis.py
+	$(BIN)/python benchmarks/backtest.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache

@@ -14,7 +14,16 @@ import typer
 from rich.table import Table
 
 from foedus import __version__
-from foedus.cli import book, burden, credibility, data, obligations, panel, reliability
+from foedus.cli import (
+    book,
+    burden,
+    credibility,
+    data,
+    obligations,
+    panel,
+    reliability,
+    simulate,
+)
 from foedus.cli.output import err, out, print_json
 from foedus.errors import FoedusError
 
@@ -27,6 +36,8 @@ app.command("obligations")(obligations.command)
 app.command("burden")(burden.command)
 app.command("reliability")(reliability.command)
 app.add_typer(credibility.app, name="credibility")
+app.command("simulate")(simulate.simulate)
+app.command("sweep")(simulate.sweep)
 
 
 def _print_version(value: bool) -> None:

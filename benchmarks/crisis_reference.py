@@ -1,0 +1,113 @@
+"""Naive reference for the crisis engine: one Monte Carlo draw at a time, in plain Python.
+
+The same model as :mod:`foedus.crisis.draws` (bootstrap coefficients, the Fréchet resolve
+mixture, neutrality and offence pledges owed to the attacker, the cascade to a fixed point
+with strikes on new belligerents, consensus groups, the challenger's expected utility),
+written as the textbook loop over draws, states and pledges with Python floats and
+``random.Random``. It draws its own random numbers (lazily, only those a draw needs), so it
+agrees with the vectorised engine in distribution, not draw for draw: compare frequencies
+within their sampling error. Used by ``benchmarks/crisis.py`` to time the vectorisation.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+
+
+@dataclass
+class NaiveTally:
+    draws: int
+    deterred: int
+    widens: int
+    drawn_in: list[int]
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def naive_draws(c, n: int, seed: int) -> NaiveTally:
+    """``n`` draws of the compiled scenario ``c``, one at a time."""
+    rnd = random.Random(seed)
+    p = c.params
+    k, n_targets = c.n_states, c.n_targets
+    shift, rho, strike_p = p["credibility_shift"], p["solidarity"], p["strike_allies"]
+    edge_logit = c.edge_logit.tolist()
+    neutral_logit = c.neutral_logit.tolist()
+    offense_logit = c.offense_logit.tolist()
+    n_boot = max(len(edge_logit), len(neutral_logit), len(offense_logit), 1)
+    holder = c.edge_holder.tolist()
+    pledges: dict[int, list[int]] = {}
+    for e, (x, consensus) in enumerate(zip(c.edge_beneficiary.tolist(),
+                                           c.edge_consensus.tolist(), strict=True)):
+        if not consensus:
+            pledges.setdefault(x, []).append(e)
+    groups: dict[int, list[list[int]]] = {}
+    for x, edges in c.consensus_groups:
+        groups.setdefault(int(x), []).append(edges.tolist())
+    neutral = c.neutral_holder.tolist()
+    index = {s: i for i, s in enumerate(c.states.tolist())}
+    offense = [index.get(s) for s in c.offense_holder.tolist()]
+    capability = c.capability.tolist()
+    offense_capability = c.offense_capability.tolist()
+    guarantor = c.guarantor.tolist()
+    attribution = c.attribution.tolist()
+    drawn_in = [0] * k
+    deterred = widens = 0
+    for _ in range(n):
+        b = rnd.randrange(n_boot)
+        u = [rnd.random()] * k if rnd.random() < rho else [rnd.random() for _ in range(k)]
+        bar = [False] * k
+        for j, h in enumerate(neutral):
+            if rnd.random() < _sigmoid(neutral_logit[b][j] + shift):
+                bar[h] = True
+        side = [rnd.random() < _sigmoid(offense_logit[b][j] + shift)
+                for j in range(len(offense))]
+        for j, i in enumerate(offense):
+            if i is not None and side[j]:
+                bar[i] = True
+        belligerent = [i < n_targets for i in range(k)]
+        threshold = [0.0] * k
+        together = [False] * k
+        trigger = [t for t in range(n_targets) if rnd.random() < attribution[t]]
+        while trigger:
+            for x in trigger:
+                for e in pledges.get(x, ()):
+                    q = _sigmoid(edge_logit[b][e] + shift)
+                    if q > threshold[holder[e]]:
+                        threshold[holder[e]] = q
+                for edges in groups.get(x, ()):
+                    if all(u[holder[e]] < _sigmoid(edge_logit[b][e] + shift) for e in edges):
+                        for e in edges:
+                            together[holder[e]] = True
+            new = [h for h in range(k) if not belligerent[h] and not bar[h]
+                   and (u[h] < threshold[h] or together[h])]
+            for h in new:
+                belligerent[h] = True
+            trigger = [h for h in new if rnd.random() < strike_p]
+        size = 0
+        cap_d = 0.0
+        guarantors = 0
+        for i in range(k):
+            if belligerent[i]:
+                drawn_in[i] += 1
+                size += 1
+                cap_d += capability[i]
+                guarantors += guarantor[i]
+        if size > 1 or any(side):
+            widens += 1
+        if c.attacker_capability is not None:
+            cap_a = c.attacker_capability + sum(
+                cap for cap, joined in zip(offense_capability, side, strict=True) if joined)
+            win = cap_a / (cap_a + cap_d) if cap_a + cap_d > 0 else 0.5
+            escalation = 1.0 - (1.0 - p["nuclear_escalation"]) ** guarantors
+            lo, hi = p["value"]
+            value = lo + (hi - lo) * rnd.random()
+            lo, hi = p["cost_tolerance"]
+            tolerance = lo + (hi - lo) * rnd.random()
+            eu = (2 * win - 1) * value - (p["war_cost"] + escalation * p["nuclear_cost"]) \
+                / tolerance
+            deterred += eu <= 0
+    return NaiveTally(n, deterred, widens, drawn_in)

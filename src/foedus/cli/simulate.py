@@ -1,0 +1,155 @@
+"""``foedus simulate`` and ``foedus sweep``: the crisis engine from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from foedus.cli.output import err, out, print_json, step_progress
+
+FileArg = Annotated[Path, typer.Argument(help="A scenario file (TOML; docs/crisis.md).")]
+Draws = Annotated[int | None, typer.Option("--draws", min=1, help="Monte Carlo draws "
+                                           "(default: the scenario's).")]
+Seed = Annotated[int | None, typer.Option("--seed", min=0, help="Seed (default: the "
+                                          "scenario's).")]
+Workers = Annotated[int, typer.Option("--workers", min=1, help="Worker processes (more "
+                                      "than 1: a local Dask cluster).")]
+Scheduler = Annotated[str | None, typer.Option("--scheduler", help="Address of a Dask "
+                                               "scheduler, e.g. tcp://10.0.0.5:8786.")]
+Json = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
+
+
+def _top(values: dict, n: int = 5) -> list[tuple[str, float]]:
+    return sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+
+
+def simulate(
+    file: FileArg,
+    draws: Draws = None,
+    seed: Seed = None,
+    workers: Workers = 1,
+    scheduler: Scheduler = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Date, YYYY-MM-DD (default: "
+                                              "the scenario's own).")] = None,
+    json: Json = False,
+) -> None:
+    """Simulate a crisis: P(deterred), who is drawn in, entrapment, the coalition."""
+    import datetime as dt
+
+    from foedus.crisis.simulate import simulate as run_simulation
+    from foedus.errors import FoedusError
+
+    day = None
+    if as_of is not None:
+        try:
+            day = dt.date.fromisoformat(as_of)
+        except ValueError:
+            raise FoedusError(f"--as-of {as_of!r} is not a date (use YYYY-MM-DD).") from None
+    with step_progress("draws") as bar:
+        task = bar.add_task("", total=None)
+        result = run_simulation(
+            file, as_of=day, draws=draws, seed=seed, workers=workers, scheduler=scheduler,
+            on_total=lambda n: bar.update(task, total=n),
+            progress=lambda n: bar.advance(task, n))
+    if json:
+        print_json(result)
+        return
+    _print(result)
+
+
+def _pct(p: float | None, se: float | None) -> str:
+    return "n/a" if p is None else f"{p:.3f} ± {se:.3f}"
+
+
+def _print(r: dict) -> None:
+    s = r["scenario"]
+    out.print(f"[bold]{s['name'] or s['file']}[/] on {r['as_of']} ({r['as_of_source']}), "
+              f"{r['draws']:,} draws, seed {r['seed']}", highlight=False)
+    if r["p_deterred"] is None:
+        out.print(f"P(deterred): n/a — {r['p_deterred_reason']}", highlight=False)
+    else:
+        out.print(f"P(deterred) = {_pct(r['p_deterred'], r['p_deterred_se'])}",
+                  highlight=False)
+    out.print(f"P(the war widens beyond the first dyad) = "
+              f"{_pct(r['p_widens'], r['p_widens_se'])}", highlight=False)
+    c = r["coalition"]
+    q = c["size_quantiles"]
+    out.print(f"defending coalition: {c['size_mean']:.2f} states on average (median "
+              f"{q['0.5']:g}, 90% within {q['0.05']:g}–{q['0.95']:g}); its share of the "
+              f"capability at stake {_pct(r['capability_balance'], r['capability_balance_se'])}"
+              if r["capability_balance"] is not None else
+              f"defending coalition: {c['size_mean']:.2f} states on average", highlight=False)
+    table = Table("state", "P(drawn in)", "P(entrapped)", title="Most likely to be drawn in")
+    for key, p in _top(r["drawn_in"], 8):
+        table.add_row(key, _pct(p, r["drawn_in_se"][key]),
+                      _pct(r["entrapment"][key], r["entrapment_se"][key]))
+    out.print(table)
+    exposed = [(k, v) for k, v in _top(r["entrapment"], 5) if v > 0]
+    if exposed:
+        out.print("entrapment exposure (top five): " + ", ".join(
+            f"{k} {_pct(v, r['entrapment_se'][k])}" for k, v in exposed), highlight=False)
+    for flag in r["flags"]:
+        out.print(f"note: {flag}", style="yellow", highlight=False)
+    for note in r["notes"]:
+        out.print(f"note: {note}", style="yellow", highlight=False)
+
+
+def sweep(
+    file: FileArg,
+    grid: Annotated[list[str], typer.Option("--grid", help="NAME=V1,V2,… (repeat); NAME is "
+                                            "a scenario field such as challenger.value.")],
+    draws: Draws = None,
+    seed: Seed = None,
+    workers: Workers = 1,
+    scheduler: Scheduler = None,
+    json: Json = False,
+) -> None:
+    """Run a grid of scenario variants on Dask: P(deterred) and more at every point."""
+    from foedus.crisis.report import DATASETS
+    from foedus.crisis.scenario import load_scenario
+    from foedus.crisis.sweep import parse_grid
+    from foedus.crisis.sweep import sweep as run_sweep
+    from foedus.provenance import provenance
+
+    scenario, attacks = load_scenario(file)
+    parsed = parse_grid(grid)
+    n = draws or scenario.draws
+    s = scenario.seed if seed is None else seed
+    points = 1
+    for values in parsed.values():
+        points *= len(values)
+    with step_progress("draws") as bar:
+        task = bar.add_task("", total=n * points)
+        results = run_sweep(scenario, attacks, parsed, draws=n, seed=s, workers=workers,
+                            scheduler=scheduler, progress=lambda k: bar.advance(task, k))
+    rows = []
+    for point, res in results:
+        p, se = res.p_deterred
+        w, wse = res.p_widens
+        co = res.coalition()
+        rows.append({"parameters": point, "p_deterred": p, "p_deterred_se": se,
+                     "p_deterred_reason": res.compiled.deterrence_reason,
+                     "p_widens": w, "p_widens_se": wse,
+                     "coalition_size_mean": co["size_mean"],
+                     "coalition_size_mean_se": co["size_mean_se"]})
+    payload = {"scenario": {"name": scenario.name, "file": str(file),
+                            "date": scenario.date.isoformat()},
+               "as_of": scenario.date.isoformat(), "grid": parsed, "draws": n, "seed": s,
+               "points": rows,
+               "provenance": provenance(list(DATASETS), view=scenario.view.value,
+                                        as_of=scenario.date.isoformat())}
+    if json:
+        print_json(payload)
+        return
+    names = list(parsed)
+    table = Table(*names, "P(deterred)", "P(widens)", "coalition size",
+                  title=f"{scenario.name or file}: {n:,} draws per point, seed {s}")
+    for r in rows:
+        table.add_row(*(str(r["parameters"][k]) for k in names),
+                      _pct(r["p_deterred"], r["p_deterred_se"]),
+                      _pct(r["p_widens"], r["p_widens_se"]), f"{r['coalition_size_mean']:.2f}")
+    out.print(table)
+    err.print(f"{points} points × {n:,} draws", highlight=False)

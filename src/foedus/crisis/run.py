@@ -1,0 +1,177 @@
+"""Run a crisis: chunks of draws on one core, local processes or a Dask cluster (DESIGN §5).
+
+The draws are cut into chunks of :data:`CHUNK` (the last one shorter); chunk *i* is seeded
+with the *i*-th child of ``numpy.random.SeedSequence(seed)``. A chunk's tally depends only
+on the compiled scenario, its seed and its size, and tallies are added in chunk order, so
+one seed gives the same numbers serially, on ``workers`` local processes or on a Dask
+cluster (``scheduler`` address, or a ``LocalCluster`` started for ``workers > 1``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from foedus.crisis.compile import Compiled
+from foedus.crisis.draws import Tally, run_chunk
+from foedus.errors import FoedusError
+
+__all__ = ["CHUNK", "QUANTILES", "Result", "run", "seeds"]
+
+#: Draws per chunk (the unit of work and of seeding).
+CHUNK = 65_536
+#: Quantiles reported for the coalition's size and capability.
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+def seeds(seed: int, draws: int) -> list[tuple[np.random.SeedSequence, int]]:
+    """The (seed sequence, size) of every chunk of ``draws`` draws."""
+    if draws < 1:
+        raise FoedusError(f"draws must be at least 1, not {draws}")
+    count = math.ceil(draws / CHUNK)
+    children = np.random.SeedSequence(seed).spawn(count)
+    return [(s, min(CHUNK, draws - i * CHUNK)) for i, s in enumerate(children)]
+
+
+@dataclass
+class Result:
+    """The summary of a simulation (see :func:`run`)."""
+
+    compiled: Compiled
+    tally: Tally
+    seed: int
+
+    def _p(self, count) -> tuple[np.ndarray, np.ndarray]:
+        p = np.asarray(count, dtype=float) / self.tally.draws
+        return p, np.sqrt(p * (1 - p) / self.tally.draws)
+
+    @property
+    def p_deterred(self) -> tuple[float | None, float | None]:
+        if self.compiled.attacker_capability is None:
+            return None, None
+        p, se = self._p(self.tally.deterred)
+        return float(p), float(se)
+
+    @property
+    def p_widens(self) -> tuple[float, float]:
+        p, se = self._p(self.tally.widens)
+        return float(p), float(se)
+
+    def by_state(self, counts: np.ndarray, skip_targets: bool = True) -> dict[int, tuple]:
+        """(probability, standard error) per COW code, for states that can be involved."""
+        p, se = self._p(counts)
+        start = self.compiled.n_targets if skip_targets else 0
+        return {int(s): (float(p[i]), float(se[i]))
+                for i, s in enumerate(self.compiled.states) if i >= start}
+
+    def coalition(self) -> dict:
+        t = self.tally
+        sizes = np.repeat(np.arange(len(t.size_counts)), t.size_counts)
+        caps = np.concatenate(t.capability) if t.capability else np.zeros(0)
+        n = t.draws
+        mean = t.balance_sum / n
+        var = max(t.balance_sumsq / n - mean ** 2, 0.0)
+        return {
+            "size_mean": float(sizes.mean()),
+            "size_mean_se": float(sizes.std(ddof=1) / math.sqrt(n)) if n > 1 else None,
+            "size_quantiles": {f"{q:g}": float(np.quantile(sizes, q)) for q in QUANTILES},
+            "capability_mean": float(caps.astype(float).mean()),
+            "capability_mean_se": float(caps.astype(float).std(ddof=1) / math.sqrt(n))
+            if n > 1 else None,
+            "capability_quantiles": {f"{q:g}": float(np.quantile(caps, q))
+                                     for q in QUANTILES},
+            "balance_mean": float(mean) if self.compiled.attacker_capability is not None
+            else None,
+            "balance_mean_se": float(math.sqrt(var / n)) if n > 1 and
+            self.compiled.attacker_capability is not None else None,
+        }
+
+
+def _run_local(compiled: Compiled, chunks, progress: Callable[[int], None] | None,
+               workers: int) -> list[Tally]:
+    if workers <= 1:
+        out = []
+        for s, n in chunks:
+            out.append(run_chunk(compiled, s, n))
+            if progress:
+                progress(n)
+        return out
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(run_chunk, compiled, s, n) for s, n in chunks]
+        out = []
+        for f, (_, n) in zip(futures, chunks, strict=True):
+            out.append(f.result())
+            if progress:
+                progress(n)
+        return out
+
+
+def _run_dask(compiled: Compiled, chunks, progress, client) -> list[Tally]:
+    from distributed import as_completed
+
+    # a fresh key per call: with the content hash as key, a second run of the same
+    # scenario races the release of the first one's copy ("lost dependencies")
+    shared = client.scatter(compiled, broadcast=True, hash=False)
+    futures = [client.submit(run_chunk, shared, s, n, pure=False) for s, n in chunks]
+    order = {f.key: i for i, f in enumerate(futures)}
+    out: list[Tally | None] = [None] * len(futures)
+    for f in as_completed(futures):
+        out[order[f.key]] = f.result()
+        if progress:
+            progress(chunks[order[f.key]][1])
+    return out  # type: ignore[return-value]
+
+
+def dask_client(workers: int, scheduler: str | None):
+    """A Dask client: to ``scheduler`` if given, else a local cluster of ``workers``
+    single-threaded worker processes. Close it (and its cluster) after use."""
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        try:
+            return Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError) as exc:
+            raise FoedusError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") \
+                from None
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                           dashboard_address=None)
+    return Client(cluster)
+
+
+def run(compiled: Compiled, *, draws: int, seed: int, workers: int = 1,
+        scheduler: str | None = None, executor: str | None = None, client=None,
+        progress: Callable[[int], None] | None = None) -> Result:
+    """Run ``draws`` draws of ``compiled``.
+
+    ``executor`` is ``"serial"``, ``"processes"`` (a local process pool of ``workers``) or
+    ``"dask"`` (``client``, or a client to ``scheduler``, or a local cluster of
+    ``workers``). By default: serial for one worker, Dask otherwise (DESIGN §5).
+    ``progress`` is called with the number of draws of every finished chunk.
+    """
+    chunks = seeds(seed, draws)
+    executor = executor or ("dask" if (workers > 1 or scheduler or client) else "serial")
+    if executor == "serial":
+        tallies = _run_local(compiled, chunks, progress, 1)
+    elif executor == "processes":
+        tallies = _run_local(compiled, chunks, progress, max(workers, 2))
+    elif executor == "dask":
+        own = client is None
+        client = client or dask_client(workers, scheduler)
+        try:
+            tallies = _run_dask(compiled, chunks, progress, client)
+        finally:
+            if own:
+                cluster = getattr(client, "cluster", None)
+                client.close()
+                if cluster is not None:
+                    cluster.close()
+    else:
+        raise FoedusError(f"executor must be serial, processes or dask, not {executor!r}")
+    total = tallies[0]
+    for t in tallies[1:]:
+        total = total + t
+    return Result(compiled, total, seed)

@@ -1,0 +1,290 @@
+"""Crisis scenario files: one or more attacks on a date, the challenger's stakes, the draws.
+
+A scenario is a TOML file (``scenarios/<case>-<year>.toml``; format in ``docs/crisis.md``)::
+
+    name = "Russia attacks Estonia, 2024"
+    date = 2024-07-01
+    draws = 200000
+    seed = 2024
+
+    [[attack]]
+    attacker = "RUS"          # a state, or "nonstate:<name>"
+    target = "EST"
+    domain = "land"           # land, sea, air, cyber, space, hybrid
+    attribution = 1.0         # confidence the attacker is who it seems (cyber, hybrid)
+
+    [challenger]
+    value = [0.5, 1.5]        # value of the objective: a number or a uniform range
+    days_to_objective = 3.0
+
+Every field but ``date`` and ``[[attack]]`` has a documented default (:class:`Challenger`,
+:class:`Allies`). Validation never raises on bad input: :func:`check_scenario` returns
+every problem with its file, line and field, as ``foedus book check`` does for books.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from foedus.errors import FoedusError
+from foedus.model.book import BookProblem
+from foedus.model.events import NonState
+from foedus.model.toml_positions import key_lines, line_of
+from foedus.model.vocab import Domain, Hit, View
+
+__all__ = ["Allies", "Attack", "Challenger", "Scenario", "ScenarioError", "check_scenario",
+           "load_scenario", "with_overrides"]
+
+_TOML_AT = re.compile(r"line (\d+)")
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _range(value: float | tuple[float, float], name: str, low: float = 0.0
+           ) -> tuple[float, float]:
+    lo, hi = (value, value) if isinstance(value, (int, float)) else value
+    if lo < low or hi < lo:
+        raise ValueError(f"{name} must be a number ≥ {low:g} or a range [low, high] with "
+                         f"{low:g} ≤ low ≤ high, not {value!r}")
+    return float(lo), float(hi)
+
+
+class Attack(_Entry):
+    """One attack event (DESIGN §3): who strikes whom, where, in which domain."""
+
+    attacker: str | int
+    target: str | int
+    place: str | None = None
+    hit: Hit | None = None
+    domain: Domain | None = None
+    attribution: float = Field(default=1.0, ge=0.0, le=1.0)
+    provoked: bool = False
+
+
+class Challenger(_Entry):
+    """The challenger's stakes and means (defaults documented in ``docs/crisis.md``).
+
+    ``value`` (V) and ``cost_tolerance`` (τ) are drawn uniformly from their ranges in every
+    draw; ``war_cost`` (c) and ``nuclear_cost`` (N) are in the same units as V (the value of
+    the objective is 1 at the middle of the default range). ``days_to_objective`` is the
+    time the attacker needs to take its objective, against which allies' arrival is
+    measured. ``strike_allies`` is the probability that the attacker strikes an ally that
+    joins the war (which triggers that ally's own pledges). A non-state attacker needs
+    ``capability`` (a CINC share) and an explicit ``value`` for a verdict (else P(deterred)
+    is null, with the reason); states take their capability from the data.
+    """
+
+    value: tuple[float, float] | float = (0.5, 1.5)
+    cost_tolerance: tuple[float, float] | float = (0.5, 2.0)
+    war_cost: float = Field(default=0.2, ge=0.0)
+    nuclear_cost: float = Field(default=10.0, ge=0.0)
+    days_to_objective: float = Field(default=7.0, gt=0.0)
+    strike_allies: float = Field(default=0.5, ge=0.0, le=1.0)
+    capability: float | None = Field(default=None, ge=0.0, le=1.0)
+
+    @field_validator("value")
+    @classmethod
+    def _value(cls, v):
+        return _range(v, "value")
+
+    @field_validator("cost_tolerance")
+    @classmethod
+    def _tolerance(cls, v):
+        lo, hi = _range(v, "cost_tolerance")
+        if lo <= 0:
+            raise ValueError("cost_tolerance must be > 0")
+        return lo, hi
+
+
+class Allies(_Entry):
+    """How allies decide and move (defaults documented in ``docs/crisis.md``).
+
+    ``solidarity`` (ρ) is the weight of the shared shock in allies' decisions;
+    ``credibility_shift`` adds to every pledge's log-odds (sensitivity analysis);
+    ``mobilisation_days`` and ``km_per_day`` give an ally's arrival time where no
+    reinforcement timeline is on record; ``nuclear_escalation`` is the probability that a
+    nuclear guarantor's entry escalates to nuclear use.
+    """
+
+    solidarity: float = Field(default=0.3, ge=0.0, le=1.0)
+    credibility_shift: float = 0.0
+    mobilisation_days: float = Field(default=7.0, ge=0.0)
+    km_per_day: float = Field(default=400.0, gt=0.0)
+    nuclear_escalation: float = Field(default=0.1, ge=0.0, le=1.0)
+
+
+class Scenario(_Entry):
+    """A crisis scenario: the validated content of a scenario file."""
+
+    name: str = ""
+    note: str = ""
+    sources: tuple[str, ...] = ()
+    date: dt.date
+    view: View = View.LEGAL
+    capability: Literal["cinc", "spending"] = "cinc"
+    draws: int = Field(default=100_000, ge=1, le=1_000_000_000)
+    seed: int = Field(default=0, ge=0)
+    attack: tuple[Attack, ...] = Field(min_length=1)
+    challenger: Challenger = Field(default_factory=Challenger)
+    allies: Allies = Field(default_factory=Allies)
+
+
+@dataclass(frozen=True)
+class ResolvedAttack:
+    """An attack with its states resolved to COW codes (non-state attackers kept)."""
+
+    attacker: int | NonState
+    target: int
+    place: str | None
+    hit: Hit | None
+    domain: Domain | None
+    attribution: float
+    provoked: bool
+
+
+class ScenarioError(FoedusError):
+    """A scenario file that does not validate; ``problems`` lists every error found."""
+
+    def __init__(self, problems: list[BookProblem]) -> None:
+        self.problems = problems
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(f"{problems[0]}{more}")
+
+
+def _field(path: tuple[Any, ...]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _resolve(scenario: Scenario, file: str, lines) -> tuple[list[ResolvedAttack],
+                                                            list[BookProblem]]:
+    from foedus.data.identities import resolve_state
+    from foedus.errors import UnknownStateError
+    from foedus.model.places import Gazetteer
+
+    problems: list[BookProblem] = []
+    out = []
+
+    def problem(path, message):
+        problems.append(BookProblem(file, line_of(lines, path), _field(path), message))
+
+    gazetteer = None
+    for i, a in enumerate(scenario.attack):
+        attacker: int | NonState | None = None
+        if isinstance(a.attacker, str) and a.attacker.lower().startswith("nonstate:"):
+            name = a.attacker.split(":", 1)[1].strip()
+            if name:
+                attacker = NonState(name=name)
+            else:
+                problem(("attack", i, "attacker"), "nonstate: needs a name")
+        else:
+            try:
+                attacker = resolve_state(a.attacker, on=scenario.date).cow
+            except UnknownStateError as exc:
+                problem(("attack", i, "attacker"), str(exc))
+        target = None
+        try:
+            target = resolve_state(a.target, on=scenario.date).cow
+        except UnknownStateError as exc:
+            problem(("attack", i, "target"), str(exc))
+        if a.place is not None:
+            gazetteer = gazetteer or Gazetteer.default()
+            try:
+                gazetteer.find(a.place)
+            except FoedusError as exc:
+                problem(("attack", i, "place"), str(exc))
+        if attacker is not None and attacker == target:
+            problem(("attack", i, "target"), "the target is the attacker")
+        if attacker is not None and target is not None:
+            out.append(ResolvedAttack(attacker, target, a.place, a.hit, a.domain,
+                                      a.attribution, a.provoked))
+    return out, problems
+
+
+def check_scenario(text: str, file: str = "<scenario>"
+                   ) -> tuple[Scenario | None, list[ResolvedAttack], list[BookProblem]]:
+    """Parse and validate a scenario; never raises on bad input.
+
+    Returns the scenario (None if any problem was found), its attacks with states resolved,
+    and every problem with its file, line and field.
+    """
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        at = _TOML_AT.search(str(exc))
+        message = re.sub(r"\s*\(at [^)]*\)", "", str(exc)).strip() or "invalid TOML"
+        return None, [], [BookProblem(file, int(at.group(1)) if at else None, "",
+                                      f"TOML syntax error: {message}")]
+    lines = key_lines(text)
+    try:
+        scenario = Scenario.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        errors = exc.errors()
+        for error in errors:
+            # pydantic also reports a list "too short" once its bad items are dropped
+            if error["type"] == "too_short" and any(
+                    len(e["loc"]) > len(error["loc"])
+                    and e["loc"][:len(error["loc"])] == error["loc"] for e in errors):
+                continue
+            loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and (
+                p.startswith(("function-", "literal[", "tuple[")) or p in {
+                    "int", "str", "float"})))
+            message = error["msg"].removeprefix("Value error, ")
+            problems.append(BookProblem(file, line_of(lines, loc), _field(loc), message))
+        return None, [], list(dict.fromkeys(problems))
+    attacks, problems = _resolve(scenario, file, lines)
+    return (None if problems else scenario), attacks, problems
+
+
+def load_scenario(path: str | Path) -> tuple[Scenario, list[ResolvedAttack]]:
+    """Read and validate a scenario file; raise :class:`ScenarioError` listing every
+    problem (file:line: field: message)."""
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FoedusError(f"cannot read scenario {path}: {exc}") from None
+    scenario, attacks, problems = check_scenario(text, str(path))
+    if problems or scenario is None:
+        raise ScenarioError(problems)
+    return scenario, attacks
+
+
+def with_overrides(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
+    """A copy of ``scenario`` with dotted fields replaced (``challenger.value=2``,
+    ``allies.credibility_shift=-1``, ``draws=1000``), validated again."""
+    data = scenario.model_dump(mode="python", exclude_unset=True)
+    tables = {"challenger": Challenger, "allies": Allies}
+    for dotted, value in overrides.items():
+        *parents, leaf = dotted.split(".")
+        model: type[BaseModel] = Scenario
+        node = data
+        if len(parents) > 1 or (parents and parents[0] not in tables):
+            raise FoedusError(f"unknown scenario parameter {dotted!r}: scenario tables are "
+                              f"{', '.join(tables)}")
+        if parents:
+            model = tables[parents[0]]
+            node = data.setdefault(parents[0], {})
+        if leaf not in model.model_fields or leaf == "attack":
+            raise FoedusError(f"unknown scenario parameter {dotted!r}; parameters are the "
+                              f"fields of the scenario file, e.g. challenger.value, "
+                              f"allies.credibility_shift, challenger.days_to_objective")
+        node[leaf] = value
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        e = exc.errors()[0]
+        raise FoedusError(f"{'.'.join(str(p) for p in e['loc'])}: "
+                          f"{e['msg'].removeprefix('Value error, ')}") from None

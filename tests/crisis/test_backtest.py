@@ -1,0 +1,88 @@
+"""Tests of the crisis engine's backtest over historical opportunities (structure, the Poland
+1939 case, skill figures); no timing."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from foedus.crisis.backtest import backtest, skill
+
+
+@pytest.fixture(scope="module")
+def result_1939(built_home, mirror):
+    """The backtest restricted to wars whose partners entered in 1939 (a module-wide
+    store_home: the fixture itself is function-scoped)."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("FOEDUS_DATA_MIRROR", str(mirror))
+    mp.setenv("FOEDUS_HOME", str(built_home))
+    mp.setenv("FOEDUS_CACHE", str(built_home / "cache"))
+    mp.setenv("FOEDUS_OFFLINE", "1")
+    try:
+        yield backtest(years=(1939, 1939), draws=4000, seed=3)
+    finally:
+        mp.undo()
+
+
+def test_structure(result_1939, store_home):
+    r = result_1939
+    pairs = r.pairs
+    assert r.n == len(pairs) > 0
+    assert r.groups_run + len(r.skipped) == r.groups
+    assert set(pairs["year"]) == {1939}
+    assert pairs["probability"].between(0, 1).all()
+    assert pairs["credibility"].between(0, 1).all()
+    assert (pairs["se"] >= 0).all()
+    # an ally the engine cannot reach has probability 0
+    assert (pairs.loc[~pairs["in_engine"], "probability"] == 0).all()
+    # one row per (group, ally)
+    assert not pairs.duplicated(["war", "target", "date", "role", "ally"]).any()
+    assert set(pairs["role"]) <= {"target", "initiator"}
+    assert set(pairs["era"]) == {"≤1945"}
+
+
+def test_poland_1939(result_1939, store_home):
+    pairs = result_1939.pairs
+    poland = pairs[(pairs["war"] == "cow:139") & (pairs["target"] == 290)
+                   & (pairs["role"] == "target")]
+    by_ally = poland.set_index("ally")
+    for ally in (200, 220):  # the United Kingdom and France
+        assert by_ally.loc[ally, "in_engine"]
+        assert by_ally.loc[ally, "probability"] > 0
+        assert by_ally.loc[ally, "joined"]
+    assert set(poland["attackers"]) == {(255,)}
+
+
+def test_skill_figures(result_1939, store_home):
+    r = result_1939
+    for column in ("probability", "credibility"):
+        figures = r.skill(column)
+        overall = figures["all"]
+        assert overall["n"] == r.n
+        assert sum(b["n"] for b in overall["calibration"]) == r.n
+        assert 0 <= overall["brier"] <= 1
+        assert overall["auc"] is None or 0 <= overall["auc"] <= 1
+        for b in overall["calibration"]:
+            assert b["bin_low"] <= b["mean_predicted"] <= b["bin_high"]
+            assert 0 <= b["observed"] <= 1
+        assert figures["≤1945"]["n"] == r.n
+        assert figures[">1945"]["n"] == 0
+
+
+def test_skill_known_values():
+    s = skill([0.0, 0.2, 0.9, 1.0], [False, False, True, True])
+    assert s["brier"] == pytest.approx((0 + 0.04 + 0.01 + 0) / 4)
+    assert s["auc"] == 1.0
+    assert [b["n"] for b in s["calibration"]] == [1, 1, 2]
+    assert s["calibration"][-1]["mean_predicted"] == pytest.approx(0.95)
+    one = skill([0.3, 0.6], [True, True])
+    assert one["auc"] is None and math.isclose(one["observed"], 1.0)
+    assert skill(np.zeros(0), np.zeros(0))["n"] == 0
+
+
+def test_limit_and_roles(store_home):
+    r = backtest(years=(1939, 1939), draws=500, seed=0, limit=1, roles=("target",))
+    assert r.groups_run + len(r.skipped) == 1
+    assert set(r.pairs["role"]) <= {"target"}
