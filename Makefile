@@ -50,7 +50,8 @@ bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/panel.py
 	$(BIN)/python benchmarks/crisis.py
-	$(BIN)/python benchmarks/backtest.py
+	$(BIN)/python benchmarks/backtest.py --quiet
+	$(BIN)/python benchmarks/backtest.py --quiet --unrecorded-conditions
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache

@@ -10,7 +10,8 @@ the single-pledge probability; the credibility coefficients were fitted on these
 (in sample); the draws include worlds in which the attack would have been deterred.
 
 Usage: ``python benchmarks/backtest.py [--draws 20000] [--seed 0] [--years 1816-2010]
-[--limit N] [--source cow|mid] [--out pairs.csv]`` (FOEDUS_DATA_MIRROR and a built store).
+[--limit N] [--source cow|mid] [--unrecorded-conditions] [--out pairs.csv]``
+(FOEDUS_DATA_MIRROR and a built store).
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--out", default=None, help="write the pairs to this CSV")
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--unrecorded-conditions", action="store_true",
+                        help="count ATOP obligations with a coded but unrecorded condition "
+                             "as triggered")
     args = parser.parse_args()
     if not os.environ.get("FOEDUS_DATA_MIRROR"):
         sys.exit("set FOEDUS_DATA_MIRROR to the data mirror (e.g. ../shared/data)")
@@ -45,7 +49,8 @@ def main() -> None:
             print(f"  [{done}/{total}] {label}", file=sys.stderr, flush=True)
 
     r = backtest(args.source, draws=args.draws, seed=args.seed, years=years,
-                 limit=args.limit, progress=progress)
+                 limit=args.limit, unrecorded_conditions=args.unrecorded_conditions,
+                 progress=progress)
     pairs = r.pairs
     if args.out:
         pairs.to_csv(args.out, index=False)

@@ -212,3 +212,39 @@ target = "DEU"
         path = _write(tmp_path, "est.toml", self.TEXT.replace('"DEU"', '"EST"'))
         with pytest.raises(ScenarioError, match=r"attack\[0\]\.target"):
             simulate(path, as_of=dt.date(1985, 1, 1))
+
+
+class TestUnrecordedConditions:
+    """1 August 1914, Germany attacks Russia (ATOP view). France's pledge to Russia (ATOP
+    1120, the Franco-Russian alliance) carries a condition ATOP codes without its content,
+    so the query leaves it undecided (``condition_not_recorded``); the option counts it."""
+
+    def _compiled(self, tmp_path, flag: bool):
+        path = _write(tmp_path, f"ww1-{flag}.toml", f"""
+date = 1914-08-01
+view = "atop"
+[[attack]]
+attacker = 255
+target = 365
+[allies]
+unrecorded_conditions = {str(flag).lower()}
+""")
+        return compile_scenario(*load_scenario(path))
+
+    def test_undecided_pledges_count_only_with_the_option(self, tmp_path, store_home):
+        from foedus.model.system import CommitmentSystem
+        from foedus.query.obligations import obligations
+
+        answer_ = obligations(CommitmentSystem.load(), as_of=dt.date(1914, 8, 1),
+                              attackers=[255], target=365, view=View.ATOP)
+        undecided = {n.treaty.id for n in answer_.not_triggered
+                     if n.reason == "condition_not_recorded"}
+        bound = {b.state for b in answer_.obligations
+                 if b.obligation.kind is ObligationKind.DEFENSE}
+        assert undecided and FRA not in bound
+        without, with_ = self._compiled(tmp_path, False), self._compiled(tmp_path, True)
+        assert FRA not in without.states.tolist()
+        assert FRA in with_.states.tolist()
+        added = {(p["holder"], p["treaty"]) for p in with_.pledges} - {
+            (p["holder"], p["treaty"]) for p in without.pledges}
+        assert added and {t for h, t in added if h == FRA} <= undecided

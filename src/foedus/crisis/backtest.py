@@ -146,7 +146,8 @@ def _group_probabilities(result, role: str) -> dict[int, tuple[float, float]]:
 
 def backtest(source: str = "cow", draws: int = 20_000, seed: int = 0, *,
              years: tuple[int, int] | None = None, limit: int | None = None,
-             roles: tuple[str, ...] = ("target", "initiator"), system=None, fitted=None,
+             roles: tuple[str, ...] = ("target", "initiator"),
+             unrecorded_conditions: bool = False, system=None, fitted=None,
              progress: Callable[[int, int, str], None] | None = None) -> BacktestResult:
     """Run the engine over the historical opportunities and pair its probabilities with
     what the allies did (see the module docstring).
@@ -164,6 +165,10 @@ def backtest(source: str = "cow", draws: int = 20_000, seed: int = 0, *,
         Run only the first ``limit`` groups (by date), e.g. for a quick look.
     roles
         Which partner roles to run: ``"target"`` (drawn-in probability), ``"initiator"``.
+    unrecorded_conditions
+        Count ATOP obligations whose condition is coded without content as triggered
+        (``allies.unrecorded_conditions`` of the scenarios; the opportunities keep them as
+        undecidable, the query by default does not trigger them).
     system, fitted
         The commitment system and credibility model (default: the shipped ones).
     progress
@@ -175,7 +180,7 @@ def backtest(source: str = "cow", draws: int = 20_000, seed: int = 0, *,
     from foedus.credibility.model import cases
     from foedus.crisis.compile import compile_scenario
     from foedus.crisis.run import run
-    from foedus.crisis.scenario import Attack, ResolvedAttack, Scenario
+    from foedus.crisis.scenario import Allies, Attack, ResolvedAttack, Scenario
     from foedus.model.system import CommitmentSystem
     from foedus.reliability import opportunities
 
@@ -211,7 +216,8 @@ def backtest(source: str = "cow", draws: int = 20_000, seed: int = 0, *,
                         else [(target, a) for a in opponents])
             scenario = Scenario(name=label, date=day, view="atop", draws=draws, seed=seed,
                                 attack=tuple(Attack(attacker=a, target=t)
-                                             for a, t in pairs_of))
+                                             for a, t in pairs_of),
+                                allies=Allies(unrecorded_conditions=unrecorded_conditions))
             attacks = [ResolvedAttack(a, t, None, None, None, 1.0, False)
                        for a, t in pairs_of]
             compiled = compile_scenario(scenario, attacks, system=system, fitted=fitted)

@@ -9,7 +9,8 @@ Compilation does everything that does not change from draw to draw, once:
    which triggers *its* defence pledges: the query is asked again for an attack by the
    same attackers on that state's homeland, and so on until no new state appears
    (chain-ganging). An obligation decided by consensus (``decision = "consensus"``) forms a
-   group whose members act only together.
+   group whose members act only together. With ``allies.unrecorded_conditions`` the
+   obligations whose ATOP condition is coded without its content count as triggered.
 2. **The attacker's side.** Offence pledges owed to a state attacker bring its partners in
    when it goes to war; neutrality pledges owed to it keep the holders out of the fight
    against it (both as ATOP and the books code them), except those ATOP conditions on the
@@ -144,7 +145,33 @@ def _closure(system, scenario: Scenario, attacks: list[ResolvedAttack], view: Vi
                 seen.add(b.state)
                 order.append(b.state)
                 queue.append((b.state, None))
+        if scenario.allies.unrecorded_conditions:
+            for h, treaty, o in _unrecorded(answer, state, day, state_attackers):
+                edges.append({"holder": h, "beneficiary": state, "treaty": treaty.id,
+                              "treaty_name": treaty.name, "obligation": o.id,
+                              "article": str(o.article),
+                              "consensus": o.decision is Decision.CONSENSUS})
+                if h not in seen:
+                    seen.add(h)
+                    order.append(h)
+                    queue.append((h, None))
     return order, edges, notes
+
+
+def _unrecorded(answer, target: int, day: dt.date, state_attackers):
+    """The holders of defence obligations the query left as ``condition_not_recorded``
+    (membership, partner exceptions and suspended legs still checked)."""
+    for n in answer.not_triggered:
+        o = n.obligation
+        if n.reason != "condition_not_recorded" or o is None or \
+                o.kind is not ObligationKind.DEFENSE:
+            continue
+        for h in n.treaty.members_on(day):
+            if h == target or h in state_attackers or (o.holders is not None
+                                                       and h not in o.holders):
+                continue
+            if o.binds(h, target, day) and n.treaty.suspended(h, target, day) is None:
+                yield h, n.treaty, o
 
 
 def _attacker_side(system, day: dt.date, attackers, view: View):

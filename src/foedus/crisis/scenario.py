@@ -111,7 +111,10 @@ class Allies(_Entry):
     ``solidarity`` (ρ) is the weight of the shared shock in allies' decisions;
     ``credibility_shift`` adds to every pledge's log-odds (sensitivity analysis);
     ``mobilisation_days`` and ``km_per_day`` give an ally's arrival time where no
-    reinforcement timeline is on record; ``nuclear_escalation`` is the probability that a
+    reinforcement timeline is on record; ``unrecorded_conditions`` counts as triggered the
+    ATOP obligations whose condition (adversary, location …) is coded but not recorded
+    (the query's ``condition_not_recorded``: they may or may not apply; by default they do
+    not); ``nuclear_escalation`` is the probability that a
     nuclear guarantor's entry escalates to nuclear use.
     """
 
@@ -120,6 +123,7 @@ class Allies(_Entry):
     mobilisation_days: float = Field(default=7.0, ge=0.0)
     km_per_day: float = Field(default=400.0, gt=0.0)
     nuclear_escalation: float = Field(default=0.1, ge=0.0, le=1.0)
+    unrecorded_conditions: bool = False
 
 
 class Scenario(_Entry):
