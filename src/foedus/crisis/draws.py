@@ -84,23 +84,11 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 def _resolve(rng: np.random.Generator, n: int, k: int, rho: float) -> np.ndarray:
     """Uniform resolve per (draw, state) from the Fréchet mixture (module docstring)."""
-    common = rng.random(n)
+    common = rng.random(n, dtype=np.float32)
     shared = rng.random(n) < rho
-    own = rng.random((n, k))
+    own = rng.random((n, k), dtype=np.float32)  # single precision: 2⁻²⁴ ≪ any MC error
     own[shared] = common[shared, None]
     return own
-
-
-def _uniform_below(rng: np.random.Generator, n: int, k: int, p: float,
-                   block: int = 4096) -> np.ndarray:
-    """``rng.random((n, k)) < p`` without the (n, k) floats: the same numbers, by blocks."""
-    out = np.empty((n, k), dtype=bool)
-    buf = np.empty((min(block, n), k))
-    for start in range(0, n, block):
-        part = buf[:min(block, n - start)]
-        rng.random(out=part)
-        np.less(part, p, out=out[start:start + len(part)])
-    return out
 
 
 def _columns(c: Compiled, shift: float) -> dict[int, tuple[np.ndarray, np.ndarray]]:
@@ -122,7 +110,8 @@ def _columns(c: Compiled, shift: float) -> dict[int, tuple[np.ndarray, np.ndarra
 
 
 def _cascade(c: Compiled, b: np.ndarray, u: np.ndarray, bar: np.ndarray,
-             strike: np.ndarray, attributed: np.ndarray, shift: float) -> np.ndarray:
+             attributed: np.ndarray, shift: float, rng: np.random.Generator,
+             strike: float) -> np.ndarray:
     """Belligerents per (draw, state) after the cascade reaches its fixed point.
 
     Works on the triggered (draw, state) pairs only. A state that is neither belligerent
@@ -160,7 +149,8 @@ def _cascade(c: Compiled, b: np.ndarray, u: np.ndarray, bar: np.ndarray,
             if x in columns:
                 hs, probability = columns[x]
                 p = probability.take(b[rows], axis=0)
-                rr, cc = np.nonzero(u[np.ix_(rows, hs)] < p)
+                resolve = u[:, hs] if len(rows) == n else u[np.ix_(rows, hs)]
+                rr, cc = np.nonzero(resolve < p)
                 r, h = rows[rr], hs[cc]
                 if nan:  # decided at the end of the round, when every NaN is known
                     pr, pc = np.nonzero(np.isnan(p))
@@ -196,7 +186,7 @@ def _cascade(c: Compiled, b: np.ndarray, u: np.ndarray, bar: np.ndarray,
         if not new_r:
             break
         r, h = np.concatenate(new_r), np.concatenate(new_h)
-        hit = strike[r, h]
+        hit = rng.random(len(r)) < strike  # one uniform per new belligerent, in order
         tr, tx = r[hit], h[hit]
     return belligerent
 
@@ -229,9 +219,8 @@ def run_chunk(c: Compiled, seed: np.random.SeedSequence, n: int) -> Tally:
         for j, s in enumerate(c.offense_holder):
             if int(s) in index:
                 bar[:, index[int(s)]] |= attacker_side[:, j]
-    strike = _uniform_below(rng, n, k, p["strike_allies"])
     attributed = rng.random((n, c.n_targets)) < c.attribution
-    belligerent = _cascade(c, b, u, bar, strike, attributed, shift)
+    belligerent = _cascade(c, b, u, bar, attributed, shift, rng, p["strike_allies"])
 
     # the balance and the choice
     cap_d = np.zeros(n)
