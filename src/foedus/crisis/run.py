@@ -20,7 +20,7 @@ from foedus.crisis.compile import Compiled
 from foedus.crisis.draws import Tally, run_chunk
 from foedus.errors import FoedusError
 
-__all__ = ["CHUNK", "QUANTILES", "Result", "run", "seeds"]
+__all__ = ["CHUNK", "QUANTILES", "Result", "add_tallies", "close_client", "run", "seeds"]
 
 #: Draws per chunk (the unit of work and of seeding).
 CHUNK = 65_536
@@ -165,13 +165,23 @@ def run(compiled: Compiled, *, draws: int, seed: int, workers: int = 1,
             tallies = _run_dask(compiled, chunks, progress, client)
         finally:
             if own:
-                cluster = getattr(client, "cluster", None)
-                client.close()
-                if cluster is not None:
-                    cluster.close()
+                close_client(client)
     else:
         raise FoedusError(f"executor must be serial, processes or dask, not {executor!r}")
+    return Result(compiled, add_tallies(tallies), seed)
+
+
+def add_tallies(tallies: list[Tally]) -> Tally:
+    """The sum of chunk tallies, in chunk order (the order fixes the float sums)."""
     total = tallies[0]
     for t in tallies[1:]:
         total = total + t
-    return Result(compiled, total, seed)
+    return total
+
+
+def close_client(client) -> None:
+    """Close a Dask client and the local cluster it started, if any."""
+    cluster = getattr(client, "cluster", None)
+    client.close()
+    if cluster is not None:
+        cluster.close()

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from foedus.crisis.compile import Compiled, compile_scenario
 from foedus.crisis.draws import run_chunk
-from foedus.crisis.run import Result, dask_client, seeds
+from foedus.crisis.run import Result, add_tallies, close_client, dask_client, seeds
 from foedus.crisis.scenario import (
     ResolvedAttack,
     Scenario,
@@ -113,14 +113,8 @@ def sweep(scenario: Scenario, attacks: list[ResolvedAttack], grid: dict[str, lis
                 tallies.append(f.result())
                 if progress:
                     progress(n)
-            total = tallies[0]
-            for t in tallies[1:]:
-                total = total + t
-            results.append((point, Result(c, total, seed)))
+            results.append((point, Result(c, add_tallies(tallies), seed)))
         return results
     finally:
         if own:
-            cluster = getattr(client, "cluster", None)
-            client.close()
-            if cluster is not None:
-                cluster.close()
+            close_client(client)
