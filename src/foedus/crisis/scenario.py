@@ -25,7 +25,6 @@ every problem with its file, line and field, as ``foedus book check`` does for b
 from __future__ import annotations
 
 import datetime as dt
-import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,13 +35,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from foedus.errors import FoedusError
 from foedus.model.book import BookProblem
 from foedus.model.events import NonState
-from foedus.model.toml_positions import key_lines, line_of
+from foedus.model.toml_positions import field_path, key_lines, line_of, syntax_error
 from foedus.model.vocab import Domain, Hit, View
 
 __all__ = ["Allies", "Attack", "Challenger", "Scenario", "ScenarioError", "check_scenario",
            "load_scenario", "with_overrides"]
 
-_TOML_AT = re.compile(r"line (\d+)")
 
 
 class _Entry(BaseModel):
@@ -164,13 +162,6 @@ class ScenarioError(FoedusError):
         super().__init__(f"{problems[0]}{more}")
 
 
-def _field(path: tuple[Any, ...]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
 def _resolve(scenario: Scenario, file: str, lines) -> tuple[list[ResolvedAttack],
                                                             list[BookProblem]]:
     from foedus.data.identities import resolve_state
@@ -181,7 +172,7 @@ def _resolve(scenario: Scenario, file: str, lines) -> tuple[list[ResolvedAttack]
     out = []
 
     def problem(path, message):
-        problems.append(BookProblem(file, line_of(lines, path), _field(path), message))
+        problems.append(BookProblem(file, line_of(lines, path), field_path(path), message))
 
     gazetteer = None
     for i, a in enumerate(scenario.attack):
@@ -226,10 +217,8 @@ def check_scenario(text: str, file: str = "<scenario>"
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        at = _TOML_AT.search(str(exc))
-        message = re.sub(r"\s*\(at [^)]*\)", "", str(exc)).strip() or "invalid TOML"
-        return None, [], [BookProblem(file, int(at.group(1)) if at else None, "",
-                                      f"TOML syntax error: {message}")]
+        line, message = syntax_error(exc, text)
+        return None, [], [BookProblem(file, line, "", message)]
     lines = key_lines(text)
     try:
         scenario = Scenario.model_validate(raw)
@@ -246,7 +235,7 @@ def check_scenario(text: str, file: str = "<scenario>"
                 p.startswith(("function-", "literal[", "tuple[")) or p in {
                     "int", "str", "float"})))
             message = error["msg"].removeprefix("Value error, ")
-            problems.append(BookProblem(file, line_of(lines, loc), _field(loc), message))
+            problems.append(BookProblem(file, line_of(lines, loc), field_path(loc), message))
         return None, [], list(dict.fromkeys(problems))
     attacks, problems = _resolve(scenario, file, lines)
     return (None if problems else scenario), attacks, problems

@@ -10,7 +10,6 @@ its file, line and field; it never raises on bad input (:func:`check_book`).
 from __future__ import annotations
 
 import datetime as dt
-import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -35,7 +34,7 @@ from foedus.model.commitments import (
     Suspension,
     Treaty,
 )
-from foedus.model.toml_positions import key_lines, line_of
+from foedus.model.toml_positions import field_path, key_lines, line_of, syntax_error
 from foedus.model.vocab import Decision, Domain, Hit, ObligationKind, Response, TreatyKind
 
 if TYPE_CHECKING:
@@ -214,13 +213,6 @@ class _BookEntry(_Entry):
         return value
 
 
-def _field(path: tuple[Any, ...]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
 class _Checker:
     """Walks a validated entry, resolving states and checking dates, collecting problems."""
 
@@ -228,7 +220,7 @@ class _Checker:
         self.file, self.lines, self.problems = file, lines, []
 
     def problem(self, path: tuple[Any, ...], message: str) -> None:
-        self.problems.append(BookProblem(self.file, line_of(self.lines, path), _field(path),
+        self.problems.append(BookProblem(self.file, line_of(self.lines, path), field_path(path),
                                          message))
 
     def state(self, ref: StateRef, on: dt.date | None, path: tuple[Any, ...]) -> int:
@@ -378,9 +370,6 @@ def _convert(book: _BookEntry, check: _Checker) -> Treaty:
                   sources=tuple(book.sources), note=book.note)
 
 
-_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
-
-
 def check_book(text: str, file: str = "<book>") -> tuple[Treaty | None, list[BookProblem]]:
     """Parse, validate and convert a book; never raises on bad input.
 
@@ -390,12 +379,8 @@ def check_book(text: str, file: str = "<book>") -> tuple[Treaty | None, list[Boo
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        at = _TOML_AT.search(str(exc))
-        line = int(at.group(1)) if at else None
-        if line is None and "end of document" in str(exc):
-            line = max(text.count("\n") + (0 if text.endswith("\n") else 1), 1)
-        message = re.sub(r"\s*\(at [^)]*\)", "", str(exc)).strip() or "invalid TOML"
-        return None, [BookProblem(file, line, "", f"TOML syntax error: {message}")]
+        line, message = syntax_error(exc, text)
+        return None, [BookProblem(file, line, "", message)]
     lines = key_lines(text)
     try:
         entry = _BookEntry.model_validate(raw)
@@ -404,7 +389,7 @@ def check_book(text: str, file: str = "<book>") -> tuple[Treaty | None, list[Boo
         for error in exc.errors():
             loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and (
                 p.startswith(("function-", "literal[")) or p in {"int", "str"})))
-            problems.append(BookProblem(file, line_of(lines, loc), _field(loc), error["msg"]))
+            problems.append(BookProblem(file, line_of(lines, loc), field_path(loc), error["msg"]))
         return None, _dedupe(problems)
     check = _Checker(file, lines)
     try:
@@ -486,7 +471,7 @@ def load_events(path: Path | None = None) -> dict[str, Event]:
                         ) from None
     except ValidationError as exc:
         raise BookError([BookProblem(str(source), line_of(lines, tuple(e["loc"])),
-                                     _field(tuple(e["loc"])), e["msg"]) for e in exc.errors()]
+                                     field_path(tuple(e["loc"])), e["msg"]) for e in exc.errors()]
                         ) from None
     check = _Checker(str(source), lines)
     events: dict[str, Event] = {}

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["key_lines", "line_of"]
+__all__ = ["field_path", "key_lines", "line_of", "syntax_error"]
 
 Path = tuple[str | int, ...]
 
@@ -111,3 +111,25 @@ def line_of(lines: dict[Path, int], path: Path) -> int | None:
             return lines[probe]
         probe = probe[:-1]
     return None
+
+
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def syntax_error(exc: Exception, text: str) -> tuple[int | None, str]:
+    """The line and the message (without tomllib's position suffix) of a TOML syntax
+    error; an error at the end of the document is put on the text's last line."""
+    at = _TOML_AT.search(str(exc))
+    line = int(at.group(1)) if at else None
+    if line is None and "end of document" in str(exc):
+        line = max(text.count("\n") + (0 if text.endswith("\n") else 1), 1)
+    message = re.sub(r"\s*\(at [^)]*\)", "", str(exc)).strip() or "invalid TOML"
+    return line, f"TOML syntax error: {message}"
+
+
+def field_path(path: Path) -> str:
+    """A pydantic location as a dotted field name: ``obligations[2].condition.scope``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
