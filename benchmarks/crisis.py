@@ -4,19 +4,29 @@ Compiles a scenario once (default: Russia attacks Estonia, 2024 — about 120 st
 2,600 pledge edges) and prints the compile time. Then:
 
 (a) one core: ``foedus.crisis.run.run(compiled, draws=N, executor="serial")`` with the
-    process pinned to one CPU and BLAS/OpenMP threads set to 1; wall time and draws per
-    second, against the goal of 1,000,000 draws per second per core;
-(b) Dask: the same draws on a ``distributed.LocalCluster`` of 2 single-threaded worker
-    processes (``client=`` passed to ``run``), timed without the cluster's start-up
-    (printed apart) and after one warm-up chunk per worker (imports on the workers); the
-    speed-up over (a), and whether the tally is the serial one (it must be, DESIGN §5);
+    process pinned to one CPU and BLAS/OpenMP threads set to 1, after a warm-up chunk (the
+    compiled loop loaded from Numba's cache, the scenario's tables built); the median wall
+    time of ``--repeat`` runs, per chunk of 65,536 draws and in draws per second, against
+    the goal of 1,000,000 draws per second per core;
+(b) Dask: the same draws on the local cluster ``foedus.crisis.run.dask_client`` starts (2
+    single-threaded worker processes; ``client=`` passed to ``run``), timed without the
+    cluster's start-up (printed apart) and after a warm-up run (imports and the compiled
+    loop on the workers); each timed run scatters the scenario anew, as a real run does.
+    The median of ``--repeat`` runs, alternated with the serial ones so both see the same
+    load; the speed-up over (a), and whether the tally is the serial one (it must be,
+    DESIGN §5). A run pays a fixed cost on Dask (the scenario scattered, tasks scheduled,
+    results gathered: some 50 ms) that a one-second run does not amortise, so (a) and (b)
+    are timed again on ``--scale`` × N draws (3 runs each; ``--scale 0`` skips it);
 (c) the naive reference (``benchmarks/crisis_reference.naive_draws``): a plain-Python loop
     over draws implementing the same model, timed on a few thousand draws and extrapolated
     to N, measured in the same run; the ratio to (a), and whether the two agree: each
-    state's drawn-in frequency, P(deterred) and P(widens) within sampling error.
+    state's drawn-in frequency, P(deterred) and P(widens) within sampling error (the
+    engine's N draws against the loop's own, from another random stream).
 
-Usage: ``python benchmarks/crisis.py [--draws 1000000] [--naive-draws 2000] [--no-dask]``
-(FOEDUS_DATA_MIRROR and a built store, as ``make bench`` provides).
+Usage: ``python benchmarks/crisis.py [--draws 1000000] [--repeat 5] [--scale 10]
+[--naive-draws 2000] [--no-dask]`` (FOEDUS_DATA_MIRROR and a built store, as ``make bench``
+provides). Other processes on the machine slow both (a) and (b): the load average is
+printed.
 """
 
 from __future__ import annotations
@@ -40,7 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from crisis_reference import naive_draws
 from foedus.crisis.compile import compile_scenario
-from foedus.crisis.run import CHUNK, run
+from foedus.crisis.run import CHUNK, close_client, dask_client, run
 from foedus.crisis.scenario import load_scenario
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "baltic-estonia-2024.toml"
@@ -62,12 +72,39 @@ def _z(p1: float, n1: int, p2: float, n2: int) -> float:
     return math.nan if se == 0 else (p1 - p2) / se
 
 
+def _timed(compiled, n: int, seed: int, repeat: int, client):
+    """Median wall times of ``repeat`` serial runs (pinned to one CPU) and Dask runs (on
+    ``client``, if any), alternated: (last serial result, serial s, Dask s, same tallies)."""
+    cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    serial_walls, dask_walls = [], []
+    same = True
+    for _ in range(repeat):
+        if cpus:
+            os.sched_setaffinity(0, {min(cpus)})
+        try:
+            t0 = time.perf_counter()
+            serial = run(compiled, draws=n, seed=seed, executor="serial")
+            serial_walls.append(time.perf_counter() - t0)
+        finally:
+            if cpus:
+                os.sched_setaffinity(0, cpus)
+        if client is not None:
+            t0 = time.perf_counter()
+            parallel = run(compiled, draws=n, seed=seed, client=client)
+            dask_walls.append(time.perf_counter() - t0)
+            same = same and _same(parallel.tally, serial.tally)
+    return (serial, float(np.median(serial_walls)),
+            float(np.median(dask_walls)) if dask_walls else math.nan, same)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scenario", default=str(SCENARIO))
     parser.add_argument("--draws", type=int, default=1_000_000)
     parser.add_argument("--naive-draws", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--scale", type=int, default=10)
     parser.add_argument("--no-dask", action="store_true")
     args = parser.parse_args()
     if not os.environ.get("FOEDUS_DATA_MIRROR"):
@@ -92,45 +129,41 @@ def main() -> None:
           "and the credibility model)")
     load_before = os.getloadavg()[0]
 
-    # (a) one core
-    cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
-    if cpus:
-        os.sched_setaffinity(0, {min(cpus)})
+    # (a) one core, and (b) Dask, two local workers: alternated, medians
+    client = None
+    if not args.no_dask:
+        t0 = time.perf_counter()
+        client = dask_client(2, None)
+        startup = time.perf_counter() - t0
     try:
         run(compiled, draws=CHUNK, seed=args.seed + 1, executor="serial")  # warm-up
-        t0 = time.perf_counter()
-        serial = run(compiled, draws=n, seed=args.seed, executor="serial")
-        serial_wall = time.perf_counter() - t0
+        if client is not None:
+            t0 = time.perf_counter()
+            run(compiled, draws=4 * CHUNK, seed=args.seed + 1, client=client)  # warm-up
+            warmup = time.perf_counter() - t0
+        serial, serial_wall, dask_wall, same = _timed(compiled, n, args.seed, args.repeat,
+                                                      client)
+        large = _timed(compiled, args.scale * n, args.seed, 3, client) if args.scale > 1 \
+            else None
     finally:
-        if cpus:
-            os.sched_setaffinity(0, cpus)
+        if client is not None:
+            close_client(client)
     rate = n / serial_wall
     rows = [("one core (serial)", n, serial_wall, rate,
-             f"goal {GOAL:,}/s: {'met' if rate >= GOAL else 'NOT met'} "
-             f"({rate / GOAL:.0%} of it)")]
-
-    # (b) Dask, two local workers
-    if not args.no_dask:
-        from distributed import Client, LocalCluster
-
-        t0 = time.perf_counter()
-        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
-        client = Client(cluster)
-        startup = time.perf_counter() - t0
-        try:
-            t0 = time.perf_counter()
-            run(compiled, draws=2 * CHUNK, seed=args.seed + 1, client=client)  # warm-up
-            warmup = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            parallel = run(compiled, draws=n, seed=args.seed, client=client)
-            dask_wall = time.perf_counter() - t0
-        finally:
-            client.close()
-            cluster.close()
+             f"{1e3 * serial_wall * CHUNK / n:.1f} ms per chunk; goal {GOAL:,}/s: "
+             f"{'met' if rate >= GOAL else 'NOT met'} ({rate / GOAL:.0%} of it)")]
+    if client is not None:
         rows.append(("Dask, 2 local workers", n, dask_wall, n / dask_wall,
                      f"speed-up {serial_wall / dask_wall:.2f}x; same tally as serial: "
-                     f"{'yes' if _same(parallel.tally, serial.tally) else 'NO'}"))
+                     f"{'yes' if same else 'NO'}"))
+    if large is not None:
+        m = args.scale * n
+        rows.append(("one core (serial)", m, large[1], m / large[1],
+                     f"{1e3 * large[1] * CHUNK / m:.1f} ms per chunk"))
+        if client is not None:
+            rows.append(("Dask, 2 local workers", m, large[2], m / large[2],
+                         f"speed-up {large[1] / large[2]:.2f}x; same tally as serial: "
+                         f"{'yes' if large[3] else 'NO'}"))
 
     # (c) the naive reference
     t0 = time.perf_counter()
@@ -139,20 +172,20 @@ def main() -> None:
     naive_total = naive_wall * n / args.naive_draws
     rows.append(("naive per-draw loop", args.naive_draws, naive_wall,
                  args.naive_draws / naive_wall,
-                 f"extrapolated to {n:,}: {naive_total:,.0f} s; vectorised "
+                 f"extrapolated to {n:,}: {naive_total:,.0f} s; the engine "
                  f"{naive_total / serial_wall:,.0f}x faster"))
 
     print()
     print(f"  {'':<24}{'draws':>11}{'wall s':>9}{'draws/s':>11}")
     for label, draws, wall, per_s, note in rows:
         print(f"  {label:<24}{draws:>11,}{wall:>9.2f}{per_s:>11,.0f}  {note}")
-    if not args.no_dask:
-        print(f"  (Dask cluster start-up {startup:.1f} s and warm-up "
-              f"{warmup:.1f} s, not counted)")
+    if client is not None:
+        print(f"  (medians of {args.repeat} runs, of 3 for {args.scale} x {n:,} draws; Dask "
+              f"cluster start-up {startup:.1f} s and warm-up {warmup:.1f} s, not counted)")
     print(f"  {os.cpu_count()} CPUs; load average {load_before:.2f} before the timings, "
           f"{os.getloadavg()[0]:.2f} after (other processes share the cores)")
 
-    # agreement between the vectorised engine and the naive loop
+    # agreement between the engine and the naive loop
     t = serial.tally
     zs = []
     for i in range(compiled.n_targets, compiled.n_states):
@@ -164,7 +197,7 @@ def main() -> None:
     if compiled.attacker_capability is not None:
         checks.insert(0, ("deterred", t.deterred, naive.deterred))
     print()
-    print(f"  agreement, vectorised ({n:,} draws) vs naive ({naive.draws:,}):")
+    print(f"  agreement, engine ({n:,} draws) vs naive loop ({naive.draws:,}):")
     for label, a, b in checks:
         pa, pb = a / t.draws, b / naive.draws
         print(f"    P({label}) {pa:.4f} vs {pb:.4f} (z = {_z(pa, t.draws, pb, naive.draws):+.2f})")

@@ -4,9 +4,9 @@ The same model as :mod:`foedus.crisis.draws` (bootstrap coefficients, the Fréch
 mixture, neutrality and offence pledges owed to the attacker, the cascade to a fixed point
 with strikes on new belligerents, consensus groups, the challenger's expected utility),
 written as the textbook loop over draws, states and pledges with Python floats and
-``random.Random``. It draws its own random numbers (lazily, only those a draw needs), so it
-agrees with the vectorised engine in distribution, not draw for draw: compare frequencies
-within their sampling error. Used by ``benchmarks/crisis.py`` to time the vectorisation.
+``random.Random``. It draws its own random numbers, so it agrees with the engine in
+distribution, not draw for draw: compare frequencies within their sampling error. Used by
+``benchmarks/crisis.py`` as an independent check of the engine and to time it against.
 """
 
 from __future__ import annotations
@@ -78,8 +78,9 @@ def naive_draws(c, n: int, seed: int) -> NaiveTally:
                     q = _sigmoid(edge_logit[b][e] + shift)
                     if q > threshold[holder[e]]:
                         threshold[holder[e]] = q
-                for edges in groups.get(x, ()):
-                    if all(u[holder[e]] < _sigmoid(edge_logit[b][e] + shift) for e in edges):
+                for edges in groups.get(x, ()):  # all members agree, none is barred
+                    if all(u[holder[e]] < _sigmoid(edge_logit[b][e] + shift)
+                           and not bar[holder[e]] for e in edges):
                         for e in edges:
                             together[holder[e]] = True
             new = [h for h in range(k) if not belligerent[h] and not bar[h]
@@ -96,7 +97,7 @@ def naive_draws(c, n: int, seed: int) -> NaiveTally:
                 size += 1
                 cap_d += capability[i]
                 guarantors += guarantor[i]
-        if size > 1 or any(side):
+        if size > n_targets or any(side):  # a state beyond the targets entered
             widens += 1
         if c.attacker_capability is not None:
             cap_a = c.attacker_capability + sum(

@@ -5,6 +5,14 @@ with the *i*-th child of ``numpy.random.SeedSequence(seed)``. A chunk's tally de
 on the compiled scenario, its seed and its size, and tallies are added in chunk order, so
 one seed gives the same numbers serially, on ``workers`` local processes or on a Dask
 cluster (``scheduler`` address, or a ``LocalCluster`` started for ``workers > 1``).
+
+In parallel, consecutive chunks are grouped into tasks (:func:`batches`): a chunk takes
+some 30 ms, and a task costs a few milliseconds beyond its work (round trips to the Dask
+scheduler, the result sent back), more on a busy machine. So a task runs several chunks:
+at least two tasks per worker thread (a spare one to hand out when a worker is slowed),
+of at most :data:`BATCH` chunks, and of equal sizes give or take a chunk, so that the
+workers finish together. The compiled scenario is sent once per worker (scattered
+to every Dask worker; given to each pool process when it starts), not with every task.
 """
 
 from __future__ import annotations
@@ -20,10 +28,13 @@ from foedus.crisis.compile import Compiled
 from foedus.crisis.draws import Tally, run_chunk
 from foedus.errors import FoedusError
 
-__all__ = ["CHUNK", "QUANTILES", "Result", "add_tallies", "close_client", "run", "seeds"]
+__all__ = ["BATCH", "CHUNK", "QUANTILES", "Result", "add_tallies", "batches", "close_client",
+           "run", "run_chunks", "seeds"]
 
 #: Draws per chunk (the unit of work and of seeding).
 CHUNK = 65_536
+#: Most chunks in one parallel task (see the module docstring).
+BATCH = 8
 #: Quantiles reported for the coalition's size and capability.
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
@@ -35,6 +46,42 @@ def seeds(seed: int, draws: int) -> list[tuple[np.random.SeedSequence, int]]:
     count = math.ceil(draws / CHUNK)
     children = np.random.SeedSequence(seed).spawn(count)
     return [(s, min(CHUNK, draws - i * CHUNK)) for i, s in enumerate(children)]
+
+
+def batches(chunks: list, slots: int) -> list[list]:
+    """Consecutive ``chunks`` grouped into tasks for ``slots`` worker threads: a multiple of
+    ``slots`` tasks, at least two per thread, of at most :data:`BATCH` chunks and sizes
+    differing by at most one (so the threads finish together); one chunk per task if
+    there are no threads yet (a cluster whose workers are still to join)."""
+    if slots < 1:
+        return [[c] for c in chunks]
+    count = min(len(chunks), slots * max(2, math.ceil(len(chunks) / (slots * BATCH))))
+    size, extra = divmod(len(chunks), count)
+    out, start = [], 0
+    for i in range(count):
+        end = start + size + (i < extra)
+        out.append(chunks[start:end])
+        start = end
+    return out
+
+
+def run_chunks(compiled: Compiled, chunks: list[tuple[np.random.SeedSequence, int]]) \
+        -> list[Tally]:
+    """The tally of each of ``chunks`` (one parallel task)."""
+    return [run_chunk(compiled, s, n) for s, n in chunks]
+
+
+#: The scenario of a process pool worker (set once, when the worker starts).
+_pool_compiled: Compiled | None = None
+
+
+def _pool_start(compiled: Compiled) -> None:
+    global _pool_compiled
+    _pool_compiled = compiled
+
+
+def _pool_chunks(chunks: list[tuple[np.random.SeedSequence, int]]) -> list[Tally]:
+    return run_chunks(_pool_compiled, chunks)
 
 
 @dataclass
@@ -100,13 +147,16 @@ def _run_local(compiled: Compiled, chunks, progress: Callable[[int], None] | Non
             if progress:
                 progress(n)
         return out
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(run_chunk, compiled, s, n) for s, n in chunks]
+    tasks = batches(chunks, workers)
+    with ProcessPoolExecutor(max_workers=workers, initializer=_pool_start,
+                             initargs=(compiled,)) as pool:
+        futures = [pool.submit(_pool_chunks, task) for task in tasks]
         out = []
-        for f, (_, n) in zip(futures, chunks, strict=True):
-            out.append(f.result())
+        for f, task in zip(futures, tasks, strict=True):
+            out.extend(f.result())
             if progress:
-                progress(n)
+                for _, n in task:
+                    progress(n)
         return out
 
 
@@ -116,14 +166,17 @@ def _run_dask(compiled: Compiled, chunks, progress, client) -> list[Tally]:
     # a fresh key per call: with the content hash as key, a second run of the same
     # scenario races the release of the first one's copy ("lost dependencies")
     shared = client.scatter(compiled, broadcast=True, hash=False)
-    futures = [client.submit(run_chunk, shared, s, n, pure=False) for s, n in chunks]
+    tasks = batches(chunks, sum(client.nthreads().values()))
+    futures = [client.submit(run_chunks, shared, task, pure=False) for task in tasks]
     order = {f.key: i for i, f in enumerate(futures)}
-    out: list[Tally | None] = [None] * len(futures)
+    out: list[list[Tally]] = [[] for _ in tasks]
     for f in as_completed(futures):
-        out[order[f.key]] = f.result()
+        i = order[f.key]
+        out[i] = f.result()
         if progress:
-            progress(chunks[order[f.key]][1])
-    return out  # type: ignore[return-value]
+            for _, n in tasks[i]:
+                progress(n)
+    return [t for task in out for t in task]
 
 
 def dask_client(workers: int, scheduler: str | None):

@@ -7,7 +7,8 @@ the draws read (stakes, costs, solidarity, credibility shift, escalation, strike
 probability) share one compilation; others (the date, the attacks, days to objective,
 arrival speeds) are compiled anew. Every variant uses the same seed — common random
 numbers, so differences between grid points are not sampling noise of different streams.
-All chunks of all variants are submitted at once.
+All chunks of all variants are submitted at once, grouped into tasks as
+:func:`foedus.crisis.run.run` groups them (:func:`foedus.crisis.run.batches`).
 """
 
 from __future__ import annotations
@@ -17,8 +18,15 @@ import itertools
 from collections.abc import Callable
 
 from foedus.crisis.compile import Compiled, compile_scenario
-from foedus.crisis.draws import run_chunk
-from foedus.crisis.run import Result, add_tallies, close_client, dask_client, seeds
+from foedus.crisis.run import (
+    Result,
+    add_tallies,
+    batches,
+    close_client,
+    dask_client,
+    run_chunks,
+    seeds,
+)
 from foedus.crisis.scenario import (
     ResolvedAttack,
     Scenario,
@@ -101,18 +109,19 @@ def sweep(scenario: Scenario, attacks: list[ResolvedAttack], grid: dict[str, lis
     own = client is None
     client = client or dask_client(max(workers, 1), scheduler)
     try:
+        tasks = batches(chunks, sum(client.nthreads().values()))
         futures = []
         for c in compiled:
             shared = client.scatter(c, broadcast=True, hash=False)
-            futures.append([client.submit(run_chunk, shared, s, n, pure=False)
-                            for s, n in chunks])
+            futures.append([client.submit(run_chunks, shared, task, pure=False)
+                            for task in tasks])
         results = []
         for (point, _), c, fs in zip(variants, compiled, futures, strict=True):
             tallies = []
-            for f, (_, n) in zip(fs, chunks, strict=True):
-                tallies.append(f.result())
+            for f, task in zip(fs, tasks, strict=True):
+                tallies += f.result()
                 if progress:
-                    progress(n)
+                    progress(sum(n for _, n in task))
             results.append((point, Result(c, add_tallies(tallies), seed)))
         return results
     finally:
