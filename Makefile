@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 FOEDUS_DATA_MIRROR ?= ../shared/data
 export FOEDUS_DATA_MIRROR := $(abspath $(FOEDUS_DATA_MIRROR))
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench sensitivity clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ demo: $(BIN)/.installed
 	$(BIN)/foedus simulate scenarios/baltic-estonia-2017.toml
 	$(BIN)/foedus simulate scenarios/baltic-estonia-2024.toml
 	$(BIN)/foedus simulate scenarios/senkaku-japan-2024.toml
+	@echo; echo "What if the United States left NATO? The same metrics before and after (docs/counterfactuals.md):"
+	$(BIN)/foedus compare scenarios/baltic-estonia-2024.toml scenarios/us-withdrawal-2024.toml --draws 100000 --plot demo-plots
+	@echo; echo "The case library: every scenario, with its Monte Carlo errors (a wide table):"
+	COLUMNS=140 $(BIN)/foedus library scenarios
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check src tests benchmarks
@@ -52,6 +56,10 @@ bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/crisis.py
 	$(BIN)/python benchmarks/backtest.py --quiet
 	$(BIN)/python benchmarks/backtest.py --quiet --unrecorded-conditions
+
+sensitivity: $(BIN)/.installed
+	$(BIN)/foedus data build
+	$(BIN)/foedus library scenarios --draws 50000 --workers 2 --sensitivity sensitivity-plots
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache

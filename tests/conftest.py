@@ -61,6 +61,14 @@ def built_home(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Path:
     return home
 
 
+@pytest.fixture(scope="session")
+def cli_env(built_home: Path, mirror: Path) -> dict[str, str]:
+    """Environment overrides for a CLI run against the session's store (for fixtures
+    wider than a test, which the per-test isolation does not reach)."""
+    return {"FOEDUS_HOME": str(built_home), "FOEDUS_CACHE": str(built_home / "cache"),
+            "FOEDUS_DATA_MIRROR": str(mirror), "FOEDUS_OFFLINE": "1"}
+
+
 @pytest.fixture
 def store_home(built_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point FOEDUS_HOME at the session's built store."""

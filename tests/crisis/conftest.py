@@ -162,13 +162,5 @@ def estonia(built_home: Path, mirror: Path):
 
 
 @pytest.fixture(scope="session")
-def cli_env(built_home: Path, mirror: Path) -> dict[str, str]:
-    """Environment overrides for a CLI run against the session's store (for fixtures
-    wider than a test, which the per-test isolation does not reach)."""
-    return {"FOEDUS_HOME": str(built_home), "FOEDUS_CACHE": str(built_home / "cache"),
-            "FOEDUS_DATA_MIRROR": str(mirror), "FOEDUS_OFFLINE": "1"}
-
-
-@pytest.fixture(scope="session")
 def scenario_path() -> Path:
     return SCENARIO

@@ -158,13 +158,3 @@ class TestGrid:
     def test_bad_grid(self, items, needle):
         with pytest.raises(FoedusError, match=needle):
             parse_grid(items)
-
-
-def test_shipped_scenarios_are_valid():
-    from pathlib import Path
-
-    files = sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*.toml"))
-    assert files
-    for path in files:
-        scenario, attacks = load_scenario(path)
-        assert scenario.name and scenario.attack and len(attacks) == len(scenario.attack)

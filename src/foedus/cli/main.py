@@ -17,6 +17,7 @@ from foedus import __version__
 from foedus.cli import (
     book,
     burden,
+    compare,
     credibility,
     data,
     obligations,
@@ -38,6 +39,8 @@ app.command("reliability")(reliability.command)
 app.add_typer(credibility.app, name="credibility")
 app.command("simulate")(simulate.simulate)
 app.command("sweep")(simulate.sweep)
+app.command("compare")(compare.compare)
+app.command("library")(compare.library)
 
 
 def _print_version(value: bool) -> None:

@@ -105,6 +105,8 @@ def sweep(
     seed: Seed = None,
     workers: Workers = 1,
     scheduler: Scheduler = None,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Write a plot of P(deterred) "
+                                              "across the grid (PNG) to this folder.")] = None,
     json: Json = False,
 ) -> None:
     """Run a grid of scenario variants on Dask: P(deterred) and more at every point."""
@@ -141,6 +143,12 @@ def sweep(
                "points": rows,
                "provenance": provenance(list(DATASETS), view=scenario.view.value,
                                         as_of=scenario.date.isoformat())}
+    if plot is not None:
+        from foedus.report.scenario_plots import plot_sweep
+
+        path = plot_sweep(rows, parsed, plot / f"sweep-{Path(file).stem}.png",
+                          title=f"{scenario.name or file}: {n:,} draws per point")
+        err.print(f"wrote {path}", highlight=False)
     if json:
         print_json(payload)
         return

@@ -91,6 +91,7 @@ class Compiled:
     flags: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     pledges: list[dict] = field(default_factory=list)
+    modifications: list[dict] = field(default_factory=list)
 
     @property
     def n_states(self) -> int:
@@ -195,7 +196,9 @@ def _attacker_side(system, day: dt.date, attackers, view: View):
 
 
 def _logits(fitted, system, rows: list[dict], kind: str, day: dt.date, state_attackers,
-            shape_b: int) -> np.ndarray:
+            shape_b: int, shifts=()) -> np.ndarray:
+    """Log-odds of each pledge per bootstrap draw, with the counterfactual shifts added."""
+    from foedus.counterfactual.shifts import pledge_shifts
     from foedus.credibility import log_odds_draws, pledge_features
 
     if not rows:
@@ -204,24 +207,57 @@ def _logits(fitted, system, rows: list[dict], kind: str, day: dt.date, state_att
                            "treaty": r["treaty"], "obligation": r["obligation"], "date": day,
                            "attackers": tuple(a for a in state_attackers
                                               if a != r["beneficiary"])} for r in rows])
-    return log_odds_draws(fitted, pledge_features(frame, system))
+    return log_odds_draws(fitted, pledge_features(frame, system)) + pledge_shifts(
+        shifts, frame["ally"], frame["target"], frame["treaty"])
 
 
-def _capabilities(codes: list[int], year: int, measure: str) -> tuple[dict, dict, list[str]]:
-    """Capability share and military personnel (thousands) per state, carried forward."""
+_NMC_COMPONENTS = ("milex", "milper", "irst", "pec", "tpop", "upop")
+
+
+def _cinc_scaled(con, year: int, scale: dict[int, float]) -> pd.DataFrame:
+    """CINC of every state in ``year`` with the military expenditure of some multiplied.
+
+    CINC is the mean of a state's shares of the system totals of the six NMC components
+    that are available for it (Singer, Bremer & Stuckey 1972; NMC 7.0 codebook); scaling
+    one state's expenditure moves every state's expenditure share, so all are recomputed
+    (with no scaling this reproduces the published column to 1e-8).
+    """
+    frame = con.execute("SELECT * FROM capabilities WHERE nmc_version = '7.0' AND year = ?",
+                        [year]).df()
+    factor = frame["ccode"].map(scale).fillna(1.0)
+    frame["milex"] = frame["milex"] * factor
+    parts = frame[list(_NMC_COMPONENTS)]
+    return frame.assign(cinc=(parts / parts.sum()).mean(axis=1, skipna=True))
+
+
+def _capabilities(codes: list[int], year: int, measure: str,
+                  scale: dict[int, float] | None = None) -> tuple[dict, dict, list[str]]:
+    """Capability share and military personnel (thousands) per state, carried forward.
+
+    ``scale`` multiplies states' military expenditure (a counterfactual ``spending``
+    modification): SIPRI expenditure before the shares of the world total are taken, or
+    NMC's ``milex`` component before CINC is recomputed (:func:`_cinc_scaled`).
+    """
     from foedus.data.store import connect
 
+    scale = scale or {}
     with connect() as con:
         nmc = con.execute(
             "SELECT ccode, year, cinc, milper FROM capabilities WHERE nmc_version = '7.0' "
             "AND year <= ? AND ccode IN (SELECT unnest(?))", [year, codes]).df()
+        last = nmc.dropna(subset=["cinc"]).sort_values("year").groupby("ccode").last()
         if measure == "spending":
             sipri = con.execute(
                 "SELECT ccode, year, milex_constant2023_usd_m AS milex FROM spending_sipri "
                 "WHERE milex_constant2023_usd_m IS NOT NULL AND year <= ?", [year]).df()
+            sipri["milex"] = sipri["milex"] * sipri["ccode"].map(scale).fillna(1.0)
+        elif scale:
+            for y in last["year"].unique():
+                frame = _cinc_scaled(con, int(y), scale).set_index("ccode")["cinc"]
+                at = last.index[last["year"] == y]
+                last.loc[at, "cinc"] = frame.reindex(at).to_numpy()
     flags: list[str] = []
     if measure == "cinc":
-        last = nmc.dropna(subset=["cinc"]).sort_values("year").groupby("ccode").last()
         share = last["cinc"].to_dict()
         used = last["year"]
         source = "NMC 7.0 CINC"
@@ -251,9 +287,44 @@ def _capitals(codes: list[int], year: int) -> dict[int, tuple[float, float]]:
     return {int(r.ccode): (r.lat, r.lon) for r in caps.itertuples()}
 
 
+def modified_system(scenario: Scenario, system):
+    """The commitment system with the scenario's ``[[modify]]`` tables applied, and the
+    modifications resolved (the system itself when there are none)."""
+    from foedus.counterfactual.modifications import apply_modifications, resolve_modifications
+    from foedus.errors import FoedusError
+
+    if not scenario.modify:
+        return system, []
+    resolved, problems = resolve_modifications(scenario.modify, scenario.date, system)
+    if problems:
+        path, message = problems[0]
+        raise FoedusError(f"{'.'.join(map(str, path))}: {message}")
+    return apply_modifications(system, resolved), resolved
+
+
+def latest_burden(codes: list[int], year: int) -> dict[int, tuple[int, float]]:
+    """Each state's last SIPRI military burden (percent of GDP) on or before ``year``."""
+    from foedus.data.store import connect
+
+    if not codes:
+        return {}
+    with connect() as con:
+        rows = con.execute(
+            "SELECT ccode, arg_max(year, year), arg_max(milex_share_gdp_pct, year) "
+            "FROM spending_sipri WHERE milex_share_gdp_pct IS NOT NULL AND year <= ? "
+            "AND ccode IN (SELECT unnest(?)) GROUP BY ccode", [year, codes]).fetchall()
+    return {int(c): (int(y), float(p)) for c, y, p in rows}
+
+
 def compile_scenario(scenario: Scenario, attacks: list[ResolvedAttack], *, system=None,
                      fitted=None) -> Compiled:
     """Compile a validated scenario (see the module docstring)."""
+    from foedus.counterfactual.modifications import (
+        credibility_shifts,
+        describe,
+        spending_scale,
+        spending_states,
+    )
     from foedus.credibility import load
     from foedus.credibility.features import _nuclear
     from foedus.measures.burden import loss_of_strength
@@ -263,6 +334,8 @@ def compile_scenario(scenario: Scenario, attacks: list[ResolvedAttack], *, syste
     system = system or CommitmentSystem.load()
     fitted = fitted or load()
     day, view = scenario.date, View(scenario.view)
+    system, resolved = modified_system(scenario, system)
+    shifts = credibility_shifts(resolved)
     ch, al = scenario.challenger, scenario.allies
     attackers = tuple(dict.fromkeys(a.attacker for a in attacks))
     state_attackers = tuple(a for a in attackers if isinstance(a, int))
@@ -273,7 +346,7 @@ def compile_scenario(scenario: Scenario, attacks: list[ResolvedAttack], *, syste
     b = len(fitted.draws)
 
     # one probability per (holder, beneficiary): the strongest of its pledges (see module doc)
-    logit = _logits(fitted, system, edges, "defense", day, state_attackers, b)
+    logit = _logits(fitted, system, edges, "defense", day, state_attackers, b, shifts)
     frame = pd.DataFrame(edges)
     keep: list[int] = []
     if edges:
@@ -300,14 +373,20 @@ def compile_scenario(scenario: Scenario, attacks: list[ResolvedAttack], *, syste
 
     # the attacker's side
     neutral = [r for r in neutral if r["holder"] in index]
-    neutral_logit = _logits(fitted, system, neutral, "neutrality", day, (), b)
+    neutral_logit = _logits(fitted, system, neutral, "neutrality", day, (), b, shifts)
     neutral_holder = np.array([index[r["holder"]] for r in neutral], dtype=np.int64)
-    off_logit = _logits(fitted, system, offense, "offense", day, (), b)
+    off_logit = _logits(fitted, system, offense, "offense", day, (), b, shifts)
     off_codes = [r["holder"] for r in offense]
 
     # capabilities, distances, arrival
     codes = list(dict.fromkeys([*states, *state_attackers, *off_codes]))
-    share, milper, flags = _capabilities(codes, day.year, scenario.capability)
+    scale = spending_scale(resolved, system, day, latest_burden(
+        spending_states(resolved, system, day), day.year))
+    share, milper, flags = _capabilities(codes, day.year, scenario.capability, scale)
+    unset = [c for c in spending_states(resolved, system, day) if c not in scale]
+    if unset:
+        flags.append("spending_unset: no SIPRI burden on record for "
+                     f"{', '.join(f'cow:{c}' for c in unset)}: spending left as observed")
     capitals = _capitals(codes, day.year)
     theatre = states[0]
 
@@ -397,5 +476,6 @@ def compile_scenario(scenario: Scenario, attacks: list[ResolvedAttack], *, syste
                 "strike_allies": ch.strike_allies, "solidarity": al.solidarity,
                 "credibility_shift": al.credibility_shift,
                 "nuclear_escalation": al.nuclear_escalation},
-        deterrence_reason=reason, flags=flags, notes=notes, pledges=pledges)
+        deterrence_reason=reason, flags=flags, notes=notes, pledges=pledges,
+        modifications=[describe(m) for m in resolved])
 

@@ -32,6 +32,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from foedus.counterfactual.modifications import Modification
 from foedus.errors import FoedusError
 from foedus.model.book import BookProblem
 from foedus.model.events import NonState
@@ -66,6 +67,7 @@ class Attack(_Entry):
     domain: Domain | None = None
     attribution: float = Field(default=1.0, ge=0.0, le=1.0)
     provoked: bool = False
+    event: str | None = None
 
 
 class Challenger(_Entry):
@@ -138,6 +140,17 @@ class Scenario(_Entry):
     attack: tuple[Attack, ...] = Field(min_length=1)
     challenger: Challenger = Field(default_factory=Challenger)
     allies: Allies = Field(default_factory=Allies)
+    alliance: str | None = None
+    base: str | None = None
+    modify: tuple[Modification, ...] = ()
+
+    def events(self) -> dict[str, tuple[int, ...]]:
+        """The attack events: attacks sharing an ``event`` label happen together (one
+        crisis); unlabelled attacks form one event named after the scenario."""
+        out: dict[str, list[int]] = {}
+        for i, a in enumerate(self.attack):
+            out.setdefault(a.event or self.name or "attack", []).append(i)
+        return {k: tuple(v) for k, v in out.items()}
 
 
 @dataclass(frozen=True)
@@ -204,15 +217,77 @@ def _resolve(scenario: Scenario, file: str, lines) -> tuple[list[ResolvedAttack]
         if attacker is not None and target is not None:
             out.append(ResolvedAttack(attacker, target, a.place, a.hit, a.domain,
                                       a.attribution, a.provoked))
+    if scenario.modify:
+        for path, message in _check_modifications(scenario):
+            problem(path, message)
     return out, problems
 
 
-def check_scenario(text: str, file: str = "<scenario>"
+def _check_modifications(scenario: Scenario):
+    """Problems of the ``[[modify]]`` tables: unknown states or treaties, and changes
+    that do not fit the system (each applied in turn, as the compiler will)."""
+    from foedus.counterfactual.modifications import apply_modifications, resolve_modifications
+    from foedus.model.system import CommitmentSystem
+
+    system = CommitmentSystem.load()
+    resolved, problems = resolve_modifications(scenario.modify, scenario.date, system)
+    yield from problems
+    if problems:
+        return
+    for i, m in enumerate(resolved):
+        try:
+            system = apply_modifications(system, [m])
+        except FoedusError as exc:
+            yield ("modify", i), str(exc)
+
+
+_MERGED_TABLES = ("challenger", "allies")
+_ACTIONS = {"add_member", "remove_member", "end_treaty", "suspend", "scope", "decision",
+            "forward_forces", "remove_forward_forces", "nuclear_guarantee", "spending",
+            "credibility"}
+
+
+def _on_base(raw: dict, file: str, lines, seen: tuple[str, ...]
+             ) -> tuple[dict, list[BookProblem]]:
+    """``raw`` laid over the scenario it names as ``base`` (a path relative to its own
+    file): its keys replace the base's, ``[challenger]`` and ``[allies]`` key by key, and
+    its ``[[modify]]`` tables follow the base's. Problems in the base are its own,
+    reported with its file and line."""
+    where = BookProblem(file, line_of(lines, ("base",)), "base", "")
+    if not isinstance(raw["base"], str):
+        return raw, [BookProblem(where.file, where.line, "base", "must be a file path")]
+    path = (Path(file).parent / raw["base"]).resolve()
+    if str(path) in seen:
+        return raw, [BookProblem(where.file, where.line, "base",
+                                 f"{raw['base']} leads back to itself")]
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return raw, [BookProblem(where.file, where.line, "base",
+                                 f"cannot read {raw['base']}: {exc}")]
+    _, _, problems = check_scenario(text, str(path), _seen=(*seen, str(path)))
+    if problems:
+        return raw, problems
+    merged = tomllib.loads(text)
+    if "base" in merged:  # the base's own base, already checked
+        merged, _ = _on_base(merged, str(path), key_lines(text), (*seen, str(path)))
+    for key, value in raw.items():
+        if key in _MERGED_TABLES and isinstance(value, dict):
+            merged[key] = {**merged.get(key, {}), **value}
+        elif key == "modify" and isinstance(value, list):
+            merged[key] = [*merged.get(key, []), *value]
+        else:
+            merged[key] = value
+    return merged, []
+
+
+def check_scenario(text: str, file: str = "<scenario>", *, _seen: tuple[str, ...] = ()
                    ) -> tuple[Scenario | None, list[ResolvedAttack], list[BookProblem]]:
     """Parse and validate a scenario; never raises on bad input.
 
     Returns the scenario (None if any problem was found), its attacks with states resolved,
-    and every problem with its file, line and field.
+    and every problem with its file, line and field. A scenario may name another as its
+    ``base`` and change only what differs (its ``[[modify]]`` tables add to the base's).
     """
     try:
         raw = tomllib.loads(text)
@@ -220,6 +295,10 @@ def check_scenario(text: str, file: str = "<scenario>"
         line, message = syntax_error(exc, text)
         return None, [], [BookProblem(file, line, "", message)]
     lines = key_lines(text)
+    if "base" in raw:
+        raw, problems = _on_base(raw, file, lines, _seen)
+        if problems:
+            return None, [], problems
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
@@ -231,7 +310,10 @@ def check_scenario(text: str, file: str = "<scenario>"
                     len(e["loc"]) > len(error["loc"])
                     and e["loc"][:len(error["loc"])] == error["loc"] for e in errors):
                 continue
-            loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and (
+            loc = error["loc"]
+            if loc[:1] == ("modify",) and len(loc) > 2 and loc[2] in _ACTIONS:
+                loc = loc[:2] + loc[3:]  # the union's tag is no key of the file
+            loc = tuple(p for p in loc if not (isinstance(p, str) and (
                 p.startswith(("function-", "literal[", "tuple[")) or p in {
                     "int", "str", "float"})))
             message = error["msg"].removeprefix("Value error, ")

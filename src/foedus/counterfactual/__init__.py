@@ -1,0 +1,1 @@
+"""Counterfactuals: modified commitment systems and the same metrics before and after."""

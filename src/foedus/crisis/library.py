@@ -1,0 +1,145 @@
+"""The case library: every scenario of a folder run alike, one row per case, and the
+sensitivity of each case to the parameters users argue about.
+
+A case that names a ``base`` (a counterfactual of another case) also gets its difference
+from the base run with the same seed (common random numbers), when both have the same
+attack event.
+
+**Sensitivity** (:data:`SENSITIVITY`): three one-dimensional sweeps per case, each around
+the file's own values — the challenger's stakes (the value range scaled by 0.5, 1, 2 and
+4), a credibility shift of every pledge (−2 … +2 log-odds), and the speed of reinforcement
+(kilometres a day, 100 … 1,600) — on one Dask cluster (:func:`foedus.crisis.sweep.sweep`),
+with a plot of P(deterred) across each grid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from foedus.crisis.simulate import simulate
+from foedus.errors import FoedusError
+
+__all__ = ["SENSITIVITY", "library", "sensitivity"]
+
+#: the contested parameters and their grids; stakes are multiples of the file's range
+SENSITIVITY: dict[str, list] = {
+    "challenger.value": [0.5, 1.0, 2.0, 4.0],
+    "allies.credibility_shift": [-2.0, -1.0, 0.0, 1.0, 2.0],
+    "allies.km_per_day": [100.0, 200.0, 400.0, 800.0, 1600.0],
+}
+
+
+def _top(values: dict, errors: dict, skip: set[str] = frozenset()) -> dict | None:
+    ranked = sorted(((v, k) for k, v in values.items() if k not in skip and v > 0),
+                    key=lambda vk: (-vk[0], vk[1]))
+    if not ranked:
+        return None
+    v, k = ranked[0]
+    return {"state": k, "p": v, "se": errors[k]}
+
+
+def _event(answer: dict) -> tuple:
+    return tuple((str(a["attacker"]), a["target"]["cow"]) for a in answer["attacks"])
+
+
+def library(files: list[Path], *, draws: int | None = None, seed: int | None = None,
+            workers: int = 1, scheduler: str | None = None,
+            sensitivity: Path | None = None,
+            progress: Callable[[], None] | None = None) -> dict:
+    """Run every scenario file; the ``foedus library --json`` object."""
+    from foedus.crisis.report import DATASETS
+    from foedus.crisis.scenario import load_scenario
+    from foedus.provenance import provenance
+
+    if not files:
+        raise FoedusError("no scenario files (*.toml) in the folder")
+    answers: dict[Path, dict] = {}
+
+    def run_one(path: Path) -> dict:
+        key = path.resolve()
+        if key not in answers:
+            answers[key] = simulate(path, draws=draws, seed=seed, workers=workers,
+                                    scheduler=scheduler)
+        return answers[key]
+
+    rows = []
+    for path in files:
+        scenario, _ = load_scenario(path)
+        r = run_one(path)
+        vs_base = None
+        if scenario.base:
+            base = run_one(Path(path).parent / scenario.base)
+            if _event(base) == _event(r) and None not in (r["p_deterred"],
+                                                          base["p_deterred"]):
+                vs_base = {"case": Path(scenario.base).stem,
+                           "p_deterred": r["p_deterred"] - base["p_deterred"],
+                           "p_deterred_se": (r["p_deterred_se"] ** 2
+                                             + base["p_deterred_se"] ** 2) ** 0.5}
+        targets = {a["target"]["iso3"] or f"cow:{a['target']['abb']}" for a in r["attacks"]}
+        co = r["coalition"]
+        rows.append({
+            "case": Path(path).stem, "file": str(path), "name": r["scenario"]["name"],
+            "date": r["scenario"]["date"], "draws": r["draws"], "seed": r["seed"],
+            "p_deterred": r["p_deterred"], "p_deterred_se": r["p_deterred_se"],
+            "p_deterred_reason": r["p_deterred_reason"],
+            "p_widens": r["p_widens"], "p_widens_se": r["p_widens_se"],
+            "coalition_size_mean": co["size_mean"],
+            "coalition_size_mean_se": co["size_mean_se"],
+            "top_drawn_in": _top(r["drawn_in"], r["drawn_in_se"], targets),
+            "top_entrapment": _top(r["entrapment"], r["entrapment_se"]),
+            "vs_base": vs_base, "modifications": r["modifications"]})
+        if progress:
+            progress()
+    result = {"cases": rows,
+              "provenance": provenance(list(DATASETS), view="legal")}
+    if sensitivity is not None:
+        result["sensitivity"] = _sensitivity_all(files, sensitivity, draws=draws, seed=seed,
+                                                 workers=workers, scheduler=scheduler)
+    return result
+
+
+def sensitivity(path: Path, *, client, draws: int | None = None, seed: int | None = None,
+                grids: dict[str, list] | None = None) -> dict:
+    """One case's sweeps (``grids``, default :data:`SENSITIVITY`): P(deterred) and its
+    standard error at every grid point, keyed by parameter."""
+    from foedus.crisis.scenario import load_scenario
+    from foedus.crisis.sweep import sweep
+
+    scenario, attacks = load_scenario(path)
+    n = draws or scenario.draws
+    s = scenario.seed if seed is None else seed
+    out = {}
+    for name, values in (grids or SENSITIVITY).items():
+        if name == "challenger.value":
+            lo, hi = scenario.challenger.value
+            grid = [[lo * f, hi * f] for f in values]
+        else:
+            grid = list(values)
+        points = sweep(scenario, attacks, {name: grid}, draws=n, seed=s, client=client)
+        out[name] = [{"value": values[i], "setting": point[name],
+                      "p_deterred": res.p_deterred[0], "p_deterred_se": res.p_deterred[1]}
+                     for i, (point, res) in enumerate(points)]
+    return out
+
+
+def _sensitivity_all(files: list[Path], folder: Path, **kwargs) -> dict:
+    import json
+
+    from foedus.crisis.run import close_client, dask_client
+    from foedus.report.scenario_plots import plot_sensitivity
+
+    folder.mkdir(parents=True, exist_ok=True)
+    client = dask_client(max(kwargs.pop("workers"), 1), kwargs.pop("scheduler"))
+    try:
+        found = {}
+        for path in files:
+            found[Path(path).stem] = result = sensitivity(path, client=client, **kwargs)
+            plot_sensitivity(result, folder / f"{Path(path).stem}.png",
+                             title=Path(path).stem)
+    finally:
+        close_client(client)
+    tmp = folder / "sensitivity.json.tmp"
+    tmp.write_text(json.dumps(found, indent=2), "utf-8")
+    tmp.replace(folder / "sensitivity.json")
+    return found
