@@ -29,7 +29,9 @@ def _short(v: float | None, se: float | None, *, digits: int = 3, sign: bool = F
 
 
 def _num(v: float, se: float | None) -> str:
-    return f"{v:.3f}" if se is None else f"{v:.3f} ± {se:.3f}"
+    if se is None:
+        return f"{v:.0f}" if float(v).is_integer() else f"{v:.3f}"
+    return f"{v:.3f} ± {se:.3f}"
 
 
 #: the system metrics the text answer shows (all are in --json): label and path

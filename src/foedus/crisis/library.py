@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from foedus.crisis.run import close_client, dask_client
 from foedus.crisis.simulate import simulate
 from foedus.errors import FoedusError
 
@@ -47,20 +48,35 @@ def library(files: list[Path], *, draws: int | None = None, seed: int | None = N
             workers: int = 1, scheduler: str | None = None,
             sensitivity: Path | None = None,
             progress: Callable[[], None] | None = None) -> dict:
-    """Run every scenario file; the ``foedus library --json`` object."""
+    """Run every scenario file; the ``foedus library --json`` object. With ``workers`` > 1,
+    a ``scheduler`` or ``sensitivity``, one Dask client serves every case."""
+    if not files:
+        raise FoedusError("no scenario files (*.toml) in the folder")
+    client = dask_client(max(workers, 1), scheduler) if (
+        workers > 1 or scheduler or sensitivity is not None) else None
+    try:
+        result = _run_cases(files, draws=draws, seed=seed, client=client,
+                            progress=progress)
+        if sensitivity is not None:
+            result["sensitivity"] = _sensitivity_all(files, sensitivity, client=client,
+                                                     draws=draws, seed=seed)
+    finally:
+        if client is not None:
+            close_client(client)
+    return result
+
+
+def _run_cases(files: list[Path], *, draws, seed, client, progress) -> dict:
     from foedus.crisis.report import DATASETS
     from foedus.crisis.scenario import load_scenario
     from foedus.provenance import provenance
 
-    if not files:
-        raise FoedusError("no scenario files (*.toml) in the folder")
     answers: dict[Path, dict] = {}
 
     def run_one(path: Path) -> dict:
         key = path.resolve()
         if key not in answers:
-            answers[key] = simulate(path, draws=draws, seed=seed, workers=workers,
-                                    scheduler=scheduler)
+            answers[key] = simulate(path, draws=draws, seed=seed, client=client)
         return answers[key]
 
     rows = []
@@ -91,12 +107,7 @@ def library(files: list[Path], *, draws: int | None = None, seed: int | None = N
             "vs_base": vs_base, "modifications": r["modifications"]})
         if progress:
             progress()
-    result = {"cases": rows,
-              "provenance": provenance(list(DATASETS), view="legal")}
-    if sensitivity is not None:
-        result["sensitivity"] = _sensitivity_all(files, sensitivity, draws=draws, seed=seed,
-                                                 workers=workers, scheduler=scheduler)
-    return result
+    return {"cases": rows, "provenance": provenance(list(DATASETS), view="legal")}
 
 
 def sensitivity(path: Path, *, client, draws: int | None = None, seed: int | None = None,
@@ -123,22 +134,16 @@ def sensitivity(path: Path, *, client, draws: int | None = None, seed: int | Non
     return out
 
 
-def _sensitivity_all(files: list[Path], folder: Path, **kwargs) -> dict:
+def _sensitivity_all(files: list[Path], folder: Path, *, client, **kwargs) -> dict:
     import json
 
-    from foedus.crisis.run import close_client, dask_client
     from foedus.report.scenario_plots import plot_sensitivity
 
     folder.mkdir(parents=True, exist_ok=True)
-    client = dask_client(max(kwargs.pop("workers"), 1), kwargs.pop("scheduler"))
-    try:
-        found = {}
-        for path in files:
-            found[Path(path).stem] = result = sensitivity(path, client=client, **kwargs)
-            plot_sensitivity(result, folder / f"{Path(path).stem}.png",
-                             title=Path(path).stem)
-    finally:
-        close_client(client)
+    found = {}
+    for path in files:
+        found[Path(path).stem] = result = sensitivity(path, client=client, **kwargs)
+        plot_sensitivity(result, folder / f"{Path(path).stem}.png", title=Path(path).stem)
     tmp = folder / "sensitivity.json.tmp"
     tmp.write_text(json.dumps(found, indent=2), "utf-8")
     tmp.replace(folder / "sensitivity.json")

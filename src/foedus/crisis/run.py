@@ -17,7 +17,9 @@ to every Dask worker; given to each pool process when it starts), not with every
 
 from __future__ import annotations
 
+import logging
 import math
+import warnings
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -190,8 +192,14 @@ def dask_client(workers: int, scheduler: str | None):
         except (OSError, TimeoutError) as exc:
             raise FoedusError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") \
                 from None
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None)
+    # the scheduler runs in this process and logs its life at INFO: keep stderr for the
+    # progress bar and real problems (distributed's own warnings and errors still show)
+    logging.getLogger("distributed").setLevel(logging.WARNING)
+    with warnings.catch_warnings():
+        # no dashboard is wanted, but one moves off a port in use with a warning
+        warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=logging.WARNING)
     return Client(cluster)
 
 
