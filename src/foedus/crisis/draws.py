@@ -363,6 +363,8 @@ def _draws(rng, n, n_targets, n_boot, rho, strike, attribution,
                             size += 1
                     elif p != p:
                         shut[h] = tag
+                # the lazy resolve below repeats the one above on purpose: the same lines
+                # as an inlined helper returning (u, rng) ran at half the speed (measured)
                 for g in range(group_start[x], group_start[x + 1]):
                     agree = True
                     for m in range(member_start[g], member_start[g + 1]):
