@@ -25,7 +25,7 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
-from foedus.crisis.compile import compile_scenario, latest_burden, modified_system
+from foedus.crisis.compile import compile_scenario, modified_system, spending_plan
 from foedus.crisis.report import answer, state_key
 from foedus.crisis.run import run
 from foedus.crisis.scenario import ResolvedAttack, Scenario, load_scenario, with_overrides
@@ -88,8 +88,6 @@ def evaluate(path: str | Path, *, draws: int | None = None, seed: int | None = N
     from foedus.counterfactual.modifications import (
         credibility_shifts,
         describe,
-        spending_scale,
-        spending_states,
     )
     from foedus.credibility import load
     from foedus.model.system import CommitmentSystem
@@ -113,9 +111,7 @@ def evaluate(path: str | Path, *, draws: int | None = None, seed: int | None = N
     metrics = None
     if alliance is not None:
         day = scenario.date
-        names = spending_states(resolved, changed, day)
-        burden = latest_burden(names, day.year)
-        scale = spending_scale(resolved, changed, day, burden)
+        scale, burden, _ = spending_plan(resolved, changed, day)
         metrics = system_metrics(
             changed, day, alliance, view=scenario.view, fitted=fitted,
             threshold=threshold, solidarity=scenario.allies.solidarity,

@@ -316,14 +316,26 @@ def latest_burden(codes: list[int], year: int) -> dict[int, tuple[int, float]]:
     return {int(c): (int(y), float(p)) for c, y, p in rows}
 
 
+def spending_plan(resolved, system, day: dt.date
+                  ) -> tuple[dict[int, float], dict[int, tuple[int, float]], list[int]]:
+    """What the ``spending`` modifications do on ``day``: each state's expenditure factor
+    (:func:`foedus.counterfactual.modifications.spending_scale`), the SIPRI burdens it
+    rests on (:func:`latest_burden`), and the states named that have none (left as
+    observed)."""
+    from foedus.counterfactual.modifications import spending_scale, spending_states
+
+    named = spending_states(resolved, system, day)
+    burden = latest_burden(named, day.year)
+    scale = spending_scale(resolved, system, day, burden)
+    return scale, burden, [c for c in named if c not in scale]
+
+
 def compile_scenario(scenario: Scenario, attacks: list[ResolvedAttack], *, system=None,
                      fitted=None) -> Compiled:
     """Compile a validated scenario (see the module docstring)."""
     from foedus.counterfactual.modifications import (
         credibility_shifts,
         describe,
-        spending_scale,
-        spending_states,
     )
     from foedus.credibility import load
     from foedus.credibility.features import _nuclear
@@ -380,10 +392,8 @@ def compile_scenario(scenario: Scenario, attacks: list[ResolvedAttack], *, syste
 
     # capabilities, distances, arrival
     codes = list(dict.fromkeys([*states, *state_attackers, *off_codes]))
-    scale = spending_scale(resolved, system, day, latest_burden(
-        spending_states(resolved, system, day), day.year))
+    scale, _, unset = spending_plan(resolved, system, day)
     share, milper, flags = _capabilities(codes, day.year, scenario.capability, scale)
-    unset = [c for c in spending_states(resolved, system, day) if c not in scale]
     if unset:
         flags.append("spending_unset: no SIPRI burden on record for "
                      f"{', '.join(f'cow:{c}' for c in unset)}: spending left as observed")
