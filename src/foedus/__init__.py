@@ -8,4 +8,12 @@ never compute on their own.
 from foedus._version import __version__
 from foedus.errors import FoedusError
 
-__all__ = ["FoedusError", "__version__"]
+__all__ = ["FoedusError", "__version__", "replicate"]
+
+
+def __getattr__(name: str):  # lazy verbs: `import foedus` stays cheap for the CLI
+    if name == "replicate":
+        from foedus.replications import replicate
+
+        return replicate
+    raise AttributeError(f"module 'foedus' has no attribute {name!r}")

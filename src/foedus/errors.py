@@ -17,6 +17,7 @@ __all__ = [
     "StoreError",
     "UnknownDatasetError",
     "UnknownStateError",
+    "UnknownStudyError",
 ]
 
 
@@ -53,3 +54,7 @@ class StoreError(FoedusError):
 
 class UnknownStateError(FoedusError, LookupError):
     """An identifier that resolves to no state (or to several) at the date asked."""
+
+
+class UnknownStudyError(FoedusError, LookupError):
+    """A replication study name that the suite does not have."""

@@ -23,6 +23,7 @@ from foedus.cli import (
     obligations,
     panel,
     reliability,
+    replicate,
     simulate,
 )
 from foedus.cli.output import err, out, print_json
@@ -36,6 +37,7 @@ app.add_typer(panel.app, name="panel")
 app.command("obligations")(obligations.command)
 app.command("burden")(burden.command)
 app.command("reliability")(reliability.command)
+app.command("replicate")(replicate.command)
 app.add_typer(credibility.app, name="credibility")
 app.command("simulate")(simulate.simulate)
 app.command("sweep")(simulate.sweep)

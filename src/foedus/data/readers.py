@@ -10,11 +10,17 @@ are built, code systems are named. Traps handled here (PROVENANCE, "Known traps"
 - sentinels: NMC 6.0 ``-9``; COW wars ``-8`` and ``-9``; MIDB ``-9``; GML ``-9`` days;
   NMC 7.0 and ATOP leave cells blank; ATOP's exit date is ``0`` while in effect;
 - ``atopinst5_1.csv`` stores its version as the float ``5.0999999``;
-- capdist uses Gleditsch & Ward codes, not COW codes (kept, and named ``gw``).
+- capdist uses Gleditsch & Ward codes, not COW codes (kept, and named ``gw``);
+- Polity5 and ICB v15 begin with a UTF-8 byte-order mark (read as ``utf-8-sig``);
+- CShapes 2.0 is a TopoJSON topology compressed with xz, not a CSV: its "rows" are the
+  geometries of its one object (:func:`read_topology` returns the topology itself, arcs
+  decoded through the ``transform`` where the file carries one).
 """
 
 from __future__ import annotations
 
+import json
+import lzma
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +30,18 @@ from foedus.data.fetch import Located, locate
 from foedus.data.registry import Dataset
 from foedus.errors import DataFormatError
 
-__all__ = ["dates_from_parts", "null_sentinels", "read_csv_checked", "read_raw"]
+__all__ = ["dates_from_parts", "null_sentinels", "read_csv_checked", "read_raw",
+           "read_topology"]
+
+#: Parser options by registry name (files whose bytes need more than the defaults).
+READ_OPTIONS: dict[str, dict[str, object]] = {
+    "polity5": {"encoding": "utf-8-sig"},
+    "icb_crises": {"encoding": "utf-8-sig"},
+    "icb_actors": {"encoding": "utf-8-sig"},
+    "icb_dyads": {"encoding": "utf-8-sig"},
+}
+#: Registered files that are TopoJSON topologies (xz-compressed), read by :func:`read_topology`.
+TOPOLOGIES = frozenset({"cshapes_cow"})
 
 
 def read_csv_checked(entry: Dataset, path: Path, **kwargs: object) -> pd.DataFrame:
@@ -51,9 +68,66 @@ def read_csv_checked(entry: Dataset, path: Path, **kwargs: object) -> pd.DataFra
 
 
 def read_raw(name: str, located: Located | None = None) -> pd.DataFrame:
-    """A registered file's rows exactly as published, verified and parsed."""
+    """A registered file's rows exactly as published, verified and parsed.
+
+    For a topology (CShapes) the rows are its geometries' properties, one per geometry.
+    """
     found = located or locate(name)
-    return read_csv_checked(found.dataset, found.path)
+    if found.dataset.name in TOPOLOGIES:
+        topology = _load_topology(found)
+        return pd.DataFrame([g.get("properties", {}) for g in _geometries(topology)])
+    return read_csv_checked(found.dataset, found.path, **READ_OPTIONS.get(found.dataset.name, {}))
+
+
+def _geometries(topology: dict) -> list[dict]:
+    objects = topology.get("objects", {})
+    if len(objects) != 1:
+        raise DataFormatError(f"expected one TopoJSON object, found {len(objects)}.")
+    return next(iter(objects.values())).get("geometries", [])
+
+
+def _load_topology(found: Located) -> dict:
+    entry = found.dataset
+    try:
+        with lzma.open(found.path, "rt", encoding="utf-8") as handle:
+            topology = json.load(handle)
+    except (lzma.LZMAError, json.JSONDecodeError, UnicodeDecodeError, EOFError) as exc:
+        raise DataFormatError(f"{entry.name}: cannot read {found.path} as xz-compressed "
+                              f"TopoJSON: {exc}.") from None
+    if not isinstance(topology, dict) or topology.get("type") != "Topology":
+        raise DataFormatError(f"{entry.name}: {found.path} is not a TopoJSON topology.")
+    count = len(_geometries(topology))
+    if count != entry.rows:
+        raise DataFormatError(
+            f"{entry.name}: {found.path} has {count} geometries, the registry expects "
+            f"{entry.rows}; the file is truncated or altered, and nothing was loaded.")
+    return topology
+
+
+def read_topology(name: str = "cshapes_cow", located: Located | None = None) -> dict:
+    """A registered TopoJSON topology, verified, with its arcs in absolute coordinates.
+
+    TopoJSON may quantise arcs (a ``transform`` with ``scale`` and ``translate``, positions
+    delta-encoded); when the file carries one, the arcs are decoded here and the transform
+    removed, so callers always see longitude/latitude pairs.
+    """
+    found = located or locate(name)
+    if found.dataset.name not in TOPOLOGIES:
+        raise DataFormatError(f"{found.dataset.name} is not a registered topology.")
+    topology = _load_topology(found)
+    transform = topology.pop("transform", None)
+    if transform:
+        (sx, sy), (tx, ty) = transform["scale"], transform["translate"]
+        decoded = []
+        for arc in topology["arcs"]:
+            x = y = 0
+            points = []
+            for dx, dy, *_ in arc:
+                x, y = x + dx, y + dy
+                points.append([x * sx + tx, y * sy + ty])
+            decoded.append(points)
+        topology["arcs"] = decoded
+    return topology
 
 
 def null_sentinels(frame: pd.DataFrame, columns: list[str] | None,

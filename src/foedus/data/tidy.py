@@ -14,7 +14,7 @@ from importlib import resources
 
 import pandas as pd
 
-from foedus.data import identities
+from foedus.data import identities, polity
 from foedus.data.readers import as_nullable_int, dates_from_parts, finite, null_sentinels
 from foedus.errors import DataFormatError
 
@@ -289,6 +289,51 @@ def _ideal_points(raw: Raw) -> pd.DataFrame:
     return u
 
 
+# --- regimes, crises, reference codings ---------------------------------------------------
+
+def _polity(raw: Raw) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Polity5 as published, Polity's own code kept as ``polity_ccode`` and the COW code
+    added as ``ccode`` through the explicit crosswalk (:mod:`foedus.data.polity`)."""
+    frame = raw["polity5"].rename(columns={"ccode": "polity_ccode"})
+    cow = set(int(c) for c in raw["cow_states"]["ccode"])
+    mapped, report = polity.crosswalk(frame, cow)
+    ccode = mapped.pop("ccode")
+    mapped.insert(0, "ccode", ccode)
+    return mapped, report
+
+
+def _icb_dates(frame: pd.DataFrame, parts: tuple[str, str, str], out: str) -> pd.DataFrame:
+    y, m, d = (frame[c] for c in parts)
+    frame[f"{out}_date"] = dates_from_parts(y, m, d)
+    frame[f"{out}_day_known"] = pd.to_numeric(d, errors="coerce").between(1, 31)
+    return frame
+
+
+def _icb_actors(raw: Raw) -> pd.DataFrame:
+    out = raw["icb_actors"].copy()
+    out = _icb_dates(out, ("yrtrig", "motrig", "datrig"), "trigger")
+    return _icb_dates(out, ("yerres", "monres", "dayres"), "response")
+
+
+def _icb_crises(raw: Raw) -> pd.DataFrame:
+    out = raw["icb_crises"].copy()
+    return _icb_dates(out, ("yrtrig", "motrig", "datrig"), "trigger")
+
+
+def _cshapes(raw: Raw) -> pd.DataFrame:
+    """One row per CShapes 2.0 polygon: the state, its dates and status (the shapes
+    themselves stay in the topology, read with :func:`foedus.data.readers.read_topology`)."""
+    c = raw["cshapes_cow"]
+    return pd.DataFrame({
+        "geometry_index": range(len(c)), "ccode": as_nullable_int(c["cowcode"]),
+        "name": c["country_name"], "start_date": _iso_date(c["start"]),
+        "end_date": _iso_date(c["end"]), "status": c["status"],
+        "owner": as_nullable_int(c["owner"]), "capital": c["capname"],
+        "cap_lon": finite(c["caplong"]), "cap_lat": finite(c["caplat"]),
+        "border_definition": as_nullable_int(c["b_def"]), "fid": as_nullable_int(c["fid"]),
+    })
+
+
 TABLES: tuple[Table, ...] = (
     Table("states", ("cow_states",), "COW states: code, abbreviation, name, ISO-3", _states),
     Table("state_spells", ("cow_states",), "COW system membership spells with dates",
@@ -331,6 +376,19 @@ TABLES: tuple[Table, ...] = (
           _gdp_maddison),
     Table("ideal_points", ("unga_idealpoints",), "UNGA ideal points (COW codes)",
           _ideal_points),
+    Table("polity", ("polity5", "cow_states"),
+          "Polity5 p5v2018 with COW codes (ccode) beside Polity's own (polity_ccode)",
+          _polity),
+    Table("icb_crises", ("icb_crises",), "ICB v15 crises (system level), trigger dates",
+          _icb_crises),
+    Table("icb_actors", ("icb_actors",), "ICB v15 crisis actors, trigger and response dates",
+          _icb_actors),
+    Table("icb_dyads", ("icb_dyads",), "ICB v15 dyadic crisis-years (Hewitt)",
+          lambda raw: raw["icb_dyads"]),
+    Table("cshapes", ("cshapes_cow",), "CShapes 2.0 polygons: state, dates, status (COW)",
+          _cshapes),
+    Table("bf2018", ("bf2018",), "Berkemeier & Fuhrmann 2018 alliance-war coding as published",
+          lambda raw: raw["bf2018"]),
 )
 
 

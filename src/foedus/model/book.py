@@ -421,7 +421,8 @@ def book_paths() -> list[Path]:
     """The treaty books shipped with foedus (``foedus/books/*.toml``, places excluded)."""
     root = resources.files("foedus").joinpath("books")
     return sorted(Path(str(p)) for p in root.iterdir()
-                  if p.name.endswith(".toml") and p.name not in {"places.toml", "events.toml"})
+                  if p.name.endswith(".toml")
+                  and p.name not in {"places.toml", "events.toml", "crosswalk.toml"})
 
 
 def load_books() -> list[Treaty]:

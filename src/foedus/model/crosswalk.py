@@ -1,0 +1,174 @@
+"""The crosswalk between treaties that restate, contain or replace one another.
+
+One file, ``books/crosswalk.toml``, holds every decision (DESIGN §2: the legal view; issue
+"Evidence before verdicts (1)": nested treaties counted once in the reliability record).
+Each decision names a ``treaty``, its ``relation`` to an ``other`` treaty, the obligation
+``kinds`` it covers, optional ``start``/``end`` dates, and the ``reason`` and ``source`` it
+rests on. Relations:
+
+- ``nested_in``: the treaty's obligations of those kinds are carried by the other; they are
+  not counted separately, and a state outside the other keeps no such leg.
+- ``concurrent``: both bind; the same holder → beneficiary obligation of one of those kinds
+  is counted once, the stronger standing in.
+- ``superseded_by``: the treaty's legs of those kinds end in the legal view on ``start``.
+
+Checking reports every problem with file, line and field, like a book
+(:func:`check_crosswalk`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from foedus.model.book import BookError, BookProblem
+from foedus.model.toml_positions import field_path, key_lines, line_of, syntax_error
+from foedus.model.vocab import ObligationKind
+
+__all__ = ["Crosswalk", "CrosswalkDecision", "Relation", "check_crosswalk", "crosswalk_path",
+           "load_crosswalk"]
+
+_ID = r"^(atop:[0-9]+|book:[a-z0-9_]+)$"
+
+
+class Relation(StrEnum):
+    """How one treaty stands to another."""
+
+    NESTED_IN = "nested_in"
+    CONCURRENT = "concurrent"
+    SUPERSEDED_BY = "superseded_by"
+
+
+class CrosswalkDecision(BaseModel):
+    """One decision: ``treaty`` is ``relation`` ``other`` for ``kinds`` (from/to a date)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    treaty: str = Field(pattern=_ID)
+    relation: Relation
+    other: str = Field(pattern=_ID)
+    kinds: tuple[ObligationKind, ...] = Field(min_length=1)
+    start: dt.date | None = None
+    end: dt.date | None = None
+    reason: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CrosswalkDecision:
+        if self.treaty == self.other:
+            raise ValueError("a treaty cannot be related to itself")
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        if self.relation is Relation.SUPERSEDED_BY and self.start is None:
+            raise ValueError("a superseded_by decision needs the start date of the replacement")
+        return self
+
+    def active(self, day: dt.date) -> bool:
+        """Whether the decision applies on ``day``."""
+        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
+
+
+class _File(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    decisions: list[CrosswalkDecision] = []
+
+
+class Crosswalk:
+    """The decisions of a crosswalk file, looked up by treaty."""
+
+    def __init__(self, decisions: list[CrosswalkDecision]) -> None:
+        self.decisions = tuple(decisions)
+
+    def __iter__(self):
+        return iter(self.decisions)
+
+    def __len__(self) -> int:
+        return len(self.decisions)
+
+    def about(self, treaty_id: str, aliases: tuple[str, ...] = ()) -> list[CrosswalkDecision]:
+        """Decisions naming ``treaty_id`` (or one of its aliases) on either side."""
+        ids = {treaty_id, *aliases}
+        return [d for d in self.decisions if d.treaty in ids or d.other in ids]
+
+    def relation(self, treaty_id: str, kind: ObligationKind | str, day: dt.date,
+                 aliases: tuple[str, ...] = ()) -> CrosswalkDecision | None:
+        """The decision under which ``treaty_id``'s obligations of ``kind`` are *not* its own
+        on ``day`` (nested in or superseded by another), if any."""
+        ids = {treaty_id, *aliases}
+        kind = ObligationKind(kind)
+        for d in self.decisions:
+            if (d.treaty in ids and kind in d.kinds and d.active(day)
+                    and d.relation in (Relation.NESTED_IN, Relation.SUPERSEDED_BY)):
+                return d
+        return None
+
+    def concurrent(self, treaty_id: str, kind: ObligationKind | str, day: dt.date,
+                   aliases: tuple[str, ...] = ()) -> list[str]:
+        """The treaties bound ``concurrent`` with ``treaty_id`` for ``kind`` on ``day``."""
+        ids = {treaty_id, *aliases}
+        kind = ObligationKind(kind)
+        out = []
+        for d in self.decisions:
+            if d.relation is Relation.CONCURRENT and kind in d.kinds and d.active(day):
+                if d.treaty in ids:
+                    out.append(d.other)
+                elif d.other in ids:
+                    out.append(d.treaty)
+        return out
+
+
+def check_crosswalk(text: str, file: str = "<crosswalk>"
+                    ) -> tuple[Crosswalk | None, list[BookProblem]]:
+    """Parse and validate a crosswalk file; never raises on bad input."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line, message = syntax_error(exc, text)
+        return None, [BookProblem(file, line, "", message)]
+    lines = key_lines(text)
+    try:
+        parsed = _File.model_validate(raw)
+    except ValidationError as exc:
+        problems = [BookProblem(file, line_of(lines, tuple(e["loc"])),
+                                field_path(tuple(e["loc"])), e["msg"]) for e in exc.errors()]
+        return None, list(dict.fromkeys(problems))
+    problems = []
+    seen: dict[tuple[str, str, ObligationKind], int] = {}
+    for i, d in enumerate(parsed.decisions):
+        for kind in d.kinds:
+            key = (d.treaty, d.other, kind)
+            if key in seen:
+                problems.append(BookProblem(
+                    file, line_of(lines, ("decisions", i, "kinds")), f"decisions[{i}].kinds",
+                    f"{d.treaty} and {d.other} already have a decision for {kind.value} "
+                    f"(decisions[{seen[key]}])"))
+            seen[key] = i
+    if problems:
+        return None, problems
+    return Crosswalk(parsed.decisions), []
+
+
+def crosswalk_path() -> Path:
+    """The shipped crosswalk file (``foedus/books/crosswalk.toml``)."""
+    return Path(str(resources.files("foedus").joinpath("books", "crosswalk.toml")))
+
+
+def load_crosswalk(path: Path | None = None) -> Crosswalk:
+    """Load and validate a crosswalk file (default: the shipped one).
+
+    Raises
+    ------
+    BookError
+        Listing every problem, with file, line and field.
+    """
+    source = path or crosswalk_path()
+    text = Path(source).read_text("utf-8")
+    crosswalk, problems = check_crosswalk(text, str(source))
+    if problems or crosswalk is None:
+        raise BookError(problems)
+    return crosswalk
