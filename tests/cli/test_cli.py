@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from foedus.cli.main import app
 from foedus.cli.output import DownloadBar
-from foedus.data import dataset, locate
+from foedus.data import dataset, datasets, locate
 
 from helpers import assert_one_line_error, run_cli, serve
 
@@ -39,7 +39,8 @@ def test_cite_json_carries_provenance() -> None:
 
 def test_list_json() -> None:
     payload = _json(["data", "list", "--json"])
-    assert len(payload["datasets"]) == 25
+    assert [d["name"] for d in payload["datasets"]] == [d.name for d in datasets()]
+    assert len(payload["datasets"]) == 31  # 25 of wave 1 + Polity, B&F, three ICB, CShapes
 
 
 @pytest.mark.usefixtures("store_home")
