@@ -5,23 +5,8 @@ One row per ordered pair of COW system members and year: ``ccode1`` is the poten
 frames, or one year's state-by-state matrices); nothing loops over dyad-years. The design
 choices, with their sources:
 
-**Dispute initiation** (``dispute``), from MIDB 4.3 (Palmer et al. 2015, participant file).
-A initiates against B in year *t* when, in one MID, A is an *originator* on side A and B an
-originator on side B, and *t* is the first year both were in the dispute (their start years
-agree in all but one MID). Joiners are not initiators: Leeds (2003: 431) counts only the
-states involved on the first day, so that the decision studied is the challenger's own.
-Several onsets in one directed dyad-year count once.
-
-**Ongoing disputes and joiners** (dropped rows). A directed dyad-year with no onset in
-which the two states were on opposite sides of a MID at some time in the year (an ongoing
-dispute, the target's direction of a new one, or a joiner's dyad) is dropped, not coded 0:
-the dyad is not at risk of a *new* initiation (Bennett & Stam 2000, "EUGene", the
-"drop ongoing dispute years" option these studies use). ``in_dispute`` marks them before
-the drop.
-
-**Peace years** (``peaceyrs``): full years since the undirected dyad was last on opposite
-sides of a MID (any involvement, joiners included), counted from the dyad's first year in
-the system (1816 at the earliest: left-censored, as in Beck, Katz & Tucker 1998).
+**Disputes** (initiation, the ongoing and joiner dyad-years dropped, peace years): see
+:mod:`foedus.replications._disputes`.
 
 **Alliance commitments that apply** (ATOP 5.1 through the commitment model's ATOP view,
 the published year rule: a pledge held on any day of the year counts that year). From each
@@ -72,11 +57,11 @@ import pandas as pd
 from foedus.errors import FoedusError
 from foedus.model.commitments import Obligation, Treaty
 from foedus.model.vocab import ObligationKind
-from foedus.panels._join import dyad_key, gather
+from foedus.panels._join import gather
+from foedus.replications._disputes import at_risk_of_onset, code_disputes, mid_dyads
 
 __all__ = ["TERMS", "DyadYears", "Reach", "add_alliance_terms", "applicable_counts",
-           "build_dyad_years", "classified_pledges", "code_disputes", "mid_dyads",
-           "obligation_reach", "pledge_rows"]
+           "build_dyad_years", "classified_pledges", "obligation_reach", "pledge_rows"]
 
 Role = Literal["target", "challenger"]
 #: Alliance terms: (obligation kind, whose pledge, role of the beneficiary).
@@ -258,6 +243,9 @@ def add_alliance_terms(frame: pd.DataFrame, treaties: list[Treaty], terms: tuple
     if undecidable not in ("apply", "ignore"):
         raise DyadicDesignError(f"undecidable must be 'apply' or 'ignore'; got "
                                 f"{undecidable!r}.")
+    if intra_alliance not in ("exclude", "count"):
+        raise DyadicDesignError(f"intra_alliance must be 'exclude' or 'count'; got "
+                                f"{intra_alliance!r}.")
     held, obligations, members = pledge_rows(treaties)
     a = frame["ccode1"].to_numpy()
     b = frame["ccode2"].to_numpy()
@@ -282,75 +270,6 @@ def add_alliance_terms(frame: pd.DataFrame, treaties: list[Treaty], terms: tuple
             either = sure[x, y] + (maybe[x, y] if undecidable == "apply" else 0)
             out[term][rows] = either > 0
     return frame.assign(**out)
-
-
-# ---------------------------------------------------------------- disputes
-
-
-def mid_dyads(participants: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Onsets and involvement from MIDB participant rows.
-
-    Parameters
-    ----------
-    participants
-        ``mid, ccode, sidea, orig, styear, endyear`` (one row per participation spell).
-
-    Returns
-    -------
-    onsets, involved
-        ``ccode1, ccode2, year``: originator on side A against originator on side B, in
-        the first year both were in the dispute (directed); and ``lo, hi, year``: every
-        year the undirected pair (``lo < hi``) was on opposite sides of some MID.
-    """
-    side_a = participants[participants["sidea"] == 1]
-    side_b = participants[participants["sidea"] == 0]
-    orig = side_a[side_a["orig"] == 1].merge(side_b[side_b["orig"] == 1], on="mid",
-                                             suffixes=("1", "2"))
-    onsets = pd.DataFrame({"ccode1": orig["ccode1"], "ccode2": orig["ccode2"],
-                           "year": np.maximum(orig["styear1"], orig["styear2"])})
-    pairs = side_a.merge(side_b, on="mid", suffixes=("1", "2"))
-    lo_year = np.maximum(pairs["styear1"], pairs["styear2"]).to_numpy()
-    hi_year = np.minimum(pairs["endyear1"], pairs["endyear2"]).to_numpy()
-    keep = lo_year <= hi_year
-    span = (hi_year - lo_year + 1)[keep]
-    first = np.repeat(lo_year[keep], span)
-    offset = np.arange(span.sum()) - np.repeat(np.cumsum(span) - span, span)
-    c1 = np.repeat(pairs["ccode1"].to_numpy()[keep], span)
-    c2 = np.repeat(pairs["ccode2"].to_numpy()[keep], span)
-    involved = pd.DataFrame({"lo": np.minimum(c1, c2), "hi": np.maximum(c1, c2),
-                             "year": first + offset})
-    return (onsets.drop_duplicates().astype("int64").reset_index(drop=True),
-            involved.drop_duplicates().astype("int64").reset_index(drop=True))
-
-
-def code_disputes(frame: pd.DataFrame, onsets: pd.DataFrame,
-                  involved: pd.DataFrame) -> pd.DataFrame:
-    """Add ``dispute``, ``in_dispute`` and ``peaceyrs`` to a directed dyad-year frame.
-
-    ``peaceyrs`` counts the full years since the pair was last on opposite sides of a MID,
-    or since its first year in ``frame``; rows are not dropped here.
-    """
-    a = frame["ccode1"].to_numpy().astype(np.int64)
-    b = frame["ccode2"].to_numpy().astype(np.int64)
-    year = frame["year"].to_numpy().astype(np.int64)
-    _, found = gather(dyad_key(a, b, year),
-                      dyad_key(onsets["ccode1"].to_numpy(), onsets["ccode2"].to_numpy(),
-                               onsets["year"].to_numpy()))
-    pair = np.minimum(a, b) * 1000 + np.maximum(a, b)
-    inv = np.unique((involved["lo"].to_numpy() * 1000 + involved["hi"].to_numpy()) * 10000
-                    + involved["year"].to_numpy())
-    key = pair * 10000 + year
-    pos = np.searchsorted(inv, key)
-    in_dispute = (pos < len(inv)) & (inv[np.minimum(pos, max(len(inv) - 1, 0))] == key) \
-        if len(inv) else np.zeros(len(key), bool)
-    before = pos - 1  # last involvement strictly before the year
-    has_before = before >= 0
-    prev = inv[np.maximum(before, 0)] if len(inv) else np.zeros(len(key), np.int64)
-    has_before &= (prev // 10000) == pair
-    first = pd.Series(year).groupby(pair).transform("min").to_numpy()
-    last = np.where(has_before, prev % 10000, first - 1)
-    return frame.assign(dispute=found.astype(np.int8), in_dispute=in_dispute,
-                        peaceyrs=(year - last - 1).astype(np.int64))
 
 
 # ---------------------------------------------------------------- the whole build
@@ -415,12 +334,10 @@ def build_dyad_years(start: int, end: int, terms: tuple[str, ...], *,
     frame = _timed(seconds, "alliance terms", lambda: add_alliance_terms(
         frame, treaties, terms, undecidable=undecidable, intra_alliance=intra_alliance))
     frame = _timed(seconds, "controls", lambda: _controls(frame, polity))
-    counts = {"directed dyad-years": len(frame),
-              "onsets": int(frame["dispute"].sum()),
-              "dropped: ongoing dispute or joiner": int((frame["in_dispute"]
-                                                        & (frame["dispute"] == 0)).sum())}
-    frame = frame[~(frame["in_dispute"].to_numpy() & (frame["dispute"] == 0).to_numpy())]
-    return DyadYears(frame.reset_index(drop=True), counts, seconds,
+    at_risk = at_risk_of_onset(frame)
+    counts = {"directed dyad-years": len(frame), "onsets": int(frame["dispute"].sum()),
+              "dropped: ongoing dispute or joiner": int((~at_risk).sum())}
+    return DyadYears(frame[at_risk].reset_index(drop=True), counts, seconds,
                      (*panel.datasets, "midb", "polity5", "atop_alliances"))
 
 

@@ -128,11 +128,16 @@ def fit_binary(y: ArrayLike, x: np.ndarray, names: tuple[str, ...],
         raise FitError(f"the {link} needs both outcomes; every one of the {len(y)} rows is "
                        f"{y[0] if len(y) else 'missing'}.")
     design = np.column_stack([np.ones(len(y)), x])
-    model = (sm.Logit if link == "logit" else sm.Probit)(y, design)
-    result = model.fit(method="newton", maxiter=100, disp=False)
+    family = sm.Logit if link == "logit" else sm.Probit
+    # Newton's method on columns scaled to unit spread (peace years cubed reach 10^4),
+    # then the estimate, its Hessian and scores on the original scale
+    scale = np.where(design.std(axis=0) > 0, design.std(axis=0), 1.0)
+    scale[0] = 1.0
+    result = family(y, design / scale).fit(method="newton", maxiter=100, disp=False)
     if not result.mle_retvals.get("converged", False):
         raise FitError(f"the {link} did not converge in 100 Newton steps.")
-    params = np.asarray(result.params)
+    params = np.asarray(result.params) / scale
+    model = family(y, design)
     bread = np.linalg.inv(-model.hessian(params))
     return BinaryFit(("constant", *names), params, bread, model.score_obs(params), link,
                      len(y), int(y.sum()), float(result.llf))

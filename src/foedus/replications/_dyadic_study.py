@@ -85,18 +85,58 @@ class _Estimate:
     fit: BinaryFit
     clustered: np.ndarray
     dyadic: np.ndarray
+    left_out: dict[str, str] = field(default_factory=dict)  # regressor -> why
+
+    def index(self, name: str) -> int | None:
+        """Position of ``name`` among the estimates (None if it was left out)."""
+        return self.fit.names.index(name) if name in self.fit.names else None
+
+
+def _estimable(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Leave out what ML cannot estimate, as Stata's logit and probit do: a regressor that
+    does not vary, and a 0/1 regressor one of whose values predicts the outcome perfectly
+    (with the rows that have that value)."""
+    left_out: dict[str, str] = {}
+    changed = True
+    while changed:
+        changed = False
+        for c in columns:
+            if c in left_out:
+                continue
+            values = frame[c].to_numpy(float)
+            if len(values) == 0 or np.ptp(values) == 0:
+                left_out[c] = "constant in the sample: not estimable"
+                changed = True
+                continue
+            if not np.isin(values, (0.0, 1.0)).all():
+                continue
+            for v in (0.0, 1.0):
+                at = values == v
+                events = frame["dispute"].to_numpy()[at]
+                if events.min() == events.max():
+                    left_out[c] = (f"{c} = {v:g} predicts "
+                                   f"{'no initiation' if events[0] == 0 else 'initiation'} "
+                                   f"perfectly ({int(at.sum()):,} dyad-years, left out with "
+                                   f"the term, as Stata does): not estimable")
+                    frame = frame[~at]
+                    changed = True
+                    break
+    return frame, left_out
 
 
 def _estimate(frame: pd.DataFrame, columns: list[str], spec: DyadicSpec,
               duration: str) -> _Estimate:
+    frame, left_out = _estimable(frame, columns)
+    kept = [c for c in columns if c not in left_out]
     peace, names = _duration(frame["peaceyrs"].to_numpy(float), duration)
-    x = np.column_stack([frame[columns].to_numpy(float), peace])
-    fit = fit_binary(frame["dispute"].to_numpy(), x, (*columns, *names), spec.link)
+    x = np.column_stack([frame[kept].to_numpy(float), peace])
+    fit = fit_binary(frame["dispute"].to_numpy(), x, (*kept, *names), spec.link)
     a, b = frame["ccode1"].to_numpy(), frame["ccode2"].to_numpy()
     dyad = a * 1000 + b
     groups = len(np.unique(dyad))
     clustered = sandwich(fit.bread, cluster_meat(fit.scores, dyad), groups / (groups - 1))
-    return _Estimate(fit, clustered, sandwich(fit.bread, dyadic_meat(fit.scores, a, b)))
+    return _Estimate(fit, clustered, sandwich(fit.bread, dyadic_meat(fit.scores, a, b)),
+                     left_out)
 
 
 def _num(value: float) -> float | None:
@@ -107,21 +147,30 @@ def _coefficients(est: _Estimate, spec: DyadicSpec) -> list[dict[str, Any]]:
     fit = est.fit
     se_c, z_c, p_c = fit.se(est.clustered), fit.z(est.clustered), fit.p(est.clustered)
     se_d, z_d, p_d = fit.se(est.dyadic), fit.z(est.dyadic), fit.p(est.dyadic)
+    names = [fit.names[0], *spec.alliance, *spec.controls,
+             *(n for n in fit.names if n not in (*spec.alliance, *spec.controls, "constant"))]
     rows = []
-    for k, name in enumerate(fit.names):
+    for name in names:
         pub = spec.published.get(name, Published(label=name))
-        sign = int(np.sign(fit.params[k]))
-        rows.append({
-            "term": name, "label": pub.label, "published_coefficient": None,
-            "published_sign": pub.sign, "published_significant": pub.significant,
-            "published_source": pub.source, "coefficient": _num(fit.params[k]),
-            "se_dyad_clustered": _num(se_c[k]), "z_dyad_clustered": _num(z_c[k]),
-            "p_dyad_clustered": _num(p_c[k]), "se_dyadic": _num(se_d[k]),
-            "z_dyadic": _num(z_d[k]), "p_dyadic": _num(p_d[k]),
-            "sign_reproduced": None if pub.sign is None else sign == pub.sign,
-            "significance_reproduced": None if pub.significant is None
-            else bool(p_c[k] < SIGNIFICANCE) == pub.significant,
-        })
+        k = est.index(name)
+        row = {"term": name, "label": pub.label, "published_coefficient": None,
+               "published_sign": pub.sign, "published_significant": pub.significant,
+               "published_source": pub.source, "coefficient": None,
+               "se_dyad_clustered": None, "z_dyad_clustered": None, "p_dyad_clustered": None,
+               "se_dyadic": None, "z_dyadic": None, "p_dyadic": None,
+               "sign_reproduced": None, "significance_reproduced": None,
+               "note": est.left_out.get(name, "")}
+        if k is not None:
+            sign = int(np.sign(fit.params[k]))
+            row.update({
+                "coefficient": _num(fit.params[k]), "se_dyad_clustered": _num(se_c[k]),
+                "z_dyad_clustered": _num(z_c[k]), "p_dyad_clustered": _num(p_c[k]),
+                "se_dyadic": _num(se_d[k]), "z_dyadic": _num(z_d[k]),
+                "p_dyadic": _num(p_d[k]),
+                "sign_reproduced": None if pub.sign is None else sign == pub.sign,
+                "significance_reproduced": None if pub.significant is None
+                else bool(p_c[k] < SIGNIFICANCE) == pub.significant})
+        rows.append(row)
     return rows
 
 
@@ -138,7 +187,7 @@ def _figures(rows: list[dict[str, Any]], spec: DyadicSpec, n: int) -> list[Figur
                 None if coef is None else float(np.sign(coef)), tolerance=0, unit="sign",
                 n=n, note=f"{pub.source}. {pub.note}".strip() + (
                     f" Ours: {coef:+.3f} (z = {z:.2f} clustered by dyad)."
-                    if coef is not None else "")))
+                    if coef is not None else f" Ours: {row['note']}.")))
         if pub.significant is not None:
             same_way = pub.sign is None or (coef is not None and np.sign(coef) == pub.sign)
             figures.append(Figure.compare(
@@ -169,12 +218,13 @@ def _sensitivity(frame: pd.DataFrame, spec: DyadicSpec, main: _Estimate,
     rows = []
     for label, est in variants:
         fit = est.fit
-        for k, name in enumerate(fit.names):
-            if name in spec.alliance:
-                rows.append({"variant": label, "term": name,
-                             "coefficient": _num(fit.params[k]),
-                             "z_dyad_clustered": _num(fit.z(est.clustered)[k]),
-                             "z_dyadic": _num(fit.z(est.dyadic)[k])})
+        for name in spec.alliance:
+            k = est.index(name)
+            rows.append({"variant": label, "term": name,
+                         "coefficient": None if k is None else _num(fit.params[k]),
+                         "z_dyad_clustered": None if k is None
+                         else _num(fit.z(est.clustered)[k]),
+                         "z_dyadic": None if k is None else _num(fit.z(est.dyadic)[k])})
     return rows
 
 
@@ -230,7 +280,9 @@ def run_dyadic(spec: DyadicSpec, *, start: int | None = None, end: int | None = 
         "without named adversaries; the sensitivity table gives the strict count.",
         "Ours (se clustered by dyad; dyadic-robust): " + "; ".join(
             f"{r['term']} {r['coefficient']:+.3f} ({r['se_dyad_clustered']:.3f}; "
-            f"{r['se_dyadic']:.3f})" for r in rows if r["term"] in spec.alliance) + ".",
+            f"{r['se_dyadic']:.3f})" if r["coefficient"] is not None
+            else f"{r['term']} not estimated ({r['note']})"
+            for r in rows if r["term"] in spec.alliance) + ".",
         "Published coefficients were not retrieved (see the coefficient table's "
         "published_source): each alliance term is judged on its published sign and "
         "significance only. " + spec.coefficients_note,
