@@ -26,11 +26,12 @@ obligation's :class:`~foedus.model.commitments.Condition`:
   aggression, so this is a stated assumption; ``"count"`` keeps them). A named adversary
   is covered even when it is a member (Locarno names Germany and France).
 
-``undecidable="apply"`` (the default) counts undecidable pledges as applying: ATOP's
-location conditions name the parties' own territories or region, where an attack on the
-target lies (codebook 2.33); ``"ignore"`` counts only pledges decided to apply. Both
-counts are kept (``<term>_decided`` is the strict one) so the study can report the
-difference.
+``undecidable="apply"`` (the default, fixed before any estimate was seen) counts
+undecidable pledges as applying: ATOP's own examples of a location condition ("home
+territory only; attack on the Eastern front", codebook, DEFCOLOC) mostly cover an attack on
+the target's homeland, and the ATOP dummies count these pledges as obligations; but some
+would not cover a given dyad, so ``"ignore"`` counts only pledges decided to apply. Both
+are kept (``<term>_decided`` is the strict one) and the studies report both.
 
 The terms: ``ptargdef`` B holds a defence pledge from a third state that applies against
 A; ``pchaloff`` A holds an offence pledge applying against B; ``pchalneu`` A holds a
@@ -282,7 +283,6 @@ class DyadYears:
     frame: pd.DataFrame
     counts: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
-    datasets: tuple[str, ...] = ()
 
 
 def _timed(seconds: dict[str, float], name: str, step: Callable[[], pd.DataFrame]
@@ -337,8 +337,7 @@ def build_dyad_years(start: int, end: int, terms: tuple[str, ...], *,
     at_risk = at_risk_of_onset(frame)
     counts = {"directed dyad-years": len(frame), "onsets": int(frame["dispute"].sum()),
               "dropped: ongoing dispute or joiner": int((~at_risk).sum())}
-    return DyadYears(frame[at_risk].reset_index(drop=True), counts, seconds,
-                     (*panel.datasets, "midb", "polity5", "atop_alliances"))
+    return DyadYears(frame[at_risk].reset_index(drop=True), counts, seconds)
 
 
 def _controls(frame: pd.DataFrame, polity: pd.DataFrame) -> pd.DataFrame:
