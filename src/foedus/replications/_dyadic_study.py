@@ -36,7 +36,11 @@ from foedus.replications._dyadic_fit import (
 )
 from foedus.replications.base import Figure
 
-__all__ = ["ALLEY", "DyadicSpec", "Published", "run_dyadic"]
+__all__ = ["ALLEY", "DATASETS", "DyadicSpec", "Published", "run_dyadic"]
+
+#: The registered datasets both deterrence studies read.
+DATASETS = ("cow_system", "nmc_6", "capitals", "capdist", "atop_members", "atop_alliances",
+            "atop_directed", "midb", "polity5")
 
 #: Alley's reanalysis of Johnson & Leeds (2011) with Aronow et al.'s variance.
 ALLEY = ("Alley, Joshua. alliances-conflict-dyads, 'Johnson and Leeds 2011/Johnson and Leeds "

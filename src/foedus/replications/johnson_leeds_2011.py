@@ -34,7 +34,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from foedus.replications._dyadic_study import ALLEY, DyadicSpec, Published, run_dyadic
+from foedus.replications._dyadic_study import (
+    ALLEY,
+    DATASETS,
+    DyadicSpec,
+    Published,
+    run_dyadic,
+)
 from foedus.replications.base import Study
 
 __all__ = ["SPEC", "STUDY"]
@@ -75,8 +81,7 @@ STUDY = Study(
     citation=("Johnson, Jesse C., and Brett Ashley Leeds. 2011. \"Defense Pacts: A "
               "Prescription for Peace?\" Foreign Policy Analysis 7(1): 45-65."),
     doi="10.1111/j.1743-8594.2010.00122.x",
-    data=("cow_system", "nmc_6", "capitals", "capdist", "atop_members", "atop_alliances",
-          "atop_directed", "midb", "polity5"),
+    data=DATASETS,
     run=run,
     description="Defence pacts deter; no emboldening; significance under dyadic-robust "
                 "errors (Alley's reanalysis).",

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from foedus.replications._dyadic_study import DyadicSpec, Published, run_dyadic
+from foedus.replications._dyadic_study import DATASETS, DyadicSpec, Published, run_dyadic
 from foedus.replications.base import Study
 
 __all__ = ["SPEC", "STUDY"]
@@ -66,8 +66,7 @@ STUDY = Study(
               "Military Alliances on the Initiation of Militarized Interstate Disputes.\" "
               "American Journal of Political Science 47(3): 427-439."),
     doi="10.1111/1540-5907.00031",
-    data=("cow_system", "nmc_6", "capitals", "capdist", "atop_members", "atop_alliances",
-          "atop_directed", "midb", "polity5"),
+    data=DATASETS,
     run=run,
     description="Target's defence pledges deter; challenger's offence and neutrality "
                 "pledges embolden (signs and significance; dyadic-robust errors beside).",
