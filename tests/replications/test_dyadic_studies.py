@@ -303,6 +303,11 @@ def test_1914_austria_serbia(built_1900s) -> None:
     assert (255, 220, 1914) not in built_1900s.index  # Germany joined: dropped
     # Austria-Hungary's 1882 neutrality pledge to Germany names France (ATOP 1350)
     assert built_1900s.loc[(255, 220, 1913), "pchalneu"] == 1
+    # the previous year's pledges, for the lagged sensitivity check
+    for term in ("ptargdef", "pchaloff", "pchalneu"):
+        assert built_1900s.loc[(300, 345, 1914), f"{term}_lag"] == \
+            built_1900s.loc[(300, 345, 1913), term]
+    assert built_1900s.loc[(2, 200, 1914), "majpow1"] == 1
 
 
 def test_leeds_tables_and_pass_logic(leeds_1900s) -> None:
@@ -327,7 +332,8 @@ def test_leeds_tables_and_pass_logic(leeds_1900s) -> None:
     assert sample["years"] == "1900-1914"
     assert sample["initiations in the model"] > 50
     assert {row["variant"] for row in r.tables["sensitivity"]} == {
-        "as specified", "undecidable ATOP conditions not counted", "cubic peace-year terms"}
+        "as specified", "undecidable ATOP conditions not counted", "cubic peace-year terms",
+        "pledges held in the previous year", "with both states' major-power status"}
 
 
 def test_leeds_counts_every_directed_dyad_year(leeds_1900s, store_home) -> None:

@@ -42,7 +42,10 @@ pledge applying against B (Johnson & Leeds 2011).
 1972); ``ln_distance`` = log great-circle km between capitals (the panels' ``capdist``);
 ``jdem`` = both Polity5 ``polity2`` ≥ 6 (Marshall & Gurr 2020; missing when either is
 unknown); ``s_un_glo`` = Signorino & Ritter's S over global alliance portfolios, unweighted,
-absolute distances, ATOP ties in the COW order (the panels' ``s_abs_sr``).
+absolute distances, ATOP ties in the COW order (the panels' ``s_abs_sr``). For the
+sensitivity checks only: ``majpow1``/``majpow2`` (COW major-power status) and
+``<term>_lag`` (the previous year's pledges, which an alliance formed after a dispute in the
+same year cannot enter).
 """
 
 from __future__ import annotations
@@ -58,7 +61,7 @@ import pandas as pd
 from foedus.errors import FoedusError
 from foedus.model.commitments import Obligation, Treaty
 from foedus.model.vocab import ObligationKind
-from foedus.panels._join import gather
+from foedus.panels._join import dyad_key, gather
 from foedus.replications._disputes import at_risk_of_onset, code_disputes, mid_dyads
 
 __all__ = ["TERMS", "DyadYears", "Reach", "add_alliance_terms", "applicable_counts",
@@ -316,11 +319,11 @@ def build_dyad_years(start: int, end: int, terms: tuple[str, ...], *,
         raise DyadicDesignError(f"unknown alliance terms {unknown}; known: {list(TERMS)}.")
     seconds: dict[str, float] = {}
     # peace years count from 1816, whatever the study's first year
-    panel = _timed(seconds, "dyad-years, CINC, distance, S", lambda: (
+    panel = _timed(seconds, "dyad-years, CINC, distance, S, majors", lambda: (
         create_dyad_years(1816, end).add_cinc(version="6.0").add_distance()
-        .add_similarity(measures=("s_abs",), coding=("sr",))))
+        .add_similarity(measures=("s_abs",), coding=("sr",)).add_majors()))
     frame = panel.frame[["ccode1", "ccode2", "year", "cinc1", "cinc2", "capdist",
-                         "s_abs_sr"]]
+                         "s_abs_sr", "majpow1", "majpow2"]]
     with connect() as con:
         mids = con.execute("SELECT dispnum3 AS mid, ccode, sidea, orig, styear, endyear "
                            "FROM mid_participants").df()
@@ -330,14 +333,27 @@ def build_dyad_years(start: int, end: int, terms: tuple[str, ...], *,
     onsets, involved = mid_dyads(mids)
     frame = _timed(seconds, "disputes and peace years",
                    lambda: code_disputes(frame, onsets, involved))
+    # the year before ``start`` too, for the previous year's pledges (``<term>_lag``)
+    frame = frame[frame["year"] >= max(start - 1, 1816)].reset_index(drop=True)
+    frame = _timed(seconds, "alliance terms", lambda: _lagged(add_alliance_terms(
+        frame, treaties, terms, undecidable=undecidable, intra_alliance=intra_alliance),
+        terms))
     frame = frame[frame["year"] >= start].reset_index(drop=True)
-    frame = _timed(seconds, "alliance terms", lambda: add_alliance_terms(
-        frame, treaties, terms, undecidable=undecidable, intra_alliance=intra_alliance))
     frame = _timed(seconds, "controls", lambda: _controls(frame, polity))
     at_risk = at_risk_of_onset(frame)
     counts = {"directed dyad-years": len(frame), "onsets": int(frame["dispute"].sum()),
               "dropped: ongoing dispute or joiner": int((~at_risk).sum())}
     return DyadYears(frame[at_risk].reset_index(drop=True), counts, seconds)
+
+
+def _lagged(frame: pd.DataFrame, terms: tuple[str, ...]) -> pd.DataFrame:
+    """``<term>_lag``: the term in the same directed dyad the year before (0 where the dyad
+    did not exist then, or the year before is outside the frame)."""
+    a, b = frame["ccode1"].to_numpy(), frame["ccode2"].to_numpy()
+    year = frame["year"].to_numpy()
+    rows, found = gather(dyad_key(a, b, year - 1), dyad_key(a, b, year))
+    return frame.assign(**{f"{t}_lag": np.where(found, frame[t].to_numpy()[rows], 0)
+                           .astype(np.int8) for t in terms})
 
 
 def _controls(frame: pd.DataFrame, polity: pd.DataFrame) -> pd.DataFrame:

@@ -143,6 +143,12 @@ def _estimate(frame: pd.DataFrame, columns: list[str], spec: DyadicSpec,
                      left_out)
 
 
+def _p(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return "< 1e-6" if value < 1e-6 else f"{value:.2g}"
+
+
 def _num(value: float) -> float | None:
     return None if value is None or not math.isfinite(value) else round(float(value), 6)
 
@@ -178,7 +184,18 @@ def _coefficients(est: _Estimate, spec: DyadicSpec) -> list[dict[str, Any]]:
     return rows
 
 
-def _figures(rows: list[dict[str, Any]], spec: DyadicSpec, n: int) -> list[Figure]:
+def _elsewhere(term: str, sensitivity: list[dict[str, Any]]) -> str:
+    """The term under the other variants, for a miss's note."""
+    parts = [f"{r['variant']} {r['coefficient']:+.3f} (z {r['z_dyad_clustered']:.2f})"
+             for r in sensitivity if r["term"] == term and r["variant"] != "as specified"
+             and r["coefficient"] is not None]
+    return (" Not reproduced; the article's controls and ATOP/MID versions differ (see the "
+            "notes). Under the sensitivity variants: " + "; ".join(parts) + ".") if parts \
+        else ""
+
+
+def _figures(rows: list[dict[str, Any]], spec: DyadicSpec, n: int,
+             sensitivity: list[dict[str, Any]]) -> list[Figure]:
     figures = []
     for row in rows:
         pub = spec.published.get(row["term"])
@@ -186,12 +203,14 @@ def _figures(rows: list[dict[str, Any]], spec: DyadicSpec, n: int) -> list[Figur
             continue
         coef, z, zd = row["coefficient"], row["z_dyad_clustered"], row["z_dyadic"]
         if pub.sign is not None:
+            missed = coef is not None and np.sign(coef) != pub.sign
             figures.append(Figure.compare(
                 f"{row['term']}: sign ({pub.label})", pub.sign,
                 None if coef is None else float(np.sign(coef)), tolerance=0, unit="sign",
                 n=n, note=f"{pub.source}. {pub.note}".strip() + (
                     f" Ours: {coef:+.3f} (z = {z:.2f} clustered by dyad)."
-                    if coef is not None else f" Ours: {row['note']}.")))
+                    if coef is not None else f" Ours: {row['note']}.")
+                + (_elsewhere(row["term"], sensitivity) if missed else "")))
         if pub.significant is not None:
             same_way = pub.sign is None or (coef is not None and np.sign(coef) == pub.sign)
             figures.append(Figure.compare(
@@ -200,14 +219,15 @@ def _figures(rows: list[dict[str, Any]], spec: DyadicSpec, n: int) -> list[Figur
                 None if row["p_dyad_clustered"] is None
                 else float(row["p_dyad_clustered"] < SIGNIFICANCE and same_way),
                 tolerance=0, unit="significance", n=n,
-                note=f"{pub.source}. Ours: p = {row['p_dyad_clustered']}"
+                note=f"{pub.source}. Ours: p = {_p(row['p_dyad_clustered'])}"
                      f"{'' if same_way else ', with the opposite sign'}."))
         if pub.dyadic_significant is not None:
             figures.append(Figure.compare(
                 f"{row['term']}: significant under dyadic-robust errors (|z| > 1.645)",
                 float(pub.dyadic_significant),
                 None if zd is None else float(abs(zd) > ALLEY_Z), tolerance=0,
-                unit="significance", n=n, note=f"{ALLEY}. Ours: z = {zd}."))
+                unit="significance", n=n,
+                note=f"{ALLEY}. Ours: z = {'-' if zd is None else f'{zd:.2f}'}."))
     return figures
 
 
@@ -215,10 +235,16 @@ def _sensitivity(frame: pd.DataFrame, spec: DyadicSpec, main: _Estimate,
                  columns: list[str]) -> list[dict[str, Any]]:
     other = "cubic" if spec.duration == "splines" else "splines"
     strict = frame.assign(**{c: frame[f"{c}_decided"] for c in spec.alliance})
+    lagged = frame.assign(**{c: frame[f"{c}_lag"] for c in spec.alliance})
+    majors = frame.dropna(subset=["majpow1", "majpow2"])
     variants = [("as specified", main),
                 ("undecidable ATOP conditions not counted",
                  _estimate(strict, columns, spec, spec.duration)),
-                (f"{other} peace-year terms", _estimate(frame, columns, spec, other))]
+                (f"{other} peace-year terms", _estimate(frame, columns, spec, other)),
+                ("pledges held in the previous year",
+                 _estimate(lagged, columns, spec, spec.duration)),
+                ("with both states' major-power status",
+                 _estimate(majors, [*columns, "majpow1", "majpow2"], spec, spec.duration))]
     rows = []
     for label, est in variants:
         fit = est.fit
@@ -291,4 +317,4 @@ def run_dyadic(spec: DyadicSpec, *, start: int | None = None, end: int | None = 
         "published_source): each alliance term is judged on its published sign and "
         "significance only. " + spec.coefficients_note,
     ]
-    return _figures(rows, spec, main.fit.n), tables, notes
+    return _figures(rows, spec, main.fit.n, tables.get("sensitivity", [])), tables, notes

@@ -67,6 +67,10 @@ SPEC = DyadicSpec(
                               "Leeds 2003's published sign (abstract); J&L's significance "
                               "not retrieved"),
     },
+    coefficients_note=("What differs from the article: the authors' relevance coding read "
+                       "from the treaty texts (ours: ATOP 5.1's condition codes, locations "
+                       "undecidable), earlier ATOP and MID releases, S from ATOP ties rather "
+                       "than COW alliances, NMC 6.0 and Polity5."),
 )
 
 

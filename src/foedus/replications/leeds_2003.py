@@ -51,6 +51,11 @@ SPEC = DyadicSpec(
         "pchalneu": Published("challenger holds a neutrality pledge", 1, True,
                               _ABSTRACT + ": promises of nonintervention increase initiation"),
     },
+    coefficients_note=("What differs from the article: Leeds's own control set (the controls "
+                       "here are Johnson & Leeds's), her relevance coding read from the treaty "
+                       "texts (ours: ATOP 5.1's condition codes, locations undecidable), "
+                       "earlier ATOP and MID releases, and the BKT spline basis (ours: a "
+                       "natural spline with knots at 1, 4, 7)."),
 )
 
 
