@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -128,18 +128,25 @@ def _estimable(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, d
     return frame, left_out
 
 
-def _estimate(frame: pd.DataFrame, columns: list[str], spec: DyadicSpec,
-              duration: str) -> _Estimate:
-    frame, left_out = _estimable(frame, columns)
+def _estimate(frame: pd.DataFrame, columns: list[str], spec: DyadicSpec, duration: str,
+              source: dict[str, str] | None = None) -> _Estimate:
+    """Fit ``columns`` (each read from ``source[column]`` where given: the strict or
+    lagged versions of a term) on the rows that have them all, with both variances; the
+    scores are not kept."""
+    source = source or {}
+    data = pd.DataFrame({c: frame[source.get(c, c)] for c in
+                         [*columns, "dispute", "peaceyrs", "ccode1", "ccode2"]})
+    data, left_out = _estimable(data.dropna(subset=columns), columns)
     kept = [c for c in columns if c not in left_out]
-    peace, names = _duration(frame["peaceyrs"].to_numpy(float), duration)
-    x = np.column_stack([frame[kept].to_numpy(float), peace])
-    fit = fit_binary(frame["dispute"].to_numpy(), x, (*kept, *names), spec.link)
-    a, b = frame["ccode1"].to_numpy(), frame["ccode2"].to_numpy()
+    peace, names = _duration(data["peaceyrs"].to_numpy(float), duration)
+    x = np.column_stack([data[kept].to_numpy(float), peace])
+    fit = fit_binary(data["dispute"].to_numpy(), x, (*kept, *names), spec.link)
+    a, b = data["ccode1"].to_numpy(), data["ccode2"].to_numpy()
     dyad = a * 1000 + b
     groups = len(np.unique(dyad))
     clustered = sandwich(fit.bread, cluster_meat(fit.scores, dyad), groups / (groups - 1))
-    return _Estimate(fit, clustered, sandwich(fit.bread, dyadic_meat(fit.scores, a, b)),
+    dyadic = sandwich(fit.bread, dyadic_meat(fit.scores, a, b))
+    return _Estimate(replace(fit, scores=np.empty((0, len(fit.names)))), clustered, dyadic,
                      left_out)
 
 
@@ -234,17 +241,16 @@ def _figures(rows: list[dict[str, Any]], spec: DyadicSpec, n: int,
 def _sensitivity(frame: pd.DataFrame, spec: DyadicSpec, main: _Estimate,
                  columns: list[str]) -> list[dict[str, Any]]:
     other = "cubic" if spec.duration == "splines" else "splines"
-    strict = frame.assign(**{c: frame[f"{c}_decided"] for c in spec.alliance})
-    lagged = frame.assign(**{c: frame[f"{c}_lag"] for c in spec.alliance})
-    majors = frame.dropna(subset=["majpow1", "majpow2"])
     variants = [("as specified", main),
                 ("undecidable ATOP conditions not counted",
-                 _estimate(strict, columns, spec, spec.duration)),
+                 _estimate(frame, columns, spec, spec.duration,
+                           {c: f"{c}_decided" for c in spec.alliance})),
                 (f"{other} peace-year terms", _estimate(frame, columns, spec, other)),
                 ("pledges held in the previous year",
-                 _estimate(lagged, columns, spec, spec.duration)),
+                 _estimate(frame, columns, spec, spec.duration,
+                           {c: f"{c}_lag" for c in spec.alliance})),
                 ("with both states' major-power status",
-                 _estimate(majors, [*columns, "majpow1", "majpow2"], spec, spec.duration))]
+                 _estimate(frame, [*columns, "majpow1", "majpow2"], spec, spec.duration))]
     rows = []
     for label, est in variants:
         fit = est.fit
