@@ -357,7 +357,8 @@ def _mark_counted(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def casus_foederis(obligation, attackers: Iterable[int], role: str = "target") -> bool | None:
+def casus_foederis(obligation, attackers: Iterable[int], role: str = "target", *,
+                   war: str | None = None, conflicts: Iterable[str] = ()) -> bool | None:
     """Whether the obligation's conditions hold against ``attackers`` (None: undecidable).
 
     See :func:`casus_foederis_reasons` (the same verdict, with its reason).
@@ -368,7 +369,8 @@ def casus_foederis(obligation, attackers: Iterable[int], role: str = "target") -
     >>> casus_foederis(named, (220, 365)), casus_foederis(named, (345,))
     (True, False)
     """
-    return casus_foederis_reasons(obligation, attackers, role)[0]
+    return casus_foederis_reasons(obligation, attackers, role, war=war,
+                                  conflicts=conflicts)[0]
 
 
 def casus_foederis_reasons(obligation, attackers: Iterable[int], role: str = "target", *,
