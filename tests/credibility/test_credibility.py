@@ -164,7 +164,7 @@ class TestRealData:
         counts = case_counts(opp)
         dropped = sum(v for k, v in counts.items() if k.startswith("dropped_"))
         assert counts["rows"] - dropped == counts["cases"] == len(kept)
-        assert 0 < counts["casus_foederis_none"] <= counts["dropped_casus_foederis_true"]
+        assert 0 < counts["casus_foederis_none"] <= counts["dropped_casus_foederis_not_true"]
 
     def test_credibility_nato_article_5(self, store_home):
         out = credibility(2, 366, dt.date(2024, 7, 1))

@@ -118,9 +118,10 @@ def fit_command(
               f"({counts['casus_foederis_none']} with an undecidable casus foederis left "
               "out)", highlight=False)
     if m:
+        auc = "-" if m["auc"] is None else f"{m['auc']:.3f}"
         out.print(f"out-of-sample, train ≤ {fitted.split_year} (n={m['n_train']}, rate "
                   f"{m['rate_train']:.3f}), test after (n={m['n_test']}, rate "
-                  f"{m['rate_test']:.3f}): AUC {m['auc'] if m['auc'] is None else round(m['auc'], 3)}"
+                  f"{m['rate_test']:.3f}): AUC {auc}"
                   f", Brier {m['brier']:.3f}; constant forecast at the test period's rate "
                   f"{m['brier_test_base']:.3f}, at the training rate {m['brier_base']:.3f}",
                   highlight=False)

@@ -122,12 +122,19 @@ def cases(opportunities: pd.DataFrame) -> pd.DataFrame:
 
 
 def case_counts(opportunities: pd.DataFrame) -> dict[str, int]:
-    """How many opportunity rows each condition of :func:`cases` removes (in order), and
-    how many cases remain; ``casus_foederis_none`` counts the undecidable rows dropped."""
+    """How many opportunity rows each condition of :func:`cases` removes, in order
+    (``dropped_unobservable``, ``dropped_casus_foederis_not_true``, ``dropped_duplicate``,
+    ``dropped_ally_already_at_war``, ``dropped_intra_alliance``), and how many ``cases``
+    remain; ``casus_foederis_none`` counts the undecidable rows among those dropped."""
+    labels = {"observable": "dropped_unobservable",
+              "casus_foederis_true": "dropped_casus_foederis_not_true",
+              "counted": "dropped_duplicate",
+              "not_ally_already_at_war": "dropped_ally_already_at_war",
+              "not_intra_alliance": "dropped_intra_alliance"}
     keep = pd.Series(True, index=opportunities.index)
     out = {"rows": len(opportunities)}
     for name, mask in _case_mask(opportunities).items():
-        out[f"dropped_not_{name}".replace("not_not_", "")] = int((keep & ~mask).sum())
+        out[labels[name]] = int((keep & ~mask).sum())
         if name == "casus_foederis_true":
             out["casus_foederis_none"] = int((keep & opportunities["casus_foederis"].isna())
                                              .sum())
