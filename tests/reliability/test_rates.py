@@ -175,3 +175,17 @@ def test_published_comparisons_name_their_definitions(real):
         assert c["n"] > 0 and 0 <= c["low"] <= c["rate"] <= c["high"] <= 1
     defence = [c for c in comps if "defence obligation" in c["definition"]]
     assert [c["published"] for c in defence] == [0.412, 0.61, 0.14]
+
+
+def test_named_alliance_war_verdicts(real):
+    """The issue's cases on the alliance–war unit: Greece–Serbia (1490) in 1914, the
+    Soviet–Polish pact (2295) in 1939 and the Triple Alliance (1350) in 1914 violated; the
+    British and French guarantees to Poland (2440, 2060) honoured."""
+    _, aw = real
+    verdict = aw.set_index(["war", "atopid"])["llm"]
+    for key in (("cow:106", 1490), ("cow:139", 2295), ("cow:106", 1350)):
+        assert verdict[key] == "violated", key
+    for key in (("cow:139", 2440), ("cow:139", 2060)):
+        assert verdict[key] == "honoured", key
+    fights = aw.set_index(["war", "atopid"])["fights"]
+    assert fights[("cow:106", 1350)] >= 1 and fights[("cow:139", 2295)] >= 1
