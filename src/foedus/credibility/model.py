@@ -286,7 +286,7 @@ def fit(opportunities: pd.DataFrame, system=None, *, split_year: int = 1945, see
     """
     rows = cases(opportunities)
     x = pledge_features(rows, system)
-    names = (*DATASETS, "cow_wars" if source == "cow" else "midb")
+    names = (*DATASETS, *(("cow_wars", "dyadic_war") if source == "cow" else ("midb",)))
     return fit_frame(x[list(FEATURES)], rows["honoured"].astype(bool).to_numpy(),
                      years=rows["year"].to_numpy(), groups=rows.get("war"),
                      split_year=split_year, seed=seed, n_boot=n_boot,
