@@ -33,6 +33,8 @@ demo: $(BIN)/.installed
 	$(BIN)/foedus credibility --ally USA --partner LTU --against RUS
 	$(BIN)/foedus credibility --ally USA --partner JPN --against CHN
 	$(BIN)/foedus credibility --ally USA --partner PHL --against CHN
+	@echo; echo "The replication suite: published tables reproduced from foedus's data (foedus replicate NAME for the tables):"
+	$(BIN)/foedus replicate --summary
 	@echo; echo "Crisis simulations (docs/crisis.md): is the attacker deterred, who is drawn in, who is entrapped:"
 	$(BIN)/foedus simulate scenarios/baltic-estonia-2013.toml
 	$(BIN)/foedus simulate scenarios/baltic-estonia-2017.toml

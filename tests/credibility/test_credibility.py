@@ -11,6 +11,8 @@ import pytest
 
 from foedus.credibility import (
     FEATURES,
+    case_counts,
+    cases,
     credibility,
     fit,
     fit_frame,
@@ -138,11 +140,31 @@ class TestRealData:
         opp = opportunities(source="cow")
         m = fit(opp, split_year=1945, seed=0, n_boot=20)
         assert m.metrics["n_train"] > 50 and m.metrics["n_test"] > 100
-        assert 0.5 < m.metrics["auc"] <= 1.0
-        assert 0 <= m.metrics["brier"] < m.metrics["brier_base"]
+        assert 0 <= m.metrics["auc"] <= 1.0 and 0 <= m.metrics["brier"] <= 1
+        # the constant forecast at the test period's own rate: rate × (1 - rate)
+        rate = m.metrics["rate_test"]
+        assert m.metrics["brier_test_base"] == pytest.approx(rate * (1 - rate))
+        train = m.metrics["rate_train"]
+        assert m.metrics["brier_base"] == pytest.approx(
+            rate * (1 - train) ** 2 + (1 - rate) * train ** 2)
         assert plot_calibration(m, tmp_path / "cal.png").stat().st_size > 0
         shipped = load()
         assert m.coef == pytest.approx(shipped.coef, abs=1e-6)
+        assert shipped.n == len(cases(opp)) and shipped.metrics == pytest.approx(m.metrics)
+
+    def test_cases_are_decided_and_counted_once(self, store_home):
+        from foedus.reliability import opportunities
+
+        opp = opportunities(source="cow")
+        kept = cases(opp)
+        assert kept["casus_foederis"].map(lambda v: v is True).all()
+        assert kept["counted"].all() and kept["honoured"].notna().all()
+        assert not kept[["ally_already_at_war", "intra_alliance"]].any().any()
+        assert not kept.duplicated(["war", "target", "target_side", "ally", "kind"]).any()
+        counts = case_counts(opp)
+        dropped = sum(v for k, v in counts.items() if k.startswith("dropped_"))
+        assert counts["rows"] - dropped == counts["cases"] == len(kept)
+        assert 0 < counts["casus_foederis_none"] <= counts["dropped_casus_foederis_not_true"]
 
     def test_credibility_nato_article_5(self, store_home):
         out = credibility(2, 366, dt.date(2024, 7, 1))

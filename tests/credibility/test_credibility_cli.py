@@ -24,8 +24,21 @@ def test_json_answer() -> None:
     lo, hi = art5[0]["probability_interval"]
     assert 0 <= lo <= art5[0]["probability"] <= hi <= 1
     assert art5[0]["up"] and art5[0]["down"]
-    assert 0.5 < payload["model"]["metrics"]["auc"] <= 1
+    metrics = payload["model"]["metrics"]
+    assert 0 <= metrics["auc"] <= 1
+    assert metrics["brier_test_base"] == pytest.approx(
+        metrics["rate_test"] * (1 - metrics["rate_test"]))
 
 
 def test_requires_ally_and_partner() -> None:
     assert run_cli("credibility", "--ally", "USA").returncode == 2
+
+
+@pytest.mark.slow
+def test_fit_json_validates_and_states_the_baselines() -> None:
+    proc = run_cli("credibility", "fit", "--json")
+    assert proc.returncode == 0, proc.stderr
+    payload = json.loads(proc.stdout)
+    assert not list(schema_validator("credibility-fit").iter_errors(payload))
+    assert {"brier", "brier_base", "brier_test_base"} <= set(payload["metrics"])
+    assert payload["cases"]["casus_foederis_none"] > 0

@@ -1,13 +1,24 @@
-"""Opportunities and outcomes against cases whose history is certain (1914, 1939)."""
+"""Opportunities and outcomes against cases whose history is certain (1914, 1939), and the
+rules of timing, casus foederis and nesting worked by hand."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
+from collections import namedtuple
 
 import pytest
 
-from foedus.reliability.opportunities import casus_foederis, export_cases, opportunities
+from foedus.model.commitments import Basis, Condition, Obligation
+from foedus.reliability.opportunities import (
+    OUTCOMES,
+    casus_foederis,
+    casus_foederis_reasons,
+    export_cases,
+    opportunities,
+    outcome_of,
+)
+
+Part = namedtuple("Part", "ccode side spells role attacked_on start end")
 
 
 @pytest.fixture(scope="module")
@@ -17,8 +28,7 @@ def cow(built_home):
         from foedus.model.system import CommitmentSystem
 
         system = CommitmentSystem.load()
-        frame = opportunities(system, source="cow")
-        yield system, frame, os.environ["FOEDUS_HOME"]
+        yield system, opportunities(system, source="cow")
 
 
 def _rows(frame, war, target, ally, **eq):
@@ -28,154 +38,190 @@ def _rows(frame, war, target, ally, **eq):
     return sel
 
 
+def _ob(**condition) -> Obligation:
+    flags = condition.pop("flags", ())
+    return Obligation(id="x", kind="defense", article=Basis(article="1"),
+                      condition=Condition(**condition), flags=flags)
+
+
+class TestOutcome:
+    """``outcome_of`` on toy participations (days from 1 January 2000)."""
+
+    day = dt.date(2000, 1, 1)
+    partner = Part(1, 1, ((dt.date(2000, 1, 1), dt.date(2000, 12, 31)),), "target",
+                   dt.date(2000, 1, 1), dt.date(2000, 1, 1), dt.date(2000, 12, 31))
+
+    def ally(self, days: int, side: int = 1, role: str = "joiner") -> Part:
+        s = self.day + dt.timedelta(days=days)
+        return Part(2, side, ((s, dt.date(2000, 12, 31)),), role,
+                    s if role == "target" else None, s, dt.date(2000, 12, 31))
+
+    def test_joined_within_the_window(self):
+        assert outcome_of([self.ally(10)], self.partner, self.day, 90)[0] == "joined_partner"
+
+    def test_joined_after_the_window(self):
+        got = outcome_of([self.ally(100)], self.partner, self.day, 90)
+        assert got == ("late_entry", dt.date(2000, 4, 10))
+        assert outcome_of([self.ally(100)], self.partner, self.day, float("inf"))[0] == \
+            "joined_partner"
+
+    def test_joined_late_only_when_attacked_itself(self):
+        got = outcome_of([self.ally(100, role="target")], self.partner, self.day, 90)
+        assert got[0] == "joined_after_attacked"
+        assert outcome_of([self.ally(10, role="target")], self.partner, self.day, 90)[0] == \
+            "joined_partner"
+
+    def test_fought_the_partner(self):
+        assert outcome_of([self.ally(5, side=2)], self.partner, self.day, 90)[0] == \
+            "joined_against"
+        # a dyad only (no side in the war file): the USSR against Poland, 1939
+        assert outcome_of([], self.partner, self.day, 90, [dt.date(2000, 1, 17)]) == \
+            ("joined_against", dt.date(2000, 1, 17))
+        # a dyad after the partner left the war does not count
+        assert outcome_of([], self.partner, self.day, 90, [dt.date(2001, 6, 1)])[0] == \
+            "stayed_out"
+
+    def test_already_at_war_and_stayed_out(self):
+        assert outcome_of([self.ally(-3)], self.partner, self.day, 90)[0] == "already_at_war"
+        assert outcome_of([], self.partner, self.day, 90) == ("stayed_out", None)
+
+
+class TestCasusFoederis:
+    def test_named_adversary(self):
+        named = _ob(adversary_coded=True, adversaries=(220,))
+        assert casus_foederis_reasons(named, (220, 365)) == (
+            True, "named adversary among the attackers")
+        assert casus_foederis(named, (345,)) is False
+
+    def test_undecidable_conditions_give_none(self):
+        assert casus_foederis_reasons(_ob(location_coded=True, location_recorded=False),
+                                      (1,)) == (None, "location not recorded")
+        assert casus_foederis(_ob(adversary_coded=True, adversary_recorded=False), (1,)) is None
+        assert casus_foederis_reasons(_ob(non_provocation=True), (1,), "joiner") == (
+            None, "non-provocation (not attacked)")
+
+    def test_specific_conflict_is_decided_by_the_war(self):
+        ob = _ob(conflict_coded=True)
+        assert casus_foederis(ob, (1,), war="cow:106", conflicts={"cow:106"}) is True
+        assert casus_foederis(ob, (1,), war="cow:139", conflicts={"cow:106"}) is False
+        assert casus_foederis(ob, (1,)) is None
+
+    def test_false_beats_none_and_no_conditions_hold(self):
+        ob = _ob(adversary_coded=True, adversaries=(220,), location_coded=True,
+                 location_recorded=False)
+        assert casus_foederis(ob, (345,)) is False
+        assert casus_foederis_reasons(_ob(), ()) == (True, "no conditions")
+        neutral = _ob(flags=("atop:neucoatt",))
+        assert casus_foederis(neutral, (1,), "target") is True
+        assert casus_foederis(neutral, (1,), "joiner") is False
+
+
 def test_columns_and_codes(cow):
-    _, frame, _ = cow
-    for col in ("war", "war_name", "year", "date", "target", "ally", "attackers", "atopid",
-                "kind", "casus_foederis", "outcome", "honoured", "ally_joined_date"):
-        assert col in frame.columns
-    assert set(frame["outcome"]) <= {"joined_partner", "joined_against", "stayed_out"}
-    assert set(frame["kind"]) <= {"defense", "offense", "neutrality", "nonaggression",
-                                  "consultation"}
+    _, frame = cow
+    assert set(frame["outcome"]) <= set(OUTCOMES)
+    assert set(frame["role"]) <= {"target", "initiator", "joiner"}
     assert set(frame["casus_foederis"].map(repr)) <= {"True", "False", "None"}
+    assert frame.loc[frame["casus_foederis"].isna(), "cf_reason"].str.len().gt(0).all()
     assert frame.loc[frame["kind"].isin(["consultation", "nonaggression"]),
                      "honoured"].isna().all()
-    joined = frame["outcome"] != "stayed_out"
-    assert frame.loc[joined, "ally_joined_date"].notna().all()
-    assert frame.loc[~joined, "ally_joined_date"].isna().all()
+    assert frame.loc[frame["outcome"] == "already_at_war", "honoured"].isna().all()
+    # defence only toward the attacked, offence only toward those who were not
+    assert (frame.loc[frame["kind"] == "defense", "role"] == "target").all()
+    assert (frame.loc[frame["kind"] == "offense", "role"] != "target").all()
     assert not (frame["target"] == frame["ally"]).any()
+    counted = frame[frame["counted"]]
+    assert not counted.duplicated(["war", "target", "target_side", "ally", "kind"]).any()
+    assert counted["nested_in"].isna().all()
 
 
-def test_initiators_never_targets(cow, store_home):
-    from foedus.data.store import connect
-
-    _, frame, _ = cow
-    with connect() as con:
-        init = con.execute("select 'cow:' || warnum as war, ccode from wars "
-                           "where initiator").df()
-    pairs = set(zip(init["war"], init["ccode"], strict=True))
-    targets = frame[frame["role"] == "target"]
-    assert not any((w, t) in pairs for w, t in zip(targets["war"], targets["target"],
-                                                     strict=True))
-    assert not ((frame["war"] == "cow:106") & (frame["target"] == 300)
-                & (frame["role"] == "target")).any()
-    assert ((frame["war"] == "cow:106") & (frame["target"] == 300)
-            & (frame["role"] == "initiator")).any()
+def test_no_united_states_partner_in_korea_or_laos(cow):
+    _, frame = cow
+    for war in ("cow:151", "cow:170"):
+        assert frame[(frame["war"] == war) & (frame["target"] == 2)
+                     & frame["kind"].isin(["defense"])].empty
 
 
-def test_1914_serbia(cow):
-    _, frame, _ = cow
-    serbia = frame[(frame["war"] == "cow:106") & (frame["target"] == 345)]
-    assert (serbia["date"] == dt.date(1914, 7, 29)).all()
-    assert serbia["war_name"].iloc[0] == "World War I"
-    assert 365 not in set(serbia["ally"])  # ATOP 5.1 records no Russian pledge to Serbia
-    greece = _rows(frame, "cow:106", 345, 350, atopid=1490, kind="defense")
-    assert len(greece) == 1
-    assert greece["outcome"].iloc[0] == "joined_partner" and greece["honoured"].iloc[0]
-    assert greece["lag_days"].iloc[0] > 1000  # Greece entered in 1917
+def test_greece_serbia_1914_violated(cow):
+    _, frame = cow
+    greece = _rows(frame, "cow:106", 345, 350, atopid=1490, kind="defense").iloc[0]
+    assert greece["date"] == dt.date(1914, 7, 29) and greece["casus_foederis"] is True
+    assert greece["outcome"] == "late_entry" and greece["honoured"] is False
+    assert greece["lag_days"] > 1000
 
 
-def test_1914_france_and_russia(cow):
-    _, frame, _ = cow
-    france = _rows(frame, "cow:106", 220, 365, atopid=1385, kind="defense")
-    assert len(france) == 1
-    row = france.iloc[0]
-    assert row["date"] == dt.date(1914, 8, 3) and row["role"] == "target"
-    assert {255, 300} <= set(row["attackers"])
-    assert row["outcome"] == "joined_partner" and row["honoured"] is True
-    assert row["ally_already_at_war"]  # Russia was at war from 1 August
-    russia = _rows(frame, "cow:106", 365, 220, atopid=1385, kind="defense").iloc[0]
-    assert russia["honoured"] is True and russia["lag_days"] == 2
-    assert not russia["ally_already_at_war"]
+def test_ussr_poland_1939_violated(cow):
+    _, frame = cow
+    ussr = _rows(frame, "cow:139", 290, 365, atopid=2295, kind="neutrality").iloc[0]
+    assert ussr["outcome"] == "joined_against" and ussr["honoured"] is False
+    assert ussr["ally_joined_date"] == dt.date(1939, 9, 17)
 
 
-def test_1914_italy_triple_alliance(cow):
-    _, frame, _ = cow
-    italy = _rows(frame, "cow:106", 300, 325, atopid=1350, kind="neutrality")
-    assert len(italy) == 1
-    row = italy.iloc[0]
-    assert row["role"] == "initiator"
-    assert row["casus_foederis"] is True  # France, the named adversary, was at war
-    assert row["outcome"] == "joined_against" and row["honoured"] is False
-    # No Triple Alliance defence pledge toward Austria-Hungary: it initiated.
-    assert _rows(frame, "cow:106", 300, 325, kind="defense").empty
+def test_italy_triple_alliance_not_honoured(cow):
+    _, frame = cow
+    italy = _rows(frame, "cow:106", 300, 325, atopid=1350)
+    assert len(italy) >= 1
+    assert (italy["outcome"] == "joined_against").all()
+    assert not italy["honoured"].map(lambda v: v is True).any()
 
 
-def test_1939_poland(cow):
-    _, frame, _ = cow
+def test_1939_britain_and_france_honour_poland(cow):
+    _, frame = cow
     poland = frame[(frame["war"] == "cow:139") & (frame["target"] == 290)
                    & (frame["kind"] == "defense")]
-    assert (poland["date"] == dt.date(1939, 9, 1)).all()
     uk = poland[(poland["ally"] == 200) & (poland["atopid"] == 2440)]
     fr = poland[(poland["ally"] == 220) & poland["atopid"].isin([2060, 2135])]
     assert len(uk) == 1 and len(fr) == 2
     for rows in (uk, fr):
         assert (rows["outcome"] == "joined_partner").all()
-        assert rows["honoured"].map(lambda v: v is True).all()
+        assert (rows["lag_days"] == 2).all()
         assert rows["casus_foederis"].map(lambda v: v is True).all()
-        assert (rows["ally_joined_date"] == dt.date(1939, 9, 3)).all()
-        assert not rows["ally_already_at_war"].any()
-    assert set(poland["attackers"].iloc[0]) == {255}
+    assert fr["counted"].sum() == 1  # two French pledges, one opportunity
 
 
-def test_every_ally_held_a_pledge(cow):
-    system, frame, home = cow
-    sample = frame[frame["war"].isin(["cow:106", "cow:139"])]
-    sample = sample._append(frame.sample(80, random_state=1))
-    snaps = {}
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("FOEDUS_HOME", home)
-        for r in sample.itertuples():
-            snap = snaps.setdefault(r.date, system.as_of(r.date, view="atop"))
-            held = {(p.holder, p.treaty.id, p.obligation.kind.value)
-                    for p in snap.pledges(beneficiary=r.target)}
-            assert (r.ally, r.treaty, r.kind) in held, r
+def test_1914_france_honours_russia(cow):
+    _, frame = cow
+    france = _rows(frame, "cow:106", 365, 220, atopid=1385, kind="defense").iloc[0]
+    assert france["date"] == dt.date(1914, 8, 1)
+    assert france["outcome"] == "joined_partner" and france["lag_days"] == 2
 
 
-def test_casus_foederis_named_adversary(cow):
-    system, _, _ = cow
-    triple = system.treaty("atop:1350")
-    neutral = next(o for o in triple.obligations
-                   if o.kind.value == "neutrality" and "atop:neucoatt" not in o.flags)
-    assert neutral.condition.adversaries == (220,)
-    assert casus_foederis(neutral, (220, 365)) is True
-    assert casus_foederis(neutral, (345,)) is False
-    dual = next(o for o in system.treaty("atop:1335").obligations
-                if o.kind.value == "neutrality")
-    assert casus_foederis(dual, (365,), role="initiator") is False  # neucoatt
+def test_rio_and_oas_counted_once(cow):
+    system, frame = cow
+    football = frame[(frame["war_name"] == "Football War") & (frame["kind"] == "defense")]
+    oas, rio = football[football["atopid"] == 3150], football[football["atopid"] == 3075]
+    assert len(oas) > 10 and len(rio) > 10
+    assert (oas["nested_in"] == "atop:3075").all() and not oas["counted"].any()
+    assert rio["counted"].any()
+    rio_treaty = system.treaty("atop:3075")
+    for r in oas.itertuples():
+        inside = rio_treaty.member_on(r.ally, r.date) and rio_treaty.member_on(r.target,
+                                                                                r.date)
+        assert r.outside_container == (not inside)
+    assert football["intra_alliance"].all()
 
 
-def test_export_cases(cow):
-    _, frame, home = cow
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("FOEDUS_HOME", home)
-        cases = export_cases(frame[(frame["war"] == "cow:139") & (frame["target"] == 290)])
-    assert cases
+def test_wartime_pledges(cow):
+    _, frame = cow
+    london = frame[(frame["war"] == "cow:106") & (frame["atopid"] == 2025)]
+    made = london[london["wartime"]]
+    assert len(made) > 10 and (made["date"] >= dt.date(1914, 9, 5)).all()
+    # Italy joined the pact (April 1915) before entering the war: an ordinary opportunity
+    assert set(london.loc[~london["wartime"], "target"]) == {325}
+    assert (london["casus_foederis"].map(lambda v: v is True)
+            | london["kind"].isin(["consultation", "nonaggression"])).all()
+
+
+def test_export_cases(cow, store_home):
+    _, frame = cow
+    cases = export_cases(frame[(frame["war"] == "cow:139") & (frame["target"] == 290)])
     case = next(c for c in cases if c["ally"]["cow"] == 200 and c["kind"] == "defense")
     assert case["target"]["abb"] == "POL" and case["ally"]["abb"] == "UKG"
-    assert set(case["target"]) == {"cow", "iso3", "abb", "name"}
-    assert case["year"] == 1939 and case["war"] == "cow:139"
     assert case["honoured"] is True and case["outcome"] == "joined_partner"
-    assert case["casus_foederis"] is True and case["atopid"] == 2440
+    assert case["casus_foederis"] is True
+    assert case["cf_reason"] == "named adversary among the attackers"  # Germany
+    assert case["date"] == "1939-09-01" and case["counted"] is True
 
 
 def test_bad_source(store_home):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="source must be"):
         opportunities(source="acled")
-
-
-def test_intra_alliance_football_war(cow):
-    """1969: El Salvador attacks Honduras; both are Rio Treaty members, so the other Rio
-    members' pledges to Honduras are intra-alliance rows; the 1939 guarantees are not."""
-    from foedus.credibility.model import cases
-
-    system, frame, _ = cow
-    football = frame[(frame["war_name"] == "Football War") & (frame["target"] == 91)]
-    rio = football[football["atopid"].isin([3075, 3150])]
-    assert len(rio) > 10 and rio["intra_alliance"].all()
-    for r in rio.itertuples():
-        assert 92 in r.attackers and system.treaty(r.treaty).member_on(92, r.date)
-    poland = frame[(frame["war"] == "cow:139") & (frame["target"] == 290)]
-    assert not poland["intra_alliance"].any()
-    kept = cases(frame)
-    assert not kept["intra_alliance"].any()
-    assert set(kept.index) >= set(cases(frame[~frame["intra_alliance"]]).index)

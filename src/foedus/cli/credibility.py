@@ -87,26 +87,46 @@ def fit_command(
     seed: Annotated[int, typer.Option("--seed")] = 0,
     json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Refit the credibility model (time split at 1945) and report its out-of-sample skill."""
+    """Refit the credibility model (time split at 1945) and report its out-of-sample skill
+    beside a constant forecast at the test period's own rate."""
     if source not in ("cow", "mid"):
         raise typer.BadParameter("must be cow or mid", param_hint="--source")
-    from foedus.credibility import fit, plot_calibration, save
+    from foedus.credibility import case_counts, fit, plot_calibration, save
     from foedus.model.system import CommitmentSystem
+    from foedus.provenance import provenance
     from foedus.reliability import opportunities
 
     system = CommitmentSystem.load()
-    fitted = fit(opportunities(system, source=source), system, seed=seed, source=source)
+    opp = opportunities(system, source=source)
+    counts = case_counts(opp)
+    fitted = fit(opp, system, seed=seed, source=source)
     paths = []
     if plot is not None:
         plot.mkdir(parents=True, exist_ok=True)
         paths.append(str(plot_calibration(fitted, plot / "calibration.png")))
     if save_to is not None:
         save(fitted, save_to)
-    coefficients = fitted.coefficients()
+    coefficients = fitted.coefficients().to_dict("records")
     if json:
-        print_json({"metrics": fitted.metrics, "coefficients": coefficients,
-                    "plots": paths, "saved": str(save_to) if save_to else None})
+        names = [d["name"] for d in fitted.provenance.get("datasets", []) if d.get("sha256")]
+        print_json({"metrics": fitted.metrics, "cases": counts, "coefficients": coefficients,
+                    "plots": paths, "saved": str(save_to) if save_to else None,
+                    "provenance": provenance(names, view="atop")})
         return
-    out.print(f"out-of-sample (test after 1945): {fitted.metrics}", highlight=False)
+    m = fitted.metrics
+    out.print(f"cases: {counts['cases']} of {counts['rows']} opportunity rows "
+              f"({counts['casus_foederis_none']} with an undecidable casus foederis left "
+              "out)", highlight=False)
+    if m:
+        auc = "-" if m["auc"] is None else f"{m['auc']:.3f}"
+        out.print(f"out-of-sample, train ≤ {fitted.split_year} (n={m['n_train']}, rate "
+                  f"{m['rate_train']:.3f}), test after (n={m['n_test']}, rate "
+                  f"{m['rate_test']:.3f}): AUC {auc}"
+                  f", Brier {m['brier']:.3f}; constant forecast at the test period's rate "
+                  f"{m['brier_test_base']:.3f}, at the training rate {m['brier_base']:.3f}",
+                  highlight=False)
+    for c in coefficients:
+        out.print(f"  {c['feature']:<18} {c['coef']:+.3f} [{c['lower']:+.3f}, "
+                  f"{c['upper']:+.3f}]", highlight=False)
     for path in paths:
         err.print(f"wrote {path}", highlight=False)

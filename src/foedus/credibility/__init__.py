@@ -9,6 +9,7 @@ coefficients (``load()``) or a refit.
 from foedus.credibility.features import FEATURES, nuclear_states, pledge_features
 from foedus.credibility.model import (
     FittedModel,
+    case_counts,
     cases,
     credibility,
     fit,
@@ -24,6 +25,7 @@ from foedus.credibility.model import (
 __all__ = [
     "FEATURES",
     "FittedModel",
+    "case_counts",
     "cases",
     "credibility",
     "fit",

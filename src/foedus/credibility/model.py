@@ -13,13 +13,19 @@ C\sum_i \ell_i(\beta)` with :math:`\ell_i` the log loss of case *i*. *C* is chos
 grid (13 values, :math:`10^{-3} \ldots 10^{3}`) by stratified 5-fold cross-validation on
 the log loss [1]_ (scikit-learn's ``LogisticRegression``, ``lbfgs``). The cases are the
 opportunities of Leeds, Long & Mitchell [2]_ (see
-:func:`foedus.reliability.opportunities`): rows whose casus foederis is not known to fail
-(``casus_foederis`` not False), with an observable outcome (``honoured`` not None), and
-where the ally was not already at war on the partner's side, nor any attacker a member of
-the same treaty (``intra_alliance``: the model is about pledges against outsiders).
+:func:`foedus.reliability.opportunities`): rows whose casus foederis holds (True: rows
+whose casus foederis cannot be decided are never evidence), with an observable outcome
+(``honoured`` not None), one row per war, partner, ally and obligation kind (``counted``:
+a pledge restated by nested treaties counts once), where the ally was not already at war
+on the partner's side, nor any attacker a member of the same treaty (``intra_alliance``:
+the model is about pledges against outsiders). :func:`case_counts` says how many rows each
+condition removes.
 
 Skill is measured out of sample by a time split (train on years ≤ ``split_year``, test on
-later years): AUC, the Brier score :math:`\frac1n\sum(p_i - y_i)^2` and a calibration table.
+later years): AUC, the Brier score :math:`\frac1n\sum(p_i - y_i)^2` and a calibration table,
+beside two constant forecasts: ``brier_base`` (the training period's rate) and
+``brier_test_base`` (the test period's own rate, :math:`\bar y(1-\bar y)`: the forecast to
+beat — a model no better than it has learnt nothing the era does not already say).
 The shipped coefficients are then refitted on all rows with the same *C*; their
 uncertainty comes from a seeded bootstrap that resamples wars (clusters), refitting with
 *C* and the scaler held fixed; prediction intervals are percentiles of
@@ -51,7 +57,8 @@ import pandas as pd
 from foedus.credibility.features import DATASETS, FEATURES, pledge_features
 from foedus.errors import FoedusError
 
-__all__ = ["FORMAT_VERSION", "FittedModel", "cases", "credibility", "fit", "fit_frame",
+__all__ = ["FORMAT_VERSION", "FittedModel", "case_counts", "cases", "credibility", "fit",
+           "fit_frame",
            "load", "log_odds_draws", "plot_calibration", "predict", "save"]
 
 FORMAT_VERSION = 1
@@ -89,15 +96,51 @@ class FittedModel:
                              "upper": hi, "se": d.std(axis=0, ddof=1)})
 
 
+def _case_mask(opportunities: pd.DataFrame) -> dict[str, pd.Series]:
+    """Each condition a case must meet, as a boolean mask over the rows."""
+    opp = opportunities
+    masks = {"observable": opp["honoured"].notna(),
+             "casus_foederis_true": opp["casus_foederis"].map(lambda v: v is True)}
+    if "counted" in opp:
+        masks["counted"] = opp["counted"].astype(bool)
+    for flag in ("ally_already_at_war", "intra_alliance"):
+        if flag in opp:
+            masks[f"not_{flag}"] = ~opp[flag].astype(bool)
+    return masks
+
+
 def cases(opportunities: pd.DataFrame) -> pd.DataFrame:
     """The opportunity rows the model learns from (see the module docstring): an observable
-    outcome, a casus foederis not known to fail, the ally not already at war and no
-    attacker a member of the same treaty (``intra_alliance``)."""
-    keep = opportunities["honoured"].notna() & (opportunities["casus_foederis"] != False)  # noqa: E712
-    for flag in ("ally_already_at_war", "intra_alliance"):
-        if flag in opportunities:
-            keep &= ~opportunities[flag].astype(bool)
+    outcome, a casus foederis that holds (rows whose casus foederis is None — undecidable
+    from ATOP's coded conditions — are never evidence), one row per (war, partner, ally,
+    kind) (``counted``: nested treaties and duplicate pledges once), the ally not already
+    at war, and no attacker a member of the same treaty (``intra_alliance``)."""
+    keep = pd.Series(True, index=opportunities.index)
+    for mask in _case_mask(opportunities).values():
+        keep &= mask
     return opportunities[keep]
+
+
+def case_counts(opportunities: pd.DataFrame) -> dict[str, int]:
+    """How many opportunity rows each condition of :func:`cases` removes, in order
+    (``dropped_unobservable``, ``dropped_casus_foederis_not_true``, ``dropped_duplicate``,
+    ``dropped_ally_already_at_war``, ``dropped_intra_alliance``), and how many ``cases``
+    remain; ``casus_foederis_none`` counts the undecidable rows among those dropped."""
+    labels = {"observable": "dropped_unobservable",
+              "casus_foederis_true": "dropped_casus_foederis_not_true",
+              "counted": "dropped_duplicate",
+              "not_ally_already_at_war": "dropped_ally_already_at_war",
+              "not_intra_alliance": "dropped_intra_alliance"}
+    keep = pd.Series(True, index=opportunities.index)
+    out = {"rows": len(opportunities)}
+    for name, mask in _case_mask(opportunities).items():
+        out[labels[name]] = int((keep & ~mask).sum())
+        if name == "casus_foederis_true":
+            out["casus_foederis_none"] = int((keep & opportunities["casus_foederis"].isna())
+                                             .sum())
+        keep &= mask
+    out["cases"] = int(keep.sum())
+    return out
 
 
 def _fit_cv(x: np.ndarray, y: np.ndarray, seed: int, folds: int = 5):
@@ -175,6 +218,7 @@ def fit_frame(features: pd.DataFrame, y, *, years=None, groups=None,
             p = _sigmoid(b[0] + scaler.transform(x[test]) @ b[1:])
             metrics = {"auc": _auc(y[test], p), "brier": float(np.mean((p - y[test]) ** 2)),
                        "brier_base": float(np.mean((y[train].mean() - y[test]) ** 2)),
+                       "brier_test_base": float(np.mean((y[test].mean() - y[test]) ** 2)),
                        "n_train": int(train.sum()), "n_test": int(test.sum()),
                        "C_train": c_train,
                        "rate_train": float(y[train].mean()),
@@ -242,7 +286,7 @@ def fit(opportunities: pd.DataFrame, system=None, *, split_year: int = 1945, see
     """
     rows = cases(opportunities)
     x = pledge_features(rows, system)
-    names = (*DATASETS, "cow_wars" if source == "cow" else "midb")
+    names = (*DATASETS, *(("cow_wars", "dyadic_war") if source == "cow" else ("midb",)))
     return fit_frame(x[list(FEATURES)], rows["honoured"].astype(bool).to_numpy(),
                      years=rows["year"].to_numpy(), groups=rows.get("war"),
                      split_year=split_year, seed=seed, n_boot=n_boot,

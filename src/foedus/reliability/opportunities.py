@@ -1,58 +1,99 @@
 """Opportunities to honour alliance pledges, and what the allies did (DESIGN §4).
 
-An *opportunity* is a state going to war (or into a militarised dispute) while it held ATOP
-pledges from allies; the *outcome* is what each obligated ally did in the same war. The
-design follows Leeds, Long & Mitchell (2000), "Reevaluating Alliance Reliability: Specific
-Threats, Specific Promises", Journal of Conflict Resolution 44(5): 686-699
-(doi:10.1177/0022002700044005006), who judge each *obligation* against the conflict that
-triggered it, and Berkemeier & Fuhrmann (2018), Research & Politics 5(2)
-(doi:10.1177/2053168018776125).
+An *opportunity* is an ally–partner–war: a state (the *partner*) attacked in a war, or
+starting one, while another state (the *ally*) owed it an ATOP obligation; the *outcome* is
+what the ally did. The design follows Leeds, Long & Mitchell (2000) [1]_, who judge each
+obligation against the conflict that invoked it, and Berkemeier & Fuhrmann (2018) [2]_.
+Every rule is written here; the figures they give are in ``foedus reliability``.
 
 Definitions
 -----------
-**Targets (COW wars, ``source="cow"``).** COW Inter-State War v4.0 marks the initiator(s);
-every participant on the *other* side whose first entry (``start_date1``) falls within
-``days`` (default :data:`TARGET_DAYS` = 7) of the war's first day is an original target —
-France (entered 1914-08-03, 5 days after the war began on 1914-07-29) and Belgium are
-targets in 1914; Italy (1915) is a later joiner. Known limitation: a state that *declared*
-war within the window is also counted (the United Kingdom, 1914-08-05 and 1939-09-03), so
-each row says whether the ally was ``ally_already_at_war`` (a belligerent on the target's
-side before the target entered) — such rows are no test of the ally and the rates drop them.
+**Partners.** A partner is a participation (a state on one side of one war) with its role
+— ``target`` (attacked), ``initiator`` or ``joiner`` — decided by the precedence rule of
+:mod:`foedus.reliability.targets` (COW war file, the directed dyadic war file and a sourced
+override table): the United States is no target in Korea (1950) or Laos (1968), the United
+Kingdom and France join Poland in 1939, Poland and Serbia (1914) are targets. Which pledges
+a war invokes follows ATOP's definitions of the obligations (codebook v5.1, §2.3): a
+*defence* pledge promises support "in the event of attack on the sovereignty or territorial
+integrity" of the partner, so only targets invoke it; an *offence* pledge promises support
+"under any conditions not precipitated by attack" on the partner, so initiators and joiners
+invoke it; a *neutrality* pledge promises not to join "a conflict between" the partner and a
+third party on the adversary's side, so every participation invokes it (with ATOP's
+``neucoatt``, only an attack does). Consultation and non-aggression pledges toward targets
+are listed, never scored. The *casus foederis date* ``date`` is the day the partner was
+attacked (targets) or entered the war (initiators, joiners).
 
-**Targets (MIDs, ``source="mid"``).** MIDB 4.3 (not GML 2.2.1), because only MIDB carries
-``hostlev``: disputes whose highest hostility level among participants is ≥ 4 (use of force;
-:data:`MID_HOSTLEV`); targets are originators (``orig == 1``) on side B (``sidea == 0``);
-initiators are originators on side A. The ally's outcome is its participation in the same
-dispute (same side as the partner → joined; other side → joined against).
+**Pledges made during a war.** A pledge that comes into force while the partner is at war
+(ATOP's wartime alliances: the Anglo-French-Ottoman treaty of 1854, the Pact of London of
+1914, the Anglo-Soviet treaty of 1942) is invoked by that war on the day it begins
+(``wartime`` True, ``date`` that day); an ally already fighting beside the partner then is
+``already_at_war``.
 
-**Offense pledges.** As in Leeds, Long & Mitchell (2000), an offence obligation is tested
-when the *partner initiates*: with ``initiators=True`` (default) the initiators of a war
-(COW ``initiator``; MID side-A originators) are also partners, with ``role="initiator"``,
-and only their allies' offence and neutrality pledges are considered. For the attacked
-(``role="target"``) only defence, neutrality, consultation and non-aggression pledges are
-listed. The ``target`` column holds the partner in both roles; filter on ``role``.
+**Casus foederis** (``True``/``False``/``None``, with ``cf_reason``), from the obligation's
+ATOP conditions (:func:`casus_foederis`): a named adversary holds iff one of the partner's
+attackers is named; an adversary condition ATOP records without content, a location
+condition (ATOP gives no place: a NATO war outside the Art. 6 area cannot be told from one
+inside), a number-of-attackers or demand condition → ``None``; a specific-conflict
+condition ("a particular ongoing conflict") holds iff the war is one the alliance's members
+were fighting when they joined it (ATOP ``cowwar``: the Pact of London of 1914, the
+Declaration by United Nations of 1942, in their world wars); a
+non-provocation condition is met by a target and undecidable otherwise; ATOP's
+``neucoatt`` (neutrality only if the partner is attacked) is met by a target and fails for
+an initiator or a joiner. Any False → False, else any None → None, else True. **Rows whose casus
+foederis is None are never evidence**: the rates and the credibility model drop them, and
+say how many.
 
-**Casus foederis** (``True``/``False``/``None``) from the obligation's conditions: a named
-adversary holds iff the attackers (the other side's participants entering within ``days``
-and, for a target, no later than it; for an initiator, all its early opponents) include one
-(``False`` otherwise); an adversary condition ATOP records without content, a location
-condition (ATOP gives no place), a number-of-attackers, specific-conflict or demand
-condition → ``None`` (undecidable here); a non-provocation condition is taken as met for a
-target (COW/MID code it as not the initiator) and → ``None`` for an initiator; ATOP's
-``neucoatt`` (neutrality only if the partner is attacked) is met for a target and fails for
-an initiator. A pledge without conditions → ``True``. Any False → False, else any None →
-None.
+**Outcome** (``outcome``), judged while the partner is at war (its COW spell from
+``date``), in this order:
 
-**Outcome** ``joined_partner`` / ``joined_against`` / ``stayed_out`` from the ally's first
-entry into the same war (any time during it; ``lag_days`` says how long after the partner).
-**Honoured**: defence and offence → joined on the partner's side; neutrality → did not join
-against; consultation and non-aggression → ``None`` (not observable from war participation).
+- ``joined_against``: the ally fought the partner — on the other side of the war (COW), or
+  in a dyad of the directed dyadic war file (the USSR's invasion of Poland on 17 September
+  1939 is only there; COW puts the USSR on Poland's side from 22 June 1941, after Poland
+  had left the war);
+- ``already_at_war``: the ally was at war on the partner's side before the partner was
+  attacked (France when Norway was attacked in 1940): no test of the pledge;
+- ``joined_partner``: the ally entered on the partner's side within ``window`` days of the
+  casus foederis date (for whatever reason: Germany declared war on France two days after
+  it declared war on France's ally Russia, 1914);
+- ``joined_after_attacked``: the ally joined the partner's side after the window, and only
+  when it was itself attacked (the USSR on 22 June 1941, for a partner attacked earlier);
+- ``late_entry``: it entered on the partner's side after the window, not attacked itself
+  (Greece, 29 June 1917, for Serbia attacked on 29 July 1914);
+- ``stayed_out``.
 
-**Intra-alliance conflicts.** ``intra_alliance`` is true when one of the attackers is itself
-a member of the treaty on the day (the Football War of 1969 and the Cenepa war of 1995 under
-the Rio Treaty, the Gulf War of 1990 under the Arab League pact). Such a row tests whether a
-state fights one ally for another, not whether it keeps a pledge against an outsider; the
-rates keep them (as the published counts do), the credibility model leaves them out.
+**Window.** :data:`WINDOW_DAYS` = 90 days, the window the methods review proposed
+(December 2026, §3.1) for a rule that Leeds, Long & Mitchell apply by hand ("did the ally
+act as promised when the casus foederis arose"); no published dataset states a number of
+days. "Before the partner's defeat" will not do: COW keeps Serbia at war until 1918, so
+Greece's 1917 entry would honour its 1913 pledge. ``foedus reliability`` reports the rates
+for 7, 30, 90, 180 and 365 days and for the whole war.
+
+**Honoured** (``honoured``): defence and offence → ``joined_partner``; neutrality → not
+``joined_against``; consultation and non-aggression → None (not observable in war
+participation; an ally fighting its partner still violates them in the alliance–war unit,
+:mod:`foedus.reliability.alliance_war`); ``already_at_war`` → None for every kind.
+
+**Nested treaties.** One opportunity per (war, partner, ally, obligation kind). The
+crosswalk file (``books/crosswalk.toml``, :func:`foedus.model.crosswalk.load_crosswalk`)
+says which treaties restate others: a leg of a ``nested_in`` (or ``superseded_by``) treaty
+is carried by the other treaty (``nested_in`` names it) and not counted; a state outside
+the container keeps no such leg (``outside_container``). Among the remaining legs of the
+same (war, partner, ally, kind) — two bilateral treaties, NATO beside the Brussels Treaty —
+the strongest pledge stands in (``counted``): the one whose casus foederis holds (True,
+then None, then False), then the one with fewer coded conditions, then the older treaty.
+The alliance–war unit keeps every row, as the published alliance–war data do.
+
+**Intra-alliance conflicts.** ``intra_alliance`` is true when one of the partner's
+attackers is itself a member of the treaty on the day (the Football War, 1969; Iraq's
+invasion of Kuwait, 1990): the credibility model leaves them out.
+
+References
+----------
+.. [1] Leeds, Brett Ashley, Andrew G. Long, and Sara McLaughlin Mitchell. 2000.
+   "Reevaluating Alliance Reliability: Specific Threats, Specific Promises." *Journal of
+   Conflict Resolution* 44(5): 686-699. doi:10.1177/0022002700044005006
+.. [2] Berkemeier, Molly, and Matthew Fuhrmann. 2018. "Reassessing the Fulfillment of
+   Alliance Commitments in War." *Research & Politics* 5(2). doi:10.1177/2053168018776125
 """
 
 from __future__ import annotations
@@ -64,27 +105,42 @@ import pandas as pd
 
 from foedus.model.system import ATOP_END, EARLIEST, CommitmentSystem, Snapshot
 from foedus.model.vocab import ObligationKind
+from foedus.reliability.targets import MID_HOSTLEV, war_roles
 
-__all__ = ["COLUMNS", "MID_HOSTLEV", "TARGET_DAYS", "export_cases", "opportunities"]
+__all__ = [
+    "COLUMNS",
+    "MID_HOSTLEV",
+    "OUTCOMES",
+    "WINDOW_DAYS",
+    "alliance_conflicts",
+    "casus_foederis",
+    "casus_foederis_reasons",
+    "dyad_hostility",
+    "export_cases",
+    "opportunities",
+    "outcome_of",
+]
 
-#: A participant on the non-initiating side entering within this many days of the war's
-#: (dispute's) first day is an original target.
-TARGET_DAYS = 7
-#: MIDB hostility level counted as use of force (4 = use of force, 5 = war).
-MID_HOSTLEV = 4
+#: Days from the casus foederis within which joining the partner honours the pledge.
+WINDOW_DAYS = 90
 
 TARGET_KINDS = (ObligationKind.DEFENSE, ObligationKind.NEUTRALITY,
                 ObligationKind.CONSULTATION, ObligationKind.NONAGGRESSION)
-INITIATOR_KINDS = (ObligationKind.OFFENSE, ObligationKind.NEUTRALITY)
+#: Pledges invoked by a partner that attacked or joined a war (not attacked itself).
+ACTING_KINDS = (ObligationKind.OFFENSE, ObligationKind.NEUTRALITY)
+OUTCOMES = ("joined_partner", "late_entry", "joined_after_attacked", "joined_against",
+            "already_at_war", "stayed_out")
 
-COLUMNS = ["war", "war_name", "year", "date", "role", "target", "ally", "attackers",
-           "atopid", "treaty", "obligation", "kind", "casus_foederis", "outcome", "honoured",
-           "ally_joined_date", "lag_days", "ally_already_at_war", "intra_alliance"]
+COLUMNS = ["war", "war_name", "year", "date", "role", "target", "target_side", "ally",
+           "attackers", "atopid", "treaty", "obligation", "kind", "casus_foederis",
+           "cf_reason", "outcome", "honoured", "ally_joined_date", "lag_days",
+           "ally_already_at_war", "ally_attacked", "intra_alliance", "nested_in",
+           "outside_container", "wartime", "counted"]
 
 
 def opportunities(system: CommitmentSystem | None = None, *, source: str = "cow",
-                  start: int = 1816, end: int = 2010, days: int = TARGET_DAYS,
-                  initiators: bool = True) -> pd.DataFrame:
+                  start: int = 1816, end: int = 2010, window: float = WINDOW_DAYS,
+                  initiators: bool = True, crosswalk=None) -> pd.DataFrame:
     """Every (war, partner, ally, treaty, obligation) opportunity, with the ally's outcome.
 
     Parameters
@@ -92,135 +148,300 @@ def opportunities(system: CommitmentSystem | None = None, *, source: str = "cow"
     system
         The commitment system (default :meth:`CommitmentSystem.load`); the ATOP view is used.
     source
-        ``"cow"`` (COW inter-state wars v4.0) or ``"mid"`` (MIDB 4.3, hostlev ≥ 4).
+        ``"cow"`` (COW inter-state wars v4.0, to 2003) or ``"mid"`` (MIDB 4.3, hostlev ≥ 4).
     start, end
-        Years of the partner's entry, inclusive.
-    days
-        Entry window, in days from the first day, for original targets (and initiators).
+        Years of the casus foederis date, inclusive.
+    window
+        Days from the casus foederis date within which joining honours a defence or
+        offence pledge (``float("inf")``: any time while the partner is at war).
     initiators
-        Also list initiators' offence and neutrality pledges (``role="initiator"``).
+        Also list the offence and neutrality pledges owed to initiators and joiners
+        (``role`` ``"initiator"`` or ``"joiner"``); False: attacked partners only.
+    crosswalk
+        The treaty crosswalk (default :func:`foedus.model.crosswalk.load_crosswalk`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`COLUMNS`, one row per pledge; see the module docstring.
+
+    Raises
+    ------
+    ValueError
+        For a source other than ``cow`` or ``mid``.
     """
     from foedus.data.store import connect
+    from foedus.model.crosswalk import load_crosswalk
 
+    if source not in ("cow", "mid"):
+        raise ValueError(f"source must be 'cow' or 'mid', not {source!r}")
     system = system or CommitmentSystem.load()
+    crosswalk = crosswalk if crosswalk is not None else load_crosswalk()
     with connect() as con:
-        if source == "cow":
-            part = con.execute(
-                "select 'cow:' || warnum as war, war_name, ccode, side, start_date1 as start,"
-                " initiator from wars").df()
-        elif source == "mid":
-            part = con.execute(
-                "select 'mid:' || dispnum3 as war, null as war_name, ccode,"
-                " case when sidea = 1 then 1 else 2 end as side, start_date as start,"
-                " (orig = 1 and sidea = 1) as initiator, orig,"
-                " max(hostlev) over (partition by dispnum3) as maxhost from mid_participants"
-                ).df()
-            part = part[part["maxhost"] >= MID_HOSTLEV]
-        else:
-            raise ValueError(f"source must be 'cow' or 'mid', not {source!r}")
-    part["start"] = pd.to_datetime(part["start"]).dt.date
-    part["initiator"] = part["initiator"].astype(bool)
+        roles = war_roles(con, source)
+        hostile = dyad_hostility(con) if source == "cow" else {}
+        conflicts = alliance_conflicts(con) if source == "cow" else {}
     rows: list[dict] = []
     snapshots: dict[dt.date, Snapshot] = {}
-    for war, g in part.groupby("war", sort=False):
-        first = g["start"].min()
-        if not start <= first.year <= end:
-            continue
-        window = first + dt.timedelta(days=days)
-        init_sides = set(g.loc[g["initiator"], "side"])
-        # each state's first entry: (side, date)
-        entry = g.sort_values("start").drop_duplicates("ccode").set_index("ccode")
-        early = g[g["start"] <= window]
-        if source == "mid":
-            early = g[g["orig"] == 1]
-        partners = []
-        for r in early.sort_values("start").drop_duplicates("ccode").itertuples():
-            if r.side not in init_sides and not r.initiator:
-                partners.append(("target", r))
-            elif initiators and r.initiator:
-                partners.append(("initiator", r))
-        for role, r in partners:
-            if not start <= r.start.year <= end or r.start < EARLIEST or r.start > ATOP_END:
+    starts = _membership_starts(system)
+    for war, g in roles.groupby("war", sort=False):
+        by_state = {c: list(p.itertuples(index=False)) for c, p in g.groupby("ccode")}
+        for p in g.itertuples(index=False):
+            if p.role == "target":
+                day, kinds = p.attacked_on, TARGET_KINDS
+            elif initiators:
+                day, kinds = p.start, ACTING_KINDS
+            else:
                 continue
-            attackers = _attackers(early, r.side, r.start if role == "target" else window)
-            snap = snapshots.get(r.start)
-            if snap is None:
-                snap = snapshots[r.start] = system.as_of(r.start, view="atop")
-            kinds = TARGET_KINDS if role == "target" else INITIATOR_KINDS
-            for p in snap.pledges(beneficiary=int(r.ccode)):
-                if p.obligation.kind not in kinds:
-                    continue
-                rows.append(_row(war, g, r, role, p, attackers, entry))
+            if not start <= day.year <= end or day < EARLIEST or day > ATOP_END:
+                continue
+            seen: set[tuple[str, int, str]] = set()
+            for when in (day, *_pledge_days(starts, day, _partner_until(p, day))):
+                snap = snapshots.get(when)
+                if snap is None:
+                    snap = snapshots[when] = system.as_of(when, view="atop")
+                for pledge in snap.pledges(beneficiary=int(p.ccode)):
+                    key = (pledge.treaty.id, int(pledge.holder), str(pledge.obligation.kind))
+                    if pledge.obligation.kind not in kinds or key in seen:
+                        continue
+                    seen.add(key)
+                    rows.append(_row(war, p, when, pledge, by_state, hostile, window,
+                                     system, crosswalk, conflicts, wartime=when > day))
     frame = pd.DataFrame(rows, columns=COLUMNS)
-    return frame.astype({"casus_foederis": object, "honoured": object})
+    frame = frame.astype({"casus_foederis": object, "honoured": object})
+    return _mark_counted(frame)
 
 
-def _attackers(early: pd.DataFrame, side: int, day: dt.date) -> tuple[int, ...]:
-    """The other side's early entrants at war on or before ``day`` (COW marks only the
-    initiator, Austria-Hungary, in 1914; Germany's declarations of 1 and 3 August count)."""
-    opp = early[(early["side"] != side) & (early["start"] <= day)]
-    return tuple(sorted({int(c) for c in opp["ccode"]}))
+def alliance_conflicts(con) -> dict[int, frozenset[str]]:
+    """ATOP alliance → the COW wars (``cow:<warnum>``) its members fought when they joined
+    it (ATOP 5.1 member-level ``cowwar``)."""
+    d = con.execute("select distinct atopid, cowwar from atop_members where cowwar > 0").df()
+    out: dict[int, set[str]] = {}
+    for a, w in zip(d["atopid"], d["cowwar"], strict=True):
+        out.setdefault(int(a), set()).add(f"cow:{int(w)}")
+    return {a: frozenset(w) for a, w in out.items()}
 
 
-def _row(war: str, g: pd.DataFrame, r, role: str, p, attackers: tuple[int, ...],
-         entry: pd.DataFrame) -> dict:
-    ally = int(p.holder)
-    joined = None
-    if ally in entry.index:
-        e = entry.loc[ally]
-        outcome = "joined_partner" if e["side"] == r.side else "joined_against"
-        joined = e["start"]
-    else:
-        outcome = "stayed_out"
-    kind = ObligationKind(p.obligation.kind)
-    cf = casus_foederis(p.obligation, attackers, role)
-    honoured: bool | None
+def _membership_starts(system: CommitmentSystem) -> list[dt.date]:
+    """Every day an ATOP membership (or phase) begins, sorted."""
+    return sorted({m.start for t in system.treaties("atop") for m in t.members
+                   if m.start is not None})
+
+
+def _pledge_days(starts: list[dt.date], day: dt.date, until: dt.date) -> list[dt.date]:
+    """Membership start days after ``day`` up to ``until`` (pledges made during a war)."""
+    import bisect
+
+    return starts[bisect.bisect_right(starts, day):bisect.bisect_right(starts, until)]
+
+
+def dyad_hostility(con) -> dict[tuple[str, int, int], list[dt.date]]:
+    """(war, a, b) → the start days of the dyads in which a and b fought each other."""
+    d = con.execute("select distinct 'cow:' || warnum as war, statea, stateb, start_date"
+                    " from dyadic_wars where start_date is not null").df()
+    out: dict[tuple[str, int, int], list[dt.date]] = {}
+    for r in d.itertuples(index=False):
+        day = pd.Timestamp(r.start_date).date()
+        for a, b in ((r.statea, r.stateb), (r.stateb, r.statea)):
+            out.setdefault((r.war, int(a), int(b)), []).append(day)
+    return out
+
+
+def _partner_until(p, day: dt.date) -> dt.date:
+    """The end of the partner's spell that holds ``day`` (else of its last spell)."""
+    for s, e in p.spells:
+        if s <= day <= e:
+            return e
+    return p.end
+
+
+def outcome_of(ally_parts: Iterable, partner, day: dt.date, window: float,
+               hostile_days: Iterable[dt.date] = ()) -> tuple[str, dt.date | None]:
+    """The ally's outcome toward ``partner`` (a participation) from ``day``, and the day
+    of the ally's decisive entry (None when it stayed out); see the module docstring."""
+    until = _partner_until(partner, day)
+    against: list[dt.date] = [h for h in hostile_days if day <= h <= until]
+    support: list[tuple[dt.date, object]] = []
+    for q in ally_parts:
+        for s, e in q.spells:
+            if s <= until and e >= day:
+                if q.side == partner.side:
+                    support.append((s, q))
+                else:
+                    against.append(max(s, day))
+    if against:
+        return "joined_against", min(against)
+    if not support:
+        return "stayed_out", None
+    joined, q = min(support, key=lambda t: t[0])
+    if joined < day:
+        return "already_at_war", joined
+    if (joined - day).days <= window:
+        return "joined_partner", joined
+    if q.role == "target" and q.attacked_on == joined:
+        return "joined_after_attacked", joined
+    return "late_entry", joined
+
+
+def _honoured(kind: ObligationKind, outcome: str) -> bool | None:
+    if outcome == "already_at_war":
+        return None
     if kind in (ObligationKind.DEFENSE, ObligationKind.OFFENSE):
-        honoured = outcome == "joined_partner"
-    elif kind is ObligationKind.NEUTRALITY:
-        honoured = outcome != "joined_against"
-    else:
-        honoured = None
-    atopid = p.treaty.atopids[0] if p.treaty.atopids else int(p.treaty.id.split(":")[1])
+        return outcome == "joined_partner"
+    if kind is ObligationKind.NEUTRALITY:
+        return outcome != "joined_against"
+    return None
+
+
+def _row(war: str, p, day: dt.date, pledge, by_state: dict, hostile: dict, window: float,
+         system: CommitmentSystem, crosswalk, conflicts: dict, *, wartime: bool = False
+         ) -> dict:
+    ally, partner = int(pledge.holder), int(p.ccode)
+    kind = ObligationKind(pledge.obligation.kind)
+    outcome, joined = outcome_of(by_state.get(ally, []), p, day, window,
+                                 hostile.get((war, ally, partner), ()))
+    treaty = pledge.treaty
+    atopid = treaty.atopids[0] if treaty.atopids else int(treaty.id.split(":")[1])
+    cf, reason = casus_foederis_reasons(pledge.obligation, p.attackers, p.role, war=war,
+                                        conflicts=conflicts.get(int(atopid), ()))
+    nested, outside = None, False
+    decision = crosswalk.relation(treaty.id, kind, day, aliases=tuple(
+        f"atop:{a}" for a in treaty.atopids))
+    if decision is not None:
+        nested = decision.other
+        container = _treaty_or_none(system, decision.other)
+        outside = container is None or not (container.member_on(ally, day)
+                                             and container.member_on(partner, day))
+    attacked = joined is not None and any(
+        q.role == "target" and q.attacked_on == joined and q.side == p.side
+        for q in by_state.get(ally, []))
     return {
-        "war": war, "war_name": r.war_name if isinstance(r.war_name, str) else None,
-        "year": r.start.year, "date": r.start, "role": role, "target": int(r.ccode),
-        "ally": ally, "attackers": attackers, "atopid": int(atopid), "treaty": p.treaty.id,
-        "obligation": p.obligation.id, "kind": kind.value, "casus_foederis": cf,
-        "outcome": outcome, "honoured": honoured, "ally_joined_date": joined,
-        "lag_days": None if joined is None else (joined - r.start).days,
-        "ally_already_at_war": bool(outcome == "joined_partner" and joined < r.start),
-        "intra_alliance": any(p.treaty.member_on(a, r.start) for a in attackers),
+        "war": war, "war_name": p.war_name, "year": day.year, "date": day, "role": p.role,
+        "target": partner, "target_side": int(p.side), "ally": ally,
+        "attackers": tuple(p.attackers), "atopid": int(atopid), "treaty": treaty.id,
+        "obligation": pledge.obligation.id, "kind": kind.value, "casus_foederis": cf,
+        "cf_reason": reason, "outcome": outcome, "honoured": _honoured(kind, outcome),
+        "ally_joined_date": joined, "lag_days": None if joined is None else (joined - day).days,
+        "ally_already_at_war": outcome == "already_at_war", "ally_attacked": attacked,
+        "intra_alliance": any(treaty.member_on(a, day) for a in p.attackers),
+        "nested_in": nested, "outside_container": outside, "wartime": wartime,
+        "counted": False,
     }
 
 
-def casus_foederis(obligation, attackers: Iterable[int], role: str = "target") -> bool | None:
-    """Whether the obligation's conditions hold against ``attackers`` (None: undecidable)."""
+def _treaty_or_none(system: CommitmentSystem, treaty_id: str):
+    from foedus.errors import FoedusError
+
+    try:
+        return system.treaty(treaty_id)
+    except FoedusError:
+        return None
+
+
+def _conditions(obligation) -> int:
     c = obligation.condition
-    verdicts: list[bool | None] = []
+    return sum((c.adversary_coded, c.location_coded, c.non_provocation, c.attackers_coded,
+                c.conflict_coded, c.demand_coded, "atop:neucoatt" in obligation.flags))
+
+
+def _mark_counted(frame: pd.DataFrame) -> pd.DataFrame:
+    """Set ``counted``: one row per (war, partner, ally, kind), the strongest pledge."""
+    if frame.empty:
+        return frame
+    rank = frame["casus_foederis"].map(lambda v: 0 if v is True else (1 if v is None else 2))
+    order = frame.assign(_rank=rank, _id=frame["atopid"]).sort_values(["_rank", "_id"])
+    eligible = order[order["nested_in"].isna()]
+    keys = ["war", "target", "target_side", "ally", "kind"]
+    best = eligible.drop_duplicates(keys).index
+    frame["counted"] = frame.index.isin(best)
+    return frame
+
+
+def casus_foederis(obligation, attackers: Iterable[int], role: str = "target", *,
+                   war: str | None = None, conflicts: Iterable[str] = ()) -> bool | None:
+    """Whether the obligation's conditions hold against ``attackers`` (None: undecidable).
+
+    See :func:`casus_foederis_reasons` (the same verdict, with its reason).
+
+    >>> from foedus.model.commitments import Basis, Condition, Obligation
+    >>> named = Obligation(id="x", kind="defense", article=Basis(article="1"),
+    ...                    condition=Condition(adversary_coded=True, adversaries=(220,)))
+    >>> casus_foederis(named, (220, 365)), casus_foederis(named, (345,))
+    (True, False)
+    """
+    return casus_foederis_reasons(obligation, attackers, role, war=war,
+                                  conflicts=conflicts)[0]
+
+
+def casus_foederis_reasons(obligation, attackers: Iterable[int], role: str = "target", *,
+                           war: str | None = None, conflicts: Iterable[str] = ()
+                           ) -> tuple[bool | None, str]:
+    """The casus foederis verdict and why (the conditions that decided it, ``;``-joined).
+
+    Parameters
+    ----------
+    obligation
+        A :class:`foedus.model.commitments.Obligation`.
+    attackers
+        The partner's attackers (targets) or its opponents (initiators, joiners).
+    role
+        ``"target"``, ``"initiator"`` or ``"joiner"``.
+    war, conflicts
+        The war (``cow:<warnum>``) and the wars the alliance's members were fighting when
+        they joined it (ATOP ``cowwar``): a specific-conflict condition ("conditional upon
+        a particular ongoing conflict", ATOP codebook v5.1 DEFCOCON) holds iff the war is
+        one of them; without them it is undecidable.
+
+    Returns
+    -------
+    tuple
+        ``(verdict, reason)``: ``reason`` is ``"no conditions"`` for an unconditional
+        pledge, else the conditions that gave the verdict (for None, the undecidable ones:
+        ``location not recorded``, ``adversary type not recorded``, ``non-provocation
+        (not attacked)``, ``number of attackers``, ``specific conflict`` (no war to compare),
+        ``demand``).
+    """
+    c = obligation.condition
+    verdicts: list[tuple[bool | None, str]] = []
     if c.adversary_coded:
         if c.adversary_recorded and c.adversaries:
-            verdicts.append(bool(set(attackers) & set(c.adversaries)))
+            hit = bool(set(attackers) & set(c.adversaries))
+            verdicts.append((hit, "named adversary " + ("among" if hit else "not among")
+                             + " the attackers"))
         else:
-            verdicts.append(None)
+            verdicts.append((None, "adversary type not recorded"))
     if c.location_coded:
-        verdicts.append(None)
+        verdicts.append((None, "location not recorded"))
     if c.non_provocation:
-        verdicts.append(True if role == "target" else None)
-    if c.attackers_coded or c.conflict_coded or c.demand_coded:
-        verdicts.append(None)
+        verdicts.append((True, "non-provocation (target)") if role == "target"
+                        else (None, "non-provocation (not attacked)"))
+    if c.conflict_coded:
+        conflicts = set(conflicts)
+        if war is None or not conflicts:
+            verdicts.append((None, "specific conflict"))
+        else:
+            hit = war in conflicts
+            verdicts.append((hit, "specific conflict " + ("is" if hit else "is not")
+                             + " this war"))
+    for flag, label in ((c.attackers_coded, "number of attackers"),
+                        (c.demand_coded, "demand")):
+        if flag:
+            verdicts.append((None, label))
     if "atop:neucoatt" in obligation.flags:
-        verdicts.append(role == "target")
-    if False in verdicts:
-        return False
-    if None in verdicts:
-        return None
-    return True
+        verdicts.append((role == "target", "neutrality only if attacked"))
+    if not verdicts:
+        return True, "no conditions"
+    for want in (False, None, True):
+        chosen = [r for v, r in verdicts if v is want]
+        if chosen:
+            return want, "; ".join(chosen)
+    raise AssertionError("unreachable")
 
 
 def export_cases(frame: pd.DataFrame) -> list[dict]:
     """The opportunity rows as JSON-ready dicts (states as ``{"cow", "iso3", "abb", "name"}``)."""
     from foedus.data.identities import resolve_state
+    from foedus.errors import FoedusError
 
     cache: dict[tuple[int, int], dict] = {}
 
@@ -229,7 +450,7 @@ def export_cases(frame: pd.DataFrame) -> list[dict]:
         if key not in cache:
             try:
                 cache[key] = resolve_state(key[0], on=key[1]).to_json()
-            except Exception:  # a code outside the state list: keep the number
+            except FoedusError:  # a code outside the state list: keep the number
                 cache[key] = {"cow": key[0], "iso3": None, "abb": None, "name": None}
         return cache[key]
 
@@ -237,9 +458,11 @@ def export_cases(frame: pd.DataFrame) -> list[dict]:
         return None if v is None or (isinstance(v, float) and pd.isna(v)) else bool(v)
 
     return [{
-        "war": r.war, "year": int(r.year), "role": r.role,
+        "war": r.war, "year": int(r.year), "date": r.date.isoformat(), "role": r.role,
         "target": state(r.target, r.year), "ally": state(r.ally, r.year),
         "atopid": int(r.atopid), "kind": r.kind, "casus_foederis": opt(r.casus_foederis),
-        "honoured": opt(r.honoured), "outcome": r.outcome,
-        "intra_alliance": bool(r.intra_alliance),
+        "cf_reason": r.cf_reason, "honoured": opt(r.honoured), "outcome": r.outcome,
+        "lag_days": None if r.lag_days is None or pd.isna(r.lag_days) else int(r.lag_days),
+        "intra_alliance": bool(r.intra_alliance), "nested_in": r.nested_in,
+        "counted": bool(r.counted),
     } for r in frame.itertuples(index=False)]

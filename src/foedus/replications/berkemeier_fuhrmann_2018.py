@@ -1,0 +1,235 @@
+"""Berkemeier & Fuhrmann (2018): alliance fulfilment in war, 1816-2003.
+
+Berkemeier, Molly, and Matthew Fuhrmann. 2018. "Reassessing the Fulfillment of Alliance
+Commitments in War." *Research & Politics* 5(2): 1-5. doi:10.1177/2053168018776125.
+Replication data ``BerkemeierFuhrmannRAP2018_0303.dta`` and do-file ``Replication
+2018-0305.do`` (registered as ``bf2018``): 576 alliance–war rows (ATOP 3.0 alliances ×
+Interstate War Data 1.1 wars), coded by the authors under Leeds, Long & Mitchell's rules.
+
+Three parts:
+
+(a) **The authors' coding.** Their rates from ``bf2018`` exactly as the do-file tabulates
+    them: ``honorLLM`` over the rows with ``dnaLLM`` missing, overall, by ``sample``
+    (1 = before 1945) and for each obligation an alliance carries (a row counts under every
+    one). Tolerance 0.
+(b) **The universe.** The alliance–war rows rebuilt from ATOP 5.1 and COW v4.0
+    (:func:`foedus.reliability.universe.alliance_war_universe`) beside theirs on (COW war,
+    atopid), every difference listed with its reason (table ``universe_diff``).
+(c) **Our automatic coding.** :func:`foedus.reliability.alliance_war.alliance_wars` on the
+    ally–partner–war opportunities, against their coding on the *matchable* rows (in both
+    universes): each rate on the same definition (their ``sample`` and obligation dummies),
+    ours over the rows it decides, theirs over the rows they code relevant; a figure passes
+    when ours is within ±0.05 of theirs **and** theirs lies inside our war-clustered 95%
+    interval. Cohen's κ of honoured/violated over the rows both decide, against
+    ``honorLLM``/``violateLLM`` (goal ≥ 0.8); Sabrosky's rule beside LLM's.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from foedus.replications.base import Figure, Study
+
+__all__ = ["STUDY", "run"]
+
+_TOL_AUTOMATIC = 0.05
+
+
+def _authors(bf: pd.DataFrame) -> pd.DataFrame:
+    rel = bf[bf["dnaLLM"].isna()].copy()
+    rel["h"] = rel["honorLLM"].fillna(0).astype(int)
+    return rel
+
+
+def _subset(frame: pd.DataFrame, era: str | None, kind: str | None) -> pd.DataFrame:
+    from foedus.reliability.alliance_war import KIND_COLUMNS
+
+    col = {v: k for k, v in KIND_COLUMNS.items()}
+    if era is not None:
+        frame = frame[frame["sample"] == (1 if era == "pre-1945" else 0)]
+    if kind is not None:
+        frame = frame[frame[col[kind]] == 1]
+    return frame
+
+
+def _part_a(bf: pd.DataFrame) -> list[Figure]:
+    from foedus.reliability.published import BF_FIGURES
+
+    rel = _authors(bf)
+    out = []
+    for label, era, kind, honoured, n in BF_FIGURES:
+        sub = _subset(rel, era, kind)
+        out.append(Figure.compare(
+            f"(a) authors' coding: {label}", honoured / n,
+            sub["h"].mean() if len(sub) else None, tolerance=0.0, required=True,
+            n=len(sub), note=f"published {honoured}/{n}; reproduced "
+                             f"{int(sub['h'].sum())}/{len(sub)}"))
+    return out
+
+
+def _ours(aw: pd.DataFrame, bf: pd.DataFrame, universe: pd.DataFrame) -> pd.DataFrame:
+    """The matchable rows: theirs and our verdicts side by side."""
+    matched = bf[bf["cowwarid"].notna()].copy()
+    matched["war"] = "cow:" + matched["cowwarid"].astype(int).astype(str)
+    keys = set(zip(universe["war"], universe["atopid"].astype(int), strict=True))
+    matched = matched[[(w, int(a)) in keys for w, a in zip(matched["war"], matched["atopid"],
+                                                           strict=True)]]
+    matched["theirs"] = [("dna" if not pd.isna(d) else ("honoured" if h == 1 else "violated"))
+                         for d, h in zip(matched["dnaLLM"], matched["honorLLM"], strict=True)]
+    matched["theirs_sabrosky"] = [
+        "dna" if not pd.isna(d) else ("honoured" if s == 1 else "violated")
+        for d, s in zip(matched["dnaLLM"], matched["sabroskyhonorllm"], strict=True)]
+    out = matched.merge(aw[["war", "atopid", "llm", "sabrosky", "evidence", "undecided_legs",
+                            "fights"]], on=["war", "atopid"], how="left")
+    out["llm"] = out["llm"].fillna("no_opportunity")
+    out["sabrosky"] = out["sabrosky"].fillna("no_opportunity")
+    return out
+
+
+def _rate_figure(label: str, theirs: pd.Series, ours: pd.DataFrame, rule: str,
+                 n_boot: int, seed: int, required: bool, note: str) -> Figure:
+    from foedus.reliability.rates import cluster_interval
+
+    mine = ours[ours[rule].isin(["honoured", "violated"])]
+    per = mine.assign(h=(mine[rule] == "honoured").astype(int)).groupby("war")["h"].agg(
+        ["sum", "size"])
+    lo, hi = cluster_interval(per["sum"].to_numpy(), per["size"].to_numpy(), n_boot=n_boot,
+                              seed=seed)
+    rate = float(per["sum"].sum() / per["size"].sum()) if len(mine) else None
+    pub = float(theirs.mean()) if len(theirs) else None
+    return Figure.compare(label, pub, rate, tolerance=_TOL_AUTOMATIC, low=lo, high=hi,
+                          within_interval=True, required=required, n=len(mine),
+                          note=f"{note}; theirs {int(theirs.sum())}/{len(theirs)} relevant "
+                               f"rows, ours {int(per['sum'].sum())}/{len(mine)} decided "
+                               f"rows in {len(per)} wars")
+
+
+def _part_c(rows: pd.DataFrame, n_boot: int, seed: int) -> tuple[list[Figure], dict]:
+    from foedus.reliability.published import BF_FIGURES
+    from foedus.reliability.rates import cohen_kappa
+
+    figures = []
+    for label, era, kind, honoured, n in BF_FIGURES:
+        sub = _subset(rows, era, kind)
+        theirs = (sub.loc[sub["theirs"] != "dna", "theirs"] == "honoured").astype(int)
+        figures.append(_rate_figure(
+            f"(c) automatic coding, matchable rows, LLM rule: {label}", theirs, sub, "llm",
+            n_boot, seed, True, f"published on all their rows {honoured}/{n}"))
+    for label, era, _, _, _ in BF_FIGURES[:3]:
+        sub = _subset(rows, era, None)
+        theirs = (sub.loc[sub["theirs_sabrosky"] != "dna", "theirs_sabrosky"]
+                  == "honoured").astype(int)
+        figures.append(_rate_figure(
+            f"(c) automatic coding, matchable rows, Sabrosky rule: {label}", theirs, sub,
+            "sabrosky", n_boot, seed, False, "theirs: sabroskyhonorllm"))
+    both = rows[(rows["theirs"] != "dna") & rows["llm"].isin(["honoured", "violated"])]
+    kappa = cohen_kappa(both["theirs"].to_numpy(), both["llm"].to_numpy()) if len(both) \
+        else math.nan
+    agree = int((both["theirs"] == both["llm"]).sum())
+    figures.append(Figure.compare(
+        "(c) Cohen's kappa, honoured/violated vs honorLLM/violateLLM (goal >= 0.8: "
+        "perfect agreement 1 within 0.2)", 1.0, kappa, tolerance=0.2, unit="kappa",
+        n=len(both), note=f"{agree} of {len(both)} rows both decide agree"))
+    confusion = pd.crosstab(rows["theirs"], rows["llm"])
+    table = [{"theirs": str(i), **{str(c): int(v) for c, v in r.items()}}
+             for i, r in confusion.iterrows()]
+    return figures, {"confusion": table}
+
+
+def run(*, n_boot: int = 2000, seed: int = 0) -> tuple[list[Figure],
+                                                        dict[str, list[dict[str, Any]]],
+                                                        list[str]]:
+    """Parts (a), (b) and (c) of the module docstring, built from the store.
+
+    Parameters
+    ----------
+    n_boot, seed
+        The war-clustered bootstrap of part (c).
+
+    Returns
+    -------
+    tuple
+        ``(figures, tables, notes)``: tables ``universe_diff``, ``matchable`` (each
+        matchable row: theirs and our verdicts), ``disagreements`` and ``confusion``.
+    """
+    from foedus.data.store import connect
+    from foedus.model.system import CommitmentSystem
+    from foedus.reliability import alliance_wars, allied_fights, opportunities
+    from foedus.reliability.universe import alliance_war_universe, compare_universe
+
+    with connect() as con:
+        bf = con.execute("select * from bf2018").df()
+        universe = alliance_war_universe(con)
+        diff = compare_universe(bf, universe, con)
+    figures = _part_a(bf)
+    with_number = int(bf["cowwarid"].notna().sum())
+    found = with_number - int(((diff["in"] == "published only")
+                               & (diff["reason"] != "no COW war number (unmatchable)")).sum())
+    reasons = diff.groupby(["in", "reason"]).size()
+    figures.append(Figure.compare(
+        "(b) published rows with a COW war number found in the ATOP 5.1 x COW universe",
+        with_number, found, tolerance=0.0, unit="count", n=len(universe),
+        note="; ".join(f"{i}, {r}: {n}" for (i, r), n in reasons.items())))
+    system = CommitmentSystem.load()
+    opp = opportunities(system, end=2003)
+    aw = alliance_wars(opp, allied_fights(system))
+    rows = _ours(aw, bf, universe)
+    part_c, extra = _part_c(rows, n_boot, seed)
+    figures += part_c
+    disagree = rows[(rows["theirs"] != "dna") & (rows["theirs"] != rows["llm"])
+                    | (rows["theirs"] == "dna") & rows["llm"].isin(["honoured", "violated"])]
+    reasons_by_row = _cf_reasons(opp, disagree)
+    tables = {
+        "universe_diff": diff.to_dict("records"),
+        "matchable": rows[["war", "warname", "atopid", "sample", "theirs", "llm",
+                           "theirs_sabrosky", "sabrosky"]].to_dict("records"),
+        "disagreements": [{**r, "our_reasons": reasons_by_row.get((r["war"], r["atopid"]),
+                                                                  "")}
+                          for r in disagree[["war", "warname", "atopid", "theirs", "llm",
+                                             "evidence", "undecided_legs", "fights"]]
+                          .fillna(0).astype({"evidence": int, "undecided_legs": int,
+                                             "fights": int}).to_dict("records")],
+        **extra,
+    }
+    both = rows[(rows["theirs"] != "dna") & rows["llm"].isin(["honoured", "violated"])]
+    notes = [
+        f"Universe: {len(bf)} published rows ({with_number} with a COW war number), "
+        f"{len(universe)} ATOP 5.1 x COW rows; {len(rows)} matchable.",
+        f"Matchable rows they code relevant: {int((rows['theirs'] != 'dna').sum())}; we "
+        f"decide {int(rows['llm'].isin(['honoured', 'violated']).sum())}, both "
+        f"{len(both)}. Rows we cannot decide are those whose casus foederis ATOP's coded "
+        "conditions leave open (a location, an adversary type) or whose obligation the war "
+        "does not invoke under ATOP's definitions (a defence pact of a state that joined a "
+        "war, not attacked: the United Kingdom's with Egypt and Iraq in 1939).",
+    ]
+    return figures, tables, notes
+
+
+def _cf_reasons(opp: pd.DataFrame, rows: pd.DataFrame) -> dict[tuple[str, int], str]:
+    """Per (war, atopid): the casus foederis reasons and outcomes of our legs, in words."""
+    keys = set(zip(rows["war"], rows["atopid"].astype(int), strict=True))
+    legs = opp[[(w, int(a)) in keys for w, a in zip(opp["war"], opp["atopid"], strict=True)]]
+    legs = legs[legs["kind"].isin(["defense", "offense", "neutrality"])]
+    out: dict[tuple[str, int], str] = {}
+    for (w, a), g in legs.groupby(["war", "atopid"]):
+        parts = [f"{k} {c} ({n})" for (k, c), n in g.groupby(
+            ["kind", "cf_reason"]).size().items()]
+        outs = ", ".join(f"{o} {n}" for o, n in g["outcome"].value_counts().items())
+        out[(w, int(a))] = "; ".join(parts) + f" | outcomes: {outs}"
+    return out
+
+
+STUDY = Study(
+    name="berkemeier-fuhrmann-2018",
+    title="Reassessing the Fulfillment of Alliance Commitments in War",
+    citation="Berkemeier, Molly, and Matthew Fuhrmann. 2018. Research & Politics 5(2): 1-5.",
+    doi="10.1177/2053168018776125",
+    data=("bf2018", "atop_alliances", "atop_members", "atop_directed", "cow_wars",
+          "dyadic_war"),
+    run=run,
+    description="Alliance-war fulfilment rates 1816-2003: the authors' coding, the universe "
+                "rebuilt from ATOP 5.1 and COW, and foedus's automatic coding against theirs.",
+)

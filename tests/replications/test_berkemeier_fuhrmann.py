@@ -1,0 +1,70 @@
+"""The Berkemeier & Fuhrmann (2018) replication: their coding exactly, the universe diff,
+our coding against theirs, and the JSON answer."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from foedus.replications import replicate
+
+from helpers import run_cli, schema_validator
+
+REASONS = {"no COW war number (unmatchable)", "ATOP id not in 5.1",
+           "no member a COW participant",
+           "not in force during the members' COW spells (ATOP 5.1 dates)",
+           "COW war not in B&F's list", "not in B&F's rows"}
+
+
+@pytest.fixture(scope="module")
+def result(built_home):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FOEDUS_HOME", str(built_home))
+        yield replicate("berkemeier-fuhrmann-2018", n_boot=300)
+
+
+def test_authors_coding_reproduces_every_published_rate(result):
+    part_a = [f for f in result.figures if f.label.startswith("(a)")]
+    assert len(part_a) == 9
+    assert all(f.required and f.tolerance == 0 and f.passed is True for f in part_a)
+    by = {f.label.split(": ", 1)[1]: f for f in part_a}
+    assert by["all obligations, 1816-2003"].n == 146
+    assert by["alliances with a defence obligation, 1945-2003"].reproduced == \
+        pytest.approx(6 / 43)
+
+
+def test_universe_diff_lists_every_row_with_a_reason(result):
+    diff = result.tables["universe_diff"]
+    assert {r["reason"] for r in diff} <= REASONS
+    unmatchable = [r for r in diff if r["reason"].startswith("no COW war number")]
+    assert len(unmatchable) == 38
+    matched = next(f for f in result.figures if f.label.startswith("(b)"))
+    published_only = sum(r["in"] == "published only" for r in diff)
+    assert matched.reproduced == 576 - published_only
+    assert matched.published == 538
+
+
+def test_automatic_coding_against_theirs(result):
+    part_c = [f for f in result.figures if f.label.startswith("(c) automatic coding, "
+                                                              "matchable rows, LLM")]
+    assert len(part_c) == 9 and all(f.required for f in part_c)
+    for f in part_c:
+        assert f.tolerance == 0.05 and f.low <= f.reproduced <= f.high
+        assert f.passed is (abs(f.difference) <= 0.05 and f.low <= f.published <= f.high)
+    kappa = next(f for f in result.figures if "kappa" in f.label)
+    assert -1 <= kappa.reproduced <= 1 and kappa.n > 50
+    rows = result.tables["matchable"]
+    assert {r["theirs"] for r in rows} <= {"honoured", "violated", "dna"}
+    assert {r["llm"] for r in rows} <= {"honoured", "violated", "undecided", "no_opportunity"}
+
+
+@pytest.mark.slow
+def test_json_validates(cli_env):
+    proc = run_cli("replicate", "berkemeier-fuhrmann-2018", "--json", env=cli_env)
+    assert proc.returncode == 0, proc.stderr
+    payload = json.loads(proc.stdout)
+    assert not list(schema_validator("replicate").iter_errors(payload))
+    assert payload["doi"] == "10.1177/2053168018776125"
+    names = {d["name"] for d in payload["provenance"]["datasets"]}
+    assert {"bf2018", "cow_wars", "atop_members"} <= names
