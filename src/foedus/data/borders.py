@@ -7,8 +7,8 @@ them: the polygons in force that day, each arc kept to the positions whose weigh
 tolerance, delta-encoded as TopoJSON (``transform`` + integer steps) for d3-geo and
 topojson-client.
 
-CShapes draws **de facto** borders (Crimea within Russia from 2014-03-18): every map says so
-(``de_facto``), and a legal view must overlay the gazetteer where the two differ. CShapes
+CShapes 2.0 [1]_ draws **de facto** borders (Crimea within Russia from 2014-03-18): every map
+says so (``de_facto``), and a legal view must overlay the gazetteer where the two differ. CShapes
 covers 1886-01-01 to 2019-12-31; for a date outside it the nearest map is returned with a
 ``banner`` saying so.
 
@@ -205,7 +205,8 @@ def borders_on(day: dt.date | str, *, tolerance: float = DEFAULT_TOLERANCE) -> B
 
     Notes
     -----
-    Shared borders stay shared: arcs are simplified once, so two neighbours reference the
+    The map is CShapes 2.0 [1]_ simplified by Douglas–Peucker [2]_. Shared borders stay
+    shared: arcs are simplified once, so two neighbours reference the
     same simplified arc. Rings with fewer than four positions or no area after
     simplification (islands smaller than the tolerance) are dropped; each state's largest
     ring is protected at build time, so no state vanishes.

@@ -8,13 +8,13 @@ The build (:func:`arc_table`, :func:`geometry_table`, run by ``foedus data build
 
 1. **Quantise** every position onto a fixed world grid of :data:`QUANTIZATION` steps per
    axis, the TopoJSON ``transform`` (Bostock 2013, TopoJSON format specification, §2.1.2
-   "Transforms"): ``x = round((lon + 180) / kx)``, ``kx = 360 / (Q - 1)``, and the same for
+   "Transforms" [3]_): ``x = round((lon + 180) / kx)``, ``kx = 360 / (Q - 1)``, and the same for
    latitude over 180 degrees. Consecutive positions that fall on the same grid point are
    merged; the ends of every arc keep their exact (quantised) position, so arcs that met
    still meet.
-2. **Rank** every position by the Douglas–Peucker algorithm (Douglas & Peucker 1973; Ramer
-   1972), run on all arcs at once (:func:`douglas_peucker_weights`): a position's weight is
-   the tolerance (in degrees) below which Douglas–Peucker keeps it. Keeping the positions
+2. **Rank** every position by the Douglas–Peucker algorithm (Douglas & Peucker 1973 [1]_;
+   Ramer 1972 [2]_), run on all arcs at once (:func:`douglas_peucker_weights`): a position's
+   weight is the tolerance (in degrees) below which Douglas–Peucker keeps it. Keeping the positions
    whose weight exceeds ``t`` gives exactly the Douglas–Peucker simplification at tolerance
    ``t``, so one build serves every tolerance. Arc ends weigh ``inf`` (always kept).
 3. **Protect** each geometry's largest ring: the one or two strongest interior positions of
@@ -84,7 +84,8 @@ def douglas_peucker_weights(x: np.ndarray, y: np.ndarray, offsets: np.ndarray) -
 
     The lines are concatenated: line ``i`` is ``x[offsets[i]:offsets[i + 1]]``. For a line
     AB, the interior position farthest from the segment AB (distance ``d``) is kept while the
-    tolerance is below ``d``, and the two halves are treated alike (Douglas & Peucker 1973).
+    tolerance is below ``d``, and the two halves are treated alike (Douglas & Peucker 1973
+    [1]_).
     A position's weight is the smallest ``d`` on its path from the root, so that
     ``weight > t`` is exactly "kept by Douglas–Peucker at tolerance t". Each round of the
     loop splits every open segment of every line at once (numpy), so the number of rounds is
