@@ -45,6 +45,9 @@ autodoc_typehints = "none"        # numpydoc's Parameters carry the types
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
+# numpydoc's References sections list works that a docstring need not cite inline with [1]_;
+# an uncited entry is not an error (several lens docstrings list sources that way)
+suppress_warnings = ["ref.citation"]
 
 # --- offline ------------------------------------------------------------------------------
 mathjax_path = "mathjax/tex-svg-full.js"   # docs/_vendor/mathjax/, copied from npm

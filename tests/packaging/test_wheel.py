@@ -29,8 +29,9 @@ pytestmark = pytest.mark.slow
 
 def _run(*args: str | Path, env: dict | None = None, cwd: Path | None = None
          ) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     proc = subprocess.run([str(a) for a in args], capture_output=True, text=True,
-                          timeout=900, check=False, env={**os.environ, **(env or {})},
+                          timeout=900, check=False, env={**environment, **(env or {})},
                           cwd=cwd)
     assert proc.returncode == 0, (args, proc.stdout[-2000:], proc.stderr[-2000:])
     return proc
