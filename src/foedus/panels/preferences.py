@@ -19,7 +19,7 @@ MEASURES = ("idealpointfp", "idealpointall", "idealpointlegacy")
 def add_idealpoints(panel: Panel, *, measure: Literal["idealpointfp", "idealpointall",
                                                       "idealpointlegacy"] = "idealpointfp",
                     ) -> Panel:
-    """The chosen ideal point per state and, on dyad-years, ``<measure>_dist`` = |1 - 2|."""
+    """The chosen ideal point per state and, on dyad-years, ``<measure>_dist`` = ``|1 - 2|``."""
     if measure not in MEASURES:
         raise PanelError(f"measure must be one of {', '.join(MEASURES)}; got {measure!r}.")
     with connect() as con:
