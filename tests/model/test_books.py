@@ -123,14 +123,16 @@ def test_the_crosswalk_is_the_one_documented() -> None:
 
 # --- known answers from the texts ------------------------------------------------------------
 
-def test_anzus_us_new_zealand_leg_suspended_both_ways_from_1986_09_17() -> None:
+def test_anzus_us_new_zealand_leg_suspended_both_ways_from_1986_08_11() -> None:
+    # corrected (book review 2026-12, error 2): the San Francisco statement of 1986-08-11,
+    # not ATOP's 1986-09-17 (The Press, 1986-08-13)
     anzus = _book("anzus")
     for a, b in ((USA, NZ), (NZ, USA)):
-        assert anzus.suspended(a, b, D("1986-09-17")) is not None
+        assert anzus.suspended(a, b, D("1986-08-11")) is not None
         assert anzus.suspended(a, b, D("2024-01-01")) is not None
-        assert anzus.suspended(a, b, D("1986-09-16")) is None
-        assert _binding(anzus, a, b, D("1986-09-16")) == ["art4"]
-        assert _binding(anzus, a, b, D("1986-09-17")) == []
+        assert anzus.suspended(a, b, D("1986-08-10")) is None
+        assert _binding(anzus, a, b, D("1986-08-10")) == ["art4"]
+        assert _binding(anzus, a, b, D("1986-08-11")) == []
     for a, b in ((AUL, NZ), (NZ, AUL), (AUL, USA), (USA, AUL)):
         assert anzus.suspended(a, b, D("2001-09-11")) is None
         assert _binding(anzus, a, b, D("2001-09-11")) == ["art4"]
@@ -142,7 +144,7 @@ def test_rio_parties_and_withdrawals() -> None:
     assert rio.member_on(MEX, D("2004-09-05")) and not rio.member_on(MEX, D("2005-01-01"))
     assert rio.member_on(USA, D("1948-12-03")) and not rio.member_on(USA, D("1948-12-02"))
     for cow, left in ((40, "1962-01-31"), (93, "2014-09-06"), (145, "2014-10-17"),
-                      (101, "2015-07-14"), (130, "2016-02-19")):
+                      (101, "2015-05-14"), (130, "2016-02-19")):
         day = D(left)
         assert rio.member_on(cow, day - dt.timedelta(days=1)) and not rio.member_on(cow, day)
     assert not rio.member_on(101, D("2020-01-01"))  # the 2019 re-adherence is not counted
@@ -214,7 +216,7 @@ def test_russia_dprk_defence_binds_from_2024_12_04() -> None:
         assert _binding(pact, a, b, D("2024-12-03"), ObligationKind.CONSULTATION) == \
             ["treaty_2000.art2"]
         assert _binding(pact, a, b, D("2024-12-04"), ObligationKind.CONSULTATION) == \
-            ["art4.consult"]
+            ["art3.consult"]
     art4 = next(o for o in pact.obligations if o.id == "art4.assistance")
     assert art4.response is Response.AUTOMATIC and not art4.condition.nonstate_adversaries
 
@@ -239,7 +241,7 @@ def test_russia_belarus_one_defence_obligation_at_a_time() -> None:
     union = _book("russia_belarus")
     assert _binding(union, RUS, 370, D("1998-01-01")) == ["union_1997.defense"]
     assert _binding(union, RUS, 370, D("2025-03-12")) == ["union_state.defense"]
-    assert _binding(union, RUS, 370, D("2025-03-13")) == ["security_guarantees.art2"]
+    assert _binding(union, RUS, 370, D("2025-03-13")) == ["security_guarantees.art4"]
 
 
 def test_budapest_memorandum_is_no_defence_guarantee() -> None:
