@@ -142,16 +142,22 @@ class ConditionClause(_Frozen):
     """One alternative of a casus foederis written as alternatives (Triple Alliance, 1882:
     an attack by France, Art. II, *or* by two or more Great Powers, Art. III).
 
-    A clause holds when at least ``max(1, min_attackers)`` of the state attackers are among
-    ``adversaries`` (any state when ``adversaries`` is None; with neither, any attack) and,
-    when ``scope`` is given, one of its rules covers the attack.
+    A clause holds for a beneficiary in ``beneficiaries`` (any partner when None) when at
+    least ``max(1, min_attackers)`` of the state attackers are among ``adversaries`` (any
+    state when ``adversaries`` is None) and, when ``scope`` is given, one of its rules covers
+    the attack.
     """
 
     adversaries: tuple[int, ...] | None = None
     min_attackers: int | None = None
     scope: tuple[ScopeRule, ...] | None = None
+    beneficiaries: tuple[int, ...] | None = None
     basis: Basis
     note: str = ""
+
+    def runs_to(self, beneficiary: int) -> bool:
+        """Whether the clause can oblige toward ``beneficiary``."""
+        return self.beneficiaries is None or beneficiary in self.beneficiaries
 
     def attackers_hold(self, attackers: tuple[int, ...]) -> bool:
         """Whether the adversary and number-of-attackers parts hold against ``attackers``

@@ -25,15 +25,18 @@ removed or moved. Layout::
     [[conditions.clauses]]           # the casus foederis; several clauses = alternatives
     adversaries = ["cow:GMY"]        # any of these among the attackers …
     min_attackers = 2                # … at least this many of them (optional)
+    beneficiaries = ["cow:ITA"]      # optional: the clause runs to these partners only
     article = { article = "Art. 1", date = 1892-08-17, source = "…" }
     [[conditions.clauses.scope]]     # optional: where (a scope rule of the treaty book)
 
 Content is accepted only for a condition ATOP codes on the selected obligations:
 ``adversaries`` for an adversary condition, ``min_attackers`` for a number-of-attackers
 condition, ``scope`` for a location condition; an adversary ATOP records must stay among
-the clauses' adversaries. One clause fills the condition's own fields (``adversaries``,
-``min_attackers``, ``scope``), so any reader of the model decides it; several clauses go to
-:attr:`Condition.clauses` (any one suffices). Each obligation that received content carries
+the clauses' adversaries. One clause (running to every partner) fills the condition's own
+fields (``adversaries``, ``min_attackers``, ``scope``), so any reader of the model decides it;
+several clauses, or a clause limited to some partners, go to :attr:`Condition.clauses` (any
+one that runs to the partner and holds suffices: ``ConditionClause.runs_to`` and
+``ConditionClause.attackers_hold``). Each obligation that received content carries
 the flag ``history:<slug>``.
 
 Where it applies: the legal view always; the ATOP view only on request
@@ -80,6 +83,7 @@ class _ClauseEntry(_Entry):
     adversaries: list[StateRef] | None = None
     min_attackers: int | None = Field(default=None, ge=1)
     scope: list[_ScopeEntry] | None = None
+    beneficiaries: list[StateRef] | None = None
     article: _BasisEntry
     note: str = ""
 
@@ -166,9 +170,12 @@ def _convert(raw: _HistoryFile, check: _Checker, file: str, lines: dict) -> Hist
             scope = None if c.scope is None else tuple(
                 scope_rule(s, check, (*cpath, "scope", k), on)
                 for k, s in enumerate(c.scope))
+            beneficiaries = None if c.beneficiaries is None else tuple(
+                check.state(b, on, (*cpath, "beneficiaries", k))
+                for k, b in enumerate(c.beneficiaries))
             clauses.append(ConditionClause(
                 adversaries=adversaries, min_attackers=c.min_attackers, scope=scope,
-                basis=check.basis(c.article), note=c.note))
+                beneficiaries=beneficiaries, basis=check.basis(c.article), note=c.note))
         selections.append(_Selection(tuple(cond.kinds), holders,
                                      None if cond.phases is None else tuple(cond.phases),
                                      tuple(clauses), i))
@@ -286,7 +293,7 @@ def _fit(entry: HistoryEntry, sel: _Selection, o: Obligation) -> list[BookProble
 
 def _with_content(o: Obligation, sel: _Selection, flag: str) -> Obligation:
     c = o.condition
-    if len(sel.clauses) == 1:
+    if len(sel.clauses) == 1 and sel.clauses[0].beneficiaries is None:
         (cl,) = sel.clauses
         update: dict[str, Any] = {}
         if cl.adversaries is not None:

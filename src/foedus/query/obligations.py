@@ -247,10 +247,16 @@ class _Decider:
                        members: list[int]) -> tuple[str, str] | None:
         """None if one of the condition's alternative clauses holds, else why none does."""
         e, failed = self.event, []
-        for clause in c.clauses or ():
+        clauses = [cl for cl in c.clauses or () if cl.runs_to(e.target)]
+        if not clauses:
+            return ("no_such_obligation", f"{o.article}: no alternative of the casus foederis "
+                    "runs to the target (" + "; ".join(str(cl.basis) for cl in c.clauses or ())
+                    + ")")
+        for clause in clauses:
             if not clause.attackers_hold(e.state_attackers):
-                code = "adversary_not_named" if clause.adversaries is not None else \
-                    "too_few_attackers"
+                named = clause.adversaries is None or bool(
+                    set(e.state_attackers) & set(clause.adversaries))
+                code = "too_few_attackers" if named else "adversary_not_named"
             elif clause.scope is not None and not any(
                     rule_covers(r, e, self.place, members) for r in clause.scope):
                 code = "out_of_area"
