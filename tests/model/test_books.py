@@ -363,3 +363,54 @@ def test_query_lists_the_taiwan_relations_act_as_informal_and_anzus_as_suspended
     assert (AUL, "book:anzus") in bound and (USA, "book:anzus") not in bound
     assert any(n.treaty.id == "book:anzus" and n.reason == "leg_suspended" and n.state == USA
                for n in answer.not_triggered)
+
+
+# --- issue 14: the new book fields and the generated table of docs/books.md ---------------
+
+def test_signed_status_needs_a_signature_and_no_entry_into_force() -> None:
+    from importlib import resources
+
+    png = resources.files("foedus").joinpath("books", "australia_png.toml").read_text("utf-8")
+    treaty, problems = check_book(png, "png.toml")
+    assert problems == [] and treaty.pending and not treaty.in_force_on(D("2030-01-01"))
+    bad = png.replace("signed = 2025-10-06\n", "signed = 2025-10-06\nin_force = 2025-12-01\n")
+    _, problems = check_book(bad, "png.toml")
+    assert problems and "status 'signed'" in problems[0].message and problems[0].line
+
+
+def test_participation_exclusion_is_checked_with_its_line() -> None:
+    from importlib import resources
+
+    rio = resources.files("foedus").joinpath("books", "rio_treaty.toml").read_text("utf-8")
+    bad = rio.replace("{ start = 1962-01-31, basis", "{ start = 1940-01-31, basis")
+    _, problems = check_book(bad, "rio.toml")
+    (p,) = problems
+    assert p.field == "members[14].participation_excluded[0].start"
+    assert "outside the membership" in p.message
+    assert p.line == next(i for i, line in enumerate(bad.splitlines(), 1)
+                          if "participation_excluded = [" in line)
+
+
+@pytest.mark.usefixtures("store_home")
+def test_the_table_in_docs_books_md_is_current() -> None:
+    from foedus.model.overlaps import TABLE_BEGIN, TABLE_END, books_table
+    from foedus.model.system import CommitmentSystem
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "books.md").read_text("utf-8")
+    committed = doc.split(TABLE_BEGIN, 1)[1].split(TABLE_END, 1)[0].lstrip("\n")
+    system = CommitmentSystem.load()
+    assert committed == books_table(system.book, system.atop, system.crosswalk), \
+        "docs/books.md is stale: run `python -m foedus.model.overlaps`"
+
+
+@pytest.mark.usefixtures("store_home")
+def test_every_overlap_has_a_decision() -> None:
+    from foedus.model.overlaps import overlaps, undecided
+    from foedus.model.system import CommitmentSystem
+
+    system = CommitmentSystem.load()
+    found = overlaps(system.book, system.atop, system.crosswalk)
+    assert len(found) >= 70 and undecided(found) == []
+    # two hand-checked cases: the WEU beside NATO, SEATO beside ANZUS
+    pairs = {(o.book.id, o.atop.id) for o in found}
+    assert {("book:nato", "atop:3130"), ("book:anzus", "atop:3260")} <= pairs

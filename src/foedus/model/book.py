@@ -16,14 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from foedus.errors import FoedusError
 from foedus.model.commitments import (
@@ -227,11 +220,6 @@ class _BookEntry(_Entry):
             raise ValueError("an atopid is listed twice")
         return value
 
-    @model_validator(mode="after")
-    def _status(self) -> _BookEntry:
-        if self.status == "signed" and (self.in_force is not None or self.signed is None):
-            raise ValueError("status 'signed' (not in force) needs signed and no in_force")
-        return self
 
 
 class _Checker:
@@ -297,6 +285,9 @@ def _place_ids() -> frozenset[str]:
 
 def _convert(book: _BookEntry, check: _Checker) -> Treaty:
     start_of = book.in_force or book.signed
+    if book.status == "signed" and (book.in_force is not None or book.signed is None):
+        check.problem(("status",), "status 'signed' (not in force) needs signed and no "
+                      "in_force")
     check.span(book.signed, book.ended, (), ("signed", "ended"))
     check.span(book.in_force, book.ended, (), ("in_force", "ended"))
     members: list[Membership] = []
@@ -420,27 +411,37 @@ def _convert(book: _BookEntry, check: _Checker) -> Treaty:
                   note=book.note)
 
 
+def parse_entry(text: str, file: str, schema: type[BaseModel]
+                ) -> tuple[Any, dict, list[BookProblem]]:
+    """A TOML text validated by a pydantic ``schema``: the entry (None on any problem), the
+    lines of its keys (:func:`key_lines`) and every problem with its file, line and field."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line, message = syntax_error(exc, text)
+        return None, {}, [BookProblem(file, line, "", message)]
+    lines = key_lines(text)
+    try:
+        return schema.model_validate(raw), lines, []
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and (
+                p.startswith(("function-", "literal[")) or p in {"int", "str"})))
+            problems.append(BookProblem(file, line_of(lines, loc), field_path(loc),
+                                        str(error["msg"])))
+        return None, lines, _dedupe(problems)
+
+
 def check_book(text: str, file: str = "<book>") -> tuple[Treaty | None, list[BookProblem]]:
     """Parse, validate and convert a book; never raises on bad input.
 
     Returns the treaty (None if any problem was found) and every problem, each with its
     file, line and field.
     """
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line, message = syntax_error(exc, text)
-        return None, [BookProblem(file, line, "", message)]
-    lines = key_lines(text)
-    try:
-        entry = _BookEntry.model_validate(raw)
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and (
-                p.startswith(("function-", "literal[")) or p in {"int", "str"})))
-            problems.append(BookProblem(file, line_of(lines, loc), field_path(loc), error["msg"]))
-        return None, _dedupe(problems)
+    entry, lines, problems = parse_entry(text, file, _BookEntry)
+    if entry is None:
+        return None, problems
     check = _Checker(file, lines)
     try:
         treaty = _convert(entry, check)

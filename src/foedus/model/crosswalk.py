@@ -29,16 +29,15 @@ Checking reports every problem with file, line and field, like a book
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections.abc import Iterator
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from foedus.model.book import BookError, BookProblem
-from foedus.model.toml_positions import field_path, key_lines, line_of, syntax_error
+from foedus.model.book import BookError, BookProblem, parse_entry
+from foedus.model.toml_positions import line_of
 from foedus.model.vocab import ObligationKind
 
 __all__ = ["Crosswalk", "CrosswalkDecision", "Relation", "check_crosswalk", "crosswalk_path",
@@ -144,19 +143,9 @@ class Crosswalk:
 def check_crosswalk(text: str, file: str = "<crosswalk>"
                     ) -> tuple[Crosswalk | None, list[BookProblem]]:
     """Parse and validate a crosswalk file; never raises on bad input."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line, message = syntax_error(exc, text)
-        return None, [BookProblem(file, line, "", message)]
-    lines = key_lines(text)
-    try:
-        parsed = _File.model_validate(raw)
-    except ValidationError as exc:
-        problems = [BookProblem(file, line_of(lines, tuple(e["loc"])),
-                                field_path(tuple(e["loc"])), e["msg"]) for e in exc.errors()]
-        return None, list(dict.fromkeys(problems))
-    problems = []
+    parsed, lines, problems = parse_entry(text, file, _File)
+    if parsed is None:
+        return None, problems
     seen: dict[tuple[str, str, ObligationKind], int] = {}
     for i, d in enumerate(parsed.decisions):
         for kind in d.kinds:

@@ -50,7 +50,6 @@ matches an obligation and that the content fits a coded condition (:func:`apply_
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -58,7 +57,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
 from foedus.model.book import (
     BookError,
@@ -67,10 +66,11 @@ from foedus.model.book import (
     _Checker,
     _Entry,
     _ScopeEntry,
+    parse_entry,
     scope_rule,
 )
 from foedus.model.commitments import ConditionClause, Obligation, Treaty
-from foedus.model.toml_positions import field_path, key_lines, line_of, syntax_error
+from foedus.model.toml_positions import field_path, line_of
 from foedus.model.vocab import ObligationKind
 
 __all__ = ["HistoryEntry", "apply_history", "check_history", "history_paths",
@@ -192,22 +192,10 @@ def check_history(text: str, file: str = "<history>"
     file, line and field. States resolve by the date of the clause's article (a holder by
     its code alone: give COW codes or ``cow:ABB`` for historical states).
     """
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line, message = syntax_error(exc, text)
-        return None, [BookProblem(file, line, "", message)]
-    lines = key_lines(text)
-    try:
-        parsed = _HistoryFile.model_validate(raw)
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and (
-                p.startswith(("function-", "literal[")) or p in {"int", "str"})))
-            problems.append(BookProblem(file, line_of(lines, loc), field_path(loc),
-                                        str(error["msg"]).removeprefix("Value error, ")))
-        return None, list(dict.fromkeys(problems))
+    parsed, lines, problems = parse_entry(text, file, _HistoryFile)
+    if parsed is None:
+        return None, [BookProblem(p.file, p.line, p.field, p.message.removeprefix(
+            "Value error, ")) for p in problems]
     check = _Checker(file, lines)
     entry = _convert(parsed, check, file, lines)
     problems = list(dict.fromkeys(check.problems))
