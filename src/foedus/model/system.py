@@ -134,13 +134,16 @@ class Snapshot:
         legs: dict[tuple, list[Pledge]] = defaultdict(list)
         for p in kept:
             legs[(p.holder, p.beneficiary, p.obligation.kind)].append(p)
+        peers: dict = {}
         return [p for p in kept if len(legs[(p.holder, p.beneficiary, p.obligation.kind)]) == 1
                 or self.stronger_concurrent(
-                    p, legs[(p.holder, p.beneficiary, p.obligation.kind)]) is None]
+                    p, legs[(p.holder, p.beneficiary, p.obligation.kind)], peers) is None]
 
-    def stronger_concurrent(self, pledge: Pledge, others: Iterable[Pledge]) -> Pledge | None:
+    def stronger_concurrent(self, pledge: Pledge, others: Iterable[Pledge],
+                            cache: dict | None = None) -> Pledge | None:
         """A stronger pledge among ``others``, concurrent with ``pledge`` (same holder,
-        beneficiary and kind, from a treaty the crosswalk declares concurrent), if any."""
+        beneficiary and kind, from a treaty the crosswalk declares concurrent), if any;
+        ``cache`` keeps the crosswalk look-ups of one call of :meth:`counted`."""
         if self.crosswalk is None:
             return None
         rivals = [o for o in others if o.holder == pledge.holder
@@ -149,8 +152,13 @@ class Snapshot:
                   and o.treaty.id != pledge.treaty.id]
         if not rivals:
             return None
-        peers = set(self.crosswalk.concurrent(pledge.treaty.id, pledge.obligation.kind,
-                                              self.day, aliases=pledge.treaty.aliases))
+        cache = {} if cache is None else cache
+        key = (pledge.treaty.id, pledge.obligation.kind)
+        if key not in cache:
+            cache[key] = set(self.crosswalk.concurrent(
+                pledge.treaty.id, pledge.obligation.kind, self.day,
+                aliases=pledge.treaty.aliases))
+        peers = cache[key]
         mine = pledge_strength(pledge.treaty, pledge.obligation)
         best = None
         for o in rivals:
