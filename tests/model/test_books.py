@@ -414,3 +414,15 @@ def test_every_overlap_has_a_decision() -> None:
     # two hand-checked cases: the WEU beside NATO, SEATO beside ANZUS
     pairs = {(o.book.id, o.atop.id) for o in found}
     assert {("book:nato", "atop:3130"), ("book:anzus", "atop:3260")} <= pairs
+
+
+def test_an_excluded_party_leaves_the_dyad_years_while_excluded() -> None:
+    from foedus.model.dyads import directed_dyad_years
+
+    rio = _book("rio_treaty")
+    cuba = next(m for m in rio.members if m.state == 40)
+    assert cuba.end is None   # still a party in law
+    assert cuba.participation_spells() == [(D("1948-12-09"), D("1962-01-31"))]
+    frame = directed_dyad_years([rio])
+    assert frame.loc[frame["ccode1"] == 40, "year"].max() == 1962   # ATOP's year rule
+    assert frame.loc[frame["ccode2"] == 40, "year"].max() == 1962

@@ -101,6 +101,20 @@ class Membership(_Span):
         """Whether the state is a party on ``day`` and not excluded from taking part."""
         return self.active(day) and not any(x.active(day) for x in self.excluded)
 
+    def participation_spells(self) -> list[tuple[dt.date | None, dt.date | None]]:
+        """The ``[start, end)`` spells in which the state takes part: the membership less
+        its exclusions, in order."""
+        spells, start = [], self.start
+        for x in sorted(self.excluded, key=lambda x: x.start or dt.date.min):
+            if x.start is not None and (start is None or x.start > start):
+                spells.append((start, x.start))
+            start = x.end
+            if start is None:
+                return spells
+        if self.end is None or start is None or start < self.end:
+            spells.append((start, self.end))
+        return spells
+
 
 class ScopeRule(_Span):
     """One clause of a geographic scope (the casus foederis is their union).
@@ -304,12 +318,6 @@ class Treaty(_Frozen):
     but not in force as far as recorded (its members list the states that signed it).
     """
 
-    @property
-    def aliases(self) -> tuple[str, ...]:
-        """The ids the treaty answers to: its own and ``atop:<id>`` for each of its atopids
-        (the crosswalk file names a book treaty by either)."""
-        return tuple(dict.fromkeys((self.id, *(f"atop:{a}" for a in self.atopids))))
-
     id: str
     name: str
     kind: TreatyKind = TreatyKind.TREATY
@@ -325,6 +333,12 @@ class Treaty(_Frozen):
     pending: bool = False
     sources: tuple[str, ...] = ()
     note: str = ""
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """The ids the treaty answers to: its own and ``atop:<id>`` for each of its atopids
+        (the crosswalk file names a book treaty by either)."""
+        return tuple(dict.fromkeys((self.id, *(f"atop:{a}" for a in self.atopids))))
 
     def member_on(self, state: int, day: dt.date) -> bool:
         """Whether ``state`` takes part in the treaty on ``day`` (a party, not excluded)."""
