@@ -57,7 +57,7 @@ def test_end_before_start_and_before_1815() -> None:
 
 
 def test_unknown_state_names_the_field() -> None:
-    text = NATO.replace('host = "EST"', 'host = "Atlantis"')
+    text = NATO.replace('host = "EST"', 'host = "Atlantis"', 1)
     _, problems = check_book(text, "nato.toml")
     assert [(p.field, p.line) for p in problems] == [
         ("provisions.forward_forces[0].host", _line_of(text, '"Atlantis"'))]

@@ -35,10 +35,16 @@ def _state(cow: int, on) -> dict:
 
 
 def _books_provenance() -> list[dict]:
+    """The book files the answer rests on: the treaty books, the crosswalk and the
+    historical book (``history/…``)."""
     from foedus.model.book import book_paths
+    from foedus.model.crosswalk import crosswalk_path
+    from foedus.model.history import history_paths
 
-    return [{"file": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
-            for p in book_paths()]
+    named = [(p.name, p) for p in [*book_paths(), crosswalk_path()]]
+    named += [(f"history/{p.name}", p) for p in history_paths()]
+    return [{"file": name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
+            for name, p in named]
 
 
 def answer_json(answer) -> dict:

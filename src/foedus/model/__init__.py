@@ -15,9 +15,12 @@ _EXPORTS = {
     "Snapshot": "foedus.model.system",
     "Event": "foedus.model.events", "NonState": "foedus.model.events",
     **{name: "foedus.model.commitments" for name in (
-        "Basis", "Condition", "DomainCoverage", "ForwardForce", "Membership",
-        "NuclearGuarantee", "Obligation", "PartnerException", "Provisions", "ScopeRule",
-        "SpendingTarget", "Suspension", "Treaty")},
+        "Basis", "Condition", "ConditionClause", "DomainCoverage", "Exclusion",
+        "ForwardForce", "Membership", "NuclearGuarantee", "Obligation", "PartnerException",
+        "Provisions", "ScopeRule", "SpendingTarget", "Suspension", "Treaty")},
+    "Crosswalk": "foedus.model.crosswalk", "load_crosswalk": "foedus.model.crosswalk",
+    "HistoryEntry": "foedus.model.history", "load_history": "foedus.model.history",
+    "apply_history": "foedus.model.history",
     **{name: "foedus.model.vocab" for name in (
         "Decision", "Domain", "Hit", "ObligationKind", "Response", "TreatyKind", "View")},
 }

@@ -23,6 +23,7 @@ from foedus.model.commitments import (
     Basis,
     Condition,
     DomainCoverage,
+    Exclusion,
     ForwardForce,
     Membership,
     NuclearGuarantee,
@@ -88,10 +89,16 @@ class _Spanned(_Entry):
     end: dt.date | None = None
 
 
+class _ExclusionEntry(_Spanned):
+    start: dt.date
+    basis: _BasisEntry
+
+
 class _MemberEntry(_Spanned):
     state: StateRef
     start: dt.date
     basis: _BasisEntry
+    participation_excluded: list[_ExclusionEntry] = []
     note: str = ""
 
 
@@ -194,6 +201,7 @@ class _BookEntry(_Entry):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     name: str = Field(min_length=1)
     kind: TreatyKind
+    status: Literal["in_force", "signed"] = "in_force"
     signed: dt.date | None = None
     in_force: dt.date | None = None
     ended: dt.date | None = None
@@ -211,6 +219,7 @@ class _BookEntry(_Entry):
         if len(set(value)) != len(value):
             raise ValueError("an atopid is listed twice")
         return value
+
 
 
 class _Checker:
@@ -245,8 +254,40 @@ class _Checker:
         return Basis(article=entry.article, date=entry.date, source=entry.source)
 
 
+def scope_rule(s: _ScopeEntry, check: _Checker, path: tuple[Any, ...],
+               on: dt.date | None) -> ScopeRule:
+    """A scope entry as a :class:`ScopeRule` (states resolved at its start, else ``on``;
+    gazetteer place ids checked)."""
+    check.span(s.start, s.end, path)
+    known = _place_ids()
+    for n, place in enumerate(s.places):
+        if known and place not in known:
+            check.problem((*path, "places", n), f"no place {place!r} in the gazetteer")
+    return ScopeRule(
+        start=s.start, end=s.end, hits=frozenset(s.hits), control=s.control, title=s.title,
+        regions=frozenset(s.regions),
+        states=tuple(check.state(x, s.start or on, (*path, "states", n))
+                     for n, x in enumerate(s.states)),
+        places=tuple(s.places), islands_only=s.islands_only,
+        north_of_tropic=s.north_of_tropic, basis=check.basis(s.basis), note=s.note)
+
+
+def _place_ids() -> frozenset[str]:
+    """Ids of the gazetteer's places (empty if the gazetteer cannot be built here, e.g.
+    without the COW files: place ids are then not checked)."""
+    from foedus.model.places import Gazetteer
+
+    try:
+        return frozenset(p.id for p in Gazetteer.default())
+    except FoedusError:
+        return frozenset()
+
+
 def _convert(book: _BookEntry, check: _Checker) -> Treaty:
     start_of = book.in_force or book.signed
+    if book.status == "signed" and (book.in_force is not None or book.signed is None):
+        check.problem(("status",), "status 'signed' (not in force) needs signed and no "
+                      "in_force")
     check.span(book.signed, book.ended, (), ("signed", "ended"))
     check.span(book.in_force, book.ended, (), ("in_force", "ended"))
     members: list[Membership] = []
@@ -260,8 +301,17 @@ def _convert(book: _BookEntry, check: _Checker) -> Treaty:
                 check.problem((*path, "state"),
                               f"state {m.state!r} is listed twice (overlaps members[{j}])")
         spans.setdefault(cow, []).append((m.start, m.end, i))
+        excluded = []
+        for k, x in enumerate(m.participation_excluded):
+            xpath = (*path, "participation_excluded", k)
+            check.span(x.start, x.end, xpath)
+            if x.start < m.start or (m.end is not None and x.start >= m.end):
+                check.problem((*xpath, "start"), f"{x.start} lies outside the membership "
+                              f"[{m.start}, {m.end or 'open'})")
+            excluded.append(Exclusion(start=x.start, end=x.end, basis=check.basis(x.basis)))
         members.append(Membership(state=cow, start=m.start, end=m.end,
-                                  basis=check.basis(m.basis), note=m.note))
+                                  basis=check.basis(m.basis), excluded=tuple(excluded),
+                                  note=m.note))
 
     def refs(values: list[StateRef] | Literal["all"], on: dt.date | None,
              path: tuple[Any, ...]) -> tuple[int, ...] | None:
@@ -281,18 +331,8 @@ def _convert(book: _BookEntry, check: _Checker) -> Treaty:
         cond = o.condition
         scope = None
         if cond.scope is not None:
-            scope = []
-            for k, s in enumerate(cond.scope):
-                spath = (*path, "condition", "scope", k)
-                check.span(s.start, s.end, spath)
-                scope.append(ScopeRule(
-                    start=s.start, end=s.end, hits=frozenset(s.hits), control=s.control,
-                    title=s.title, regions=frozenset(s.regions),
-                    states=tuple(check.state(x, s.start or on, (*spath, "states", n))
-                                 for n, x in enumerate(s.states)),
-                    places=tuple(s.places), islands_only=s.islands_only,
-                    north_of_tropic=s.north_of_tropic, basis=check.basis(s.basis),
-                    note=s.note))
+            scope = [scope_rule(s, check, (*path, "condition", "scope", k), on)
+                     for k, s in enumerate(cond.scope)]
         domains = None
         if cond.domains is not None:
             domains = []
@@ -367,7 +407,30 @@ def _convert(book: _BookEntry, check: _Checker) -> Treaty:
                   in_force=book.in_force, ended=book.ended, atopids=tuple(book.atopids),
                   members=tuple(members), obligations=tuple(obligations),
                   suspensions=tuple(suspensions), provisions=provisions,
-                  sources=tuple(book.sources), note=book.note)
+                  pending=book.status == "signed", sources=tuple(book.sources),
+                  note=book.note)
+
+
+def parse_entry(text: str, file: str, schema: type[BaseModel]
+                ) -> tuple[Any, dict, list[BookProblem]]:
+    """A TOML text validated by a pydantic ``schema``: the entry (None on any problem), the
+    lines of its keys (:func:`key_lines`) and every problem with its file, line and field."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line, message = syntax_error(exc, text)
+        return None, {}, [BookProblem(file, line, "", message)]
+    lines = key_lines(text)
+    try:
+        return schema.model_validate(raw), lines, []
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and (
+                p.startswith(("function-", "literal[")) or p in {"int", "str"})))
+            problems.append(BookProblem(file, line_of(lines, loc), field_path(loc),
+                                        str(error["msg"])))
+        return None, lines, _dedupe(problems)
 
 
 def check_book(text: str, file: str = "<book>") -> tuple[Treaty | None, list[BookProblem]]:
@@ -376,21 +439,9 @@ def check_book(text: str, file: str = "<book>") -> tuple[Treaty | None, list[Boo
     Returns the treaty (None if any problem was found) and every problem, each with its
     file, line and field.
     """
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line, message = syntax_error(exc, text)
-        return None, [BookProblem(file, line, "", message)]
-    lines = key_lines(text)
-    try:
-        entry = _BookEntry.model_validate(raw)
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and (
-                p.startswith(("function-", "literal[")) or p in {"int", "str"})))
-            problems.append(BookProblem(file, line_of(lines, loc), field_path(loc), error["msg"]))
-        return None, _dedupe(problems)
+    entry, lines, problems = parse_entry(text, file, _BookEntry)
+    if entry is None:
+        return None, problems
     check = _Checker(file, lines)
     try:
         treaty = _convert(entry, check)

@@ -63,10 +63,11 @@ def _flatten(treaties: list[Treaty]) -> dict[str, pd.DataFrame]:
     oid = 0
     for t, treaty in enumerate(treaties):
         for m in treaty.members:
-            members.append((t, m.state, _NO_PHASE if m.phase is None else m.phase,
-                            _ord(m.start, _LOW), _ord(m.end, _HIGH),
-                            _LOW if m.start is None else m.start.year,
-                            _HIGH if m.end is None else m.end.year))
+            for start, end in m.participation_spells():  # the whole spell unless excluded
+                members.append((t, m.state, _NO_PHASE if m.phase is None else m.phase,
+                                _ord(start, _LOW), _ord(end, _HIGH),
+                                _LOW if start is None else start.year,
+                                _HIGH if end is None else end.year))
         for o in treaty.obligations:
             for holder in o.holders if o.holders is not None else (None,):
                 obligations.append((oid, t, _KINDS.index(o.kind),
