@@ -30,18 +30,66 @@ attacked (targets) or entered the war (initiators, joiners).
 ``already_at_war``.
 
 **Casus foederis** (``True``/``False``/``None``, with ``cf_reason``), from the obligation's
-ATOP conditions (:func:`casus_foederis`): a named adversary holds iff one of the partner's
-attackers is named; an adversary condition ATOP records without content, a location
-condition (ATOP gives no place: a NATO war outside the Art. 6 area cannot be told from one
-inside), a number-of-attackers or demand condition → ``None``; a specific-conflict
-condition ("a particular ongoing conflict") holds iff the war is one the alliance's members
-were fighting when they joined it (ATOP ``cowwar``: the Pact of London of 1914, the
-Declaration by United Nations of 1942, in their world wars); a
-non-provocation condition is met by a target and undecidable otherwise; ATOP's
-``neucoatt`` (neutrality only if the partner is attacked) is met by a target and fails for
-an initiator or a joiner. Any False → False, else any None → None, else True. **Rows whose casus
-foederis is None are never evidence**: the rates and the credibility model drop them, and
-say how many.
+ATOP conditions (:func:`casus_foederis`) with the historical book's content: by default the
+ATOP view *with history* (``history=True``: :meth:`CommitmentSystem.as_of` with
+``history=True``; :mod:`foedus.model.history`), whose members, dates and obligations are
+ATOP's, and whose conditions carry the content ATOP codes without recording it, from the
+treaty texts (``books/history/*.toml``); ``history=False`` gives the pure ATOP view. A
+named adversary holds iff one of the partner's attackers is named (the Franco-Russian
+convention names Germany: France is bound to Russia in 1914, not in the Russo-Japanese
+war); a number of attackers holds iff enough of them are named; a location holds iff one of
+the scope rules covers a place where the partner's war was fought
+(:mod:`foedus.reliability.theatres`: a sourced table of theatres, else the attacked
+partner's homeland, else an initiator's or joiner's opponents' homelands, each limited to
+the continents of COW's ``WhereFought``; the Falklands lie outside NATO's area, Lombardy
+outside the German Confederation); alternatives of the casus foederis (the Triple
+Alliance's Arts. II and III, by partner) hold when one that runs to the partner holds.
+Without content — an adversary condition ATOP records without naming it, a location
+condition with no scope, a number of attackers or a demand — the verdict is ``None``, and a
+location is ``None`` also where the war's places are not known. A specific-conflict
+condition ("a particular ongoing conflict") holds iff the war is the one the treaty names
+(historical book) or one the alliance's members were fighting when they joined it (ATOP
+``cowwar``: the Pact of London of 1914, the Declaration by United Nations of 1942, in their
+world wars); a non-provocation condition is met by a target and undecidable otherwise;
+ATOP's ``neucoatt`` (neutrality only if the partner is attacked) is met by a target and
+fails for an initiator or a joiner. Any False → False, else any None → None, else True.
+**Rows whose casus foederis is None are never evidence**: the rates and the credibility
+model drop them, and say how many.
+
+**Invocation rules** (``invocation``). ``"atop"`` (the default) is the rule above: ATOP's
+definitions, a pledge invoked once per participation. ``"llm"`` writes out the procedure of
+the alliance–war studies, Leeds, Long & Mitchell (2000) [1]_ as Berkemeier & Fuhrmann
+(2018) [2]_ apply it, from the texts available here (their codebook; the ATOP codebook;
+LLM's article itself could not be read here, only its abstract):
+
+- **L1, attacked in the war.** B&F's universe is every alliance–war "in which a member
+  fought", and the commitment is judged in the war, not at one date; ATOP defines a defence
+  pledge as support "in the event of attack on the sovereignty or territorial integrity" of
+  the partner (codebook v5.1, DEFENSE). So a participant that entered the war in support of
+  the attacked side (a joiner on a side with no COW initiator: the United Kingdom in 1939)
+  and was then attacked by the enemy on its own ground invokes its defence, consultation
+  and non-aggression pledges (and neutrality pledges limited to attacks) on the day of that
+  first attack, its attackers being the states that opened dyads against it
+  (:func:`attacks_in_war`): an enemy opened a dyad against it in the directed dyadic war
+  file (``wardyadrole`` 1 against 3: Germany against the United Kingdom, 9 April 1940) and
+  the war reached its home continent (COW ``WhereFought``: the United Kingdom in Korea,
+  1950, was attacked in Asia, not on its territory). An initiator's, or a state's that
+  joined the attacking side, is not attacked in the treaty's sense when its enemy strikes
+  back. (An earlier reading, any dyad against any participant, is reported beside the
+  figures it gives in the Berkemeier & Fuhrmann study.)
+- **L2, pledges made for a war.** A pledge that comes into force while the partner is at
+  war (ATOP ``wartime``/``cowwar``) was made for that war: it is invoked on its first day
+  whatever its kind and the partner's role (ATOP codes as offence the Allied pledges of 1944
+  and 1945 to partners that had been attacked years before).
+- **L3, fighting together.** B&F's codebook honours a commitment "when allies fight together
+  in a war as promised in an offense or defense pact" and violates it when they "do not come
+  to the assistance of their allies as promised": the study using these rules judges entry
+  over the partner's whole war (``window=float("inf")``), a choice of the caller.
+- The all-members rule and the fights between members are those of
+  :mod:`foedus.reliability.alliance_war` (B&F's "violate": any obligated member failing, or
+  members fighting each other).
+
+The ``llm`` rows are for the alliance–war unit; the ally–partner–war rates keep the default.
 
 **Outcome** (``outcome``), judged while the partner is at war (its COW spell from
 ``date``), in this order:
@@ -214,6 +262,7 @@ def opportunities(system: CommitmentSystem | None = None, *, source: str = "cow"
                                                                attacks):
                 if not start <= day.year <= end or day < EARLIEST or day > ATOP_END:
                     continue
+                present: set[tuple[str, int, str]] = set()
                 for when in (day, *_pledge_days(starts, day, _partner_until(p, day))):
                     snap = snapshots.get(when)
                     if snap is None:
@@ -223,6 +272,10 @@ def opportunities(system: CommitmentSystem | None = None, *, source: str = "cow"
                     for pledge in snap.pledges(beneficiary=int(p.ccode)):
                         key = (pledge.treaty.id, int(pledge.holder),
                                str(pledge.obligation.kind))
+                        if when == day:
+                            present.add(key)
+                        elif key in present:
+                            continue  # in force before the war: not a pledge made during it
                         if pledge.obligation.kind not in allowed or key in seen:
                             continue
                         seen.add(key)
@@ -245,10 +298,18 @@ def alliance_conflicts(con) -> dict[int, frozenset[str]]:
 
 
 def attacks_in_war(con) -> dict[tuple[str, int, int], tuple[dt.date, tuple[int, ...]]]:
-    """(war, state, side) → the first day an enemy opened a dyad against the state in the
-    war (directed dyadic war file: the opener ``wardyadrole`` 1, the state 3) and the
-    states that opened dyads against it (the ``llm`` invocation rule L1)."""
+    """(war, state, side) → the first day an enemy attacked a state that had joined the
+    defending side, and the states that attacked it (the ``llm`` invocation rule L1).
+
+    A participation qualifies when it is on a side with no COW initiator (it entered in
+    support of the attacked), an enemy state opened a dyad against it (directed dyadic war
+    file: the opener ``wardyadrole`` 1, the state 3), and the war reached its home continent
+    (its homeland cut to the COW ``WhereFought`` regions of its participation is not empty,
+    :func:`foedus.reliability.theatres.theatre`): the attack could fall on its territory.
+    """
+    from foedus.model.places import Gazetteer, UnknownPlaceError
     from foedus.reliability.targets import participations
+    from foedus.reliability.theatres import WHERE_FOUGHT, _restricted
 
     d = con.execute(
         "select distinct 'cow:' || warnum as war, statea, stateb, wardyadrolea,"
@@ -261,12 +322,25 @@ def attacks_in_war(con) -> dict[tuple[str, int, int], tuple[dt.date, tuple[int, 
         if r.wardyadroleb == 1 and r.wardyadrolea == 3:
             opened.setdefault((r.war, int(r.statea)), []).append((day, int(r.stateb)))
     part = participations(con, "cow")
+    regions = where_fought(con)
+    gazetteer = Gazetteer.default()
     members: dict[tuple[str, int], set[int]] = {}
+    attacking: dict[str, set[int]] = {}
     for r in part.itertuples(index=False):
         members.setdefault((r.war, int(r.side)), set()).add(int(r.ccode))
+        if r.initiator:
+            attacking.setdefault(r.war, set()).add(int(r.side))
     out: dict[tuple[str, int, int], tuple[dt.date, tuple[int, ...]]] = {}
     for me in part.itertuples(index=False):
         key = (me.war, int(me.ccode), int(me.side))
+        if key[2] in attacking.get(me.war, ()) or key not in regions:
+            continue
+        try:
+            home = _restricted(gazetteer.homeland(key[1]), WHERE_FOUGHT.get(regions[key]))
+        except UnknownPlaceError:
+            home = None
+        if home is None:
+            continue
         enemy = set().union(*(v for (w, s), v in members.items()
                               if w == me.war and s != me.side))
         mine = [(max(day, me.start), o) for day, o in opened.get(key[:2], ())
