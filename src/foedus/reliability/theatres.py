@@ -6,8 +6,10 @@ condition without its content; the historical book (:mod:`foedus.model.history`)
 content as scope rules of the treaty book, and this module gives the other half: the places
 of the war, for one partner. The rule, in order:
 
-1. **Table.** A row of ``war_theatres.csv`` (in this package: war, state or blank for every
-   participant, the gazetteer places, the note and the source) wins. It holds the wars
+1. **Table.** A row of ``war_theatres.csv`` (in this package: war, state or 0 for every
+   participant, the places, the note and the source) wins; its places are gazetteer ids or
+   the war-only places of ``books/history/theatres/places.toml`` (same format and checks as
+   the gazetteer: Lombardy-Venetia, Manchuria). It holds the wars
    whose fighting lay outside the belligerents' homelands or only in part of them (the
    Falklands, 1982; the Russo-Japanese war in Korea and Manchuria, 1904-05; Kinmen and
    Matsu, 1954-55 and 1958; Lombardy, 1859).

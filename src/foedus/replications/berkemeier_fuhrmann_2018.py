@@ -267,11 +267,28 @@ def run(*, n_boot: int = 2000, seed: int = 0) -> tuple[list[Figure],
         f"Matchable rows they code relevant: {int((rows['theirs'] != 'dna').sum())}; we "
         f"decide {int(rows['llm'].isin(['honoured', 'violated']).sum())}, both "
         f"{len(both)} (invocation rules 'llm', the whole war, with the historical book).",
+        _why(rows),
         "Disagreeing rows by class: " + "; ".join(
             f"{c['theirs']} -> {c['ours']}: {c['rows']}" for c in extra["disagreement_classes"])
         + " (table disagreement_classes: what each class means, with examples).",
     ]
     return figures, tables, notes
+
+
+def _why(rows: pd.DataFrame) -> str:
+    """Why the rates differ: the rows only they decide, and how they code them."""
+    theirs = rows[rows["theirs"] != "dna"]
+    ours = theirs["llm"].isin(["honoured", "violated"])
+    only = theirs[~ours]
+    both = theirs[ours]
+    h = int((only["theirs"] == "honoured").sum())
+    agree = int((both["theirs"] == both["llm"]).sum())
+    return (f"Of the {len(theirs)} rows they code relevant, we decide {int(ours.sum())} "
+            f"(agreeing on {agree}); the {len(only)} we do not decide are {h} honoured and "
+            f"{len(only) - h} violated in their coding ({h / max(len(only), 1):.2f} "
+            f"honoured, against {(theirs['theirs'] == 'honoured').mean():.2f} over all their "
+            "rows): the rates we can compute leave out a set that leans honoured, which no "
+            "agreement on the shared rows makes up.")
 
 
 def _cf_reasons(opp: pd.DataFrame, rows: pd.DataFrame) -> dict[tuple[str, int], str]:
