@@ -35,10 +35,15 @@ def _line(text: str, needle: str) -> int:
 class TestFormat:
     def test_shipped_files_load(self) -> None:
         entries = load_history()
-        assert {e.atopid for e in entries} == {1385, 1350, 1415, 2440}
+        assert {1385, 1350, 1415, 2440, 3075, 3180} <= {e.atopid for e in entries}
         assert {p.stem for p in history_paths()} == {e.slug for e in entries}
         for e in entries:
-            assert e.sources and e.text_available
+            assert e.sources
+            if not (e.text_available and e.encodable):
+                # marked: no content, and the reason in the note
+                assert not e.selections and len(e.note) > 40
+                continue
+            assert e.selections
             for sel in e.selections:
                 for clause in sel.clauses:
                     assert clause.basis.article and clause.basis.date is not None
@@ -54,7 +59,7 @@ class TestFormat:
         ('adversaries = ["cow:GMY"]', 'adversaries = ["cow:XYZ"]',
          "conditions[0].clauses[0].adversaries[0]", "XYZ"),
         ('adversaries = ["cow:GMY"]', 'note = "no content"', "conditions[0].clauses[0]",
-         "needs adversaries, min_attackers or scope"),
+         "needs adversaries, min_attackers, scope, scope_of or conflict"),
         ('atopid = 1385', 'atopid = 0', "atopid", "greater than or equal to 1"),
         ('article = { article = "Art. 1", date = 1892-08-17 }', 'members = ["FRA"]',
          "conditions[0].clauses[0]", ""),
@@ -66,6 +71,70 @@ class TestFormat:
         p = next(p for p in problems if p.field.startswith(field))
         assert p.file == "h.toml" and p.line is not None and why in p.message
         assert 1 <= p.line <= text.count("\n") + 1
+
+    def test_scope_of_borrows_a_book_obligation(self) -> None:
+        text = GOOD.replace('adversaries = ["cow:GMY"]', 'scope_of = "book:nato#art5"')
+        entry, problems = check_history(text, "h.toml")
+        assert problems == []
+        (clause,) = entry.selections[0].clauses
+        from foedus.model.book import book_paths, load_book
+
+        nato = load_book(next(p for p in book_paths() if p.stem == "nato"))
+        assert clause.scope == next(o for o in nato.obligations if o.id == "art5").condition.scope
+        bad = GOOD.replace('adversaries = ["cow:GMY"]', 'scope_of = "book:nato#art99"')
+        entry, problems = check_history(bad, "h.toml")
+        assert entry is None and problems[0].field == "conditions[0].clauses[0].scope_of"
+        assert problems[0].line == _line(bad, "scope_of") and "art99" in problems[0].message
+        both = bad.replace('scope_of = "book:nato#art99"', 'scope_of = "book:nato#art5"\n'
+                           'scope = []')
+        assert "not both" in check_history(both, "h.toml")[1][0].message
+
+    def test_conflict_only_in_a_single_clause(self, built_home) -> None:
+        from foedus.data.atop_model import atop_treaties
+        from foedus.data.store import connect
+
+        with connect(built_home / "foedus.duckdb") as con:
+            atop = atop_treaties(con)
+        # ATOP 1415, phase 2: the United Kingdom's offence codes a specific conflict
+        one = """atopid = 1415
+name = "Anglo-Japanese"
+sources = ["text"]
+
+[[conditions]]
+kinds = ["offense"]
+holders = ["cow:UKG"]
+phases = [2]
+
+[[conditions.clauses]]
+conflict = "cow:85"
+article = { article = "Art. VI", date = 1905-08-12 }
+"""
+        entry, problems = check_history(one, "h.toml")
+        assert problems == []
+        (treaty,) = [t for t in apply_history(atop, [entry]) if t.id == "atop:1415"]
+        offence = [o for o in treaty.obligations if o.kind.value == "offense" and o.phase == 2]
+        assert [o.condition.specific_conflict for o in offence] == ["cow:85"]
+        two = one + """
+[[conditions.clauses]]
+min_attackers = 2
+article = { article = "Art. VI", date = 1905-08-12 }
+"""
+        entry, _ = check_history(two, "h.toml")
+        with pytest.raises(BookError, match="single clause"):
+            apply_history(atop, [entry])
+        # a conflict where ATOP codes none (phase 1 codes no specific conflict)
+        entry, _ = check_history(one.replace("phases = [2]", "phases = [1]"), "h.toml")
+        with pytest.raises(BookError, match="no specific-conflict condition"):
+            apply_history(atop, [entry])
+
+    def test_not_encodable_needs_the_reason(self) -> None:
+        bare = GOOD.split("[[conditions]]")[0]
+        assert "encodable = false" in check_history(bare, "h.toml")[1][0].message
+        entry, problems = check_history(bare + 'encodable = false\nnote = "a demand"\n',
+                                        "h.toml")
+        assert problems == [] and not entry.encodable and entry.text_available
+        _, problems = check_history(bare + "encodable = false\n", "h.toml")
+        assert "needs the reason" in problems[0].message
 
     def test_no_conditions_needs_the_reason(self) -> None:
         bare = GOOD.split("[[conditions]]")[0]
@@ -135,8 +204,9 @@ class TestApply:
         applied = apply_history(atop, load_history())
         assert len(applied) == len(atop)
         changed = [(a, b) for a, b in zip(atop, applied, strict=True) if a != b]
-        assert {a.id for a, _ in changed} == {"atop:1385", "atop:1350", "atop:1415",
-                                              "atop:2440"}
+        authored = {f"atop:{e.atopid}" for e in load_history()
+                    if e.text_available and e.encodable}
+        assert {a.id for a, _ in changed} == authored
         for a, b in changed:
             assert a.members == b.members and a.signed == b.signed and a.ended == b.ended
             assert [o.id for o in a.obligations] == [o.id for o in b.obligations]

@@ -16,6 +16,9 @@ removed or moved. Layout::
     sources = ["…"]                  # where the text was read
     text_available = true            # false: "text not available here", with the reason
     note = "…"                       # in `note`; then no [[conditions]]
+    encodable = true                 # false: the text is read, but the open condition is
+                                     # not text content (a demand met or refused in a
+                                     # crisis), with the reason in `note`; no [[conditions]]
 
     [[conditions]]                   # which of the alliance's obligations get the content
     kinds = ["defense"]              # required
@@ -28,12 +31,17 @@ removed or moved. Layout::
     beneficiaries = ["cow:ITA"]      # optional: the clause runs to these partners only
     article = { article = "Art. 1", date = 1892-08-17, source = "…" }
     [[conditions.clauses.scope]]     # optional: where (a scope rule of the treaty book)
+    # or: scope_of = "book:nato#art5"  (the scope of an obligation of the treaty book)
+    # conflict = "cow:85"              # optional: the ongoing war the pledge is for
 
 Content is accepted only for a condition ATOP codes on the selected obligations:
 ``adversaries`` for an adversary condition, ``min_attackers`` for a number-of-attackers
-condition, ``scope`` for a location condition; an adversary ATOP records must stay among
-the clauses' adversaries. One clause (running to every partner) fills the condition's own
-fields (``adversaries``, ``min_attackers``, ``scope``), so any reader of the model decides it;
+condition, ``scope`` (or ``scope_of``, the same rules as a book treaty's obligation: NATO's
+Art. 6, the Rio Treaty's Arts. 3-4) for a location condition, ``conflict`` (a COW war,
+``cow:<warnum>``) for a specific-conflict condition, and only in a single clause that runs
+to every partner; an adversary ATOP records must stay among the clauses' adversaries.
+One clause (running to every partner) fills the condition's own fields (``adversaries``,
+``min_attackers``, ``scope``, ``specific_conflict``), so any reader of the model decides it;
 several clauses, or a clause limited to some partners, go to :attr:`Condition.clauses` (any
 one that runs to the partner and holds suffices: ``ConditionClause.runs_to`` and
 ``ConditionClause.attackers_hold``). Each obligation that received content carries
@@ -83,14 +91,20 @@ class _ClauseEntry(_Entry):
     adversaries: list[StateRef] | None = None
     min_attackers: int | None = Field(default=None, ge=1)
     scope: list[_ScopeEntry] | None = None
+    scope_of: str | None = Field(default=None, pattern=r"^book:[a-z0-9_]+#[a-z0-9_]+$")
+    conflict: str | None = Field(default=None, pattern=r"^cow:[0-9]+$")
     beneficiaries: list[StateRef] | None = None
     article: _BasisEntry
     note: str = ""
 
     @model_validator(mode="after")
     def _some_content(self) -> _ClauseEntry:
-        if self.adversaries is None and self.min_attackers is None and self.scope is None:
-            raise ValueError("a clause needs adversaries, min_attackers or scope")
+        if all(v is None for v in (self.adversaries, self.min_attackers, self.scope,
+                                   self.scope_of, self.conflict)):
+            raise ValueError("a clause needs adversaries, min_attackers, scope, scope_of "
+                             "or conflict")
+        if self.scope is not None and self.scope_of is not None:
+            raise ValueError("give scope or scope_of, not both")
         return self
 
 
@@ -107,17 +121,20 @@ class _HistoryFile(_Entry):
     name: str = Field(min_length=1)
     sources: list[str] = Field(min_length=1)
     text_available: bool = True
+    encodable: bool = True
     note: str = ""
     conditions: list[_ConditionsEntry] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> _HistoryFile:
-        if self.text_available and not self.conditions:
+        if self.text_available and self.encodable and not self.conditions:
             raise ValueError("no [[conditions]]: give them, or set text_available = false "
-                             "and say why in note")
-        if not self.text_available and (self.conditions or not self.note):
-            raise ValueError("text_available = false takes no [[conditions]] and needs the "
-                             "reason in note")
+                             "(or encodable = false) and say why in note")
+        for flag, value in (("text_available", self.text_available),
+                            ("encodable", self.encodable)):
+            if not value and (self.conditions or not self.note):
+                raise ValueError(f"{flag} = false takes no [[conditions]] and needs the "
+                                 "reason in note")
         return self
 
 
@@ -128,6 +145,7 @@ class _Selection:
     phases: tuple[int, ...] | None
     clauses: tuple[ConditionClause, ...]
     index: int
+    conflicts: tuple[str | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -142,6 +160,7 @@ class HistoryEntry:
     text_available: bool
     note: str
     selections: tuple[_Selection, ...] = ()
+    encodable: bool = True
     lines: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -170,6 +189,8 @@ def _convert(raw: _HistoryFile, check: _Checker, file: str, lines: dict) -> Hist
             scope = None if c.scope is None else tuple(
                 scope_rule(s, check, (*cpath, "scope", k), on)
                 for k, s in enumerate(c.scope))
+            if c.scope_of is not None:
+                scope = _book_scope(c.scope_of, check, (*cpath, "scope_of"))
             beneficiaries = None if c.beneficiaries is None else tuple(
                 check.state(b, on, (*cpath, "beneficiaries", k))
                 for k, b in enumerate(c.beneficiaries))
@@ -178,10 +199,30 @@ def _convert(raw: _HistoryFile, check: _Checker, file: str, lines: dict) -> Hist
                 beneficiaries=beneficiaries, basis=check.basis(c.article), note=c.note))
         selections.append(_Selection(tuple(cond.kinds), holders,
                                      None if cond.phases is None else tuple(cond.phases),
-                                     tuple(clauses), i))
+                                     tuple(clauses), i,
+                                     tuple(c.conflict for c in cond.clauses)))
     return HistoryEntry(atopid=raw.atopid, name=raw.name, slug=Path(file).stem, file=file,
                         sources=tuple(raw.sources), text_available=raw.text_available,
-                        note=raw.note, selections=tuple(selections), lines=lines)
+                        note=raw.note, selections=tuple(selections), lines=lines,
+                        encodable=raw.encodable)
+
+
+def _book_scope(ref: str, check: _Checker, path: tuple[Any, ...]) -> tuple | None:
+    """The scope rules of a treaty book's obligation, ``book:<id>#<obligation id>``."""
+    treaty_id, obligation_id = ref.split("#")
+    scopes = _book_scopes()
+    if (treaty_id, obligation_id) not in scopes:
+        check.problem(path, f"no obligation {obligation_id!r} with a scope in {treaty_id}")
+        return None
+    return scopes[(treaty_id, obligation_id)]
+
+
+@cache
+def _book_scopes() -> dict[tuple[str, str], tuple]:
+    from foedus.model.book import load_books
+
+    return {(t.id, o.id): o.condition.scope for t in load_books() for o in t.obligations
+            if o.condition.scope is not None}
 
 
 def check_history(text: str, file: str = "<history>"
@@ -269,6 +310,16 @@ def _fit(entry: HistoryEntry, sel: _Selection, o: Obligation) -> list[BookProble
         if clause.scope is not None and not c.location_coded:
             problems.append(entry.problem((*cpath, "scope"), "ATOP codes no location "
                                           f"condition on {o.id}"))
+    for j, conflict in enumerate(sel.conflicts):
+        cpath = (*path, "clauses", j, "conflict")
+        if conflict is None:
+            continue
+        if not c.conflict_coded:
+            problems.append(entry.problem(cpath, "ATOP codes no specific-conflict "
+                                          f"condition on {o.id}"))
+        if len(sel.clauses) != 1 or sel.clauses[0].beneficiaries is not None:
+            problems.append(entry.problem(cpath, "a conflict can be given only in a single "
+                                          "clause that runs to every partner"))
     if c.adversary_coded and c.adversary_recorded and c.adversaries:
         named = {a for cl in sel.clauses for a in (cl.adversaries or ())}
         missing = sorted(set(c.adversaries) - named)
@@ -290,6 +341,8 @@ def _with_content(o: Obligation, sel: _Selection, flag: str) -> Obligation:
             update["min_attackers"] = cl.min_attackers
         if cl.scope is not None:
             update.update(scope=cl.scope, location_recorded=True)
+        if sel.conflicts and sel.conflicts[0] is not None:
+            update["specific_conflict"] = sel.conflicts[0]
         condition = c.model_copy(update=update)
     else:
         condition = c.model_copy(update={"clauses": sel.clauses})
