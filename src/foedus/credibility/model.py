@@ -196,11 +196,14 @@ def _design(spec: str, features: pd.DataFrame, y, war):
     return design, names, mean, scale, bounds
 
 
-def _support_table(features: pd.DataFrame, y) -> list[dict]:
-    t = features[["kind", "era", "cf_class", "treaty_level"]].assign(y=np.asarray(y, int))
-    return [{"kind": k, "era": e, "cf_class": c, "treaty_level": tl, "n": int(len(g)),
-             "honoured": int(g["y"].sum())}
-            for (k, e, c, tl), g in t.groupby(["kind", "era", "cf_class", "treaty_level"])]
+_SUPPORT_KEYS = ["kind", "era", "cf_class", "treaty_level", "war"]
+
+
+def _support_table(features: pd.DataFrame, y, war) -> list[dict]:
+    t = features[_SUPPORT_KEYS[:-1]].assign(war=np.asarray(war).astype(str),
+                                           y=np.asarray(y, int))
+    return [{**dict(zip(_SUPPORT_KEYS, key, strict=True)), "n": len(g),
+             "honoured": int(g["y"].sum())} for key, g in t.groupby(_SUPPORT_KEYS)]
 
 
 def _summary(post, names: list[str], source: str) -> list[dict]:
@@ -309,8 +312,8 @@ def fit_frame(features: pd.DataFrame, y, *, war, seed: int = 0, folds: int = 10,
         calibration=shipped["war"]["calibration"],
         coefficients_literature=_summary(lit_post, lit_names, "NUTS" if spec == "literature"
                                          else "ADVI (all cases)"),
-        support_table=_support_table(features, y),
-        diagnostics={**post.diagnostics, "kept_draws": int(len(pick)),
+        support_table=_support_table(features, y, war),
+        diagnostics={**post.diagnostics, "kept_draws": len(pick),
                      "cv_seconds": round(cv_seconds, 1), "nuts_seconds": round(nuts_seconds, 1),
                      "folds": folds, "advi_steps": steps},
         provenance=provenance or _provenance(()), seed=seed)
@@ -444,11 +447,14 @@ def predict(fitted: FittedModel, features: pd.DataFrame, *, level: float = 0.9
 
 
 def support(fitted: FittedModel, features: pd.DataFrame) -> list[dict]:
-    """The record behind each pledge: cases with its kind, era and casus-foederis class
-    (``cases``), with its kind and era (``cases_kind_era``), in its treaty
-    (``cases_treaty``), and ``prior_dominated`` when the first is zero, with a sentence."""
-    table = pd.DataFrame(fitted.support_table, columns=["kind", "era", "cf_class",
-                                                        "treaty_level", "n", "honoured"])
+    """The record behind each pledge (one dict per row of ``features``).
+
+    ``cases`` (and ``honoured``, ``treaties``, ``wars``): the cases with the pledge's
+    obligation kind, era and casus-foederis class; ``cases_kind_era``: with its kind and
+    era; ``cases_treaty``: of its treaty; ``prior_dominated`` when ``cases`` is 0; ``note``,
+    a sentence saying so.
+    """
+    table = pd.DataFrame(fitted.support_table, columns=[*_SUPPORT_KEYS, "n", "honoured"])
     out = []
     for kind, era, cls, tl in zip(features["kind"], features["era"], features["cf_class"],
                                   features["treaty_level"], strict=True):
@@ -456,13 +462,17 @@ def support(fitted: FittedModel, features: pd.DataFrame) -> list[dict]:
         profile = same[same["cf_class"] == cls]
         n, n_ke = int(profile["n"].sum()), int(same["n"].sum())
         n_t = int(table.loc[table["treaty_level"] == tl, "n"].sum())
-        note = (f"{n} case{'s' if n != 1 else ''} in the record with a {cls} {kind} pledge "
-                f"{era} ({int(profile['honoured'].sum())} honoured)")
+        treaties, wars = profile["treaty_level"].nunique(), profile["war"].nunique()
+        honoured = int(profile["honoured"].sum())
+        note = (f"{n} case{'s' if n != 1 else ''} with a {cls} {kind} pledge {era}, "
+                f"{honoured} honoured, from {treaties} treat{'y' if treaties == 1 else 'ies'}"
+                f" and {wars} war{'' if wars == 1 else 's'}")
         if n == 0:
             note = (f"no case in the record with a {cls} {kind} pledge {era} (of {n_ke} "
                     f"{kind} cases {era}): the interval is the prior's and the spread "
                     "between treaties and wars, not history's verdict")
         out.append({"kind": kind, "era": era, "cf_class": cls, "cases": n,
+                    "honoured": honoured, "treaties": int(treaties), "wars": int(wars),
                     "cases_kind_era": n_ke, "cases_treaty": n_t, "prior_dominated": n == 0,
                     "note": note})
     return out

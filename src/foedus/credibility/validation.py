@@ -51,7 +51,7 @@ def scores(y, p) -> dict:
     """
     y = np.asarray(y, dtype=float)
     p = np.clip(np.asarray(p, dtype=float), _EPS, 1 - _EPS)
-    out = {"n": int(len(y)), "rate": float(y.mean()) if len(y) else None,
+    out = {"n": len(y), "rate": float(y.mean()) if len(y) else None,
            "log_score": float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
            if len(y) else None,
            "brier": float(np.mean((p - y) ** 2)) if len(y) else None, "auc": None}
@@ -117,8 +117,9 @@ def cross_validate(design, era, groups: dict[str, np.ndarray], *, k: int = 10,
     k, seed, steps
         Folds, the optimiser's seed and steps.
     extra_full
-        Also fit all cases (weight 1 everywhere) in the first scheme's run, returned as
-        the second element (an approximate full-data posterior).
+        Return the fit of all cases (weight 1 everywhere; every run carries it, so that
+        the schemes share one compiled run) as the second element: an approximate
+        full-data posterior.
 
     Returns
     -------
@@ -135,10 +136,12 @@ def cross_validate(design, era, groups: dict[str, np.ndarray], *, k: int = 10,
     full = None
     for i, (scheme, labels) in enumerate(groups.items()):
         weights = fold_weights(labels, k)
-        run = np.vstack([weights, np.ones(len(y))]) if extra_full and i == 0 else weights
-        posts = fit_folds(design, run, seed=seed + i, steps=steps)
+        posts = fit_folds(design, np.vstack([weights, np.ones((k + 1 - len(weights),
+                                                               len(y)))]),
+                          seed=seed + i, steps=steps)
         if extra_full and i == 0:
-            full = posts.pop()
+            full = posts[len(weights)]
+        posts = posts[: len(weights)]
         pred = np.full(len(y), np.nan)
         for w, post in zip(weights, posts, strict=True):
             held = w == 0
@@ -150,7 +153,7 @@ def cross_validate(design, era, groups: dict[str, np.ndarray], *, k: int = 10,
             m = era == e
             table[str(e)] = {"model": scores(y[m], pred[m]),
                              **{b: scores(y[m], base[b][m]) for b in base}}
-        report[scheme] = {"folds": int(len(weights)), "groups": int(len(np.unique(labels))),
+        report[scheme] = {"folds": len(weights), "groups": len(np.unique(labels)),
                           "scores": table, "calibration": calibration_table(y, pred),
                           "predictions": pred.tolist()}
     return report, full
