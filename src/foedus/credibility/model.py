@@ -391,36 +391,52 @@ def _standardised(fitted: FittedModel, features: pd.DataFrame):
     return (x - np.asarray(fitted.mean)) / np.asarray(fitted.scale), outside
 
 
-def _new_level(fitted: FittedModel, g: str, label: str, size: int) -> np.ndarray:
+#: Replicates of the new levels' draws behind :func:`predict`'s mean and interval.
+PREDICT_REPLICATES = 25
+
+
+def _new_level(fitted: FittedModel, g: str, label: str, size: int, replicate: int = 0
+               ) -> np.ndarray:
     """Standard normal draws for an unseen level, the same in every call."""
     key = zlib.crc32(f"{g}:{label}".encode())
-    return np.random.default_rng([int(fitted.seed), key]).standard_normal(size)
+    seed = [int(fitted.seed), key] + ([replicate] if replicate else [])
+    return np.random.default_rng(seed).standard_normal(size)
 
 
-def log_odds_draws(fitted: FittedModel, features: pd.DataFrame) -> np.ndarray:
-    """The log-odds of each pledge under every posterior draw, shape (draws, pledges).
+def log_odds_draws(fitted: FittedModel, features: pd.DataFrame, *, replicates: int = 1
+                   ) -> np.ndarray:
+    r"""The log-odds of each pledge under every posterior draw, shape (draws, pledges).
 
-    Row *b* is :math:`\\alpha_b + z\\,\\beta_b` (features standardised and clipped as in
+    Row *b* is :math:`\alpha_b + z\,\beta_b` (features standardised and clipped as in
     :func:`predict`) plus each factor's effect: the posterior effect of a level in the
     record, a seeded draw from the factor's distribution for a new one; the war is new and
     shared by the pledges of a row (module docstring). The crisis engine draws one row per
     Monte Carlo draw, so the model's uncertainty enters every simulated decision.
+
+    ``replicates`` > 1 stacks that many copies of the draws, each with its own draws of the
+    new levels (shape (draws × replicates, pledges)): the predictive distribution of a
+    pledge with no record is mostly the new levels' spread, and its tails need more than
+    one draw of them per posterior draw.
     """
     z, _ = _standardised(fitted, features)
     d = np.asarray(fitted.draws)
-    eta = d[:, :1] + (d[:, 1:] @ z.T if z.shape[1] else 0.0) + np.zeros((len(d), len(z)))
-    for g, f in fitted.factors.items():
-        labels = _labels(g, features)
-        sd = np.asarray(f["sd"])
-        seen = {lv: i for i, lv in enumerate(f.get("levels", ()))}
-        effects = np.asarray(f["effects"]) if "effects" in f else None
-        for label in np.unique(labels):
-            cols = labels == label
-            if label in seen:
-                eta[:, cols] += effects[:, seen[label]][:, None]
-            else:
-                eta[:, cols] += (sd * _new_level(fitted, g, label, len(sd)))[:, None]
-    return eta
+    base = d[:, :1] + (d[:, 1:] @ z.T if z.shape[1] else 0.0) + np.zeros((len(d), len(z)))
+    out = []
+    for r in range(replicates):
+        eta = base.copy()
+        for g, f in fitted.factors.items():
+            labels = _labels(g, features)
+            sd = np.asarray(f["sd"])
+            seen = {lv: i for i, lv in enumerate(f.get("levels", ()))}
+            effects = np.asarray(f["effects"]) if "effects" in f else None
+            for label in np.unique(labels):
+                cols = labels == label
+                if label in seen:
+                    eta[:, cols] += effects[:, seen[label]][:, None]
+                else:
+                    eta[:, cols] += (sd * _new_level(fitted, g, label, len(sd), r))[:, None]
+        out.append(eta)
+    return np.vstack(out)
 
 
 def predict(fitted: FittedModel, features: pd.DataFrame, *, level: float = 0.9
@@ -428,14 +444,15 @@ def predict(fitted: FittedModel, features: pd.DataFrame, *, level: float = 0.9
     """Probability that each pledge is honoured, its posterior interval and contributions.
 
     Returns a frame indexed like ``features`` with ``probability`` (the posterior
-    predictive mean), ``lower`` and ``upper`` (the central ``level`` interval over the
-    draws), ``outside_record`` (features beyond the cases' range, clipped to it) and one
+    predictive mean), ``lower`` and ``upper`` (the central ``level`` interval), both over
+    :data:`PREDICT_REPLICATES` replicates of the draws (:func:`log_odds_draws`),
+    ``outside_record`` (features beyond the cases' range, clipped to it) and one
     ``contrib_<feature>`` column per covariate (posterior-mean slope × standardised value:
     the push away from the average case, in log-odds).
     """
     from scipy.special import expit
 
-    p = expit(log_odds_draws(fitted, features))
+    p = expit(log_odds_draws(fitted, features, replicates=PREDICT_REPLICATES))
     lo, hi = np.percentile(p, [50 * (1 - level), 50 * (1 + level)], axis=0)
     z, outside = _standardised(fitted, features)
     out = pd.DataFrame({"probability": p.mean(axis=0), "lower": lo, "upper": hi,
