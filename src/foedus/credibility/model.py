@@ -60,6 +60,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from foedus.credibility.cases import case_counts, cases, with_original_target
 from foedus.credibility.features import DATASETS, FEATURES, pledge_features
 from foedus.errors import FoedusError
 
@@ -117,49 +118,6 @@ class FittedModel:
             cols["upper"].append(float(np.percentile(vals, 50 * (1 + level))))
             cols["se"].append(float(vals.std(ddof=1)))
         return pd.DataFrame(cols)
-
-
-def _case_mask(opportunities: pd.DataFrame) -> dict[str, pd.Series]:
-    """Each condition a case must meet, as a boolean mask over the rows."""
-    opp = opportunities
-    masks = {"observable": opp["honoured"].notna(),
-             "casus_foederis_true": opp["casus_foederis"].map(lambda v: v is True)}
-    if "counted" in opp:
-        masks["counted"] = opp["counted"].astype(bool)
-    for flag in ("ally_already_at_war", "intra_alliance"):
-        if flag in opp:
-            masks[f"not_{flag}"] = ~opp[flag].astype(bool)
-    return masks
-
-
-def cases(opportunities: pd.DataFrame) -> pd.DataFrame:
-    """The opportunity rows the model learns from (see the module docstring)."""
-    keep = pd.Series(True, index=opportunities.index)
-    for mask in _case_mask(opportunities).values():
-        keep &= mask
-    return opportunities[keep]
-
-
-def case_counts(opportunities: pd.DataFrame) -> dict[str, int]:
-    """How many opportunity rows each condition of :func:`cases` removes, in order
-    (``dropped_unobservable``, ``dropped_casus_foederis_not_true``, ``dropped_duplicate``,
-    ``dropped_ally_already_at_war``, ``dropped_intra_alliance``), and how many ``cases``
-    remain; ``casus_foederis_none`` counts the undecidable rows among those dropped."""
-    labels = {"observable": "dropped_unobservable",
-              "casus_foederis_true": "dropped_casus_foederis_not_true",
-              "counted": "dropped_duplicate",
-              "not_ally_already_at_war": "dropped_ally_already_at_war",
-              "not_intra_alliance": "dropped_intra_alliance"}
-    keep = pd.Series(True, index=opportunities.index)
-    out = {"rows": len(opportunities)}
-    for name, mask in _case_mask(opportunities).items():
-        out[labels[name]] = int((keep & ~mask).sum())
-        if name == "casus_foederis_true":
-            out["casus_foederis_none"] = int((keep & opportunities["casus_foederis"].isna())
-                                             .sum())
-        keep &= mask
-    out["cases"] = int(keep.sum())
-    return out
 
 
 def _labels(g: str, features: pd.DataFrame) -> np.ndarray:
@@ -334,18 +292,6 @@ def _provenance(names) -> dict:
     return {"datasets": out, "foedus_version": __version__}
 
 
-def _with_original_target(rows: pd.DataFrame) -> pd.DataFrame:
-    """``original_target``: the partner was attacked on the war's first day (COW roles)."""
-    from foedus.reliability.targets import war_roles
-
-    roles = war_roles()
-    first = {(w, int(c)) for w, c, r, a, s in zip(
-        roles["war"], roles["ccode"], roles["role"], roles["attacked_on"], roles["war_start"],
-        strict=True) if r == "target" and a == s}
-    return rows.assign(original_target=[float((w, int(t)) in first) for w, t in zip(
-        rows["war"], rows["target"], strict=True)])
-
-
 def fit(opportunities: pd.DataFrame, system=None, *, seed: int = 0, source: str = "cow",
         **options) -> FittedModel:
     """Fit the credibility model to opportunities (:func:`foedus.reliability.opportunities`).
@@ -369,7 +315,7 @@ def fit(opportunities: pd.DataFrame, system=None, *, seed: int = 0, source: str 
     -------
     FittedModel
     """
-    rows = _with_original_target(cases(opportunities))
+    rows = with_original_target(cases(opportunities))
     x = pledge_features(rows, system)
     names = (*DATASETS, *(("cow_wars", "dyadic_war", "cow_states") if source == "cow"
                           else ("midb",)))
@@ -481,13 +427,13 @@ def support(fitted: FittedModel, features: pd.DataFrame) -> list[dict]:
         n_t = int(table.loc[table["treaty_level"] == tl, "n"].sum())
         treaties, wars = profile["treaty_level"].nunique(), profile["war"].nunique()
         honoured = int(profile["honoured"].sum())
-        note = (f"{n} case{'s' if n != 1 else ''} with a {cls} {kind} pledge {era}, "
-                f"{honoured} honoured, from {treaties} treat{'y' if treaties == 1 else 'ies'}"
-                f" and {wars} war{'' if wars == 1 else 's'}")
+        note = (f"{n} case{'s' if n != 1 else ''} of {kind} pledges {era} conditioned "
+                f"'{cls}', {honoured} honoured, from {treaties} "
+                f"treat{'y' if treaties == 1 else 'ies'} and {wars} war{'' if wars == 1 else 's'}")
         if n == 0:
-            note = (f"no case in the record with a {cls} {kind} pledge {era} (of {n_ke} "
-                    f"{kind} cases {era}): the interval is the prior's and the spread "
-                    "between treaties and wars, not history's verdict")
+            note = (f"no case in the record of a {kind} pledge {era} conditioned '{cls}' "
+                    f"(of {n_ke} {kind} cases {era}): the interval is the prior's and the "
+                    "spread between treaties and wars, not history's verdict")
         out.append({"kind": kind, "era": era, "cf_class": cls, "cases": n,
                     "honoured": honoured, "treaties": int(treaties), "wars": int(wars),
                     "cases_kind_era": n_ke, "cases_treaty": n_t, "prior_dominated": n == 0,
