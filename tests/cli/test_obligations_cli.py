@@ -105,7 +105,8 @@ def test_credibility_of_every_obligation_in_an_answer() -> None:
 
 @pytest.mark.usefixtures("store_home")
 def test_credibility_in_text_answer() -> None:
-    """The text answer prints each scored state's probability, the same as the JSON one."""
+    """The text answer prints each scored state's interval, then its probability, the same
+    as the JSON one."""
     args = ("obligations", "--attacker", "CHN", "--target", "PHL", "--as-of", "2024-07-01",
             "--credibility")
     proc = run_cli(*args)
@@ -113,7 +114,10 @@ def test_credibility_in_text_answer() -> None:
     us = [o for o in json.loads(run_cli(*args, "--json").stdout)["obligations"]
           if o["state"]["cow"] == 2 and o["kind"] == "defense"]
     assert len(us) == 1
-    assert f"United States of America (P {us[0]['probability']:.2f})" in proc.stdout
+    lo, hi = us[0]["probability_interval"]
+    text = " ".join(proc.stdout.split())
+    assert (f"United States of America (P [{lo:.2f}, {hi:.2f}], mean "
+            f"{us[0]['probability']:.2f})") in text
 
 
 @pytest.mark.usefixtures("store_home")

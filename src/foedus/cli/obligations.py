@@ -133,6 +133,7 @@ def command(
             entry["probability"] = s.probability
             entry["probability_interval"] = [s.lower, s.upper]
             entry["outside_record"] = list(s.outside_record)
+            entry["support"] = s.support
     if json:
         print_json({"as_of": day.isoformat(), "view": view.value, **payload,
                     "provenance": provenance(ATOP_DATASETS, view=view.value,
@@ -147,9 +148,13 @@ def _name(state: dict) -> str:
 
 
 def _probability(obligation: dict) -> str:
-    """`` (P 0.06)`` after a state scored by ``--credibility``; nothing otherwise."""
+    """`` (P [0.00, 0.48], mean 0.08)`` after a state scored by ``--credibility`` (the
+    interval first); nothing otherwise."""
     p = obligation.get("probability")
-    return "" if p is None or p != p else f" (P {p:.2f})"
+    if p is None or p != p:
+        return ""
+    lo, hi = obligation["probability_interval"]
+    return f" (P [{lo:.2f}, {hi:.2f}], mean {p:.2f})"
 
 
 def _print(payload: dict, day, view: View) -> None:
@@ -161,10 +166,15 @@ def _print(payload: dict, day, view: View) -> None:
     for d in e["defaults"]:
         out.print(f"  default {d}", style="dim", highlight=False)
     groups: dict[tuple, list[str]] = {}
+    support: dict[tuple, list[str]] = {}
     for o in payload["obligations"]:
         key = (o["treaty"]["name"], o["article"], o["kind"], o["response"], o["decision"],
                tuple(o["caveats"] + o["flags"]), o["treaty"]["assumed_in_force"])
         groups.setdefault(key, []).append(_name(o["state"]) + _probability(o))
+        if o.get("support"):
+            notes = support.setdefault(key, [])
+            if o["support"]["note"] not in notes:
+                notes.append(o["support"]["note"])
     out.print("\n[bold underline]Bound to act[/]" if groups else
               "\n[bold underline]Bound to act[/]: nobody")
     for (treaty, article, kind, response, decision, caveats, assumed), states in groups.items():
@@ -175,6 +185,9 @@ def _print(payload: dict, day, view: View) -> None:
                   highlight=False)
         out.print(f"  {len(states)} state{'s' if len(states) > 1 else ''}: "
                   f"{', '.join(states)}", highlight=False)
+        for note in support.get((treaty, article, kind, response, decision, caveats,
+                                 assumed), []):
+            out.print(f"  credibility support: {note}", highlight=False)
         for caveat in caveats:
             out.print(f"  [yellow]{caveat}[/]", highlight=False)
     if payload["informal"]:

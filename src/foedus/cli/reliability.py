@@ -121,7 +121,9 @@ def command(
     out.print(f"Left out: {dropped['casus_foederis_none']} rows whose casus foederis is "
               f"undecidable ({', '.join(f'{k}: {v}' for k, v in dropped['by_reason'].items())})"
               f"; {dropped['casus_foederis_false']} where it failed; "
-              f"{dropped['already_at_war']} allies already at war; {dropped['nested']} "
+              f"{dropped['already_at_war']} allies already at war; "
+              f"{dropped['not_recorded']} the war file cannot record (outside the state "
+              f"system, or at war below its threshold); {dropped['nested']} "
               f"nested and {dropped['duplicates']} duplicate legs.", highlight=False)
     out.print("Honour window (defence and offence, ally–partner–war): " + "; ".join(
         f"{'whole war' if r['window_days'] is None else str(r['window_days']) + ' d'} "

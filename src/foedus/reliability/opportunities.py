@@ -109,6 +109,33 @@ The ``llm`` rows are for the alliance–war unit; the ally–partner–war rates
   (Greece, 29 June 1917, for Serbia attacked on 29 July 1914);
 - ``stayed_out``.
 
+Two rules keep COW's participant file from calling a state that could not appear in it a
+state that stayed out (they replace ``stayed_out``, ``late_entry`` and
+``joined_after_attacked``; the joining and fighting the file does record win over them):
+
+- ``not_in_system``: the ally was not a member of the COW state system on the casus
+  foederis date (``state_spells``: Poland, Norway, the Netherlands, Belgium, Luxembourg,
+  Greece, Yugoslavia and Czechoslovakia under German occupation; Montenegro, which COW
+  never admits before 2006; Uruguay before 1882). The war data list as participants only
+  members of the interstate system [3]_, so the file cannot say what such an ally did: the
+  Polish and Norwegian forces that fought under their governments in exile are not in it.
+- ``declared_belligerent``: the ally had entered a state of war on the partner's side
+  before the casus foederis without ever meeting COW's participation threshold — at least
+  1,000 troops engaged in combat or 100 battle deaths [3]_. The one source of such
+  belligerencies here is the Declaration by United Nations (ATOP 2550, 1942): its text
+  binds each government's resources "against those members of the Tripartite Pact and its
+  adherents with which such government is at war", and the depositary accepted an
+  adherence only from a state that had already entered a state of war (US Department of
+  State, *FRUS* 1945 vol. I doc. 22 — invitations to San Francisco for the signatories and
+  the nations "which will have declared war by March 1, 1945" —, doc. 35 (Turkey, Egypt,
+  Saudi Arabia), vol. IX doc. 1075 (Peru) and doc. 1127 (Uruguay: "after the declaration of
+  war and before a representative of Uruguay signs")). So every member was at war on the
+  Allied side from its adherence at the latest (:data:`DECLARED_BELLIGERENCE`); Cuba,
+  Costa Rica or Iraq, at war without forces in the field, did not stay out of the war, and
+  whether such an ally kept a pledge of support cannot be read from participation.
+
+Both are ``honoured`` None for every kind: no test of the pledge, like ``already_at_war``.
+
 **Window.** :data:`WINDOW_DAYS` = 90 days, the window the methods review proposed
 (December 2026, §3.1) for a rule that Leeds, Long & Mitchell apply by hand ("did the ally
 act as promised when the casus foederis arose"); no published dataset states a number of
@@ -142,6 +169,11 @@ References
    Conflict Resolution* 44(5): 686-699. doi:10.1177/0022002700044005006
 .. [2] Berkemeier, Molly, and Matthew Fuhrmann. 2018. "Reassessing the Fulfillment of
    Alliance Commitments in War." *Research & Politics* 5(2). doi:10.1177/2053168018776125
+.. [3] Sarkees, Meredith Reid. 2000. "The Correlates of War Data on War: An Update to
+   1997." *Conflict Management and Peace Science* 18(1): 123-144 ("A state involved is
+   regarded as a participant if it incurs a minimum of 100 fatalities or has 1000 armed
+   personnel engaged in fighting"; the participants in sustained combat "should qualify as
+   members of the interstate system"). doi:10.1177/073889420001800105
 """
 
 from __future__ import annotations
@@ -158,6 +190,7 @@ from foedus.reliability.theatres import Theatre, scope_verdict, theatre, where_f
 
 __all__ = [
     "COLUMNS",
+    "DECLARED_BELLIGERENCE",
     "INVOCATIONS",
     "MID_HOSTLEV",
     "OUTCOMES",
@@ -170,6 +203,7 @@ __all__ = [
     "export_cases",
     "opportunities",
     "outcome_of",
+    "system_spells",
 ]
 
 #: Days from the casus foederis within which joining the partner honours the pledge.
@@ -181,7 +215,12 @@ TARGET_KINDS = (ObligationKind.DEFENSE, ObligationKind.NEUTRALITY,
 ACTING_KINDS = (ObligationKind.OFFENSE, ObligationKind.NEUTRALITY)
 ALL_KINDS = tuple(ObligationKind)
 OUTCOMES = ("joined_partner", "late_entry", "joined_after_attacked", "joined_against",
-            "already_at_war", "stayed_out")
+            "already_at_war", "stayed_out", "not_in_system", "declared_belligerent")
+#: Outcomes that are no test of a pledge (``honoured`` None for every kind).
+NO_TEST = ("already_at_war", "not_in_system", "declared_belligerent")
+#: Treaties whose members were at war on the treaty's side of a war from their accession
+#: at the latest (ATOP alliance → the COW war); see the module docstring.
+DECLARED_BELLIGERENCE = {2550: "cow:139"}
 #: Invocation rules: ATOP's definitions (the default) or Leeds, Long & Mitchell's
 #: alliance–war procedure as Berkemeier & Fuhrmann describe it (module docstring).
 INVOCATIONS = ("atop", "llm")
@@ -250,7 +289,10 @@ def opportunities(system: CommitmentSystem | None = None, *, source: str = "cow"
         conflicts = alliance_conflicts(con) if source == "cow" else {}
         regions = where_fought(con) if source == "cow" else {}
         attacks = attacks_in_war(con) if source == "cow" and invocation == "llm" else {}
-    ctx = _Context(system, crosswalk, hostile, conflicts, regions, window)
+        in_system = system_spells(con)
+    unrecorded = _Unrecorded(in_system, {war: system.treaty(f"atop:{a}") for a, war in
+                                         DECLARED_BELLIGERENCE.items()})
+    ctx = _Context(system, crosswalk, hostile, conflicts, regions, window, unrecorded)
     rows: list[dict] = []
     snapshots: dict[dt.date, Snapshot] = {}
     starts = _membership_starts(system)
@@ -295,6 +337,35 @@ def alliance_conflicts(con) -> dict[int, frozenset[str]]:
     for a, w in zip(d["atopid"], d["cowwar"], strict=True):
         out.setdefault(int(a), set()).add(f"cow:{int(w)}")
     return {a: frozenset(w) for a, w in out.items()}
+
+
+def system_spells(con) -> dict[int, list[tuple[dt.date, dt.date]]]:
+    """COW state → its spells of membership in the state system (``state_spells``)."""
+    d = con.execute("select ccode, start_date, end_date from state_spells").df()
+    out: dict[int, list[tuple[dt.date, dt.date]]] = {}
+    for c, s, e in zip(d["ccode"], d["start_date"], d["end_date"], strict=True):
+        out.setdefault(int(c), []).append((pd.Timestamp(s).date(), pd.Timestamp(e).date()))
+    return out
+
+
+class _Unrecorded:
+    """The two rules for allies the war file cannot record (module docstring)."""
+
+    REPLACES = ("stayed_out", "late_entry", "joined_after_attacked")
+
+    def __init__(self, spells: dict, belligerence: dict):
+        self.spells, self.belligerence = spells, belligerence
+
+    def __call__(self, outcome: str, war: str, ally: int, partner: int, day: dt.date) -> str:
+        if outcome not in self.REPLACES:
+            return outcome
+        if not any(s <= day <= e for s, e in self.spells.get(ally, ())):
+            return "not_in_system"
+        declaration = self.belligerence.get(war)
+        if declaration is not None and declaration.member_on(ally, day) and \
+                declaration.member_on(partner, day):
+            return "declared_belligerent"
+        return outcome
 
 
 def attacks_in_war(con) -> dict[tuple[str, int, int], tuple[dt.date, tuple[int, ...]]]:
@@ -369,9 +440,11 @@ def _invocations(p, war: str, initiators: bool, attacks: dict
 class _Context:
     """What every row of one call shares."""
 
-    def __init__(self, system, crosswalk, hostile, conflicts, regions, window) -> None:
+    def __init__(self, system, crosswalk, hostile, conflicts, regions, window,
+                 unrecorded) -> None:
         self.system, self.crosswalk, self.hostile = system, crosswalk, hostile
         self.conflicts, self.regions, self.window = conflicts, regions, window
+        self.unrecorded = unrecorded
 
 
 def _membership_starts(system: CommitmentSystem) -> list[dt.date]:
@@ -436,7 +509,7 @@ def outcome_of(ally_parts: Iterable, partner, day: dt.date, window: float,
 
 
 def _honoured(kind: ObligationKind, outcome: str) -> bool | None:
-    if outcome == "already_at_war":
+    if outcome in NO_TEST:
         return None
     if kind in (ObligationKind.DEFENSE, ObligationKind.OFFENSE):
         return outcome == "joined_partner"
@@ -457,6 +530,7 @@ def _row(war: str, p, day: dt.date, pledge, by_state: dict, ctx: _Context, *,
     kind = ObligationKind(pledge.obligation.kind)
     outcome, joined = outcome_of(by_state.get(ally, []), p, day, ctx.window,
                                  hostile.get((war, ally, partner), ()))
+    outcome = ctx.unrecorded(outcome, war, ally, partner, day)
     treaty = pledge.treaty
     atopid = treaty.atopids[0] if treaty.atopids else int(treaty.id.split(":")[1])
     where = None
