@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from foedus.errors import FoedusError
+from foedus.errors import UnknownTreatyError
 from foedus.model.commitments import Treaty
 from foedus.model.system import CommitmentSystem
 from foedus.model.vocab import View
@@ -36,15 +36,17 @@ def resolve_alliance(text: str, system: CommitmentSystem,
     if treaty_id.isdigit():
         treaty_id = f"atop:{treaty_id}"
     if not treaty_id.startswith(("book:", "atop:")):
-        raise FoedusError(f"Unknown alliance {text!r}: use a name ({', '.join(sorted(ALIASES))}"
-                          "), book:<id>, atop:<atopid> or a bare ATOP id.")
+        raise UnknownTreatyError(f"Unknown alliance {text!r}: use a name "
+                                 f"({', '.join(sorted(ALIASES))}), book:<id>, atop:<atopid> "
+                                 "or a bare ATOP id.")
     try:
         treaty = system.treaty(treaty_id)
-    except FoedusError:
-        raise FoedusError(f"Unknown alliance {text!r}: no treaty {treaty_id} in ATOP 5.1 or "
+    except UnknownTreatyError:
+        raise UnknownTreatyError(f"Unknown alliance {text!r}: no treaty {treaty_id} in ATOP 5.1 or "
                           "our book.") from None
     if view is View.ATOP and treaty.id.startswith("book:"):
         if not treaty.atopids:
-            raise FoedusError(f"{treaty.name} has no ATOP counterpart; use --view legal.")
+            raise UnknownTreatyError(f"{treaty.name} has no ATOP counterpart; use --view "
+                                     "legal.")
         treaty = system.treaty(f"atop:{treaty.atopids[0]}")
     return treaty

@@ -9,6 +9,7 @@ import pandas as pd
 from foedus.burden.alliance import resolve_alliance
 from foedus.burden.spending import SERIES_DATASETS, spending_panel
 from foedus.burden.threat import threat
+from foedus.data.loaders import load_system
 from foedus.measures.burden import (
     burden_shares,
     compliance,
@@ -73,13 +74,13 @@ def burden_report(alliance: str, start: int, end: int, *, series: str = "sipri",
                   view: View | str = View.LEGAL, seed: int = 0, n_boot: int = 2000,
                   system: CommitmentSystem | None = None) -> BurdenReport:
     """Burden sharing for ``alliance`` over ``start..end`` in one ``series``."""
-    from foedus.errors import FoedusError
+    from foedus.errors import DateOutOfRangeError
     from foedus.model.system import ATOP_END
 
     if View(view) is View.ATOP and end > ATOP_END.year:
-        raise FoedusError(f"the ATOP view ends in {ATOP_END.year} (ATOP 5.1); use --view legal "
-                          f"for {end}.")
-    system = system or CommitmentSystem.load()
+        raise DateOutOfRangeError(f"the ATOP view ends in {ATOP_END.year} (ATOP 5.1); use "
+                                  f"--view legal for {end}.")
+    system = system or load_system()
     treaty = resolve_alliance(alliance, system, view)
     panel = spending_panel(treaty, start, end, series=series)
     exploitation = exploitation_test(panel, seed=seed, n_boot=n_boot)

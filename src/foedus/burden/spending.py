@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from foedus.data.store import connect
-from foedus.errors import FoedusError
+from foedus.errors import DateOutOfRangeError, ParameterError
 from foedus.model.commitments import Treaty
 from foedus.model.system import CommitmentSystem
 
@@ -114,15 +114,16 @@ def spending_panel(alliance: Treaty, start: int, end: int, *, series: Series = "
     coverage are null.
     """
     if series not in SERIES:
-        raise FoedusError(f"series must be one of {', '.join(SERIES)}; got {series!r}.")
+        raise ParameterError(f"series must be one of {', '.join(SERIES)}; got {series!r}.")
     if end < start:
-        raise FoedusError(f"the span ends ({end}) before it starts ({start}).")
+        raise ParameterError(f"the span ends ({end}) before it starts ({start}).")
     lo, hi = SERIES[series]
     if end < lo or start > hi:
-        raise FoedusError(f"the {series} series covers {lo}-{hi}; {start}-{end} lies outside.")
+        raise DateOutOfRangeError(f"the {series} series covers {lo}-{hi}; {start}-{end} lies "
+                                  "outside.")
     keys = members_by_year(alliance, start, end)
     if keys.empty:
-        raise FoedusError(f"{alliance.name} has no members in {start}-{end}.")
+        raise DateOutOfRangeError(f"{alliance.name} has no members in {start}-{end}.")
     with connect() as con:
         values = _series_values(con, series)
         population = _population(con, keys)

@@ -16,7 +16,6 @@ from typing import Annotated
 import typer
 
 from foedus.cli.output import err, out
-from foedus.errors import FoedusError
 
 app = typer.Typer(help="Validate books of commitments (TOML).", no_args_is_help=True)
 
@@ -54,8 +53,9 @@ def check(files: Annotated[list[Path], typer.Argument(help="Book files to check.
               "--crosswalk", help="Crosswalk file to judge overlaps by (default: the "
               "shipped books/crosswalk.toml).")] = None) -> None:
     """Validate each FILE; print every error as FILE:LINE: FIELD: MESSAGE (exit 1 if any)."""
-    from foedus.model.book import BookError, BookProblem, check_book, load_books
-    from foedus.model.crosswalk import check_crosswalk, load_crosswalk
+    from foedus.data.books import check_book, load_books, load_crosswalk
+    from foedus.errors import BookError, BookProblem
+    from foedus.model.crosswalk import check_crosswalk
     from foedus.model.history import apply_history, check_history
 
     failed = 0
@@ -65,7 +65,7 @@ def check(files: Annotated[list[Path], typer.Argument(help="Book files to check.
         try:
             text = path.read_text("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise FoedusError(f"cannot read {path}: {exc}") from None
+            raise BookError(f"cannot read {path}: {exc}") from None
         kind = _kind(text)
         problems: list[BookProblem]
         if kind == "crosswalk":
@@ -112,7 +112,8 @@ def check(files: Annotated[list[Path], typer.Argument(help="Book files to check.
 def _unknown_ids(crosswalk, text: str, file: str, atop) -> list:
     """Problems for decisions naming a treaty that does not exist (ATOP ids only checked
     when the store is there)."""
-    from foedus.model.book import BookProblem, load_books
+    from foedus.data.books import load_books
+    from foedus.errors import BookProblem
     from foedus.model.toml_positions import key_lines, line_of
 
     books = {t.id for t in load_books()}
@@ -134,15 +135,15 @@ def _unknown_ids(crosswalk, text: str, file: str, atop) -> list:
 def _report_overlaps(treaties, shipped, atop, crosswalk) -> int:
     """Print the undecided overlaps of the checked treaty books; the number of files with
     one."""
-    from foedus.model.book import BookProblem
+    from foedus.data.places import cow_abbreviations
+    from foedus.errors import BookProblem
     from foedus.model.overlaps import overlaps, undecided
-    from foedus.model.places import _cow
     from foedus.model.toml_positions import key_lines, line_of
 
     book = shipped + [t for _, _, t in treaties]
     found = undecided(overlaps(book, atop, crosswalk, only={t.id for _, _, t in treaties}))
     bad = 0
-    abb = _cow()
+    abb = cow_abbreviations()
     for path, text, treaty in treaties:
         mine = [o for o in found if o.book.id == treaty.id]
         line = line_of(key_lines(text), ("atopids",)) or line_of(key_lines(text), ("id",))

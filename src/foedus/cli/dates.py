@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from foedus.cli.output import err
-from foedus.errors import FoedusError
+from foedus.errors import DateOutOfRangeError
 
 __all__ = ["as_of_date"]
 
@@ -19,4 +19,4 @@ def as_of_date(text: str | None) -> tuple[dt.date, bool]:
     try:
         return dt.date.fromisoformat(text), False
     except ValueError:
-        raise FoedusError(f"--as-of {text!r} is not a date (use YYYY-MM-DD).") from None
+        raise DateOutOfRangeError(f"--as-of {text!r} is not a date (use YYYY-MM-DD).") from None

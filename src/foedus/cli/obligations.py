@@ -37,8 +37,7 @@ def _state(cow: int, on) -> dict:
 def _books_provenance() -> list[dict]:
     """The book files the answer rests on: the treaty books, the crosswalk and the
     historical book (``history/…``)."""
-    from foedus.model.book import book_paths
-    from foedus.model.crosswalk import crosswalk_path
+    from foedus.data.books import book_paths, crosswalk_path
     from foedus.model.history import history_paths
 
     named = [(p.name, p) for p in [*book_paths(), crosswalk_path()]]
@@ -107,7 +106,7 @@ def command(
 ) -> None:
     """Who is bound to act if ATTACKER attacks TARGET, there, in that domain, on that date."""
     from foedus.data.identities import resolve_state
-    from foedus.model.system import CommitmentSystem
+    from foedus.data.loaders import load_system
     from foedus.provenance import provenance
     from foedus.query import obligations
 
@@ -120,7 +119,7 @@ def command(
         raise FoedusError(f"--as-of {day} is before 1815, where foedus's data begin.")
     attackers = [_attacker(a, day) for a in attacker]
     target_cow = resolve_state(target, on=day).cow
-    system = CommitmentSystem.load()
+    system = load_system()
     answer = obligations(system, as_of=day, attackers=attackers, target=target_cow,
                          place=place, hit=hit, domain=domain, view=view, provoked=provoked)
     payload = answer_json(answer)

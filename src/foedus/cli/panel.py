@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from foedus.cli.output import err, print_json, step_progress
-from foedus.errors import FoedusError
+from foedus.errors import PanelError, ParameterError
 
 app = typer.Typer(help="Build state-year and dyad-year research panels.",
                   no_args_is_help=True)
@@ -28,7 +28,7 @@ Json = Annotated[bool, typer.Option("--json", help="Print one JSON object descri
 def _years(text: str) -> tuple[int, int]:
     match = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4}))?\s*", text)
     if not match:
-        raise FoedusError(f"--years {text!r} is not a span of years such as 1816-2018.")
+        raise ParameterError(f"--years {text!r} is not a span of years such as 1816-2018.")
     start = int(match.group(1))
     return start, int(match.group(2) or start)
 
@@ -53,7 +53,7 @@ def _build(unit: str, years: str, add: str, out: Path, json: bool, *, directed: 
     codings = _list(coding, CODINGS, "--coding")
     conventions = _list(convention, CONVENTIONS, "--convention")
     if unit == "state_year" and DYAD_ONLY & set(steps):
-        raise FoedusError(f"{', '.join(sorted(DYAD_ONLY & set(steps)))} need a dyad-year "
+        raise PanelError(f"{', '.join(sorted(DYAD_ONLY & set(steps)))} need a dyad-year "
                           "panel (foedus panel dyad-years).")
     start, end = _years(years)
     with step_progress("panel") as bar:

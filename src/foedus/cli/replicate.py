@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from foedus.cli.output import err, out, print_json
-from foedus.errors import FoedusError
+from foedus.errors import ParameterError
 
 
 def _fmt(v: float | None, unit: str) -> str:
@@ -50,7 +50,7 @@ def command(
             out.print(r.summary(), highlight=False)
         return
     if name is None:
-        raise FoedusError("Name a study (foedus replicate --list shows them).")
+        raise ParameterError("Name a study (foedus replicate --list shows them).")
     result = replicate(name)
     if json:
         print_json(result.to_json())

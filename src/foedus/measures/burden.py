@@ -22,7 +22,7 @@ import statsmodels.formula.api as smf
 from numpy.typing import ArrayLike
 from scipy import stats
 
-from foedus.errors import FoedusError
+from foedus.errors import BurdenError
 
 __all__ = [
     "BurdenError",
@@ -36,10 +36,6 @@ __all__ = [
 
 _KEYS = ("ccode", "year")
 _PAIRS_PER_CHUNK = 4_000_000  # bootstrap τ_b: replicates × member pairs held in memory at once
-
-
-class BurdenError(FoedusError, ValueError):
-    """An argument to a burden-sharing measure that the measure cannot take."""
 
 
 def exploitation_test(frame: pd.DataFrame, *, size: str = "gdp_usd",

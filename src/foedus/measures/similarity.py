@@ -16,7 +16,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from foedus.errors import FoedusError
+from foedus.errors import SimilarityError
 
 __all__ = [
     "MEASURES",
@@ -31,10 +31,6 @@ MEASURES: tuple[str, ...] = ("s_abs", "s_sq", "s_wabs", "kappa", "pi", "taub")
 
 Coding = Literal["chiba", "sr"]
 _CODINGS: tuple[str, ...] = ("chiba", "sr")
-
-
-class SimilarityError(FoedusError, ValueError):
-    """An argument to a similarity measure that the measure cannot take."""
 
 
 def valued_ties(defense: ArrayLike, offense: ArrayLike,

@@ -12,15 +12,11 @@ from typing import Literal
 
 import pandas as pd
 
-from foedus.errors import FoedusError
+from foedus.errors import PanelError
 
 __all__ = ["ColumnInfo", "Panel", "PanelError"]
 
 Unit = Literal["state_year", "dyad_year"]
-
-
-class PanelError(FoedusError):
-    """A step that does not fit the panel (wrong unit, bad option)."""
 
 
 @dataclass(frozen=True)

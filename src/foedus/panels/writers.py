@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from foedus.errors import DiskFullError, FoedusError
+from foedus.errors import DiskFullError, ParameterError, WriteError
 from foedus.panels.panel import Panel
 from foedus.provenance import provenance
 
@@ -64,17 +64,19 @@ def write_panel(panel: Panel, path: str | Path) -> Path:
 
     Raises
     ------
-    FoedusError
-        For an unknown extension, a missing folder, or a failed write (the target is left
-        as it was); DiskFullError when the disk is full.
+    ParameterError
+        For an unknown extension.
+    WriteError
+        For a missing folder or a failed write (the target is left as it was);
+        :class:`~foedus.errors.DiskFullError` when the disk is full.
     """
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in FORMATS:
-        raise FoedusError(f"cannot write {target}: the extension must be one of "
+        raise ParameterError(f"cannot write {target}: the extension must be one of "
                           f"{', '.join(FORMATS)}.")
     if not target.parent.is_dir():
-        raise FoedusError(f"cannot write {target}: the folder {target.parent} does not exist.")
+        raise WriteError(f"cannot write {target}: the folder {target.parent} does not exist.")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -91,7 +93,7 @@ def write_panel(panel: Panel, path: str | Path) -> Path:
         if exc.errno in (28, 27, 122):
             raise DiskFullError(f"cannot write {target}: the disk is full or a file-size "
                                 "limit applies; nothing was written.") from None
-        raise FoedusError(f"cannot write {target}: {exc.strerror or exc}.") from None
+        raise WriteError(f"cannot write {target}: {exc.strerror or exc}.") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from foedus.data.places import default_gazetteer
 from foedus.model.commitments import Condition, Obligation, ScopeRule, Treaty
 from foedus.model.events import Event, NonState
 from foedus.model.system import CommitmentSystem, Pledge, Snapshot
@@ -329,9 +330,7 @@ def obligations(system: CommitmentSystem, *, as_of: dt.date, attackers: list[int
     administered territory on the date, else ``forces``; the domain is ``land`` (``sea`` for
     vessels, ``air`` for aircraft). The crosswalk applies in the legal view (module notes).
     """
-    from foedus.model.places import Gazetteer
-
-    gazetteer = Gazetteer.default()
+    gazetteer = default_gazetteer()
     defaults = []
     where = gazetteer.find(place) if place else gazetteer.homeland(target)
     if place is None:

@@ -58,7 +58,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from foedus.errors import FoedusError
+from foedus.errors import DyadicDesignError
 from foedus.model.commitments import Obligation, Treaty
 from foedus.model.vocab import ObligationKind
 from foedus.panels._join import dyad_key, gather
@@ -77,10 +77,6 @@ TERMS: dict[str, tuple[ObligationKind, Role]] = {
 }
 DEMOCRACY = 6.0  # polity2 threshold (Leeds 2003; Johnson & Leeds 2011)
 _FLAGS_UNDECIDABLE = ("atop:olimob",)
-
-
-class DyadicDesignError(FoedusError, ValueError):
-    """An option of the dyadic design that it does not have."""
 
 
 # ---------------------------------------------------------------- which pledges apply

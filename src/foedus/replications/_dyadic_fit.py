@@ -44,14 +44,10 @@ import statsmodels.api as sm
 from numpy.typing import ArrayLike
 from scipy import stats
 
-from foedus.errors import FoedusError
+from foedus.errors import FitError
 
 __all__ = ["BinaryFit", "cluster_meat", "cubic_terms", "dyadic_meat", "fit_binary",
            "natural_spline", "sandwich"]
-
-
-class FitError(FoedusError, ValueError):
-    """A model that cannot be fitted to the data given (no events, no convergence)."""
 
 
 def natural_spline(t: ArrayLike, knots: tuple[float, ...] = (1.0, 4.0, 7.0)) -> np.ndarray:

@@ -81,12 +81,12 @@ def run(**_: Any) -> tuple[list[Figure], dict[str, list[dict[str, Any]]], list[s
         ``(figures, tables, notes)``; tables ``cases`` (every case with its variables) and
         ``coefficients`` (ours and the published, with standard errors).
     """
+    from foedus.data.loaders import load_system
     from foedus.data.store import connect
-    from foedus.model.system import CommitmentSystem
     from foedus.reliability import opportunities
     from foedus.reliability.performance import institutionalisation, member_war_cases
 
-    system = CommitmentSystem.load()
+    system = load_system()
     opp = opportunities(system, end=1944)
     with connect() as con:
         cases = member_war_cases(opp, con)

@@ -55,10 +55,10 @@ def run(*, year: int = 1964, start: int = 1949, end: int = 2018, n_boot: int = 2
         seed: int = 0) -> tuple[list[Figure], dict[str, list[dict[str, Any]]], list[str]]:
     """The exploitation test for NATO in ``year`` and through ``start..end``."""
     from foedus.burden import resolve_alliance, spending_panel
+    from foedus.data.loaders import load_system
     from foedus.measures.burden import exploitation_test
-    from foedus.model.system import CommitmentSystem
 
-    system = CommitmentSystem.load()
+    system = load_system()
     nato = resolve_alliance("NATO", system, view="atop")
     panel = spending_panel(nato, min(start, year), max(end, year), series="sipri",
                            system=system)
