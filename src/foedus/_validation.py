@@ -151,26 +151,30 @@ class Options(Constraint):
 
 @dataclass(frozen=True)
 class SubsetOf(Constraint):
-    """A non-empty sequence (list or tuple; a str is one item) of items among ``values``."""
+    """A sequence (list or tuple; a str is one item) of items among ``values``, non-empty
+    unless ``allow_empty``."""
 
     values: tuple[Any, ...]
     label: str = ""
+    allow_empty: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "values", tuple(self.values))
 
     def is_satisfied_by(self, value: Any) -> bool:
         items = [value] if isinstance(value, str) else value
-        if not isinstance(items, Sequence | set | frozenset) or not items:
+        if not isinstance(items, Sequence | set | frozenset):
+            return False
+        if not items and not self.allow_empty:
             return False
         return all(v in self.values for v in items)
 
     def __str__(self) -> str:
-        what = self.label or "a non-empty list"
+        what = self.label or ("a list" if self.allow_empty else "a non-empty list")
         return f"{what} of items among {{{', '.join(repr(v) for v in self.values)}}}"
 
     def bad_values(self) -> list[Any]:
-        return [["__not_an_option__"], []]
+        return [["__not_an_option__"]] + ([] if self.allow_empty else [[]])
 
 
 def _make(constraint: Any) -> Constraint:
@@ -276,22 +280,36 @@ def constraints_of(func: Callable[..., Any]) -> dict[str, list[Any]]:
     return dict(getattr(func, "__foedus_params__", {}))
 
 
-def typer_option(func: Callable[..., Any], param: str, *flags: str, **kwargs: Any) -> Any:
-    """A ``typer.Option`` for ``param`` of ``func`` built from its declared constraints.
+def typer_option(declared: Callable[..., Any] | dict[str, list[Any]], param: str,
+                 *flags: str, kind: Any = None, **kwargs: Any) -> Any:
+    """A typer parameter annotation for ``param`` built from its declared constraints.
 
-    :class:`Options` of strings become a ``click.Choice`` (and the help lists them), an
-    :class:`Interval` gives ``min`` and ``max``; other keyword arguments pass through. A
-    value outside them is refused by typer with exit code 2 (DESIGN §7).
+    ``declared`` is a decorated function or a dict of declarations (:mod:`foedus.params`,
+    cheap to import at the command line's start-up). :class:`Options` of strings become a
+    ``Literal`` (typer lists and checks the choices), an :class:`Interval` gives ``min``
+    and ``max``; ``kind`` is the Python type otherwise (default ``str``); other keyword
+    arguments pass to ``typer.Option``. A value outside them is refused by typer with exit
+    code 2 (DESIGN §7).
     """
-    import click
+    from typing import Annotated, Literal
+
     import typer
 
-    for c in constraints_of(func).get(param, []):
-        if isinstance(c, Options) and c.kind is str:
-            kwargs.setdefault("click_type", click.Choice([str(v) for v in c.values]))
-        elif isinstance(c, Interval):
-            if c.left is not None:
-                kwargs.setdefault("min", c.left)
-            if c.right is not None:
-                kwargs.setdefault("max", c.right)
-    return typer.Option(*flags, **kwargs)
+    constraints = declared if isinstance(declared, dict) else constraints_of(declared)
+    annotation: Any = kind or str
+    optional = False
+    for c in constraints.get(param, []):
+        made = _make(c)
+        if isinstance(made, Options) and made.kind is str:
+            annotation = Literal[made.values]  # type: ignore[valid-type]
+        elif isinstance(made, Interval):
+            annotation = kind or (int if made.kind in (Integral, int) else float)
+            if made.left is not None:
+                kwargs.setdefault("min", made.left)
+            if made.right is not None:
+                kwargs.setdefault("max", made.right)
+        elif isinstance(made, _NoneConstraint):
+            optional = True
+    if optional:
+        annotation = annotation | None
+    return Annotated[annotation, typer.Option(*flags, **kwargs)]

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from foedus.burden import burden_report, resolve_alliance, spending_panel
+from foedus.burden import burden_report, spending_panel
+from foedus.data.resolve import resolve_alliance
 from foedus.errors import FoedusError
 
 from helpers import assert_one_line_error, run_cli, schema_validator

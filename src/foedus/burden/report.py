@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from foedus.burden.alliance import resolve_alliance
 from foedus.burden.spending import SERIES_DATASETS, spending_panel
 from foedus.burden.threat import threat
 from foedus.data.loaders import load_system
+from foedus.data.resolve import resolve_alliance
 from foedus.measures.burden import (
     burden_shares,
     compliance,

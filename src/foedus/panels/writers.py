@@ -18,7 +18,6 @@ import pyarrow.parquet as pq
 
 from foedus.errors import DiskFullError, ParameterError, WriteError
 from foedus.panels.panel import Panel
-from foedus.provenance import provenance
 
 __all__ = ["FORMATS", "panel_metadata", "write_panel"]
 
@@ -26,14 +25,11 @@ FORMATS = (".parquet", ".csv", ".dta")
 
 
 def panel_metadata(panel: Panel) -> dict:
-    """What a panel is and where each column comes from, as JSON-ready data."""
-    return {
-        "unit": panel.unit, "directed": panel.directed, "years": [panel.start, panel.end],
-        "rows": len(panel), "notes": list(panel.notes),
-        "columns": {name: {"description": info.description, "datasets": list(info.datasets)}
-                    for name, info in panel.columns.items() if name in panel.frame.columns},
-        "provenance": provenance(panel.datasets, view=panel.view),
-    }
+    """What a panel is and where each column comes from, as JSON-ready data
+    (:func:`foedus.panels.answer.describe_panel` without the path)."""
+    from foedus.panels.answer import describe_panel  # the answer module imports this one
+
+    return describe_panel(panel).to_json()
 
 
 def _parquet(panel: Panel, path: Path) -> None:
