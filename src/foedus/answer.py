@@ -16,7 +16,10 @@ Two serialisation rules make the JSON what it has always been:
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from enum import Enum
+from pathlib import PurePath
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, SerializationInfo, model_serializer
@@ -25,11 +28,18 @@ __all__ = ["TypedAnswer", "jsonable"]
 
 
 def jsonable(value: Any) -> Any:
-    """NaN and infinities become None; numpy scalars and arrays become Python values."""
+    """NaN and infinities become None; numpy scalars and arrays become Python values; dates
+    become ISO strings and enums their values."""
     if isinstance(value, dict):
         return {k: jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
+    if isinstance(value, list | tuple | set | frozenset):
         return [jsonable(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, PurePath):
+        return str(value)
     if hasattr(value, "tolist") and not isinstance(value, str | bytes):
         value = value.tolist()
         if isinstance(value, list):
@@ -69,17 +79,60 @@ class TypedAnswer(BaseModel):
 
     def to_json(self) -> dict[str, Any]:
         """The answer as the command's ``--json`` prints it (one JSON-ready object)."""
-        return jsonable(self.model_dump(mode="json", by_alias=True))
+        return jsonable(self.model_dump(mode="python", by_alias=True))
 
     @classmethod
     def json_schema(cls, name: str, title: str) -> dict[str, Any]:
         """The JSON Schema of the answer (draft 2020-12) with ``$id`` ``<name>.schema.json``."""
         schema = cls.model_json_schema(mode="validation", by_alias=True)
         _required_keys(cls, schema)
+        _untitled(schema)
+        if name != "provenance":
+            _shared_provenance(schema)
         out = {"$id": f"{name}.schema.json",
                "$schema": "https://json-schema.org/draft/2020-12/schema", "title": title}
         out.update({k: v for k, v in schema.items() if k != "title"})
         return out
+
+
+_PROVENANCE_DEFS = ("Provenance", "DatasetRef", "BookFile", "CarriedForward")
+
+
+def _shared_provenance(schema: dict[str, Any]) -> None:
+    """Point ``provenance`` at the shared ``provenance.schema.json`` instead of a copy."""
+    defs = schema.get("$defs", {})
+    if "Provenance" not in defs:
+        return
+
+    def swap(node: Any) -> Any:
+        if isinstance(node, dict):
+            if node.get("$ref") == "#/$defs/Provenance":
+                return {"$ref": "provenance.schema.json"}
+            return {k: swap(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [swap(v) for v in node]
+        return node
+
+    for name in _PROVENANCE_DEFS:
+        defs.pop(name, None)
+    swapped = swap(schema)
+    schema.clear()
+    schema.update(swapped)
+    if not schema.get("$defs"):
+        schema.pop("$defs", None)
+
+
+def _untitled(node: Any) -> None:
+    """Drop the titles pydantic derives from field names ("Cow", "Iso3")."""
+    if isinstance(node, dict):
+        for prop in node.get("properties", {}).values():
+            if isinstance(prop, dict):
+                prop.pop("title", None)
+        for value in node.values():
+            _untitled(value)
+    elif isinstance(node, list):
+        for value in node:
+            _untitled(value)
 
 
 def _required_keys(model: type[BaseModel], schema: dict[str, Any]) -> None:

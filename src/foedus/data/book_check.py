@@ -27,6 +27,7 @@ from foedus.model.crosswalk import Crosswalk, check_crosswalk
 from foedus.model.history import apply_history, check_history
 from foedus.model.overlaps import overlaps, undecided
 from foedus.model.toml_positions import key_lines, line_of
+from foedus.provenance import Provenance
 
 __all__ = ["BookCheckAnswer", "FileCheck", "ProblemJSON", "check_files", "kind_of"]
 
@@ -69,6 +70,7 @@ class BookCheckAnswer(TypedAnswer):
 
     files: list[FileCheck]
     notes: list[str]
+    provenance: Provenance
 
     @property
     def failed(self) -> int:
@@ -216,4 +218,8 @@ def check_files(files: Sequence[str | Path], *, crosswalk: str | Path | None = N
             for r in results:
                 r.overlaps = [ProblemJSON.of(p) for p in found.get(r.file, [])]
                 r.ok = r.ok and not r.overlaps
-    return BookCheckAnswer(files=results, notes=atop.notes)
+    names = ["cow_states", "capitals"] + (["atop_alliances", "atop_members", "atop_directed"]
+                                          if atop.treaties else [])
+    return BookCheckAnswer(files=results, notes=atop.notes,
+                           provenance=Provenance.of(names, view="atop" if atop.treaties
+                                                    else None))
