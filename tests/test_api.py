@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import foedus
+
 from helpers import run_cli
 
 

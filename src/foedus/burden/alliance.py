@@ -1,5 +1,8 @@
-"""Former home of ``resolve_alliance`` (naming an alliance), now :mod:`foedus.data.resolve`,
-the one resolver of what a user names; the old names work for one release and warn."""
+"""Former home of ``resolve_alliance``, now :mod:`foedus.data.resolve`.
+
+That module is the one resolver of what a user names; the old names work for one release
+and warn.
+"""
 
 from __future__ import annotations
 

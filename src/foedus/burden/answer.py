@@ -70,8 +70,11 @@ class MemberYear(TypedAnswer):
 
 
 class BurdenAnswer(TypedAnswer):
-    """``foedus burden --json``: the exploitation test by year, member shares and free
-    riding, the joint-product regression, notes, plots written and provenance."""
+    """``foedus burden --json``.
+
+    The exploitation test by year, member shares and free riding, the joint-product
+    regression, notes, plots written and provenance.
+    """
 
     alliance: AllianceRef
     series: str
@@ -89,8 +92,11 @@ class BurdenAnswer(TypedAnswer):
         return self._report
 
     def largest_gaps(self, n: int = 5) -> tuple[int | None, list[tuple[str, float]]]:
-        """The last year and its ``n`` members with the largest benefit-minus-cost gap (free
-        riding, in percentage points), largest first (none if that year has no index)."""
+        """The last year and its ``n`` members with the largest benefit-minus-cost gap.
+
+        The gap is the free-riding index, in percentage points, largest first (none if that
+        year has no index).
+        """
         report = self._report
         if report is None:
             return None, []

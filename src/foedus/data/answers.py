@@ -54,6 +54,16 @@ def list_datasets() -> DatasetsAnswer:
     DatasetsAnswer
         Name, title, version, coverage (years), file and official address of each.
 
+    Raises
+    ------
+    UnknownDatasetError
+        Never for the registry itself; a malformed ``registry.toml`` is a bug.
+
+    References
+    ----------
+    .. [1] Uieda, Leonardo, et al. 2020. "Pooch: A Friend to Fetch Your Data Files."
+       Journal of Open Source Software 5(45): 1943. doi:10.21105/joss.01943
+
     Examples
     --------
     >>> "atop_members" in {d.name for d in list_datasets().datasets}
@@ -83,10 +93,25 @@ class CiteAnswer(TypedAnswer):
 def cite(name: str) -> CiteAnswer:
     """A registered dataset's citation, BibTeX, address and terms.
 
+    Parameters
+    ----------
+    name
+        A registered dataset (:func:`list_datasets`).
+
+    Returns
+    -------
+    CiteAnswer
+        Title, version, citation, BibTeX, official address and terms of use.
+
     Raises
     ------
     UnknownDatasetError
         For a name the registry does not declare (the message suggests close names).
+
+    References
+    ----------
+    .. [1] Uieda, Leonardo, et al. 2020. "Pooch: A Friend to Fetch Your Data Files."
+       Journal of Open Source Software 5(45): 1943. doi:10.21105/joss.01943
 
     Examples
     --------
@@ -114,7 +139,8 @@ class PullAnswer(TypedAnswer):
     provenance: Provenance
 
 
-@validate_params({"names": [TypeOf((list, tuple), "a list of dataset names"), None]},
+@validate_params({"names": [TypeOf((list, tuple), "a list of dataset names"), None],
+                  "progress": [TypeOf(Callable, "a progress-bar factory"), None]},
                  caller="pull_datasets")
 def pull_datasets(names: Sequence[str] | None = None, *,
                   progress: ProgressFactory | None = None) -> PullAnswer:
@@ -127,10 +153,25 @@ def pull_datasets(names: Sequence[str] | None = None, *,
     progress
         A progress-bar factory for downloads (the command line's).
 
+    Returns
+    -------
+    PullAnswer
+        Each file's dataset, path in the cache and origin (cache, mirror, url, official).
+
     Raises
     ------
     DatasetNotFoundError
         When no source provides a file; HashMismatchError when one differs.
+
+    References
+    ----------
+    .. [1] Uieda, Leonardo, et al. 2020. "Pooch: A Friend to Fetch Your Data Files."
+       Journal of Open Source Software 5(45): 1943. doi:10.21105/joss.01943
+
+    Examples
+    --------
+    >>> pull_datasets(["cow_majors"]).pulled[0].name
+    'cow_majors'
     """
     got = pull(list(names) if names else None, progress=progress)
     return PullAnswer(pulled=[Pulled(name=g.dataset.name, path=str(g.path), origin=g.origin)
@@ -161,15 +202,41 @@ class BuildAnswer(TypedAnswer):
     provenance: Provenance
 
 
+@validate_params({"step": [TypeOf(Callable, "a callable(label, done, total)"), None],
+                  "progress": [TypeOf(Callable, "a progress-bar factory"), None]},
+                 caller="build_store")
 def build_store(*, step: Callable[[str, int, int], None] | None = None,
                 progress: ProgressFactory | None = None) -> BuildAnswer:
     """Build the DuckDB store from the mirror or the cache, atomically.
+
+    Parameters
+    ----------
+    step
+        Called with each step's label, the steps done and their total.
+    progress
+        A progress-bar factory for downloads (the command line's).
+
+    Returns
+    -------
+    BuildAnswer
+        The store's path, the build's wall time, the file's size, the tables with their
+        rows, and the source names that matched no COW state.
 
     Raises
     ------
     DataError
         When a file is missing or corrupt, or the store cannot be written (nothing is left
         half-built).
+
+    References
+    ----------
+    .. [1] Raasveldt, Mark, and Hannes Mühleisen. 2019. "DuckDB: an Embeddable Analytical
+       Database." SIGMOD '19: 1981-1984. doi:10.1145/3299869.3320212
+
+    Examples
+    --------
+    >>> build_store().tables["atop_members"]  # doctest: +SKIP
+    2510
     """
     report = store.build(step=step, progress=progress)
     rows = report.unmatched.astype(object).where(report.unmatched.notna(), None)
@@ -217,7 +284,34 @@ class StatusAnswer(TypedAnswer):
 
 @validate_params({"verify": [bool]}, caller="store_status")
 def store_status(*, verify: bool = True) -> StatusAnswer:
-    """What is present, verified and built, and when (``verify`` hashes every file found)."""
+    """What is present, verified and built, and when.
+
+    Parameters
+    ----------
+    verify
+        Hash every file found (slower; the registry's sha256 is the reference).
+
+    Returns
+    -------
+    StatusAnswer
+        The store (path, when and by which version it was built, tables) and each dataset
+        (where found, verified, in the store).
+
+    Raises
+    ------
+    StoreError
+        For a store file that cannot be opened.
+
+    References
+    ----------
+    .. [1] Raasveldt, Mark, and Hannes Mühleisen. 2019. "DuckDB: an Embeddable Analytical
+       Database." SIGMOD '19: 1981-1984. doi:10.1145/3299869.3320212
+
+    Examples
+    --------
+    >>> store_status(verify=False).store.present
+    True
+    """
     report = store.status(verify=verify)
     return StatusAnswer(store=StoreState(**report["store"]),
                         datasets=[DatasetState(**d) for d in report["datasets"]],
@@ -276,13 +370,37 @@ class SummaryAnswer(TypedAnswer):
 
 @validate_params(SUMMARY, caller="summarize")
 def summarize(*, year: int = 2018, top: int = 10) -> SummaryAnswer:
-    """Datasets in the store, ATOP alliances in force per era, and the top defence pledgers
-    of ``year`` (:func:`foedus.data.summary.summary`).
+    """Datasets in the store, ATOP alliances in force per era, and the top pledgers.
+
+    Parameters
+    ----------
+    year
+        The year of the defence-pledge ranking (ATOP's years).
+    top
+        How many states to rank.
+
+    Returns
+    -------
+    SummaryAnswer
+        The store's datasets, alliances in force by era (and those with a defence pledge),
+        and the states with the most partners they must defend in ``year``
+        (:func:`foedus.data.summary.summary`).
 
     Raises
     ------
     StoreError
         Without a store (run ``foedus data build``).
+
+    References
+    ----------
+    .. [1] Leeds, Brett Ashley, Jeffrey M. Ritter, Sara McLaughlin Mitchell, and Andrew G.
+       Long. 2002. "Alliance Treaty Obligations and Provisions, 1815-1944." International
+       Interactions 28(3): 237-260. doi:10.1080/03050620213653
+
+    Examples
+    --------
+    >>> summarize(year=1914, top=1).top_defense_pledgers[0].state.abb
+    'GMY'
     """
     result = summary(year=year, top=top)
     return SummaryAnswer(

@@ -78,8 +78,34 @@ class BookCheckAnswer(TypedAnswer):
         return sum(not f.ok for f in self.files)
 
 
+@validate_params({"text": [TypeOf(str, "the text of a TOML file")]}, caller="kind_of")
 def kind_of(text: str) -> Literal["treaty", "crosswalk", "history"]:
-    """``crosswalk``, ``history`` or ``treaty``, from a file's top-level keys."""
+    """What a book file is, from its top-level keys.
+
+    Parameters
+    ----------
+    text
+        The file's text (a syntax error reads as a treaty book, whose checker reports it).
+
+    Returns
+    -------
+    str
+        ``crosswalk`` (``[[decisions]]``), ``history`` (``atopid = …``) or ``treaty``.
+
+    Raises
+    ------
+    ParameterError
+        For a text that is not a string.
+
+    References
+    ----------
+    .. [1] TOML v1.0.0. https://toml.io/en/v1.0.0
+
+    Examples
+    --------
+    >>> kind_of("atopid = 1385"), kind_of('id = "nato"')
+    ('history', 'treaty')
+    """
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
@@ -173,6 +199,20 @@ def check_files(files: Sequence[str | Path], *, crosswalk: str | Path | None = N
     ------
     BookError
         When a file cannot be read at all.
+
+    References
+    ----------
+    .. [1] Leeds, Brett Ashley, Jeffrey M. Ritter, Sara McLaughlin Mitchell, and Andrew G.
+       Long. 2002. "Alliance Treaty Obligations and Provisions, 1815-1944." International
+       Interactions 28(3): 237-260. doi:10.1080/03050620213653
+
+    Examples
+    --------
+    >>> from importlib import resources
+    >>> from pathlib import Path
+    >>> nato = Path(str(resources.files("foedus").joinpath("books", "nato.toml")))
+    >>> check_files([nato]).files[0].ok
+    True
     """
     atop = _Atop()
     results: list[FileCheck] = []

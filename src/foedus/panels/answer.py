@@ -1,5 +1,6 @@
-"""The panel description, typed: what ``foedus panel … --json`` prints about the file it
-wrote, and the verb that builds and writes a panel from named steps.
+"""The panel description, typed, and the verb that builds and writes a panel.
+
+:class:`PanelAnswer` is what ``foedus panel … --json`` prints about the file it wrote.
 
 :func:`make_panel` (``foedus.make_panel``) runs ``create_*`` and the ``add_*`` steps named
 (:data:`foedus.params.PANEL_STEPS`, each with the unit it needs), writes the file and
@@ -12,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
-from foedus._validation import validate_params
+from foedus._validation import TypeOf, validate_params
 from foedus.answer import TypedAnswer
 from foedus.errors import PanelError
 from foedus.panels.create import create_dyad_years, create_state_years
@@ -46,9 +47,33 @@ class PanelAnswer(TypedAnswer):
     provenance: Provenance
 
 
+@validate_params({"panel": [TypeOf(Panel, "a Panel")],
+                  "path": [TypeOf((str, Path), "a file path"), None]}, error=PanelError)
 def describe_panel(panel: Panel, path: str | Path | None = None) -> PanelAnswer:
-    """What ``panel`` is (unit, direction, years, rows, notes), where each column comes from,
-    and its provenance; ``path`` is the file it was written to, if any.
+    """What ``panel`` is, where each column comes from, and its provenance.
+
+    Parameters
+    ----------
+    panel
+        The panel (its unit, direction, years, rows and notes are described).
+    path
+        The file it was written to, if any.
+
+    Returns
+    -------
+    PanelAnswer
+        ``to_json()`` is the command's ``--json`` (without ``path`` when None).
+
+    Raises
+    ------
+    PanelError
+        For an object that is not a panel.
+
+    References
+    ----------
+    .. [1] Miller, Steven V. 2022. "peacesciencer: An R Package for Quantitative Peace
+       Science Research." Conflict Management and Peace Science 39(6): 755-779.
+       doi:10.1177/07388942221077926
 
     Examples
     --------
@@ -129,6 +154,22 @@ def make_panel(unit: str, start: int, end: int, *, add: Sequence[str] = (),
         For a step that needs another unit, or years before 1816.
     WriteError
         When the file cannot be written (nothing is left half-written).
+
+    References
+    ----------
+    .. [1] Miller, Steven V. 2022. "peacesciencer: An R Package for Quantitative Peace
+       Science Research." Conflict Management and Peace Science 39(6): 755-779.
+       doi:10.1177/07388942221077926
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     answer = make_panel("state_year", 2000, 2001, add=["cinc"],
+    ...                         out=Path(folder) / "s.parquet")
+    >>> answer.rows > 300, "cinc" in answer.columns
+    (True, True)
     """
     panel = create_dyad_years(start, end, directed=directed) if unit == "dyad_year" \
         else create_state_years(start, end)

@@ -1,5 +1,6 @@
-"""The obligations answer, typed: who is bound to act, as ``foedus obligations --json`` prints
-it (DESIGN §7), with its provenance.
+"""The obligations answer, typed, with its provenance.
+
+Who is bound to act, as ``foedus obligations --json`` prints it (DESIGN §7).
 
 :func:`obligations_answer` is the verb behind ``foedus.obligations`` and the command: it
 resolves what the user named (states by date, ``nonstate:NAME``, the place), checks the
@@ -135,8 +136,11 @@ class NotTriggeredJSON(TypedAnswer):
 
 
 class ObligationsAnswer(TypedAnswer):
-    """``foedus obligations --json``: who is bound to act, informal commitments, and the
-    treaties involving the target that are not triggered, with the reason for each."""
+    """``foedus obligations --json``.
+
+    Who is bound to act, informal commitments, and the treaties involving the target that
+    are not triggered, with the reason for each.
+    """
 
     as_of: dt.date
     view: View
@@ -159,8 +163,10 @@ def _treaty(t: Any) -> TreatyRef:
 
 
 def _books() -> list[BookFile]:
-    """The book files the answer rests on: the treaty books, the crosswalk and the
-    historical book (``history/…``)."""
+    """The book files the answer rests on.
+
+    The treaty books, the crosswalk and the historical book (``history/…``).
+    """
     named = [(p.name, p) for p in [*book_paths(), crosswalk_path()]]
     named += [(f"history/{p.name}", p) for p in history_paths()]
     return book_files(named)
@@ -209,8 +215,11 @@ def answer_of(result: Answer, *, books: bool = True) -> ObligationsAnswer:
 
 
 def add_credibility(answer: ObligationsAnswer, system: CommitmentSystem) -> None:
-    """Score each bound obligation with the credibility model (the credibility lens's
-    :func:`foedus.credibility.score_answer`); consultation pledges stay null."""
+    """Score each bound obligation with the credibility model.
+
+    The credibility lens's :func:`foedus.credibility.score_answer` is the hook;
+    consultation pledges stay null.
+    """
     from foedus.credibility import score_answer  # the credibility lens, loaded on demand
 
     if answer.result is None:

@@ -60,6 +60,7 @@ import pandas as pd
 
 from foedus.errors import DyadicDesignError
 from foedus.model.commitments import Obligation, Treaty
+from foedus.model.dyads import directed_pledge_years
 from foedus.model.vocab import ObligationKind
 from foedus.panels._join import dyad_key, gather
 from foedus.replications._disputes import at_risk_of_onset, code_disputes, mid_dyads
@@ -130,29 +131,17 @@ def pledge_rows(treaties: list[Treaty]) -> tuple[pd.DataFrame, list[Obligation],
     reproduces ATOP's published directed extract); here the obligation behind each row is
     kept. The third frame is ``t, state, year``: each treaty's members by year.
     """
-    from foedus.model import dyads
-
-    frames = dyads._flatten(treaties)
-    obligations = [o for treaty in treaties for o in treaty.obligations
-                   for _ in (o.holders if o.holders is not None else (None,))]
-    # _flatten writes one row per obligation holder in this same order; carrying the row
-    # number in ``kind`` brings each held pledge's obligation through _held unchanged.
-    frames["obligations"] = frames["obligations"].assign(
-        kind=np.arange(len(frames["obligations"])))
-    lo, hi = dyads._year_bounds(frames, None)
-    pairs = dyads._pair_years(frames["members"], lo, hi)
-    held = dyads._held(pairs, frames, lo, hi).rename(columns={"kind": "ob"})
-    members = pd.concat([pairs[["t", "i", "year"]].rename(columns={"i": "state"}),
-                         pairs[["t", "j", "year"]].rename(columns={"j": "state"})])
-    return (held.astype("int64").reset_index(drop=True), obligations,
-            members.drop_duplicates().astype("int64").reset_index(drop=True))
+    pledges = directed_pledge_years(treaties)
+    return pledges.held, pledges.obligations, pledges.members
 
 
 def classified_pledges(held: pd.DataFrame, obligations: list[Obligation], kind: ObligationKind,
                 role: Role) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The pledge-years of one ``kind`` with their :class:`Reach` for a beneficiary in
-    ``role``: (pledges applying against any adversary, pledges naming adversaries, one row
-    per adversary, the pledger and the beneficiary left out), each with ``decided``."""
+    """The pledge-years of one ``kind`` with their :class:`Reach` for a ``role``.
+
+    Returns (pledges applying against any adversary, pledges naming adversaries, one row
+    per adversary, the pledger and the beneficiary left out), each with ``decided``.
+    """
     reach = {k: obligation_reach(o, role) for k, o in enumerate(obligations)
              if o.kind == kind}
     rows = held[held["ob"].isin(list(reach))]
@@ -343,8 +332,10 @@ def build_dyad_years(start: int, end: int, terms: tuple[str, ...], *,
 
 
 def _lagged(frame: pd.DataFrame, terms: tuple[str, ...]) -> pd.DataFrame:
-    """``<term>_lag``: the term in the same directed dyad the year before (0 where the dyad
-    did not exist then, or the year before is outside the frame)."""
+    """``<term>_lag``: the term in the same directed dyad the year before.
+
+    0 where the dyad did not exist then, or the year before is outside the frame.
+    """
     a, b = frame["ccode1"].to_numpy(), frame["ccode2"].to_numpy()
     year = frame["year"].to_numpy()
     rows, found = gather(dyad_key(a, b, year - 1), dyad_key(a, b, year))

@@ -1,4 +1,4 @@
-"""Binary-response fits for dyad-years and their variances: clustered by dyad and dyadic.
+r"""Binary-response fits for dyad-years and their variances: clustered by dyad and dyadic.
 
 Logit and probit by maximum likelihood (statsmodels, Newton's method), then sandwich
 variances :math:`V = B\\,M\\,B` with :math:`B` the inverse of the negative Hessian at the
@@ -146,7 +146,7 @@ def _group_sums(scores: np.ndarray, groups: np.ndarray) -> np.ndarray:
 
 
 def cluster_meat(scores: np.ndarray, groups: ArrayLike) -> np.ndarray:
-    """:math:`\\sum_g U_g U_g^\\top`, the scores summed within each group."""
+    r""":math:`\\sum_g U_g U_g^\\top`, the scores summed within each group."""
     sums = _group_sums(scores, np.asarray(groups))
     return sums.T @ sums
 

@@ -1,5 +1,6 @@
-"""The replication suite's types and registry: :class:`Figure`, :class:`Replication`,
-:class:`Study`, and :func:`replicate`.
+"""The replication suite's types and registry.
+
+:class:`Figure`, :class:`Replication`, :class:`Study`, and :func:`replicate`.
 
 A study module (any module of :mod:`foedus.replications` other than this one) declares
 ``STUDY = Study(name=..., title=..., citation=..., doi=..., data=(...), run=...)``; its
@@ -75,9 +76,11 @@ class Figure(TypedAnswer):
 
 
 class Replication(TypedAnswer):
-    """A study's reproduced figures, extra tables, and what it took to build them
-    (``foedus replicate NAME --json`` is :meth:`to_json`: these fields, ``summary`` and
-    ``provenance``)."""
+    """A study's reproduced figures, extra tables, and what it took to build them.
+
+    ``foedus replicate NAME --json`` is :meth:`to_json`: these fields, ``summary`` and
+    ``provenance``.
+    """
 
     study: str
     title: str
@@ -179,6 +182,21 @@ class SuiteAnswer(TypedAnswer):
 def study_list() -> StudyList:
     """The studies of the suite, by name (``foedus replicate --list``).
 
+    Returns
+    -------
+    StudyList
+        Each study's name, title, citation, DOI and data.
+
+    Raises
+    ------
+    ImportError
+        If a study module fails to import (a bug, not a user error).
+
+    References
+    ----------
+    .. [1] King, Gary. 1995. "Replication, Replication." PS: Political Science and
+       Politics 28(3): 444-452. doi:10.2307/420301
+
     Examples
     --------
     >>> "leeds-2003" in {s.name for s in study_list().studies}
@@ -188,9 +206,37 @@ def study_list() -> StudyList:
                                          doi=s.doi, data=list(s.data)) for s in studies()])
 
 
+@validate_params({"progress": [TypeOf(Callable, "a callable taking a study's name"), None]},
+                 caller="replication_suite")
 def suite(progress: Callable[[str], None] | None = None) -> SuiteAnswer:
-    """Run every study of the suite (``foedus replicate --summary``); ``progress`` is called
-    with each study's name before it runs."""
+    """Run every study of the suite (``foedus replicate --summary``).
+
+    Parameters
+    ----------
+    progress
+        Called with each study's name before it runs.
+
+    Returns
+    -------
+    SuiteAnswer
+        Every study's :class:`Replication`.
+
+    Raises
+    ------
+    StoreError
+        Without a store (run ``foedus data build``).
+
+    References
+    ----------
+    .. [1] King, Gary. 1995. "Replication, Replication." PS: Political Science and
+       Politics 28(3): 444-452. doi:10.2307/420301
+
+    Examples
+    --------
+    >>> ran = suite()  # doctest: +SKIP
+    >>> len(ran.studies) == len(studies())  # doctest: +SKIP
+    True
+    """
     results = []
     for s in studies():
         if progress is not None:
@@ -200,7 +246,30 @@ def suite(progress: Callable[[str], None] | None = None) -> SuiteAnswer:
 
 
 def studies() -> list[Study]:
-    """Every study of the suite, by name."""
+    """Every study of the suite, by name.
+
+    Studies are found by walking the package: each module declaring ``STUDY``.
+
+    Returns
+    -------
+    list of Study
+        Sorted by name.
+
+    Raises
+    ------
+    ImportError
+        If a study module fails to import (a bug, not a user error).
+
+    References
+    ----------
+    .. [1] King, Gary. 1995. "Replication, Replication." PS: Political Science and
+       Politics 28(3): 444-452. doi:10.2307/420301
+
+    Examples
+    --------
+    >>> "leeds-anac-2005" in {s.name for s in studies()}
+    True
+    """
     import foedus.replications as package
 
     found: list[Study] = []
@@ -213,13 +282,35 @@ def studies() -> list[Study]:
     return sorted(found, key=lambda s: s.name)
 
 
+@validate_params({"name": [TypeOf(str, "a study name (studies() lists them)")]},
+                 caller="study")
 def study(name: str) -> Study:
     """The study called ``name``.
+
+    Parameters
+    ----------
+    name
+        A study's name (:func:`studies` lists them).
+
+    Returns
+    -------
+    Study
+        Its title, citation, DOI, data and ``run`` function.
 
     Raises
     ------
     UnknownStudyError
         With the list of studies.
+
+    References
+    ----------
+    .. [1] King, Gary. 1995. "Replication, Replication." PS: Political Science and
+       Politics 28(3): 444-452. doi:10.2307/420301
+
+    Examples
+    --------
+    >>> study("leeds-2003").doi
+    '10.1111/1540-5907.00031'
     """
     known = studies()
     for s in known:
@@ -265,6 +356,12 @@ def replicate(name: str, **options: Any) -> Replication:
     ----------
     .. [1] King, Gary. 1995. "Replication, Replication." PS: Political Science and
        Politics 28(3): 444-452. doi:10.2307/420301
+
+    Examples
+    --------
+    >>> r = replicate("olson-zeckhauser-1966", n_boot=50)
+    >>> r.study, r.decided > 0
+    ('olson-zeckhauser-1966', True)
     """
     chosen = study(name)
     started = time.perf_counter()

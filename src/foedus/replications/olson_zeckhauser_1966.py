@@ -61,16 +61,15 @@ def run(*, year: int = 1964, start: int = 1949, end: int = 2018, n_boot: int = 2
 
     system = load_system()
     nato = resolve_alliance("NATO", system, view="atop")
-    panel = spending_panel(nato, min(start, year), max(end, year), series="sipri",
-                           system=system)
+    panel = spending_panel(nato, min(start, year), max(end, year), series="sipri")
     tests = exploitation_test(panel, n_boot=n_boot, seed=seed)
     that_year = tests[tests["year"] == year].iloc[0]
     members = panel[panel["year"] == year].copy()
     usable = members.dropna(subset=["gdp_usd", "milex_share_gdp"])
     members["gdp_rank"] = usable["gdp_usd"].rank(ascending=False)
     members["burden_rank"] = usable["milex_share_gdp"].rank(ascending=False)
-    long_run = exploitation_test(spending_panel(nato, year, year, series="nmc",
-                                                system=system), n_boot=n_boot, seed=seed)
+    long_run = exploitation_test(spending_panel(nato, year, year, series="nmc"),
+                                 n_boot=n_boot, seed=seed)
     rho, n = float(that_year["spearman"]), int(that_year["n_members"])
     figures = [
         Figure.compare(f"Spearman rho (GDP, defence % of GDP), NATO {year}: sign", 1.0,
