@@ -31,8 +31,15 @@ def test_numpydoc_sections(name: str, func) -> None:
 
 
 def test_panel_steps_state_their_data() -> None:
-    from foedus.panels import capabilities, economy, geography, preferences, similarity
-    from foedus.panels import alliances, create
+    from foedus.panels import (
+        alliances,
+        capabilities,
+        create,
+        economy,
+        geography,
+        preferences,
+        similarity,
+    )
 
     steps = [create.create_state_years, create.create_dyad_years, alliances.add_alliances,
              capabilities.add_cinc, capabilities.add_majors, geography.add_distance,

@@ -11,6 +11,7 @@ from foedus.burden.spending import SERIES_DATASETS, spending_panel
 from foedus.burden.threat import threat
 from foedus.data.loaders import load_system
 from foedus.data.resolve import resolve_alliance
+from foedus.errors import DateOutOfRangeError
 from foedus.measures.burden import (
     burden_shares,
     compliance,
@@ -18,7 +19,7 @@ from foedus.measures.burden import (
     free_riding_trend,
     joint_product,
 )
-from foedus.model.system import CommitmentSystem
+from foedus.model.system import ATOP_END, CommitmentSystem
 from foedus.model.vocab import View
 from foedus.params import BURDEN
 
@@ -120,9 +121,6 @@ def burden_report(alliance: str, start: int, end: int, *, series: str = "sipri",
     >>> report.alliance_id
     'book:nato'
     """
-    from foedus.errors import DateOutOfRangeError
-    from foedus.model.system import ATOP_END
-
     if View(view) is View.ATOP and end > ATOP_END.year:
         raise DateOutOfRangeError(f"the ATOP view ends in {ATOP_END.year} (ATOP 5.1); use "
                                   f"--view legal for {end}.")

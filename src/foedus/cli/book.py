@@ -14,7 +14,8 @@ import typer
 
 from foedus.cli.output import err, out, print_json
 
-app = typer.Typer(help="Validate books of commitments (TOML).", no_args_is_help=True)
+app = typer.Typer(help="Validate books of commitments (TOML).", no_args_is_help=True,
+                  rich_markup_mode=None)
 
 
 @app.command()

@@ -14,7 +14,8 @@ from rich.table import Table
 from foedus.cli.output import DownloadBar, err, out, print_json, step_progress
 
 app = typer.Typer(help="Obtain, verify, build and cite the datasets foedus uses.",
-                  no_args_is_help=True)
+                  no_args_is_help=True,
+                  rich_markup_mode=None)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
 

@@ -1,5 +1,9 @@
 """The ``foedus`` command line. Every sub-command is a thin face over the library.
 
+Help is plain click help (``rich_markup_mode=None``): typer's rich help formatter costs a
+quarter of a second to import, and ``foedus --help`` must start in under 0.5 s
+(``benchmarks/startup.py``); results and progress are still drawn by rich.
+
 Errors the user can cause (:class:`foedus.errors.FoedusError`) print one line on stderr and
 exit with code 1; a malformed command line exits with code 2 (typer's own).
 """
@@ -31,7 +35,8 @@ from foedus.errors import FoedusError
 from foedus.params import SUMMARY
 
 app = typer.Typer(help="foedus: military alliances and security commitments as data.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+                  no_args_is_help=True, pretty_exceptions_enable=False,
+                  rich_markup_mode=None)
 app.add_typer(data.app, name="data")
 app.add_typer(book.app, name="book")
 app.add_typer(panel.app, name="panel")

@@ -24,7 +24,8 @@ from foedus.params import (
 )
 
 app = typer.Typer(help="Build state-year and dyad-year research panels.",
-                  no_args_is_help=True)
+                  no_args_is_help=True,
+                  rich_markup_mode=None)
 
 STEPS = tuple(PANEL_STEPS)
 

@@ -32,7 +32,7 @@ from typing import Any
 import pooch
 
 from foedus import config
-from foedus.data.registry import Dataset, dataset
+from foedus.data.registry import Dataset, dataset, datasets
 from foedus.errors import DatasetNotFoundError, DiskFullError, HashMismatchError, WriteError
 
 __all__ = ["Located", "ProgressFactory", "locate", "pull", "sha256_file", "verify"]
@@ -288,7 +288,5 @@ def locate(name: str | Dataset, *, into_cache: bool = False,
 def pull(names: list[str] | None = None, *,
          progress: ProgressFactory | None = None) -> list[Located]:
     """Obtain every named (default: every registered) file into the cache."""
-    from foedus.data.registry import datasets
-
     entries = [dataset(n) for n in names] if names else datasets()
     return [locate(entry, into_cache=True, progress=progress) for entry in entries]

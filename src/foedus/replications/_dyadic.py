@@ -58,10 +58,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from foedus.data.atop_model import atop_treaties
+from foedus.data.store import connect
 from foedus.errors import DyadicDesignError
 from foedus.model.commitments import Obligation, Treaty
 from foedus.model.dyads import directed_pledge_years
 from foedus.model.vocab import ObligationKind
+from foedus.panels import create_dyad_years
 from foedus.panels._join import dyad_key, gather
 from foedus.replications._disputes import at_risk_of_onset, code_disputes, mid_dyads
 
@@ -292,10 +295,6 @@ def build_dyad_years(start: int, end: int, terms: tuple[str, ...], *,
     DyadicDesignError
         For years outside 1816-2010 (MIDB 4.3) or an unknown term or option.
     """
-    from foedus.data.atop_model import atop_treaties
-    from foedus.data.store import connect
-    from foedus.panels import create_dyad_years
-
     if not 1816 <= start <= end <= 2010:
         raise DyadicDesignError(f"the dyadic studies cover 1816-2010 (MIDB 4.3); got "
                                 f"{start}-{end}.")

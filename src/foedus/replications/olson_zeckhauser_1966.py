@@ -35,6 +35,10 @@ from typing import Any
 
 import numpy as np
 
+from foedus.burden import spending_panel
+from foedus.data.loaders import load_system
+from foedus.data.resolve import resolve_alliance
+from foedus.measures.burden import exploitation_test
 from foedus.replications.base import Figure, Study
 
 __all__ = ["STUDY", "TOLERANCE"]
@@ -54,11 +58,6 @@ def _round(value: Any) -> float | None:
 def run(*, year: int = 1964, start: int = 1949, end: int = 2018, n_boot: int = 2000,
         seed: int = 0) -> tuple[list[Figure], dict[str, list[dict[str, Any]]], list[str]]:
     """The exploitation test for NATO in ``year`` and through ``start..end``."""
-    from foedus.burden import spending_panel
-    from foedus.data.loaders import load_system
-    from foedus.data.resolve import resolve_alliance
-    from foedus.measures.burden import exploitation_test
-
     system = load_system()
     nato = resolve_alliance("NATO", system, view="atop")
     panel = spending_panel(nato, min(start, year), max(end, year), series="sipri")
