@@ -22,7 +22,7 @@ from enum import Enum
 from pathlib import PurePath
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, SerializationInfo, model_serializer
+from pydantic import BaseModel, ConfigDict, model_serializer
 
 __all__ = ["TypedAnswer", "jsonable"]
 
@@ -63,7 +63,7 @@ class TypedAnswer(BaseModel):
     omit_if_none: ClassVar[frozenset[str]] = frozenset()
 
     @model_serializer(mode="wrap")
-    def _omit(self, handler: Any, info: SerializationInfo) -> Any:
+    def _omit(self, handler: Any) -> Any:
         data = handler(self)
         if isinstance(data, dict) and self.omit_if_none:
             self._omitted(data)
