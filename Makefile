@@ -60,8 +60,11 @@ demo: $(BIN)/.installed vendor
 	@echo; echo "The case library: every scenario, with its Monte Carlo errors (a wide table):"
 	COLUMNS=140 $(BIN)/foedus library scenarios
 
+# ruff (style, and numpydoc sections on the lens packages), then import-linter (the one-way
+# layers of README "Layers", declared in pyproject.toml).
 lint: $(BIN)/.installed
 	$(BIN)/ruff check src tests benchmarks tools docs
+	$(BIN)/lint-imports
 
 test: lint vendor
 	$(BIN)/python -m pytest
@@ -76,6 +79,7 @@ docs: $(BIN)/.installed vendor
 
 bench: $(BIN)/.installed
 	$(BIN)/foedus data build
+	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/panel.py
 	$(BIN)/python benchmarks/crisis.py

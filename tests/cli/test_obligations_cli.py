@@ -6,15 +6,14 @@ import json
 
 import pytest
 
+import foedus
+
 from helpers import assert_one_line_error, run_cli, schema_validator
 
 
 @pytest.mark.usefixtures("store_home")
 def test_json_answer_validates_and_says_its_date() -> None:
-    proc = run_cli("obligations", "--attacker", "RUS", "--target", "EST", "--as-of",
-                   "2010-05-01", "--json")
-    assert proc.returncode == 0, proc.stderr
-    payload = json.loads(proc.stdout)
+    payload = foedus.obligations(["RUS"], "EST", as_of="2010-05-01").to_json()
     assert not list(schema_validator("obligations").iter_errors(payload))
     assert payload["as_of"] == "2010-05-01" == payload["provenance"]["as_of"]
     assert payload["view"] == "legal" == payload["provenance"]["view"]

@@ -8,7 +8,7 @@ from importlib import resources
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from foedus.model.book import check_book
+from foedus.data.books import check_book
 from foedus.model.toml_positions import key_lines
 
 NATO = resources.files("foedus").joinpath("books", "nato.toml").read_text("utf-8")

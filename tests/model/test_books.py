@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from foedus.model.book import book_paths, check_book, load_books
+from foedus.data.books import book_paths, check_book, load_books
 from foedus.model.commitments import Treaty
 from foedus.model.events import Event
 from foedus.model.vocab import Hit, ObligationKind, Response, TreatyKind
@@ -349,10 +349,10 @@ def test_eu_42_7_covers_territory_only() -> None:
 # --- through the obligations query ----------------------------------------------------------
 
 def test_query_lists_the_taiwan_relations_act_as_informal_and_anzus_as_suspended() -> None:
-    from foedus.model.system import CommitmentSystem
+    from foedus.data.loaders import commitment_system
     from foedus.query.obligations import obligations
 
-    system = CommitmentSystem([], load_books())
+    system = commitment_system([], load_books())
     answer = obligations(system, as_of=D("2024-06-01"), attackers=[CHN], target=TAW)
     assert [(i.state, i.treaty.id) for i in answer.informal] == \
         [(USA, "book:taiwan_relations_act")]
@@ -393,22 +393,23 @@ def test_participation_exclusion_is_checked_with_its_line() -> None:
 
 @pytest.mark.usefixtures("store_home")
 def test_the_table_in_docs_books_md_is_current() -> None:
-    from foedus.model.overlaps import TABLE_BEGIN, TABLE_END, books_table
-    from foedus.model.system import CommitmentSystem
+    from foedus.data.books import books_table
+    from foedus.data.loaders import load_system
+    from foedus.model.overlaps import TABLE_BEGIN, TABLE_END
 
     doc = (Path(__file__).resolve().parents[2] / "docs" / "books.md").read_text("utf-8")
     committed = doc.split(TABLE_BEGIN, 1)[1].split(TABLE_END, 1)[0].lstrip("\n")
-    system = CommitmentSystem.load()
+    system = load_system()
     assert committed == books_table(system.book, system.atop, system.crosswalk), \
         "docs/books.md is stale: run `python -m foedus.model.overlaps`"
 
 
 @pytest.mark.usefixtures("store_home")
 def test_every_overlap_has_a_decision() -> None:
+    from foedus.data.loaders import load_system
     from foedus.model.overlaps import overlaps, undecided
-    from foedus.model.system import CommitmentSystem
 
-    system = CommitmentSystem.load()
+    system = load_system()
     found = overlaps(system.book, system.atop, system.crosswalk)
     assert len(found) >= 70 and undecided(found) == []
     # two hand-checked cases: the WEU beside NATO, SEATO beside ANZUS

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from foedus.model.book import load_books
+from foedus.data.books import load_books
 from foedus.model.vocab import Decision, ObligationKind, Response
 
 from helpers import bound, reasons

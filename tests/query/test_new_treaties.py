@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from foedus.model.book import load_books
+from foedus.data.books import load_books
 
 from helpers import bound, reasons
 
@@ -157,12 +157,12 @@ def test_pukpuk_is_not_in_force(ask) -> None:
 
 
 def test_pukpuk_clause_once_in_force(system) -> None:
-    from foedus.model.system import CommitmentSystem
+    from foedus.data.loaders import commitment_system
     from foedus.query import obligations
 
     book = [t.model_copy(update={"pending": False}) if t.id == "book:australia_png" else t
             for t in system.book]
-    live = CommitmentSystem(list(system.atop), book)
+    live = commitment_system(list(system.atop), book)
     home = obligations(live, as_of=D("2026-01-01"), attackers=[710], target=PNG)
     assert bound(home, "book:australia_png") == {AUL}
     away = obligations(live, as_of=D("2026-01-01"), attackers=[710], target=PNG,

@@ -39,17 +39,13 @@ from foedus.data.simplify import (
     TRANSLATE,
 )
 from foedus.data.store import connect
-from foedus.errors import FoedusError, StoreError
+from foedus.errors import BordersError, StoreError
 from foedus.provenance import provenance
 
 __all__ = ["BorderMap", "BordersError", "borders_on"]
 
 #: No map is cut coarser than this (degrees): past it most states are triangles.
 MAX_TOLERANCE = 1.0
-
-
-class BordersError(FoedusError, ValueError):
-    """A date or tolerance that no map can be cut for."""
 
 
 @dataclass(frozen=True)

@@ -31,17 +31,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from enum import StrEnum
-from importlib import resources
-from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from foedus.model.book import BookError, BookProblem, parse_entry
-from foedus.model.toml_positions import line_of
+from foedus._deprecation import moved
+from foedus.errors import BookProblem
+from foedus.model.toml_positions import line_of, parse_toml
 from foedus.model.vocab import ObligationKind
 
-__all__ = ["Crosswalk", "CrosswalkDecision", "Relation", "check_crosswalk", "crosswalk_path",
-           "load_crosswalk"]
+__all__ = ["Crosswalk", "CrosswalkDecision", "Relation", "check_crosswalk"]
 
 _ID = r"^(atop:[0-9]+|book:[a-z0-9_]+)$"
 
@@ -143,7 +141,7 @@ class Crosswalk:
 def check_crosswalk(text: str, file: str = "<crosswalk>"
                     ) -> tuple[Crosswalk | None, list[BookProblem]]:
     """Parse and validate a crosswalk file; never raises on bad input."""
-    parsed, lines, problems = parse_entry(text, file, _File)
+    parsed, lines, problems = parse_toml(text, file, _File)
     if parsed is None:
         return None, problems
     seen: dict[tuple[str, str, ObligationKind], int] = {}
@@ -161,22 +159,6 @@ def check_crosswalk(text: str, file: str = "<crosswalk>"
     return Crosswalk(parsed.decisions), []
 
 
-def crosswalk_path() -> Path:
-    """The shipped crosswalk file (``foedus/books/crosswalk.toml``)."""
-    return Path(str(resources.files("foedus").joinpath("books", "crosswalk.toml")))
-
-
-def load_crosswalk(path: Path | None = None) -> Crosswalk:
-    """Load and validate a crosswalk file (default: the shipped one).
-
-    Raises
-    ------
-    BookError
-        Listing every problem, with file, line and field.
-    """
-    source = path or crosswalk_path()
-    text = Path(source).read_text("utf-8")
-    crosswalk, problems = check_crosswalk(text, str(source))
-    if problems or crosswalk is None:
-        raise BookError(problems)
-    return crosswalk
+#: ``crosswalk_path`` and ``load_crosswalk`` read the shipped file: the data layer's job
+#: (:mod:`foedus.data.books`); the old names still work for one release.
+__getattr__ = moved(__name__, "foedus.data.books", ("crosswalk_path", "load_crosswalk"))

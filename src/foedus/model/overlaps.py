@@ -21,17 +21,18 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from foedus._deprecation import moved
 from foedus.model.commitments import Treaty
 from foedus.model.crosswalk import Crosswalk, CrosswalkDecision
 from foedus.model.vocab import ObligationKind
 
-__all__ = ["TRIGGER_KINDS", "Overlap", "books_table", "overlaps", "undecided"]
+__all__ = ["TABLE_BEGIN", "TABLE_END", "TRIGGER_KINDS", "Overlap", "overlaps", "undecided"]
 
 #: The obligation kinds that make an ATOP alliance overlap (issue 14, part 3).
 TRIGGER_KINDS = frozenset({ObligationKind.DEFENSE, ObligationKind.OFFENSE,
                            ObligationKind.NEUTRALITY})
 
-TABLE_BEGIN = "<!-- books-table:begin (generated: python -m foedus.model.overlaps) -->"
+TABLE_BEGIN = "<!-- books-table:begin (generated: python -m foedus.data.books) -->"
 TABLE_END = "<!-- books-table:end -->"
 
 
@@ -117,58 +118,4 @@ def undecided(found: Iterable[Overlap]) -> list[Overlap]:
     return [o for o in found if not o.decisions]
 
 
-def _abbs(codes: Iterable[int]) -> str:
-    from foedus.model.places import _cow
-
-    names = _cow()
-    return ", ".join(names.get(c, str(c)) for c in codes)
-
-
-def books_table(book: Sequence[Treaty], atop: Iterable[Treaty], crosswalk: Crosswalk) -> str:
-    """The Markdown table of the book's treaties and every ATOP alliance overlapping one,
-    with its crosswalk decision (``docs/books.md``, between the generated-table markers)."""
-    found = overlaps(book, atop, crosswalk)
-    by_book: dict[str, list[Overlap]] = {}
-    for o in found:
-        by_book.setdefault(o.book.id, []).append(o)
-    lines = ["| book treaty | kind | in force | supersedes (ATOP) | overlapping ATOP alliance "
-             "| from | shared states | decision |",
-             "|---|---|---|---|---|---|---|---|"]
-    for t in sorted(book, key=lambda t: t.id):
-        start = "signed " + str(t.signed) + ", not in force" if t.pending else str(
-            t.in_force or t.signed or _start(t))
-        head = (f"| `{t.id}` {t.name} | {t.kind.value} | {start} | "
-                f"{', '.join(str(a) for a in t.atopids) or '-'} |")
-        rows = sorted(by_book.get(t.id, []), key=lambda o: o.atop.id)
-        if not rows:
-            lines.append(f"{head} - | | | |")
-            continue
-        for i, o in enumerate(rows):
-            lead = head if i == 0 else "| | | | |"
-            decision = "; ".join(f"{d.treaty} {d.relation.value} {d.other} "
-                                 f"({', '.join(k.value for k in d.kinds)})"
-                                 for d in o.decisions) or "**undecided**"
-            members = _abbs(dict.fromkeys(x.state for x in o.atop.members))
-            lines.append(f"{lead} `{o.atop.id}` ({members}; {o.atop.signed}) | "
-                         f"{o.first_day} | {_abbs(o.shared)} | {decision} |")
-    return "\n".join(lines) + "\n"
-
-
-def _main() -> None:  # pragma: no cover - exercised through the docs test
-    """Rewrite the generated table of ``docs/books.md`` in place (run from the repository)."""
-    from pathlib import Path
-
-    from foedus.model.crosswalk import load_crosswalk
-    from foedus.model.system import CommitmentSystem
-
-    system = CommitmentSystem.load()
-    path = Path("docs/books.md")
-    text = path.read_text("utf-8")
-    head, _, rest = text.partition(TABLE_BEGIN)
-    _, _, tail = rest.partition(TABLE_END)
-    table = books_table(system.book, system.atop, load_crosswalk())
-    path.write_text(f"{head}{TABLE_BEGIN}\n{table}{TABLE_END}{tail}", "utf-8")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    _main()
+__getattr__ = moved(__name__, "foedus.data.books", ("books_table",))

@@ -25,24 +25,29 @@ date under either view (DESIGN §2).
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
 from typing import TYPE_CHECKING
 
-from foedus.errors import FoedusError
+from foedus._deprecation import warn_moved
+from foedus.errors import DateOutOfRangeError, UnknownTreatyError
 from foedus.model.commitments import Obligation, Treaty, in_span
 from foedus.model.vocab import Decision, Response, TreatyKind, View
+from foedus.registry import dataset
 
 if TYPE_CHECKING:
     from foedus.model.crosswalk import Crosswalk, CrosswalkDecision
     from foedus.model.history import HistoryEntry
 
-__all__ = ["ATOP_END", "EARLIEST", "CommitmentSystem", "Pledge", "Snapshot", "pledge_strength"]
+__all__ = ["ATOP_END", "EARLIEST", "CommitmentSystem", "Pledge", "Snapshot", "check_date",
+           "pledge_strength"]
 
-EARLIEST = dt.date(1815, 1, 1)
-ATOP_END = dt.date(2018, 12, 31)
+#: The first day of foedus's alliance data and the last day of ATOP 5.1 (and so of the ATOP
+#: view), read from the registry's coverage of the member file.
+EARLIEST: dt.date = dataset("atop_members").first_day  # type: ignore[assignment]
+ATOP_END: dt.date = dataset("atop_members").last_day  # type: ignore[assignment]
 
 _RESPONSE_RANK = {Response.AUTOMATIC: 3, Response.DISCRETIONARY: 2, Response.CONSULT: 1}
 _DECISION_RANK = {Decision.INDIVIDUAL: 3, Decision.MAJORITY: 2, Decision.CONSENSUS: 1}
@@ -178,7 +183,10 @@ class CommitmentSystem:
     atop, book
         The ATOP treaties (:func:`foedus.data.atop_model.atop_treaties`) and our book's.
     crosswalk
-        The crosswalk decisions (default: the shipped ``books/crosswalk.toml``).
+        The crosswalk decisions. Build the system with
+        :func:`foedus.data.loaders.commitment_system`, which passes the shipped
+        ``books/crosswalk.toml``; leaving it out here still loads that file, with a
+        ``DeprecationWarning`` (the model reads no file; kept for one release).
     history
         The historical book's entries (default: the shipped ``books/history/*.toml``);
         entries for ATOP alliances not among ``atop`` are left aside.
@@ -187,12 +195,17 @@ class CommitmentSystem:
     def __init__(self, atop: list[Treaty], book: list[Treaty], *,
                  crosswalk: Crosswalk | None = None,
                  history: Iterable[HistoryEntry] | None = None) -> None:
-        from foedus.model.crosswalk import load_crosswalk
+        # Imported here until the second pass: model/history.py still imports the book
+        # loader through the deprecated foedus.model.book path, which imports this module.
         from foedus.model.history import apply_history, load_history
 
+        if crosswalk is None:
+            warn_moved("CommitmentSystem(atop, book) without crosswalk=",
+                       "foedus.data.loaders.commitment_system(atop, book)")
+            crosswalk = importlib.import_module("foedus.data.books").load_crosswalk()
         self.atop = tuple(atop)
         self.book = tuple(book)
-        self.crosswalk = load_crosswalk() if crosswalk is None else crosswalk
+        self.crosswalk = crosswalk
         self.history = tuple(load_history() if history is None else history)
         self.atop_history = tuple(apply_history(self.atop, self.history))
         superseded = {a for t in self.book for a in t.atopids}
@@ -209,12 +222,14 @@ class CommitmentSystem:
     @classmethod
     def load(cls) -> CommitmentSystem:
         """ATOP 5.1 from the store, every shipped book, the crosswalk and the historical
-        book (cached per store build)."""
-        from foedus import config
+        book (cached per store build).
 
-        path = config.store_path()
-        stamp = path.stat().st_mtime_ns if path.is_file() else None
-        return _load(str(path), stamp)
+        Deprecated here (the model reads no store): :func:`foedus.data.loaders.load_system`;
+        kept for one release, with a ``DeprecationWarning``.
+        """
+        warn_moved("foedus.model.system.CommitmentSystem.load",
+                   "foedus.data.loaders.load_system")
+        return importlib.import_module("foedus.data.loaders").load_system()
 
     def treaties(self, view: View | str = View.LEGAL, *,
                  history: bool = False) -> tuple[Treaty, ...]:
@@ -229,7 +244,8 @@ class CommitmentSystem:
         for t in self.book + self.atop:
             if t.id == treaty_id:
                 return t
-        raise FoedusError(f"No treaty {treaty_id!r}.")
+        raise UnknownTreatyError(f"No treaty {treaty_id!r} (book:<id> for our book, "
+                                 "atop:<atopid> for ATOP 5.1).")
 
     def find(self, ref: str) -> Treaty | None:
         """The legal-view treaty answering to ``ref`` (``atop:3075`` is the Rio Treaty of
@@ -252,15 +268,11 @@ class CommitmentSystem:
 
         Raises
         ------
-        FoedusError
+        DateOutOfRangeError
             For a date before 1815, or after 2018 in the ATOP view (ATOP ends there).
         """
         view = View(view)
-        if day < EARLIEST:
-            raise FoedusError(f"{day} is before 1815, where foedus's data begin.")
-        if view is View.ATOP and day > ATOP_END:
-            raise FoedusError(f"The ATOP view ends on {ATOP_END} (ATOP 5.1); use the legal "
-                              "view for later dates.")
+        check_date(day, view)
         in_force = tuple(t for t in self.treaties(view, history=history) if _in_force(t, day))
         carried = view is View.LEGAL and day > ATOP_END and any(
             t.assumed_in_force for t in in_force)
@@ -270,6 +282,23 @@ class CommitmentSystem:
                         self.crosswalk if view is View.LEGAL else None)
 
 
+def check_date(day: dt.date, view: View | str = View.LEGAL) -> None:
+    """Refuse a date the view does not cover: before 1815 (where foedus's data begin), or,
+    in the ATOP view, after ATOP 5.1's last day.
+
+    Raises
+    ------
+    DateOutOfRangeError
+        With the date, the limit and what to do.
+    """
+    if day < EARLIEST:
+        raise DateOutOfRangeError(f"{day} is before {EARLIEST.year}, where foedus's data "
+                                  "begin.")
+    if View(view) is View.ATOP and day > ATOP_END:
+        raise DateOutOfRangeError(f"The ATOP view ends on {ATOP_END} (ATOP 5.1); use the "
+                                  "legal view for later dates.")
+
+
 def _in_force(treaty: Treaty, day: dt.date) -> bool:
     if treaty.pending:
         return False
@@ -277,14 +306,3 @@ def _in_force(treaty: Treaty, day: dt.date) -> bool:
         return in_span(day, treaty.in_force or treaty.signed, treaty.ended) or any(
             m.active(day) for m in treaty.members)
     return treaty.in_force_on(day) or any(m.active(day) for m in treaty.members)
-
-
-@cache
-def _load(path: str, stamp: int | None) -> CommitmentSystem:
-    from foedus.data.atop_model import atop_treaties
-    from foedus.data.store import connect
-    from foedus.model.book import load_books
-
-    with connect() as con:
-        atop = atop_treaties(con)
-    return CommitmentSystem(atop, load_books())

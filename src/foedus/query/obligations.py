@@ -31,9 +31,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from numbers import Integral
 
+from foedus._validation import Interval, Options, TypeOf, validate_params
+from foedus.data.places import default_gazetteer
 from foedus.model.commitments import Condition, Obligation, ScopeRule, Treaty
 from foedus.model.events import Event, NonState
+from foedus.model.places import Place
 from foedus.model.system import CommitmentSystem, Pledge, Snapshot
 from foedus.model.vocab import Domain, Hit, ObligationKind, TreatyKind, View
 
@@ -99,8 +103,55 @@ def _controller(place, day: dt.date, title: str) -> set[int]:
     return {o for o in owners if o is not None}
 
 
-def rule_covers(rule: ScopeRule, event: Event, place, parties: list[int]) -> bool:
-    """Whether one scope clause covers the event's hit at its place on its date."""
+@validate_params({"rule": [TypeOf(ScopeRule, "a ScopeRule")],
+                  "event": [TypeOf(Event, "an Event")],
+                  "place": [TypeOf(Place, "a gazetteer Place")],
+                  "parties": [TypeOf((list, tuple, set, frozenset), "a list of COW codes")]})
+def rule_covers(rule: ScopeRule, event: Event, place: Place, parties: list[int]) -> bool:
+    """Whether one scope clause covers the event's hit at its place on its date.
+
+    Parameters
+    ----------
+    rule
+        A scope clause of an obligation's condition (its dates, hits, control, title,
+        regions, states, places, islands and the Tropic of Cancer).
+    event
+        The attack.
+    place
+        The gazetteer place it strikes (its dated sovereignty and administration).
+    parties
+        The treaty's members on the date (for a clause on any party's territory).
+
+    Returns
+    -------
+    bool
+        True when the clause is active on the date and every one of its tests passes.
+
+    Raises
+    ------
+    ParameterError
+        For a parameter of the wrong type.
+
+    References
+    ----------
+    .. [1] Leeds, Brett Ashley, Jeffrey M. Ritter, Sara McLaughlin Mitchell, and Andrew G.
+       Long. 2002. "Alliance Treaty Obligations and Provisions, 1815-1944." International
+       Interactions 28(3): 237-260. doi:10.1080/03050620213653
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from foedus.model.commitments import Basis
+    >>> from foedus.model.places import Place, Spell
+    >>> est = Place(id="homeland:EST", name="Estonia", kind="homeland", homeland_of=366,
+    ...             regions=["europe"], is_island=False, lat=59.4, lon=24.7, sources=["x"],
+    ...             sovereignty=[Spell(state=366, source="COW")])
+    >>> art6 = ScopeRule(hits=frozenset({"territory"}), regions=frozenset({"europe"}),
+    ...                  basis=Basis(article="Art. 6"))
+    >>> e = Event(date=dt.date(2024, 6, 1), attackers=(365,), target=366)
+    >>> rule_covers(art6, e, est, [2, 366])
+    True
+    """
     day = event.date
     if not rule.active(day) or event.hit not in rule.hits:
         return False
@@ -317,6 +368,13 @@ def _default_domain(hit: Hit) -> Domain:
     return {Hit.VESSELS: Domain.SEA, Hit.AIRCRAFT: Domain.AIR}.get(hit, Domain.LAND)
 
 
+@validate_params({"system": [TypeOf(CommitmentSystem, "a CommitmentSystem")],
+                  "as_of": [TypeOf(dt.date, "a datetime.date")],
+                  "attackers": [TypeOf((list, tuple), "a list of COW codes or NonState")],
+                  "target": [Interval(Integral, 1, None)], "place": [str, None],
+                  "hit": [Options(str, tuple(Hit)), None],
+                  "domain": [Options(str, tuple(Domain)), None],
+                  "view": [Options(str, tuple(View))], "provoked": [bool]})
 def obligations(system: CommitmentSystem, *, as_of: dt.date, attackers: list[int | NonState],
                 target: int, place: str | None = None, hit: Hit | None = None,
                 domain: Domain | None = None, view: View = View.LEGAL,
@@ -328,10 +386,54 @@ def obligations(system: CommitmentSystem, *, as_of: dt.date, attackers: list[int
     ``feature``), else ``territory`` when the place is the target's sovereign or
     administered territory on the date, else ``forces``; the domain is ``land`` (``sea`` for
     vessels, ``air`` for aircraft). The crosswalk applies in the legal view (module notes).
-    """
-    from foedus.model.places import Gazetteer
 
-    gazetteer = Gazetteer.default()
+    Parameters
+    ----------
+    system
+        The commitment system (:func:`foedus.data.loaders.load_system`).
+    as_of
+        The date.
+    attackers
+        COW codes and non-state actors.
+    target
+        The COW code of the state attacked.
+    place, hit, domain
+        Where, what was struck and in which domain (defaults above).
+    view
+        ``legal`` or ``atop``.
+    provoked
+        Whether the target provoked the attack.
+
+    Returns
+    -------
+    Answer
+        The states bound (with treaty, obligation and caveats), informal commitments, the
+        treaties not triggered with a reason code, the defaults filled in and notes;
+        :func:`foedus.obligations` gives the typed answer.
+
+    Raises
+    ------
+    ParameterError
+        For a parameter of the wrong type or outside its choices.
+    DateOutOfRangeError
+        For a date before 1815, or after ATOP's end in the ATOP view.
+    UnknownPlaceError
+        For a place the gazetteer does not know.
+
+    References
+    ----------
+    .. [1] Leeds, Brett Ashley, Jeffrey M. Ritter, Sara McLaughlin Mitchell, and Andrew G.
+       Long. 2002. "Alliance Treaty Obligations and Provisions, 1815-1944." International
+       Interactions 28(3): 237-260. doi:10.1080/03050620213653
+
+    Examples
+    --------
+    >>> from foedus.data.loaders import load_system
+    >>> a = obligations(load_system(), as_of=dt.date(2024, 6, 1), attackers=[365], target=366)
+    >>> 2 in {b.state for b in a.obligations if b.treaty.id == "book:nato"}
+    True
+    """
+    gazetteer = default_gazetteer()
     defaults = []
     where = gazetteer.find(place) if place else gazetteer.homeland(target)
     if place is None:
@@ -369,8 +471,11 @@ def obligations(system: CommitmentSystem, *, as_of: dt.date, attackers: list[int
 
 def _count_concurrent(bound: list[Bound], snapshot: Snapshot, target: int
                       ) -> tuple[list[Bound], list[NotTriggered]]:
-    """Of two concurrent pledges binding one state to the target (crosswalk), the weaker
-    leaves the list of states bound, with the reason ``concurrent``."""
+    """Of two concurrent pledges binding one state to the target, drop the weaker.
+
+    The crosswalk declares them concurrent; the weaker leaves the list of states bound, with
+    the reason ``concurrent``.
+    """
     pledges = [Pledge(b.treaty, b.obligation, b.state, target) for b in bound]
     kept, moved = [], []
     for b, p in zip(bound, pledges, strict=True):

@@ -13,13 +13,9 @@ import json
 from importlib import resources
 from pathlib import Path
 
-from foedus.errors import FoedusError
+from foedus.errors import VendorMissingError
 
 __all__ = ["VendorMissingError", "manifest", "scripts", "vendor_dir", "verify"]
-
-
-class VendorMissingError(FoedusError):
-    """The vendored libraries are missing or differ from their manifest."""
 
 
 def vendor_dir() -> Path:
