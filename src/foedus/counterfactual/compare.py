@@ -30,6 +30,8 @@ from foedus.crisis.report import answer, state_key
 from foedus.crisis.run import run
 from foedus.crisis.scenario import ResolvedAttack, Scenario, load_scenario, with_overrides
 from foedus.errors import FoedusError
+from foedus.provenance import CarriedForward
+from foedus.registry import dataset
 
 __all__ = ["compare", "default_alliance", "evaluate", "event_label"]
 
@@ -194,10 +196,14 @@ def compare(base: str | Path, alt: str | Path, *, draws: int | None = None,
     system_diff = (_diff(left["system"], right["system"])
                    if left["system"] and right["system"] else None)
     dates = {left["scenario"]["date"], right["scenario"]["date"]}
-    carried = any(f.startswith("capabilities_carried_forward") for side in (left, right)
-                  for e in side["events"].values() for f in e["flags"])
+    carried = [CarriedForward(
+        dataset="nmc_7", last_day=dataset("nmc_7").last_day,
+        what="CINC of the latest year on record read by the credibility features").to_json()
+    ] if any(f.startswith("capabilities_carried_forward") for side in (left, right)
+             for e in side["events"].values() for f in e["flags"]) else None
     return {"base": left, "alt": right,
             "diff": {"events": events, "system": system_diff},
             "alliance": alliance, "threshold": threshold,
             "provenance": provenance([*DATASETS, *SYSTEM_DATASETS], view=left["view"],
-                                     as_of=min(dates), carried_forward=carried)}
+                                     as_of=min(dates),
+                                     **({"carried_forward": carried} if carried else {}))}
