@@ -479,7 +479,7 @@ def save_case(body: SaveRequest, settings: SettingsDep) -> dict:
     name = body.name + ".toml"
     if name in case_names(settings.library):
         raise ParameterError(f"{name} is a case of the shipped library; choose another name.")
-    check_upload(body.toml, settings, name=name)
+    check_upload(body.toml, settings, name=name, enforce_draws=False)
     folder = saved_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".{name}.{secrets.token_hex(4)}"
@@ -513,7 +513,7 @@ def to_toml(body: ScenarioFields, settings: SettingsDep) -> dict:
     """The TOML text of the fields (to download), with the problems the engine finds."""
     text = scenario_toml(body.scenario)
     try:
-        check_upload(text, settings)
+        check_upload(text, settings, enforce_draws=False)
         problems: list[str] = []
     except FoedusError as exc:
         problems = _problems(exc)
@@ -525,7 +525,7 @@ def check(body: ScenarioText, settings: SettingsDep) -> dict:
     """``ok``, every problem (line and field), and the fields as JSON (to fill the form)."""
     raw = parse(body.toml, settings)
     try:
-        checked = check_upload(body.toml, settings)
+        checked = check_upload(body.toml, settings, enforce_draws=False)
     except FoedusError as exc:
         return {"ok": False, "problems": _problems(exc), "fields": _jsonable(raw)}
     return {"ok": True, "problems": [], "fields": _jsonable(raw),

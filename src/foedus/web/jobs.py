@@ -296,13 +296,13 @@ class Jobs:
     def finish(self, job: Job, status: str, *, result: dict | None = None,
                error: str | None = None, seconds: float | None = None) -> None:
         """Record a job's end (done, failed or cancelled) and forget it."""
-        job.status = status
-        job.progress = 1.0 if status == "done" else job.progress
         self.runs.update(job.id, status=status, finished=_now(), result=result, error=error,
                          seconds=seconds,
                          data_hashes=data_hashes(result) if result is not None else None)
-        with self._lock:
+        with self._lock:  # recorded first: a reader never sees "done" without the result
             self.live.pop(job.id, None)
+        job.status = status
+        job.progress = 1.0 if status == "done" else job.progress
         job.done.set()
 
     def cancel(self, run_id: str, reason: str = "cancelled on request") -> bool:

@@ -85,14 +85,16 @@ def parse(text: str, settings: Settings, what: str = "scenario") -> dict:
 
 
 def check_upload(text: str, settings: Settings, *, name: str = UPLOAD,
-                 draws: int | None = None, seed: int | None = None) -> Checked:
+                 draws: int | None = None, seed: int | None = None,
+                 enforce_draws: bool = True) -> Checked:
     """Check a scenario's text as the crisis engine would, within the server's limits.
 
     Returns
     -------
     Checked
         The text, the name, the validated scenario, and the draws and seed the run will use
-        (those given, else the file's own).
+        (those given, else the file's own). ``enforce_draws=False`` checks a file that
+        is saved, not run (its runs may ask for fewer draws).
 
     Raises
     ------
@@ -109,7 +111,7 @@ def check_upload(text: str, settings: Settings, *, name: str = UPLOAD,
         raise ScenarioError([type(p)(p.file.replace(prefix, ""), p.line, p.field, p.message)
                              for p in problems] or "the scenario does not validate")
     n = draws if draws is not None else scenario.draws
-    if n > settings.max_draws:
+    if enforce_draws and n > settings.max_draws:
         raise ParameterError(f"The 'draws' of a run must be at most {settings.max_draws:,} "
                              f"on this server. Got {n:,} instead.")
     return Checked(text, name, scenario, n, scenario.seed if seed is None else seed)

@@ -86,7 +86,7 @@ const foedus = {
         {selector: "edge", style: {width: 0.6, "line-color": "data(colour)", opacity: 0.55}},
         {selector: "node.selected", style: {"background-color": "#f0b35a", width: 14, height: 14}},
       ],
-      minZoom: 0.2, maxZoom: 6, wheelSensitivity: 0.3,
+      minZoom: 0.2, maxZoom: 6,
     });
     if (onClick) cy.on("tap", "node", (evt) => onClick(Number(evt.target.id()), evt.target.data("name")));
     return cy;
@@ -108,3 +108,8 @@ const foedus = {
     return div.innerHTML;
   },
 };
+
+// Forms driven by script never submit themselves.
+document.addEventListener("submit", (event) => {
+  if (event.target.dataset.script === "yes") event.preventDefault();
+});
