@@ -11,9 +11,10 @@ from foedus.crisis.simulate import simulate
 from foedus.query.answer import obligations_answer
 from foedus.web import views
 from foedus.web.settings import library_dir
-from helpers import run_cli
 from web.conftest import TOKEN
 from web.live import wait
+
+from helpers import run_cli
 
 CASE = "baltic-estonia-2024.toml"
 

@@ -179,7 +179,7 @@ def lab(request: Request) -> HTMLResponse:
     """The crisis lab: a case or a scenario of one's own, run as a job."""
     settings = request.app.state.settings
     cases = case_names(settings.library) + case_names(saved_dir(settings))
-    return render(request, "lab.html", page_script="lab.js", cases=cases,
+    return render(request, "lab.html", needs=("chart",), page_script="lab.js", cases=cases,
                   max_draws=settings.max_draws, writable=settings.token is not None)
 
 
