@@ -10,8 +10,9 @@ import re
 import pytest
 
 from foedus.web.settings import library_dir
-from helpers import run_cli
 from web.live import live_server, lowered_settings
+
+from helpers import run_cli
 
 pytestmark = pytest.mark.slow
 
