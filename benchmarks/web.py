@@ -30,7 +30,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "web"))
 
-from live import live_server, lowered_settings, wait  # noqa: E402
+from live import live_server, lowered_settings, wait
 
 DATES = ["1914-07-01", "1939-09-01", "1955-06-01", "1962-10-16", "1991-12-26",
          "2004-03-29", "2024-07-01"]
