@@ -59,6 +59,8 @@ demo: $(BIN)/.installed vendor
 	$(BIN)/foedus compare scenarios/baltic-estonia-2024.toml scenarios/us-withdrawal-2024.toml --draws 100000 --plot demo-plots
 	@echo; echo "The case library: every scenario, with its Monte Carlo errors (a wide table):"
 	COLUMNS=140 $(BIN)/foedus library scenarios
+	@echo; echo "The web app (atlas, who must defend whom, treaties, crisis lab, burden, studies; docs/web.md):"
+	@echo "  $(BIN)/foedus serve        then open http://127.0.0.1:8000/ (read-only; --token-file FILE allows saving)"
 
 # ruff (style, and numpydoc sections on the lens packages), then import-linter (the one-way
 # layers of README "Layers", declared in pyproject.toml).
@@ -83,6 +85,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/panel.py
 	$(BIN)/python benchmarks/crisis.py
+	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/backtest.py --quiet
 	$(BIN)/python benchmarks/backtest.py --quiet --unrecorded-conditions
 

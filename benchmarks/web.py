@@ -1,0 +1,101 @@
+"""Latencies of ``foedus serve`` on a warm server (issue 18, "Performance").
+
+Starts the app on 127.0.0.1 (a free port) over the store in ``FOEDUS_HOME``, warms it (one
+request of each kind, one small job so that the worker has loaded the data and compiled
+the kernel), then times over HTTP:
+
+- the atlas for a date: ``/api/borders`` + ``/api/network`` + ``/api/legal-status`` as the
+  page fetches them (in parallel), for dates not asked before (the network is then
+  computed) and for the same dates again (cached per date);
+- ``/api/obligations`` for Russia → Estonia on 2024-07-01;
+- the Estonia 2024 case with 1,000,000 draws as a job: its job time (the worker's own
+  clock around the simulation) and the time from POST to "done".
+
+Targets: atlas < 300 ms, obligations < 200 ms, the job < 3 s of job time. Run with
+``python benchmarks/web.py`` (``--json`` for one object).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "web"))
+
+from live import live_server, lowered_settings, wait
+
+DATES = ["1914-07-01", "1939-09-01", "1955-06-01", "1962-10-16", "1991-12-26",
+         "2004-03-29", "2024-07-01"]
+CASE = "baltic-estonia-2024.toml"
+
+
+def _ms(seconds: list[float]) -> dict:
+    return {"median_ms": round(1000 * statistics.median(seconds), 1),
+            "max_ms": round(1000 * max(seconds), 1), "n": len(seconds)}
+
+
+def atlas(client: httpx.Client, pool: ThreadPoolExecutor, day: str) -> float:
+    """One atlas load: the three requests the page makes, in parallel."""
+    start = time.perf_counter()
+    urls = [f"/api/borders?as_of={day}", f"/api/network?as_of={day}&view=legal",
+            f"/api/legal-status?as_of={day}"]
+    for response in pool.map(client.get, urls):
+        response.raise_for_status()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--draws", type=int, default=1_000_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp, \
+            live_server(lowered_settings(Path(tmp), max_draws=10**8, job_seconds=600,
+                                         workers=1)) as url, \
+            httpx.Client(base_url=url, timeout=600) as client, \
+            ThreadPoolExecutor(3) as pool:
+        atlas(client, pool, "1900-07-01")  # warm: the commitment system, the arcs
+        client.get("/api/obligations", params={"attacker": "RUS", "target": "EST",
+                                               "as_of": "2024-07-01"})
+        warm = client.post("/api/runs", json={"case": CASE, "draws": 10_000, "seed": 1})
+        wait(client, warm.json()["id"], timeout=600)
+
+        cold = [atlas(client, pool, d) for d in DATES]
+        cached = [atlas(client, pool, d) for d in DATES]
+        obligations = []
+        for _ in range(10):
+            start = time.perf_counter()
+            client.get("/api/obligations", params={"attacker": "RUS", "target": "EST",
+                                                   "as_of": "2024-07-01"}).raise_for_status()
+            obligations.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        job = client.post("/api/runs", json={"case": CASE, "draws": args.draws, "seed": 2024})
+        run = wait(client, job.json()["id"], timeout=600)
+        wall = time.perf_counter() - start
+    result = {
+        "atlas_new_date": _ms(cold), "atlas_same_date": _ms(cached),
+        "atlas_by_date_ms": {d: round(1000 * s, 1) for d, s in zip(DATES, cold, strict=True)},
+        "obligations_rus_est_2024": _ms(obligations),
+        "estonia_2024_job": {"draws": args.draws, "status": run["status"],
+                             "job_seconds": round(run["seconds"] or float("nan"), 2),
+                             "post_to_done_seconds": round(wall, 2),
+                             "p_deterred": (run["result"] or {}).get("p_deterred")},
+        "targets": {"atlas_ms": 300, "obligations_ms": 200, "job_seconds": 3.0},
+    }
+    if args.json:
+        print(json.dumps(result, indent=1))
+        return
+    for key, value in result.items():
+        print(f"{key}: {value}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,281 @@
+"""What the web face shows of the library's objects: states and the alliance network of a
+date, the gazetteer's legal status beside the de facto map, treaties for the browser.
+
+These functions select and arrange what the library computes (the commitment system's
+pledges, the store's state spells and capitals, the gazetteer); they add no measure. The
+network's layout is computed here, in Python, seeded, so that a date always draws the same
+picture (issue 18: "states as nodes placed by a seeded layout computed in Python").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from functools import lru_cache
+
+import networkx as nx
+import numpy as np
+
+from foedus.data.loaders import load_system, store_stamp
+from foedus.data.places import default_gazetteer
+from foedus.data.store import connect
+from foedus.model.vocab import ObligationKind, View
+from foedus.provenance import provenance
+
+__all__ = ["KIND_ORDER", "legal_status", "network_on", "state_pledges", "states_on",
+           "treaty_detail", "treaty_list"]
+
+#: Obligation kinds from the strongest to the weakest: an edge takes its strongest kind.
+KIND_ORDER = (ObligationKind.DEFENSE, ObligationKind.OFFENSE, ObligationKind.NEUTRALITY,
+              ObligationKind.NONAGGRESSION, ObligationKind.CONSULTATION)
+#: COW's last recorded day: membership spells ending then continue (as the gazetteer reads).
+COW_LAST_DAY = dt.date(2016, 12, 31)
+#: Seed of the network layout.
+LAYOUT_SEED = 1816
+_STATE_DATASETS = ["cow_states", "capitals"]
+
+
+@lru_cache(maxsize=4)
+def _spells(stamp: tuple) -> tuple[list[tuple], dict[int, list[tuple]]]:
+    with connect() as con:
+        spells = con.execute("SELECT s.ccode, s.abb, s.name, st.iso3, s.start_date, "
+                             "s.end_date FROM state_spells s LEFT JOIN states st "
+                             "USING (ccode) ORDER BY s.ccode, s.start_date").fetchall()
+        capitals = con.execute("SELECT ccode, capital, start_date, end_date, lat, lon "
+                               "FROM capitals ORDER BY ccode, start_date").fetchall()
+    caps: dict[int, list[tuple]] = defaultdict(list)
+    for row in capitals:
+        caps[int(row[0])].append(row[1:])
+    return spells, dict(caps)
+
+
+def _capital(caps: list[tuple], day: dt.date) -> tuple[str | None, float | None, float | None]:
+    """The capital in use on ``day`` (the nearest spell when none covers it)."""
+    if not caps:
+        return None, None, None
+    best = min(caps, key=lambda c: 0 if c[1] <= day <= c[2] else
+               min(abs((day - c[1]).days), abs((day - c[2]).days)))
+    return best[0], float(best[3]), float(best[4])
+
+
+def states_on(day: dt.date) -> dict:
+    """The states of the COW system on ``day`` with their capitals (``GET /api/states``).
+
+    After COW's last day (2016-12-31) the states whose spell runs to it continue, and the
+    answer says so.
+    """
+    spells, caps = _spells(store_stamp())
+    carried = day > COW_LAST_DAY
+    rows = {}
+    for ccode, abb, name, iso3, start, end in spells:
+        if start <= day <= end or (carried and end == COW_LAST_DAY):
+            capital, lat, lon = _capital(caps.get(int(ccode), []), day)
+            rows[int(ccode)] = {"cow": int(ccode), "abb": abb, "name": name, "iso3": iso3,
+                                "key": iso3 or f"cow:{abb}", "capital": capital,
+                                "lat": lat, "lon": lon}
+    notes = ([f"COW system membership ends on {COW_LAST_DAY}; states in the system then "
+              "are carried forward."] if carried else [])
+    return {"as_of": day.isoformat(), "states": sorted(rows.values(), key=lambda r: r["cow"]),
+            "notes": notes, "provenance": provenance(_STATE_DATASETS, as_of=day.isoformat())}
+
+
+def _layout(nodes: list[int], edges: list[tuple[int, int]], start: dict[int, tuple]
+            ) -> dict[int, tuple[float, float]]:
+    """A seeded force-directed layout starting from the capitals' positions (so that the
+    picture keeps its geography from one date to the next)."""
+    if not nodes:
+        return {}
+    graph = nx.Graph()
+    graph.add_nodes_from(nodes)
+    graph.add_edges_from(edges)
+    rng = np.random.default_rng(LAYOUT_SEED)
+    pos = {n: (np.array([start[n][1] / 180.0, start[n][0] / 90.0])
+               if start.get(n, (None, None))[0] is not None else rng.uniform(-1, 1, 2))
+           for n in nodes}
+    k = 1.5 / np.sqrt(max(len(nodes), 1))
+    laid = nx.spring_layout(graph, pos=pos, k=k, iterations=40, seed=LAYOUT_SEED,
+                            scale=None)
+    xs = np.array([laid[n][0] for n in nodes])
+    ys = np.array([laid[n][1] for n in nodes])
+    span = max(float(np.ptp(xs)), float(np.ptp(ys)), 1e-9)
+    return {n: (round(float((laid[n][0] - xs.min()) / span * 1000), 1),
+                round(float((ys.max() - laid[n][1]) / span * 1000), 1)) for n in nodes}
+
+
+@lru_cache(maxsize=64)
+def _network(day: dt.date, view: str, stamp: tuple) -> dict:
+    snap = load_system().as_of(day, view)
+    states = {s["cow"]: s for s in states_on(day)["states"]}
+    rank = {k: i for i, k in enumerate(KIND_ORDER)}
+    pairs: dict[tuple[int, int], dict] = {}
+    for p in snap.pledges():
+        if p.holder == p.beneficiary:
+            continue
+        a, b = sorted((p.holder, p.beneficiary))
+        edge = pairs.setdefault((a, b), {"kind": p.obligation.kind, "treaties": set(),
+                                         "directions": set()})
+        if rank[p.obligation.kind] < rank[edge["kind"]]:
+            edge["kind"] = p.obligation.kind
+        edge["treaties"].add(p.treaty.id)
+        edge["directions"].add((p.holder, p.beneficiary))
+    nodes = sorted({c for pair in pairs for c in pair})
+    start = {c: (states[c]["lat"], states[c]["lon"]) if c in states else (None, None)
+             for c in nodes}
+    pos = _layout(nodes, list(pairs), start)
+    names = _names(stamp)
+    node_rows = []
+    for c in nodes:
+        s = states.get(c) or names.get(c) or {"abb": str(c), "name": str(c), "iso3": None}
+        node_rows.append({"id": str(c), "cow": c, "abb": s["abb"], "name": s["name"],
+                          "key": s.get("iso3") or f"cow:{s['abb']}",
+                          "x": pos[c][0], "y": pos[c][1]})
+    edge_rows = [{"id": f"{a}-{b}", "source": str(a), "target": str(b),
+                  "kind": str(e["kind"]), "mutual": len(e["directions"]) == 2,
+                  "treaties": sorted(e["treaties"])} for (a, b), e in sorted(pairs.items())]
+    return {"as_of": day.isoformat(), "view": view, "nodes": node_rows, "edges": edge_rows,
+            "kinds": [str(k) for k in KIND_ORDER], "layout": {"seed": LAYOUT_SEED,
+                                                              "method": "spring from capitals"},
+            "notes": list(snap.notes)}
+
+
+@lru_cache(maxsize=4)
+def _names(stamp: tuple) -> dict[int, dict]:
+    spells, _ = _spells(stamp)
+    return {int(c): {"abb": abb, "name": name, "iso3": iso3}
+            for c, abb, name, iso3, _s, _e in spells}
+
+
+def network_on(day: dt.date, view: View | str = View.LEGAL) -> dict:
+    """The alliance network of ``day`` (``GET /api/network``): every pair of states tied by
+    a pledge in force, coloured by the strongest obligation kind, with the treaties behind
+    it and whether the tie runs both ways; nodes with their seeded layout position.
+
+    Raises
+    ------
+    DateOutOfRangeError
+        For a date the view does not cover (the ATOP view ends in 2018).
+    """
+    view = View(view).value
+    out = dict(_network(day, view, store_stamp()))
+    out["provenance"] = provenance(["atop_alliances", "atop_members", "cow_states"],
+                                   view=view, as_of=day.isoformat())
+    return out
+
+
+def legal_status(day: dt.date) -> dict:
+    """The gazetteer's places where sovereignty and control differ on ``day`` (Crimea from
+    2014-03-18), or that are claimed by another state: the legal overlay on the de facto
+    map."""
+    places = []
+    names = _names(store_stamp())
+    for place in default_gazetteer():
+        if place.lat is None or place.lon is None:
+            continue
+        sovereign, admin = place.sovereign_on(day), place.administrator_on(day)
+        claims = place.claimants_on(day)
+        if sovereign == admin and not claims:
+            continue
+
+        def label(c: int | None) -> str | None:
+            return None if c is None else names.get(c, {}).get("name", str(c))
+
+        places.append({"id": place.id, "name": place.name, "lat": place.lat,
+                       "lon": place.lon, "sovereign": label(sovereign),
+                       "administered_by": label(admin),
+                       "claimed_by": [label(c) for c in claims]})
+    return {"as_of": day.isoformat(), "places": places,
+            "note": "Where the gazetteer's legal status differs from the de facto borders."}
+
+
+def state_pledges(cow: int, day: dt.date, view: View | str = View.LEGAL) -> dict:
+    """The pledges ``cow`` gives and receives on ``day``, by treaty and kind."""
+    snap = load_system().as_of(day, View(view))
+    names = _names(store_stamp())
+    given: dict[tuple, set] = defaultdict(set)
+    received: dict[tuple, set] = defaultdict(set)
+    for p in snap.pledges():
+        key = (p.treaty.id, p.treaty.name, str(p.obligation.kind), str(p.obligation.article))
+        if p.holder == cow and p.beneficiary != cow:
+            given[key].add(p.beneficiary)
+        if p.beneficiary == cow and p.holder != cow:
+            received[key].add(p.holder)
+
+    def rows(table: dict[tuple, set]) -> list[dict]:
+        return [{"treaty": {"id": t, "name": n}, "kind": k, "article": a,
+                 "states": [{"cow": c, "name": names.get(c, {}).get("name", str(c)),
+                             "abb": names.get(c, {}).get("abb", str(c))}
+                            for c in sorted(states)]}
+                for (t, n, k, a), states in sorted(table.items(), key=lambda kv: (
+                    KIND_ORDER.index(ObligationKind(kv[0][2])), kv[0][1]))]
+
+    me = names.get(cow, {"name": str(cow), "abb": str(cow)})
+    return {"as_of": day.isoformat(), "view": View(view).value,
+            "state": {"cow": cow, **me}, "given": rows(given), "received": rows(received),
+            "notes": list(snap.notes)}
+
+
+def treaty_list(*, q: str | None = None, member: int | None = None, year: int | None = None,
+                view: View | str = View.LEGAL, limit: int = 200) -> dict:
+    """Treaties matching a name, a member and a year in force (``GET /api/treaties``)."""
+    system = load_system()
+    needle = (q or "").strip().lower()
+    rows = []
+    for t in system.treaties(View(view)):
+        if needle and needle not in t.name.lower() and needle not in t.id.lower():
+            continue
+        if member is not None and not any(m.state == member for m in t.members):
+            continue
+        if year is not None and not _in_year(t, year):
+            continue
+        rows.append({"id": t.id, "name": t.name, "kind": str(t.kind),
+                     "signed": _iso(t.signed), "ended": _iso(t.ended),
+                     "members": len({m.state for m in t.members}),
+                     "obligations": sorted({str(o.kind) for o in t.obligations},
+                                           key=lambda k: KIND_ORDER.index(ObligationKind(k))),
+                     "assumed_in_force": t.assumed_in_force})
+    rows.sort(key=lambda r: (r["signed"] or "", r["id"]))
+    return {"query": {"q": q, "member": member, "year": year, "view": View(view).value},
+            "count": len(rows), "treaties": rows[:limit], "truncated": len(rows) > limit}
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _in_year(treaty, year: int) -> bool:
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    for m in treaty.members:
+        start = m.start or treaty.in_force or treaty.signed or first
+        end = m.end or treaty.ended or dt.date.max
+        if start <= last and end >= first:
+            return True
+    return False
+
+
+def treaty_detail(treaty_id: str) -> dict:
+    """One treaty: the model's record (members with dates, obligations with conditions,
+    provisions, sources) and its place in the crosswalk (``GET /api/treaties/{id}``).
+
+    Raises
+    ------
+    UnknownTreatyError
+        For an id that names no treaty.
+    """
+    system = load_system()
+    treaty = system.treaty(treaty_id)
+    names = _names(store_stamp())
+    record = treaty.model_dump(mode="json")
+    for m in record["members"]:
+        m["name"] = names.get(m["state"], {}).get("name", str(m["state"]))
+        m["abb"] = names.get(m["state"], {}).get("abb", str(m["state"]))
+    crosswalk = [_decision(d) for d in system.crosswalk.about(treaty.id, treaty.aliases)]
+    book_of = system.find(treaty_id) if treaty_id.startswith("atop:") else None
+    return {"treaty": record, "aliases": list(treaty.aliases),
+            "legal_view_id": None if book_of is None else book_of.id,
+            "crosswalk": crosswalk,
+            "provenance": provenance(["atop_alliances", "atop_members"],
+                                     view="legal")}
+
+
+def _decision(d) -> dict:
+    return d.model_dump(mode="json")
