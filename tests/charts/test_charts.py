@@ -169,7 +169,11 @@ class TestMap:
         assert ring[0] == pytest.approx([15.0, 46.0])
         assert ring[2] == pytest.approx([28.0, 55.0])
         geoms = spec["data"]["values"]["objects"]["states"]["geometries"]
-        assert [g["properties"]["role"] for g in geoms] == ["attacker", "target", "other"]
+        # U (100°E, 10°N) lies far outside the frame: left out of the spec
+        assert [g["properties"]["role"] for g in geoms] == ["attacker", "target"]
+        world = charts.coalition_map(topology, {365: "attacker"}, title="t", fit=False)
+        assert "fit" not in world["projection"]
+        assert len(world["data"]["values"]["objects"]["states"]["geometries"]) == 3
         svg = charts.to_svg(spec)
         assert svg.startswith("<svg")
         for color in ("#D55E00", "#0072B2"):

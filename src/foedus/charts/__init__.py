@@ -16,6 +16,7 @@ reports draw it to SVG offline with :func:`to_svg` (vl-convert; no network, no b
 - :mod:`~foedus.charts.render`: SVG and PNG.
 """
 
+from foedus.charts._spec import stack
 from foedus.charts.burden import compliance, exploitation_test, shares, spending_over_time
 from foedus.charts.crisis import (
     compare_probabilities,
@@ -39,4 +40,5 @@ __all__ = ["MAP_TOLERANCE", "cascade_graph", "coalition_map", "compare_probabili
            "compare_states", "compliance", "crisis_map", "crisis_roles", "deterrence_by_case",
            "deterrence_sweep", "exploitation_test", "layout", "membership_records", "network",
            "replication_figures", "replication_rows", "save", "sensitivity", "shares",
-           "spending_over_time", "state_probabilities", "to_png", "to_svg", "treaty_members"]
+           "spending_over_time", "stack", "state_probabilities", "to_png", "to_svg",
+           "treaty_members"]

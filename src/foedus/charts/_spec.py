@@ -12,7 +12,8 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["COLORS", "KIND_COLORS", "ROLE_COLORS", "SCHEMA", "Z", "interval", "top_level"]
+__all__ = ["COLORS", "KIND_COLORS", "ROLE_COLORS", "SCHEMA", "Z", "interval", "stack",
+           "top_level"]
 
 #: The Vega-Lite schema the specs declare (Altair 6 writes the same).
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
@@ -57,6 +58,15 @@ def top_level(spec: dict[str, Any], *, title: str | None = None,
     out.update(spec)
     out["config"] = _CONFIG
     return out
+
+
+def stack(specs: list[dict[str, Any]], *, title: str | None = None) -> dict[str, Any]:
+    """Several builders' specs one above the other in one spec (each keeps its own title
+    and scales; the shared look is set once)."""
+    parts = [{k: v for k, v in spec.items() if k not in ("$schema", "config")}
+             for spec in specs]
+    return top_level({"vconcat": parts, "resolve": {"scale": {"color": "independent"}}},
+                     title=title)
 
 
 def interval(p: float | None, se: float | None, *, lo: float | None = 0.0,

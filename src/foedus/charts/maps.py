@@ -78,43 +78,76 @@ def crisis_roles(answer: dict[str, Any], *,
     return roles
 
 
-def _bounds(topology: dict[str, Any], cows: set[int]) -> list[list[float]] | None:
-    """The [[west, south], [east, north]] box of the states ``cows`` (decoded arcs), padded;
-    :data:`WORLD` when they span more than 270° of longitude."""
+def _rings(geometry: dict[str, Any]):
+    if geometry["type"] == "Polygon":
+        yield from geometry["arcs"]
+    elif geometry["type"] == "MultiPolygon":
+        for polygon in geometry["arcs"]:
+            yield from polygon
+
+
+def _arc_boxes(topology: dict[str, Any]) -> list[tuple[float, float, float, float]]:
+    """(west, south, east, north) of every arc, decoded from the quantised deltas."""
     tr = topology.get("transform")
-    arcs = topology["arcs"]
-    used: set[int] = set()
+    boxes = []
+    for arc in topology["arcs"]:
+        if tr:
+            x = y = 0
+            xs, ys = [], []
+            for dx, dy in arc:
+                x, y = x + dx, y + dy
+                xs.append(x)
+                ys.append(y)
+            (sx, sy), (tx, ty) = tr["scale"], tr["translate"]
+            boxes.append((min(xs) * sx + tx, min(ys) * sy + ty,
+                          max(xs) * sx + tx, max(ys) * sy + ty))
+        else:
+            boxes.append((min(p[0] for p in arc), min(p[1] for p in arc),
+                          max(p[0] for p in arc), max(p[1] for p in arc)))
+    return boxes
 
-    def rings(geometry: dict[str, Any]):
-        if geometry["type"] == "Polygon":
-            yield from geometry["arcs"]
-        elif geometry["type"] == "MultiPolygon":
-            for polygon in geometry["arcs"]:
-                yield from polygon
 
-    for g in topology["objects"]["states"]["geometries"]:
-        if int(g.get("properties", {}).get("cow", -1)) in cows:
-            for ring in rings(g):
-                used.update(i if i >= 0 else ~i for i in ring)
+def _geometry_box(geometry: dict[str, Any], arcs: list[tuple]) -> tuple | None:
+    used = [arcs[i if i >= 0 else ~i] for ring in _rings(geometry) for i in ring]
     if not used:
         return None
-    xs, ys = [], []
-    for i in used:
-        x = y = 0
-        for dx, dy in arcs[i]:
-            if tr:
-                x, y = x + dx, y + dy
-                xs.append(x * tr["scale"][0] + tr["translate"][0])
-                ys.append(y * tr["scale"][1] + tr["translate"][1])
-            else:
-                xs.append(dx)
-                ys.append(dy)
-    if max(xs) - min(xs) > 270.0:  # across the antimeridian or round the world
+    return (min(b[0] for b in used), min(b[1] for b in used),
+            max(b[2] for b in used), max(b[3] for b in used))
+
+
+def _bounds(topology: dict[str, Any], cows: set[int]) -> list[list[float]] | None:
+    """The [[west, south], [east, north]] box of the states ``cows``, padded;
+    :data:`WORLD` when they span more than 270° of longitude."""
+    arcs = _arc_boxes(topology)
+    boxes = [_geometry_box(g, arcs) for g in topology["objects"]["states"]["geometries"]
+             if int(g.get("properties", {}).get("cow", -1)) in cows]
+    boxes = [b for b in boxes if b is not None]
+    if not boxes:
+        return None
+    w, s = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    e, n = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    if e - w > 270.0:  # across the antimeridian or round the world
         return [list(WORLD[0]), list(WORLD[1])]
-    pad_x = max(5.0, 0.1 * (max(xs) - min(xs)))
-    pad_y = max(4.0, 0.1 * (max(ys) - min(ys)))
-    return [[max(-180.0, min(xs) - pad_x), max(-85.0, min(ys) - pad_y)],
-            [min(180.0, max(xs) + pad_x), min(85.0, max(ys) + pad_y)]]
+    pad_x, pad_y = max(5.0, 0.1 * (e - w)), max(4.0, 0.1 * (n - s))
+    return [[max(-180.0, w - pad_x), max(-85.0, s - pad_y)],
+            [min(180.0, e + pad_x), min(85.0, n + pad_y)]]
+
+
+def _within(topology: dict[str, Any], box: list[list[float]]) -> dict[str, Any]:
+    """The topology with only the states whose extent meets ``box`` widened by half its
+    size each way (the rest lie outside the frame and would only add bytes)."""
+    (w, s), (e, n) = box
+    dw, dh = (e - w) / 2, (n - s) / 2
+    w, s, e, n = w - dw, s - dh, e + dw, n + dh
+    arcs = _arc_boxes(topology)
+    objects = topology["objects"]["states"]
+    kept = []
+    for g in objects["geometries"]:
+        b = _geometry_box(g, arcs)
+        if b is not None and b[0] <= e and b[2] >= w and b[1] <= n and b[3] >= s:
+            kept.append(g)
+    return {**topology, "objects": {**topology["objects"],
+                                    "states": {**objects, "geometries": kept}}}
 
 
 def coalition_map(topology: dict[str, Any], roles: dict[int, str], *, title: str,
@@ -153,13 +186,15 @@ def coalition_map(topology: dict[str, Any], roles: dict[int, str], *, title: str
        Projection." International Journal of Geographical Information Science 33(3):
        454-465. doi:10.1080/13658816.2018.1504949
     """
+    projection: dict[str, Any] = {"type": "equalEarth"}
+    focus = {c for c, r in roles.items() if r in ROLES[:3]}
+    box = _bounds(topology, focus) if fit and focus else None
+    if box is not None and box != [list(WORLD[0]), list(WORLD[1])]:
+        topology = _within(topology, box)
     topo = copy.deepcopy(topology)
     for g in topo["objects"]["states"]["geometries"]:
         props = g.setdefault("properties", {})
         props["role"] = roles.get(int(props.get("cow", -1)), "other")
-    projection: dict[str, Any] = {"type": "equalEarth"}
-    focus = {c for c, r in roles.items() if r in ROLES[:3]}
-    box = _bounds(topology, focus) if fit and focus else None
     if box is not None:
         (w, s), (e, n) = box
         projection["fit"] = {"type": "Feature", "properties": {}, "geometry": {

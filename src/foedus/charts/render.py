@@ -31,6 +31,14 @@ __all__ = ["VL_VERSION", "save", "to_png", "to_svg"]
 VL_VERSION = "6.4"
 _XML_DECL = re.compile(r"^<\?xml[^>]*>\s*")
 _ID = re.compile(r'id="([^"]+)"')
+_PATH = re.compile(r' d="([^"]*)"')
+_DECIMAL = re.compile(r"(-?\d+)\.(\d)\d*")
+
+
+def _compact(svg: str) -> str:
+    """Path data kept to a tenth of a pixel (vl-convert writes thousandths): a world map's
+    SVG shrinks by about a third and looks the same."""
+    return _PATH.sub(lambda m: ' d="' + _DECIMAL.sub(r"\1.\2", m.group(1)) + '"', svg)
 
 
 def _own_ids(svg: str) -> str:
@@ -88,7 +96,7 @@ def to_svg(spec: dict[str, Any]) -> str:
                                            allowed_base_urls=[])
     except ValueError as exc:
         raise FoedusError(f"The chart could not be drawn: {exc}") from None
-    return _own_ids(_XML_DECL.sub("", svg))
+    return _own_ids(_compact(_XML_DECL.sub("", svg)))
 
 
 def to_png(spec: dict[str, Any], *, scale: float = 2.0) -> bytes:

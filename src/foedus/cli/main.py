@@ -28,6 +28,7 @@ from foedus.cli import (
     panel,
     reliability,
     replicate,
+    report,
     simulate,
 )
 from foedus.cli.output import err, out, print_json
@@ -49,6 +50,7 @@ app.command("simulate")(simulate.simulate)
 app.command("sweep")(simulate.sweep)
 app.command("compare")(compare.compare)
 app.command("library")(compare.library)
+app.add_typer(report.app, name="report")
 
 
 def _print_version(value: bool) -> None:
