@@ -154,7 +154,9 @@ def burden(
 
 @app.command("replications")
 def replications(
-    out_path: Out,
+    names: Annotated[list[str] | None, typer.Argument(
+        help="Studies to run (default: the whole suite; foedus replicate --list).")] = None,
+    out_path: Out = Path("replications.html"),
     pdf: Pdf = False,
     json: Json = False,
 ) -> None:
@@ -162,6 +164,6 @@ def replications(
     from foedus.report.replications import replications_report
 
     html, prov = replications_report(
-        command=_cmd(),
+        names, command=_cmd(),
         progress=lambda name: err.print(f"replicating {name}…", highlight=False))
     _done(html, prov, out_path, pdf, json)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from foedus import charts
-from foedus.replications import suite
+from foedus.replications import replicate, suite
 from foedus.report.common import merge_provenance
 from foedus.report.footer import footer
 from foedus.report.html import Page
@@ -20,12 +20,15 @@ from foedus.report.html import Page
 __all__ = ["replications_report"]
 
 
-def replications_report(*, command: str = "", progress: Callable[[str], None] | None = None
+def replications_report(names: list[str] | None = None, *, command: str = "",
+                        progress: Callable[[str], None] | None = None
                         ) -> tuple[str, dict[str, Any]]:
     """The HTML of the replication suite's report and its provenance.
 
     Parameters
     ----------
+    names : list of str, optional
+        The studies to run (default: the whole suite, ``foedus replicate --list``).
     command : str
         The command line shown under "Reproduce".
     progress : callable, optional
@@ -40,8 +43,18 @@ def replications_report(*, command: str = "", progress: Callable[[str], None] | 
     ------
     foedus.errors.StoreError
         Without a store (run ``foedus data build``).
+    foedus.errors.FoedusError
+        For a study that is not in the suite.
     """
-    studies = [r.to_json() for r in suite(progress=progress).studies]
+    if names:
+        ran = []
+        for name in names:
+            if progress is not None:
+                progress(name)
+            ran.append(replicate(name))
+    else:
+        ran = suite(progress=progress).studies
+    studies = [r.to_json() for r in ran]
     page = Page("The replication suite", "Published tables reproduced from foedus's own "
                 "data: published | reproduced | difference | tolerance | pass. A figure that "
                 "cannot be reproduced says so with its cause; no number is made up.")
