@@ -77,8 +77,11 @@ test: lint vendor
 
 # The documentation site, offline, warnings as errors; then its internal links and that no
 # page loads anything from outside the site.
+# The examples (docs/examples) run against the store: it is built first when missing.
 docs: $(BIN)/.installed vendor
-	rm -rf docs/_build/html docs/api/generated
+	rm -rf docs/_build/html docs/api/generated docs/auto_examples
+	test -f "$$($(BIN)/python -c 'from foedus.config import store_path; print(store_path())')" \
+	  || $(BIN)/foedus data build
 	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
 	$(PYTHON) tools/check_docs.py docs/_build/html
 	@echo "docs: docs/_build/html/index.html"
@@ -98,4 +101,4 @@ sensitivity: $(BIN)/.installed
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache node_modules \
-	  src/foedus/web/static/vendor docs/_vendor docs/_build docs/api/generated test-output demo-reports
+	  src/foedus/web/static/vendor docs/_vendor docs/_build docs/api/generated docs/auto_examples test-output demo-reports

@@ -28,7 +28,7 @@ from foedus.charts.crisis import (
 )
 from foedus.charts.maps import MAP_TOLERANCE, coalition_map, crisis_map, crisis_roles
 from foedus.charts.network import cascade_graph, layout, network
-from foedus.charts.render import save, to_png, to_svg
+from foedus.charts.render import Drawing, save, show, to_png, to_svg
 from foedus.charts.tables import (
     membership_records,
     replication_figures,
@@ -36,9 +36,9 @@ from foedus.charts.tables import (
     treaty_members,
 )
 
-__all__ = ["MAP_TOLERANCE", "cascade_graph", "coalition_map", "compare_probabilities",
+__all__ = ["MAP_TOLERANCE", "Drawing", "cascade_graph", "coalition_map", "compare_probabilities",
            "compare_states", "compliance", "crisis_map", "crisis_roles", "deterrence_by_case",
            "deterrence_sweep", "exploitation_test", "layout", "membership_records", "network",
-           "replication_figures", "replication_rows", "save", "sensitivity", "shares",
+           "replication_figures", "replication_rows", "save", "sensitivity", "shares", "show",
            "spending_over_time", "stack", "state_probabilities", "to_png", "to_svg",
            "treaty_members"]

@@ -25,7 +25,7 @@ import vl_convert
 
 from foedus.errors import FoedusError
 
-__all__ = ["VL_VERSION", "save", "to_png", "to_svg"]
+__all__ = ["VL_VERSION", "Drawing", "save", "show", "to_png", "to_svg"]
 
 #: The Vega-Lite version the builders write (the one Altair 6 targets).
 VL_VERSION = "6.4"
@@ -172,3 +172,50 @@ def save(spec: dict[str, Any], path: str | Path) -> Path:
     tmp.write_bytes(data)
     tmp.replace(path)
     return path
+
+
+class Drawing:
+    """A spec drawn to SVG, shown inline by Jupyter and sphinx-gallery (``_repr_svg_``,
+    ``_repr_html_``); ``str()`` is the SVG."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.spec = spec
+        self.svg = to_svg(spec)
+
+    def __str__(self) -> str:
+        return self.svg
+
+    def __repr__(self) -> str:
+        return f"<Drawing: {len(self.svg):,} bytes of SVG>"
+
+    def _repr_svg_(self) -> str:
+        return self.svg
+
+    def _repr_html_(self) -> str:
+        return f'<div class="foedus-chart">{self.svg}</div>'
+
+
+def show(spec: dict[str, Any]) -> Drawing:
+    """The spec drawn, for a notebook or an example (:class:`Drawing`).
+
+    Parameters
+    ----------
+    spec : dict
+        A Vega-Lite specification.
+
+    Returns
+    -------
+    Drawing
+        Shown inline as SVG.
+
+    Raises
+    ------
+    FoedusError
+        If Vega-Lite rejects the spec.
+
+    References
+    ----------
+    .. [1] Satyanarayan, A., et al. 2017. IEEE TVCG 23(1): 341-350.
+       doi:10.1109/TVCG.2016.2599030
+    """
+    return Drawing(spec)

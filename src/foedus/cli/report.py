@@ -7,7 +7,6 @@ report went (``--json``: ``{"out", "bytes", "provenance"}``).
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -68,15 +67,10 @@ def scenario(
     json: Json = False,
 ) -> None:
     """One scenario: who is bound and why, P(deterred), who is drawn in, the map."""
-    from foedus.errors import FoedusError
     from foedus.report.scenario import scenario_report
+    from foedus.units import as_day
 
-    day = None
-    if as_of is not None:
-        try:
-            day = dt.date.fromisoformat(as_of)
-        except ValueError:
-            raise FoedusError(f"--as-of {as_of!r} is not a date (use YYYY-MM-DD).") from None
+    day = None if as_of is None else as_day(as_of, name="--as-of")
     with step_progress("draws") as bar:
         task = bar.add_task("", total=None)
         html, prov = scenario_report(file, draws=draws, seed=seed, as_of=day, sweeps=sweeps,
