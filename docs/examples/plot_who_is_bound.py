@@ -23,7 +23,8 @@ for b in answer.obligations:
         lo, hi = b.probability_interval
         print(f"{b.treaty.name}, {b.article}: P(honoured) {b.probability:.3f} "
               f"[{lo:.3f}, {hi:.3f}]")
-        print("  support:", b.support.note)
+        if b.support is not None:
+            print("  support:", b.support.note)
 
 # %%
 # Treaties involving Estonia that this attack does not trigger, and why.
