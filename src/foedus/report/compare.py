@@ -131,7 +131,6 @@ def compare_report(base: str | Path, alt: str | Path, *, draws: int | None = Non
         page.heading("Flags and notes", anchor="notes")
         notes(page, flags)
     prov = merge_provenance(result.get("provenance"),
-                            *(ev.get("provenance") for ev in events),
-                            as_of=next(iter(b["events"].values()))["as_of"],
-                            command=command or None)
+                            as_of=(result.get("provenance") or {}).get("as_of")
+                            or b["scenario"].get("date"), command=command or None)
     return page.render(footer(prov, command)), prov
