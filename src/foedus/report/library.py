@@ -124,7 +124,7 @@ def library_report(files: list[Path], *, draws: int | None = None, seed: int | N
             progress()
     page = Page("The case library", f"{len(rows)} cases, each simulated with "
                 + ("its own draws" if draws is None else f"{draws:,} draws")
-                + (" and seed" if seed is None else f" and seed {seed}") + ".")
+                + (" and its own seed" if seed is None else f" and seed {seed}") + ".")
     _table(page, rows)
     page.chart("deterrence", charts.deterrence_by_case(
         {"cases": [{"case": r["case"], "p_deterred": r["answer"]["p_deterred"],
