@@ -57,8 +57,14 @@ demo: $(BIN)/.installed vendor
 	$(BIN)/foedus simulate scenarios/senkaku-japan-2024.toml
 	@echo; echo "What if the United States left NATO? The same metrics before and after (docs/counterfactuals.md):"
 	$(BIN)/foedus compare scenarios/baltic-estonia-2024.toml scenarios/us-withdrawal-2024.toml --draws 100000 --plot demo-plots
-	@echo; echo "The case library: every scenario, with its Monte Carlo errors (a wide table):"
-	COLUMNS=140 $(BIN)/foedus library scenarios
+	@echo; echo "Reports (one self-contained HTML file each): the case library, every scenario with"
+	@echo "its Monte Carlo errors and map, and Russia attacks Estonia in 2024 (modest draws):"
+	$(BIN)/foedus report library scenarios --out demo-reports/library.html --draws 5000
+	$(BIN)/foedus report scenario scenarios/baltic-estonia-2024.toml \
+	  --out demo-reports/baltic-estonia-2024.html --draws 20000
+	@echo; echo "Open in a browser (no network needed):"
+	@echo "  $(abspath demo-reports/library.html)"
+	@echo "  $(abspath demo-reports/baltic-estonia-2024.html)"
 	@echo; echo "The web app (atlas, who must defend whom, treaties, crisis lab, burden, studies; docs/web.md):"
 	@echo "  $(BIN)/foedus serve        then open http://127.0.0.1:8000/ (read-only; --token-file FILE allows saving)"
 
@@ -73,8 +79,11 @@ test: lint vendor
 
 # The documentation site, offline, warnings as errors; then its internal links and that no
 # page loads anything from outside the site.
+# The examples (docs/examples) run against the store: it is built first when missing.
 docs: $(BIN)/.installed vendor
-	rm -rf docs/_build/html docs/api/generated
+	rm -rf docs/_build/html docs/api/generated docs/auto_examples
+	test -f "$$($(BIN)/python -c 'from foedus.config import store_path; print(store_path())')" \
+	  || $(BIN)/foedus data build
 	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
 	$(PYTHON) tools/check_docs.py docs/_build/html
 	@echo "docs: docs/_build/html/index.html"
@@ -95,4 +104,4 @@ sensitivity: $(BIN)/.installed
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache node_modules \
-	  src/foedus/web/static/vendor docs/_vendor docs/_build docs/api/generated test-output
+	  src/foedus/web/static/vendor docs/_vendor docs/_build docs/api/generated docs/auto_examples test-output demo-reports

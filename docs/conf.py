@@ -27,11 +27,13 @@ extensions = [
     "sphinx.ext.autosummary",
     "numpydoc",
     "sphinx.ext.mathjax",
+    "sphinx_gallery.gen_gallery",
     "foedus_docs",
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "_vendor", "schemas/README*", "Thumbs.db", ".DS_Store"]
+exclude_patterns = ["_build", "_vendor", "schemas/README*", "examples", "Thumbs.db",
+                    ".DS_Store"]
 
 # --- MyST: the existing Markdown pages ------------------------------------------------------
 myst_enable_extensions = ["colon_fence", "deflist"]  # no dollarmath: the pages write US$
@@ -48,6 +50,22 @@ numpydoc_xref_param_type = False
 # numpydoc's References sections list works that a docstring need not cite inline with [1]_;
 # an uncited entry is not an error (several lens docstrings list sources that way)
 suppress_warnings = ["ref.citation"]
+
+# --- examples, executed at build time against the store (sphinx-gallery) -----------------
+sphinx_gallery_conf = {
+    "examples_dirs": "examples",
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r"/plot_",          # run every example
+    "abort_on_example_error": True,
+    "image_scrapers": (),                   # charts are SVG from foedus.charts.show
+    "capture_repr": ("_repr_html_",),
+    "download_all_examples": False,
+    "write_computation_times": False,
+    "show_memory": False,
+    "show_signature": False,
+    "remove_config_comments": True,
+    "min_reported_time": 3600,
+}
 
 # --- offline ------------------------------------------------------------------------------
 mathjax_path = "mathjax/tex-svg-full.js"   # docs/_vendor/mathjax/, copied from npm

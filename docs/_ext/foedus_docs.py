@@ -5,6 +5,10 @@
 - ``foedus-datasets``: the registry's datasets with version, coverage, terms and address.
 - ``foedus-citations``: each dataset's citation and BibTeX key.
 - ``foedus-schemas``: every JSON Schema in ``docs/schemas/`` with its title and keys.
+- ``foedus-notices``: the front-end libraries shipped with foedus (the vendor manifest) and
+  the Python packages that draw the reports, with versions and licences.
+- ``foedus-cases``: the case library (``scenarios/*.toml``): each case's name, date, note,
+  sources, attacks and base, and the command that writes its report.
 
 Each directive reads the source of truth at build time (``registry.toml``, the schema files),
 so the pages cannot drift from the code.
@@ -122,9 +126,61 @@ class Cli(_Rst):
         return out
 
 
+class Notices(_Rst):
+    """Third-party notices: vendored front-end libraries and the report's drawing tools."""
+
+    def lines(self) -> list[str]:
+        from foedus.report.footer import library_notices
+
+        out = [".. list-table::", "   :header-rows: 1", "   :widths: 30 20 50", "",
+               "   * - package", "     - version", "     - licence"]
+        for name, version, licence in library_notices():
+            out += [f"   * - {_cell(name)}", f"     - {_cell(version)}",
+                    f"     - {_cell(licence)}"]
+        return out
+
+
+class Cases(_Rst):
+    """The case library, one section per scenario file."""
+
+    def lines(self) -> list[str]:
+        from foedus.crisis.scenario import load_scenario
+
+        out = []
+        for path in sorted((DOCS.parent / "scenarios").glob("*.toml")):
+            scenario, _ = load_scenario(path)
+            title = f"{path.stem}: {scenario.name}"
+            out += [f".. _case-{path.stem}:", "", title, "-" * len(title), "",
+                    f"**Date** {scenario.date.isoformat()}; **view** {scenario.view.value}; "
+                    f"**draws** {scenario.draws:,}, **seed** {scenario.seed}.", ""]
+            attacks = "; ".join(f"{a.attacker} attacks {a.target}"
+                                + (f" at {a.place}" if a.place else "")
+                                + (f" ({a.domain.value})" if a.domain else "")
+                                for a in scenario.attack)
+            out += [f"**Attacks** {_cell(attacks)}.", ""]
+            if scenario.base:
+                out += [f"**Counterfactual of** ``{scenario.base}``, with "
+                        f"{len(scenario.modify)} modification(s).", ""]
+            for block in (scenario.note or "").strip().split("\n\n"):
+                if block.strip():
+                    out += [_cell(block), ""]
+            if scenario.sources:
+                out += ["Sources:", ""] + [f"- {_cell(s)}" for s in scenario.sources] + [""]
+            out += ["Its report::", "",
+                    f"   foedus report scenario scenarios/{path.name} "
+                    f"--out {path.stem}.html", ""]
+            if scenario.base:
+                out += ["and against its base::", "",
+                        f"   foedus report compare scenarios/{scenario.base} "
+                        f"scenarios/{path.name} --out {path.stem}-vs-base.html", ""]
+        return out
+
+
 def setup(app: Sphinx) -> dict:
     app.add_directive("foedus-cli", Cli)
     app.add_directive("foedus-datasets", Datasets)
     app.add_directive("foedus-citations", Citations)
     app.add_directive("foedus-schemas", Schemas)
+    app.add_directive("foedus-notices", Notices)
+    app.add_directive("foedus-cases", Cases)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

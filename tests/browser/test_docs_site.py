@@ -9,6 +9,7 @@ LICENSE it includes), so the test writes nothing into the repository.
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import subprocess
 import sys
@@ -22,18 +23,20 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_site(tmp_path_factory: pytest.TempPathFactory, cli_env: dict[str, str]) -> Path:
     if not (REPO / "docs" / "_vendor" / "manifest.json").is_file():
         pytest.fail("docs/_vendor is missing: run `make vendor` (MathJax from npm).")
     root = tmp_path_factory.mktemp("docs-src")
     shutil.copytree(REPO / "docs", root / "docs",
-                    ignore=shutil.ignore_patterns("_build", "generated", "__pycache__"))
+                    ignore=shutil.ignore_patterns("_build", "generated", "auto_examples",
+                                                 "__pycache__"))
     for name in ("README.md", "CITATION.cff", "CHANGELOG.md", "LICENSE"):
         shutil.copyfile(REPO / name, root / name)
     out = root / "html"
     proc = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b",
                            "html", str(root / "docs"), str(out)],
-                          capture_output=True, text=True, timeout=1200, check=False)
+                          capture_output=True, text=True, timeout=1200, check=False,
+                          env={**os.environ, **cli_env})  # the examples read the store
     assert proc.returncode == 0, proc.stderr[-4000:]
     return out
 
@@ -46,7 +49,8 @@ def test_internal_links_resolve_and_nothing_loads_from_outside(built_site: Path)
     assert check_docs.check(built_site) == []
     for page in ("index.html", "getting-started.html", "cli.html", "schemas.html",
                  "data-terms.html", "citing.html", "changelog.html", "api/index.html",
-                 "crisis.html", "panels.html", "books.html", "counterfactuals.html"):
+                 "crisis.html", "panels.html", "books.html", "counterfactuals.html",
+                 "reports.html", "library.html", "auto_examples/plot_crisis.html"):
         assert (built_site / page).is_file(), page
 
 

@@ -28,6 +28,7 @@ from foedus.cli import (
     panel,
     reliability,
     replicate,
+    report,
     serve,
     simulate,
 )
@@ -51,6 +52,7 @@ app.command("sweep")(simulate.sweep)
 app.command("compare")(compare.compare)
 app.command("library")(compare.library)
 app.command("serve")(serve.serve)
+app.add_typer(report.app, name="report")
 
 
 def _print_version(value: bool) -> None:
