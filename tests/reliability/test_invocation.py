@@ -70,3 +70,14 @@ def test_the_default_is_atop_and_unknown_rules_are_refused(store_home) -> None:
     assert INVOCATIONS == ("atop", "llm")
     with pytest.raises(ValueError, match="invocation must be one of atop, llm"):
         opportunities(invocation="sabrosky")
+
+
+def test_a_pledge_made_during_a_war_is_judged_against_the_enemies_of_that_day(frames) -> None:
+    _, llm = frames
+    # Anglo-Portuguese agreement of 28 November 1944 (ATOP 2570) names Japan (STATTHR1 740):
+    # the United Kingdom entered the war against Germany alone (3 September 1939), but was
+    # at war with Japan from 7 December 1941, so the named adversary is among its enemies
+    (leg,) = _legs(llm, "cow:139", UKG, 2570, "offense").itertuples()
+    assert leg.wartime and leg.date == dt.date(1944, 11, 28)
+    assert 740 in leg.attackers and 255 in leg.attackers
+    assert "named adversary not among" not in leg.cf_reason

@@ -26,8 +26,9 @@ attacked (targets) or entered the war (initiators, joiners).
 **Pledges made during a war.** A pledge that comes into force while the partner is at war
 (ATOP's wartime alliances: the Anglo-French-Ottoman treaty of 1854, the Pact of London of
 1914, the Anglo-Soviet treaty of 1942) is invoked by that war on the day it begins
-(``wartime`` True, ``date`` that day); an ally already fighting beside the partner then is
-``already_at_war``.
+(``wartime`` True, ``date`` that day), its conditions judged against the states at war
+with the partner that day (``attackers``; rule L2 below); an ally already fighting beside
+the partner then is ``already_at_war``.
 
 **Casus foederis** (``True``/``False``/``None``, with ``cf_reason``), from the obligation's
 ATOP conditions (:func:`casus_foederis`) with the historical book's content: by default the
@@ -80,7 +81,12 @@ LLM's article itself could not be read here, only its abstract):
 - **L2, pledges made for a war.** A pledge that comes into force while the partner is at
   war (ATOP ``wartime``/``cowwar``) was made for that war: it is invoked on its first day
   whatever its kind and the partner's role (ATOP codes as offence the Allied pledges of 1944
-  and 1945 to partners that had been attacked years before).
+  and 1945 to partners that had been attacked years before). Its conditions are judged
+  against the states at war with the partner on that day (the other side's participations
+  whose COW spell holds it), not against the partner's opponents when it entered the war:
+  the Anglo-Portuguese agreement of 28 November 1944 (ATOP 2570) names Japan, at war with
+  the United Kingdom since 7 December 1941, two years after the United Kingdom entered the
+  war against Germany alone.
 - **L3, fighting together.** B&F's codebook honours a commitment "when allies fight together
   in a war as promised in an offense or defense pact" and violates it when they "do not come
   to the assistance of their allies as promised": the study using these rules judges entry
@@ -322,8 +328,9 @@ def opportunities(system: CommitmentSystem | None = None, *, source: str = "cow"
                             continue
                         seen.add(key)
                         rows.append(_row(war, p, when, pledge, by_state, ctx,
-                                         attackers=attackers, cf_role=cf_role,
-                                         wartime=when > day))
+                                         attackers=attackers if when == day else
+                                         _enemies_on(g, p, when, attackers),
+                                         cf_role=cf_role, wartime=when > day))
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame = frame.astype({"casus_foederis": object, "honoured": object})
     return _mark_counted(frame)
@@ -470,6 +477,16 @@ def dyad_hostility(con) -> dict[tuple[str, int, int], list[dt.date]]:
         for a, b in ((r.statea, r.stateb), (r.stateb, r.statea)):
             out.setdefault((r.war, int(a), int(b)), []).append(day)
     return out
+
+
+def _enemies_on(war_roles: pd.DataFrame, p, day: dt.date,
+               default: tuple[int, ...]) -> tuple[int, ...]:
+    """The states at war with the participation ``p`` on ``day`` (the other side's
+    participations whose COW spell holds the day), else ``default``: the adversaries a
+    pledge made during the war is judged against."""
+    found = {int(q.ccode) for q in war_roles.itertuples(index=False)
+             if q.side != p.side and any(s <= day <= e for s, e in q.spells)}
+    return tuple(sorted(found)) if found else default
 
 
 def _partner_until(p, day: dt.date) -> dt.date:
