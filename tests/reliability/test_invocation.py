@@ -81,3 +81,21 @@ def test_a_pledge_made_during_a_war_is_judged_against_the_enemies_of_that_day(fr
     assert leg.wartime and leg.date == dt.date(1944, 11, 28)
     assert 740 in leg.attackers and 255 in leg.attackers
     assert "named adversary not among" not in leg.cf_reason
+
+
+@pytest.mark.parametrize(("atopid", "target", "ally", "outcome"), [
+    # US-Philippine treaty (30 August 1951): both already fighting in Korea
+    (3210, USA, 840, "already_at_war"),
+    # ANZUS (1 September 1951): Australia fighting; New Zealand below COW's threshold
+    (3215, USA, 900, "already_at_war"),
+    (3215, USA, 920, "stayed_out"),
+])
+def test_korean_war_pledges_decided_by_the_pacific_clause(frames, atopid, target, ally,
+                                                           outcome) -> None:
+    atop, llm = frames
+    # Art. V of both treaties: an attack on a Party's armed forces, public vessels or
+    # aircraft in the Pacific; the Korean war was fought in the Korean seas too
+    (leg,) = _legs(llm, "cow:151", target, atopid, "defense").query(
+        f"ally == {ally}").itertuples()
+    assert leg.wartime and leg.casus_foederis is True
+    assert leg.cf_reason == "location inside the treaty area" and leg.outcome == outcome
