@@ -92,7 +92,7 @@ def test_a_pledge_made_during_a_war_is_judged_against_the_enemies_of_that_day(fr
 ])
 def test_korean_war_pledges_decided_by_the_pacific_clause(frames, atopid, target, ally,
                                                            outcome) -> None:
-    atop, llm = frames
+    _, llm = frames
     # Art. V of both treaties: an attack on a Party's armed forces, public vessels or
     # aircraft in the Pacific; the Korean war was fought in the Korean seas too
     (leg,) = _legs(llm, "cow:151", target, atopid, "defense").query(
