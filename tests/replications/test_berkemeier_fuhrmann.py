@@ -95,3 +95,14 @@ def test_json_validates(cli_env):
     assert payload["doi"] == "10.1177/2053168018776125"
     names = {d["name"] for d in payload["provenance"]["datasets"]}
     assert {"bf2018", "cow_wars", "atop_members"} <= names
+
+
+def test_greece_serbia_1914_violated_as_they_code_it(result):
+    # Greek-Serbian alliance of 1913 (ATOP 1490): Greece joined Serbia's side only in June
+    # 1917; the authors code it violated (violateLLM), and so do we with the window; entry
+    # at any time of COW's Serbian war would call it honoured
+    (row,) = [r for r in result.tables["matchable"]
+              if r["war"] == "cow:106" and r["atopid"] == 1490]
+    assert row["theirs"] == "violated" and row["llm"] == "violated"
+    (moved,) = [r for r in result.tables["window_sensitivity"] if r["atopid"] == 1490]
+    assert moved["llm_whole"] == "honoured"

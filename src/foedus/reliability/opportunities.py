@@ -89,8 +89,14 @@ LLM's article itself could not be read here, only its abstract):
   war against Germany alone.
 - **L3, fighting together.** B&F's codebook honours a commitment "when allies fight together
   in a war as promised in an offense or defense pact" and violates it when they "do not come
-  to the assistance of their allies as promised": the study using these rules judges entry
-  over the partner's whole war (``window=float("inf")``), a choice of the caller.
+  to the assistance of their allies as promised". "As promised" is judged when the casus
+  foederis arises, as Leeds, Long & Mitchell judge each pledge against the conflict that
+  invoked it: entry within :data:`WINDOW_DAYS` (the window of the ally–partner rows), not
+  at any time of the partner's war. Berkemeier & Fuhrmann code the Greek–Serbian alliance
+  of 1913 violated in the First World War (ATOP 1490, ``violateLLM``), though Greece joined
+  Serbia's side in June 1917, inside COW's Serbian war: entry over the whole war
+  (``window=float("inf")``) would call it honoured. The study reports the whole-war coding
+  beside.
 - The all-members rule and the fights between members are those of
   :mod:`foedus.reliability.alliance_war` (B&F's "violate": any obligated member failing, or
   members fighting each other).

@@ -20,7 +20,8 @@ Three parts:
     B&F describe them (``invocation="llm"``, :mod:`foedus.reliability.opportunities`: L1 a
     member attacked at any point of the war invokes its partners' defence pledges, L2 a
     pledge made during a war is invoked by it whatever its kind, L3 allies that fight
-    together in the partner's war honour it, ``window=inf``), with the historical book's
+    together as promised honour it: entry within ``WINDOW_DAYS`` of the casus foederis,
+    the whole war reported beside), with the historical book's
     condition content, against their coding on the *matchable* rows (in both universes):
     each rate on the same definition (their ``sample`` and obligation dummies), ours over
     the rows it decides, theirs over the rows they code relevant; a figure passes when ours
@@ -216,6 +217,7 @@ def run(*, n_boot: int = 2000, seed: int = 0) -> tuple[list[Figure],
     from foedus.data.store import connect
     from foedus.model.system import CommitmentSystem
     from foedus.reliability import alliance_wars, allied_fights, opportunities
+    from foedus.reliability.opportunities import WINDOW_DAYS
     from foedus.reliability.universe import alliance_war_universe, compare_universe
 
     with connect() as con:
@@ -233,10 +235,20 @@ def run(*, n_boot: int = 2000, seed: int = 0) -> tuple[list[Figure],
         note="; ".join(f"{i}, {r}: {n}" for (i, r), n in reasons.items())))
     system = CommitmentSystem.load()
     fights = allied_fights(system)
-    opp = opportunities(system, end=2003, invocation="llm", window=math.inf)
+    opp = opportunities(system, end=2003, invocation="llm")
     rows = _ours(alliance_wars(opp, fights), bf, universe)
-    part_c, extra = _part_c(rows, n_boot, seed, rules="invocation llm, whole war; ")
+    part_c, extra = _part_c(rows, n_boot, seed,
+                            rules=f"invocation llm, {WINDOW_DAYS}-day window; ")
     figures += part_c
+    whole = _ours(alliance_wars(opportunities(system, end=2003, invocation="llm",
+                                              window=math.inf), fights), bf, universe)
+    figures.append(_kappa(whole, "(c, whole war) Cohen's kappa with entry at any time of "
+                                 "the partner's war (not required)", False))
+    changed = rows.merge(whole[["war", "atopid", "llm"]], on=["war", "atopid"],
+                         suffixes=("", "_whole"))
+    changed = changed[changed["llm"] != changed["llm_whole"]]
+    extra["window_sensitivity"] = changed[["war", "warname", "atopid", "theirs", "llm",
+                                           "llm_whole"]].to_dict("records")
     atop_opp = opportunities(system, end=2003)
     atop_rows = _ours(alliance_wars(atop_opp, fights), bf, universe)
     atop_c, atop_extra = _part_c(atop_rows, n_boot, seed, prefix="(c, ATOP definitions)",
@@ -266,7 +278,9 @@ def run(*, n_boot: int = 2000, seed: int = 0) -> tuple[list[Figure],
         f"{len(universe)} ATOP 5.1 x COW rows; {len(rows)} matchable.",
         f"Matchable rows they code relevant: {int((rows['theirs'] != 'dna').sum())}; we "
         f"decide {int(rows['llm'].isin(['honoured', 'violated']).sum())}, both "
-        f"{len(both)} (invocation rules 'llm', the whole war, with the historical book).",
+        f"{len(both)} (invocation rules 'llm', entry within {WINDOW_DAYS} days, with the "
+        "historical book). Entry at any time of the partner's war changes "
+        f"{len(extra['window_sensitivity'])} row(s) (table window_sensitivity).",
         _why(rows),
         "Disagreeing rows by class: " + "; ".join(
             f"{c['theirs']} -> {c['ours']}: {c['rows']}" for c in extra["disagreement_classes"])
