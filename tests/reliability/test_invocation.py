@@ -99,3 +99,14 @@ def test_korean_war_pledges_decided_by_the_pacific_clause(frames, atopid, target
         f"ally == {ally}").itertuples()
     assert leg.wartime and leg.casus_foederis is True
     assert leg.cf_reason == "location inside the treaty area" and leg.outcome == outcome
+
+
+def test_fighting_a_partner_after_the_treaty_ended_is_no_breach(frames) -> None:
+    atop, llm = frames
+    # German-Italian-Japanese alliance of 11 December 1941 (ATOP 2540): Italy fought beside
+    # Germany until its armistice, when its membership ended (3 September 1943); its war
+    # against Germany from September 1943 does not breach the ended pledge
+    for frame in (atop, llm):
+        (leg,) = _legs(frame, "cow:139", 255, 2540, "offense").query(
+            "ally == 325").itertuples()
+        assert leg.outcome == "already_at_war"

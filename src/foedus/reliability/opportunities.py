@@ -109,7 +109,11 @@ The ``llm`` rows are for the alliance–war unit; the ally–partner–war rates
 - ``joined_against``: the ally fought the partner — on the other side of the war (COW), or
   in a dyad of the directed dyadic war file (the USSR's invasion of Poland on 17 September
   1939 is only there; COW puts the USSR on Poland's side from 22 June 1941, after Poland
-  had left the war);
+  had left the war) — while the treaty bound it: a member on the day before the fighting
+  began, the rule of the alliance–war unit's fights (:func:`foedus.reliability.alliance_war.
+  allied_fights`). Italy, which left the Pact of Steel and the German-Italian-Japanese
+  alliance with its armistice (ATOP 2445 and 2540 end on 2 and 3 September 1943), did not
+  breach them by fighting Germany from September 1943;
 - ``already_at_war``: the ally was at war on the partner's side before the partner was
   attacked (France when Norway was attacked in 1940): no test of the pledge;
 - ``joined_partner``: the ally entered on the partner's side within ``window`` days of the
@@ -144,7 +148,11 @@ state that stayed out (they replace ``stayed_out``, ``late_entry`` and
   war and before a representative of Uruguay signs")). So every member was at war on the
   Allied side from its adherence at the latest (:data:`DECLARED_BELLIGERENCE`); Cuba,
   Costa Rica or Iraq, at war without forces in the field, did not stay out of the war, and
-  whether such an ally kept a pledge of support cannot be read from participation.
+  whether such an ally kept a pledge of support cannot be read from participation. A state
+  that declared war itself is listed with its declaration (:data:`DECLARATIONS`): China,
+  at war with Germany and Austria-Hungary from 14 August 1917 (its note of that day, FRUS
+  1917 Supplement 1 vol. I doc. 653), which COW does not list in the First World War, is
+  no test of the Sino-Japanese military agreements of May 1918 (ATOP 2045).
 
 Both are ``honoured`` None for every kind: no test of the pledge, like ``already_at_war``.
 
@@ -202,6 +210,7 @@ from foedus.reliability.theatres import Theatre, scope_verdict, theatre, where_f
 
 __all__ = [
     "COLUMNS",
+    "DECLARATIONS",
     "DECLARED_BELLIGERENCE",
     "INVOCATIONS",
     "MID_HOSTLEV",
@@ -233,6 +242,15 @@ NO_TEST = ("already_at_war", "not_in_system", "declared_belligerent")
 #: Treaties whose members were at war on the treaty's side of a war from their accession
 #: at the latest (ATOP alliance → the COW war); see the module docstring.
 DECLARED_BELLIGERENCE = {2550: "cow:139"}
+#: States at war by their own declaration without meeting COW's participation threshold:
+#: (COW war, state) → (the day the state of war began, the COW side it joined, source).
+DECLARATIONS: dict[tuple[str, int], tuple[dt.date, int, str]] = {
+    ("cow:106", 710): (dt.date(1917, 8, 14), 1,
+                       "China's note of 14 August 1917: 'a state of war exists "
+                       "simultaneously between China and Germany as well as Austria-Hungary' "
+                       "from 10 a.m. that day (US Department of State, FRUS 1917 Supplement "
+                       "1, vol. I, doc. 653)"),
+}
 #: Invocation rules: ATOP's definitions (the default) or Leeds, Long & Mitchell's
 #: alliance–war procedure as Berkemeier & Fuhrmann describe it (module docstring).
 INVOCATIONS = ("atop", "llm")
@@ -369,11 +387,15 @@ class _Unrecorded:
     def __init__(self, spells: dict, belligerence: dict):
         self.spells, self.belligerence = spells, belligerence
 
-    def __call__(self, outcome: str, war: str, ally: int, partner: int, day: dt.date) -> str:
+    def __call__(self, outcome: str, war: str, ally: int, partner: int, day: dt.date,
+                 side: int | None = None) -> str:
         if outcome not in self.REPLACES:
             return outcome
         if not any(s <= day <= e for s, e in self.spells.get(ally, ())):
             return "not_in_system"
+        declared = DECLARATIONS.get((war, ally))
+        if declared is not None and declared[0] <= day and declared[1] == side:
+            return "declared_belligerent"
         declaration = self.belligerence.get(war)
         if declaration is not None and declaration.member_on(ally, day) and \
                 declaration.member_on(partner, day):
@@ -504,9 +526,14 @@ def _partner_until(p, day: dt.date) -> dt.date:
 
 
 def outcome_of(ally_parts: Iterable, partner, day: dt.date, window: float,
-               hostile_days: Iterable[dt.date] = ()) -> tuple[str, dt.date | None]:
+               hostile_days: Iterable[dt.date] = (),
+               bound=None) -> tuple[str, dt.date | None]:
     """The ally's outcome toward ``partner`` (a participation) from ``day``, and the day
-    of the ally's decisive entry (None when it stayed out); see the module docstring."""
+    of the ally's decisive entry (None when it stayed out); see the module docstring.
+
+    ``bound`` (a predicate on a day, default always true) says whether the pledge still
+    bound the ally: fighting the partner counts as ``joined_against`` only when the ally was
+    bound on the day before it began."""
     until = _partner_until(partner, day)
     against: list[dt.date] = [h for h in hostile_days if day <= h <= until]
     support: list[tuple[dt.date, object]] = []
@@ -517,6 +544,8 @@ def outcome_of(ally_parts: Iterable, partner, day: dt.date, window: float,
                     support.append((s, q))
                 else:
                     against.append(max(s, day))
+    if bound is not None:
+        against = [h for h in against if bound(h - dt.timedelta(days=1))]
     if against:
         return "joined_against", min(against)
     if not support:
@@ -551,10 +580,11 @@ def _row(war: str, p, day: dt.date, pledge, by_state: dict, ctx: _Context, *,
     system, crosswalk, hostile = ctx.system, ctx.crosswalk, ctx.hostile
     ally, partner = int(pledge.holder), int(p.ccode)
     kind = ObligationKind(pledge.obligation.kind)
-    outcome, joined = outcome_of(by_state.get(ally, []), p, day, ctx.window,
-                                 hostile.get((war, ally, partner), ()))
-    outcome = ctx.unrecorded(outcome, war, ally, partner, day)
     treaty = pledge.treaty
+    outcome, joined = outcome_of(by_state.get(ally, []), p, day, ctx.window,
+                                 hostile.get((war, ally, partner), ()),
+                                 bound=lambda d: d < day or treaty.member_on(ally, d))
+    outcome = ctx.unrecorded(outcome, war, ally, partner, day, int(p.side))
     atopid = treaty.atopids[0] if treaty.atopids else int(treaty.id.split(":")[1])
     where = None
     if _needs_place(pledge.obligation):
