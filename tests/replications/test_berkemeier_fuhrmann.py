@@ -86,6 +86,21 @@ def test_every_disagreeing_row_is_classed(result):
     assert _disagreement_class("violated", "undecided") == ("relevant", "undecided")
 
 
+def test_every_disagreeing_row_has_its_cause(result):
+    from foedus.replications.berkemeier_fuhrmann_2018 import CAUSES, load_causes
+
+    causes = load_causes()
+    keys = list(zip(causes["war"], causes["atopid"], strict=True))
+    assert len(keys) == len(set(keys)) and set(causes["cause"]) <= set(CAUSES)
+    disagreeing = {(r["war"], r["atopid"]) for r in result.tables["disagreements"]}
+    # every disagreeing row has a cause read from its legs, and no cause is stale
+    assert set(keys) == disagreeing
+    table = result.tables["disagreement_causes"]
+    assert sum(c["rows"] for c in table) == len(disagreeing)
+    assert "unclassified" not in {c["cause"] for c in table}
+    assert any(n.startswith("Why the rows disagree") for n in result.notes)
+
+
 @pytest.mark.slow
 def test_json_validates(cli_env):
     proc = run_cli("replicate", "berkemeier-fuhrmann-2018", "--json", env=cli_env)
