@@ -70,3 +70,43 @@ def test_the_default_is_atop_and_unknown_rules_are_refused(store_home) -> None:
     assert INVOCATIONS == ("atop", "llm")
     with pytest.raises(ValueError, match="invocation must be one of atop, llm"):
         opportunities(invocation="sabrosky")
+
+
+def test_a_pledge_made_during_a_war_is_judged_against_the_enemies_of_that_day(frames) -> None:
+    _, llm = frames
+    # Anglo-Portuguese agreement of 28 November 1944 (ATOP 2570) names Japan (STATTHR1 740):
+    # the United Kingdom entered the war against Germany alone (3 September 1939), but was
+    # at war with Japan from 7 December 1941, so the named adversary is among its enemies
+    (leg,) = _legs(llm, "cow:139", UKG, 2570, "offense").itertuples()
+    assert leg.wartime and leg.date == dt.date(1944, 11, 28)
+    assert 740 in leg.attackers and 255 in leg.attackers
+    assert "named adversary not among" not in leg.cf_reason
+
+
+@pytest.mark.parametrize(("atopid", "target", "ally", "outcome"), [
+    # US-Philippine treaty (30 August 1951): both already fighting in Korea
+    (3210, USA, 840, "already_at_war"),
+    # ANZUS (1 September 1951): Australia fighting; New Zealand below COW's threshold
+    (3215, USA, 900, "already_at_war"),
+    (3215, USA, 920, "stayed_out"),
+])
+def test_korean_war_pledges_decided_by_the_pacific_clause(frames, atopid, target, ally,
+                                                           outcome) -> None:
+    _, llm = frames
+    # Art. V of both treaties: an attack on a Party's armed forces, public vessels or
+    # aircraft in the Pacific; the Korean war was fought in the Korean seas too
+    (leg,) = _legs(llm, "cow:151", target, atopid, "defense").query(
+        f"ally == {ally}").itertuples()
+    assert leg.wartime and leg.casus_foederis is True
+    assert leg.cf_reason == "location inside the treaty area" and leg.outcome == outcome
+
+
+def test_fighting_a_partner_after_the_treaty_ended_is_no_breach(frames) -> None:
+    atop, llm = frames
+    # German-Italian-Japanese alliance of 11 December 1941 (ATOP 2540): Italy fought beside
+    # Germany until its armistice, when its membership ended (3 September 1943); its war
+    # against Germany from September 1943 does not breach the ended pledge
+    for frame in (atop, llm):
+        (leg,) = _legs(frame, "cow:139", 255, 2540, "offense").query(
+            "ally == 325").itertuples()
+        assert leg.outcome == "already_at_war"

@@ -250,3 +250,12 @@ def test_allies_the_war_file_cannot_record(cow):
     # the rules never hide a fight against the partner
     assert not frame.loc[frame["outcome"] == "joined_against", "honoured"].map(
         lambda v: v is True).any()
+
+
+def test_a_state_at_war_by_its_own_declaration_is_no_test(cow):
+    # Sino-Japanese military agreements of May 1918 (ATOP 2045): China had declared war on
+    # Germany and Austria-Hungary on 14 August 1917 (FRUS 1917 Supp. 1 vol. I doc. 653) but
+    # is not in COW's First World War: not "stayed out"
+    _, frame = cow
+    leg = _rows(frame, "cow:106", 740, 710, atopid=2045, kind="offense").iloc[0]
+    assert leg["outcome"] == "declared_belligerent" and leg["honoured"] is None

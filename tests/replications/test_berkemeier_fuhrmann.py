@@ -86,6 +86,21 @@ def test_every_disagreeing_row_is_classed(result):
     assert _disagreement_class("violated", "undecided") == ("relevant", "undecided")
 
 
+def test_every_disagreeing_row_has_its_cause(result):
+    from foedus.replications.berkemeier_fuhrmann_2018 import CAUSES, load_causes
+
+    causes = load_causes()
+    keys = list(zip(causes["war"], causes["atopid"], strict=True))
+    assert len(keys) == len(set(keys)) and set(causes["cause"]) <= set(CAUSES)
+    disagreeing = {(r["war"], r["atopid"]) for r in result.tables["disagreements"]}
+    # every disagreeing row has a cause read from its legs, and no cause is stale
+    assert set(keys) == disagreeing
+    table = result.tables["disagreement_causes"]
+    assert sum(c["rows"] for c in table) == len(disagreeing)
+    assert "unclassified" not in {c["cause"] for c in table}
+    assert any(n.startswith("Why the rows disagree") for n in result.notes)
+
+
 @pytest.mark.slow
 def test_json_validates(cli_env):
     proc = run_cli("replicate", "berkemeier-fuhrmann-2018", "--json", env=cli_env)
@@ -95,3 +110,14 @@ def test_json_validates(cli_env):
     assert payload["doi"] == "10.1177/2053168018776125"
     names = {d["name"] for d in payload["provenance"]["datasets"]}
     assert {"bf2018", "cow_wars", "atop_members"} <= names
+
+
+def test_greece_serbia_1914_violated_as_they_code_it(result):
+    # Greek-Serbian alliance of 1913 (ATOP 1490): Greece joined Serbia's side only in June
+    # 1917; the authors code it violated (violateLLM), and so do we with the window; entry
+    # at any time of COW's Serbian war would call it honoured
+    (row,) = [r for r in result.tables["matchable"]
+              if r["war"] == "cow:106" and r["atopid"] == 1490]
+    assert row["theirs"] == "violated" and row["llm"] == "violated"
+    (moved,) = [r for r in result.tables["window_sensitivity"] if r["atopid"] == 1490]
+    assert moved["llm_whole"] == "honoured"

@@ -27,9 +27,9 @@ Here, per (war, ATOP alliance):
 
 Which wars invoke which pledges is decided by the rows given: on ATOP's definitions
 (``opportunities(...)``, the default) or on Leeds, Long & Mitchell's procedure as Berkemeier
-& Fuhrmann describe it (``opportunities(..., invocation="llm", window=float("inf"))``: a
-member that joined the defence of the attacked and was then attacked at home, pledges made
-during a war, fighting together over the whole war; the rules and their sources are in
+& Fuhrmann describe it (``opportunities(..., invocation="llm")``: a member that joined the
+defence of the attacked and was then attacked at home, pledges made during a war, fighting
+together when the casus foederis arises; the rules and their sources are in
 :mod:`foedus.reliability.opportunities`). The Berkemeier & Fuhrmann study uses the latter.
 
 References

@@ -26,8 +26,9 @@ attacked (targets) or entered the war (initiators, joiners).
 **Pledges made during a war.** A pledge that comes into force while the partner is at war
 (ATOP's wartime alliances: the Anglo-French-Ottoman treaty of 1854, the Pact of London of
 1914, the Anglo-Soviet treaty of 1942) is invoked by that war on the day it begins
-(``wartime`` True, ``date`` that day); an ally already fighting beside the partner then is
-``already_at_war``.
+(``wartime`` True, ``date`` that day), its conditions judged against the states at war
+with the partner that day (``attackers``; rule L2 below); an ally already fighting beside
+the partner then is ``already_at_war``.
 
 **Casus foederis** (``True``/``False``/``None``, with ``cf_reason``), from the obligation's
 ATOP conditions (:func:`casus_foederis`) with the historical book's content: by default the
@@ -80,11 +81,22 @@ LLM's article itself could not be read here, only its abstract):
 - **L2, pledges made for a war.** A pledge that comes into force while the partner is at
   war (ATOP ``wartime``/``cowwar``) was made for that war: it is invoked on its first day
   whatever its kind and the partner's role (ATOP codes as offence the Allied pledges of 1944
-  and 1945 to partners that had been attacked years before).
+  and 1945 to partners that had been attacked years before). Its conditions are judged
+  against the states at war with the partner on that day (the other side's participations
+  whose COW spell holds it), not against the partner's opponents when it entered the war:
+  the Anglo-Portuguese agreement of 28 November 1944 (ATOP 2570) names Japan, at war with
+  the United Kingdom since 7 December 1941, two years after the United Kingdom entered the
+  war against Germany alone.
 - **L3, fighting together.** B&F's codebook honours a commitment "when allies fight together
   in a war as promised in an offense or defense pact" and violates it when they "do not come
-  to the assistance of their allies as promised": the study using these rules judges entry
-  over the partner's whole war (``window=float("inf")``), a choice of the caller.
+  to the assistance of their allies as promised". "As promised" is judged when the casus
+  foederis arises, as Leeds, Long & Mitchell judge each pledge against the conflict that
+  invoked it: entry within :data:`WINDOW_DAYS` (the window of the ally–partner rows), not
+  at any time of the partner's war. Berkemeier & Fuhrmann code the Greek–Serbian alliance
+  of 1913 violated in the First World War (ATOP 1490, ``violateLLM``), though Greece joined
+  Serbia's side in June 1917, inside COW's Serbian war: entry over the whole war
+  (``window=float("inf")``) would call it honoured. The study reports the whole-war coding
+  beside.
 - The all-members rule and the fights between members are those of
   :mod:`foedus.reliability.alliance_war` (B&F's "violate": any obligated member failing, or
   members fighting each other).
@@ -97,7 +109,11 @@ The ``llm`` rows are for the alliance–war unit; the ally–partner–war rates
 - ``joined_against``: the ally fought the partner — on the other side of the war (COW), or
   in a dyad of the directed dyadic war file (the USSR's invasion of Poland on 17 September
   1939 is only there; COW puts the USSR on Poland's side from 22 June 1941, after Poland
-  had left the war);
+  had left the war) — while the treaty bound it: a member on the day before the fighting
+  began, the rule of the alliance–war unit's fights (:func:`foedus.reliability.alliance_war.
+  allied_fights`). Italy, which left the Pact of Steel and the German-Italian-Japanese
+  alliance with its armistice (ATOP 2445 and 2540 end on 2 and 3 September 1943), did not
+  breach them by fighting Germany from September 1943;
 - ``already_at_war``: the ally was at war on the partner's side before the partner was
   attacked (France when Norway was attacked in 1940): no test of the pledge;
 - ``joined_partner``: the ally entered on the partner's side within ``window`` days of the
@@ -132,7 +148,11 @@ state that stayed out (they replace ``stayed_out``, ``late_entry`` and
   war and before a representative of Uruguay signs")). So every member was at war on the
   Allied side from its adherence at the latest (:data:`DECLARED_BELLIGERENCE`); Cuba,
   Costa Rica or Iraq, at war without forces in the field, did not stay out of the war, and
-  whether such an ally kept a pledge of support cannot be read from participation.
+  whether such an ally kept a pledge of support cannot be read from participation. A state
+  that declared war itself is listed with its declaration (:data:`DECLARATIONS`): China,
+  at war with Germany and Austria-Hungary from 14 August 1917 (its note of that day, FRUS
+  1917 Supplement 1 vol. I doc. 653), which COW does not list in the First World War, is
+  no test of the Sino-Japanese military agreements of May 1918 (ATOP 2045).
 
 Both are ``honoured`` None for every kind: no test of the pledge, like ``already_at_war``.
 
@@ -190,6 +210,7 @@ from foedus.reliability.theatres import Theatre, scope_verdict, theatre, where_f
 
 __all__ = [
     "COLUMNS",
+    "DECLARATIONS",
     "DECLARED_BELLIGERENCE",
     "INVOCATIONS",
     "MID_HOSTLEV",
@@ -221,6 +242,15 @@ NO_TEST = ("already_at_war", "not_in_system", "declared_belligerent")
 #: Treaties whose members were at war on the treaty's side of a war from their accession
 #: at the latest (ATOP alliance → the COW war); see the module docstring.
 DECLARED_BELLIGERENCE = {2550: "cow:139"}
+#: States at war by their own declaration without meeting COW's participation threshold:
+#: (COW war, state) → (the day the state of war began, the COW side it joined, source).
+DECLARATIONS: dict[tuple[str, int], tuple[dt.date, int, str]] = {
+    ("cow:106", 710): (dt.date(1917, 8, 14), 1,
+                       "China's note of 14 August 1917: 'a state of war exists "
+                       "simultaneously between China and Germany as well as Austria-Hungary' "
+                       "from 10 a.m. that day (US Department of State, FRUS 1917 Supplement "
+                       "1, vol. I, doc. 653)"),
+}
 #: Invocation rules: ATOP's definitions (the default) or Leeds, Long & Mitchell's
 #: alliance–war procedure as Berkemeier & Fuhrmann describe it (module docstring).
 INVOCATIONS = ("atop", "llm")
@@ -322,8 +352,9 @@ def opportunities(system: CommitmentSystem | None = None, *, source: str = "cow"
                             continue
                         seen.add(key)
                         rows.append(_row(war, p, when, pledge, by_state, ctx,
-                                         attackers=attackers, cf_role=cf_role,
-                                         wartime=when > day))
+                                         attackers=attackers if when == day else
+                                         _enemies_on(g, p, when, attackers),
+                                         cf_role=cf_role, wartime=when > day))
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame = frame.astype({"casus_foederis": object, "honoured": object})
     return _mark_counted(frame)
@@ -356,11 +387,15 @@ class _Unrecorded:
     def __init__(self, spells: dict, belligerence: dict):
         self.spells, self.belligerence = spells, belligerence
 
-    def __call__(self, outcome: str, war: str, ally: int, partner: int, day: dt.date) -> str:
+    def __call__(self, outcome: str, war: str, ally: int, partner: int, day: dt.date,
+                 side: int | None = None) -> str:
         if outcome not in self.REPLACES:
             return outcome
         if not any(s <= day <= e for s, e in self.spells.get(ally, ())):
             return "not_in_system"
+        declared = DECLARATIONS.get((war, ally))
+        if declared is not None and declared[0] <= day and declared[1] == side:
+            return "declared_belligerent"
         declaration = self.belligerence.get(war)
         if declaration is not None and declaration.member_on(ally, day) and \
                 declaration.member_on(partner, day):
@@ -472,6 +507,16 @@ def dyad_hostility(con) -> dict[tuple[str, int, int], list[dt.date]]:
     return out
 
 
+def _enemies_on(war_roles: pd.DataFrame, p, day: dt.date,
+               default: tuple[int, ...]) -> tuple[int, ...]:
+    """The states at war with the participation ``p`` on ``day`` (the other side's
+    participations whose COW spell holds the day), else ``default``: the adversaries a
+    pledge made during the war is judged against."""
+    found = {int(q.ccode) for q in war_roles.itertuples(index=False)
+             if q.side != p.side and any(s <= day <= e for s, e in q.spells)}
+    return tuple(sorted(found)) if found else default
+
+
 def _partner_until(p, day: dt.date) -> dt.date:
     """The end of the partner's spell that holds ``day`` (else of its last spell)."""
     for s, e in p.spells:
@@ -481,9 +526,14 @@ def _partner_until(p, day: dt.date) -> dt.date:
 
 
 def outcome_of(ally_parts: Iterable, partner, day: dt.date, window: float,
-               hostile_days: Iterable[dt.date] = ()) -> tuple[str, dt.date | None]:
+               hostile_days: Iterable[dt.date] = (),
+               bound=None) -> tuple[str, dt.date | None]:
     """The ally's outcome toward ``partner`` (a participation) from ``day``, and the day
-    of the ally's decisive entry (None when it stayed out); see the module docstring."""
+    of the ally's decisive entry (None when it stayed out); see the module docstring.
+
+    ``bound`` (a predicate on a day, default always true) says whether the pledge still
+    bound the ally: fighting the partner counts as ``joined_against`` only when the ally was
+    bound on the day before it began."""
     until = _partner_until(partner, day)
     against: list[dt.date] = [h for h in hostile_days if day <= h <= until]
     support: list[tuple[dt.date, object]] = []
@@ -494,6 +544,8 @@ def outcome_of(ally_parts: Iterable, partner, day: dt.date, window: float,
                     support.append((s, q))
                 else:
                     against.append(max(s, day))
+    if bound is not None:
+        against = [h for h in against if bound(h - dt.timedelta(days=1))]
     if against:
         return "joined_against", min(against)
     if not support:
@@ -528,10 +580,11 @@ def _row(war: str, p, day: dt.date, pledge, by_state: dict, ctx: _Context, *,
     system, crosswalk, hostile = ctx.system, ctx.crosswalk, ctx.hostile
     ally, partner = int(pledge.holder), int(p.ccode)
     kind = ObligationKind(pledge.obligation.kind)
-    outcome, joined = outcome_of(by_state.get(ally, []), p, day, ctx.window,
-                                 hostile.get((war, ally, partner), ()))
-    outcome = ctx.unrecorded(outcome, war, ally, partner, day)
     treaty = pledge.treaty
+    outcome, joined = outcome_of(by_state.get(ally, []), p, day, ctx.window,
+                                 hostile.get((war, ally, partner), ()),
+                                 bound=lambda d: d < day or treaty.member_on(ally, d))
+    outcome = ctx.unrecorded(outcome, war, ally, partner, day, int(p.side))
     atopid = treaty.atopids[0] if treaty.atopids else int(treaty.id.split(":")[1])
     where = None
     if _needs_place(pledge.obligation):

@@ -20,7 +20,8 @@ Three parts:
     B&F describe them (``invocation="llm"``, :mod:`foedus.reliability.opportunities`: L1 a
     member attacked at any point of the war invokes its partners' defence pledges, L2 a
     pledge made during a war is invoked by it whatever its kind, L3 allies that fight
-    together in the partner's war honour it, ``window=inf``), with the historical book's
+    together as promised honour it: entry within ``WINDOW_DAYS`` of the casus foederis,
+    the whole war reported beside), with the historical book's
     condition content, against their coding on the *matchable* rows (in both universes):
     each rate on the same definition (their ``sample`` and obligation dummies), ours over
     the rows it decides, theirs over the rows they code relevant; a figure passes when ours
@@ -29,8 +30,9 @@ Three parts:
     ``honorLLM``/``violateLLM`` (goal ≥ 0.8); Sabrosky's rule beside LLM's. The same
     figures on ATOP's definitions (the ally–partner–war rules, a 90-day window) are listed
     beside them, not required, and every disagreeing row is classed (table
-    ``disagreement_classes``): the rules were written from the texts, then measured, never
-    fitted to the authors' codes.
+    ``disagreement_classes``) and given its cause, found by reading the row
+    (``bf2018_causes.csv``, :data:`CAUSES`, table ``disagreement_causes``): the rules were
+    written from the texts, then measured, never fitted to the authors' codes.
 """
 
 from __future__ import annotations
@@ -172,6 +174,73 @@ DISAGREEMENT_CLASSES = {
 }
 
 
+#: Why each disagreeing row disagrees (``bf2018_causes.csv``, one row per (war, atopid),
+#: found by reading the row's legs, the ATOP record and the treaty): cause → (kind, meaning).
+#: ``definition``: their reading of the pledge differs from ATOP's coding or our rules;
+#: ``data``: what COW or ATOP 5.1 record; ``text``: content the historical book could not
+#: write from a treaty text read here.
+CAUSES = {
+    "neutrality_if_attacked": ("definition", "ATOP codes the neutrality as owed only if the "
+                               "partner is attacked (NEUCOATT); the partner initiated or "
+                               "joined, so no pledge is invoked; they code the ally honoured"),
+    "partner_not_in_war": ("data", "the member they judge is not a COW participant of the war"),
+    "partner_initiated": ("data", "COW codes the partner the war's initiator: no defence "
+                          "pledge is invoked; they code the allies' absence a violation"),
+    "location_outside_text": ("text", "the treaty's area, from its text, leaves the war out"),
+    "not_recorded_belligerent": ("data", "the ally was at war by declaration below COW's "
+                                 "threshold, or outside the COW system: no test"),
+    "text_not_available": ("text", "the condition's text could not be read here"),
+    "demand_not_encodable": ("text", "the open condition is a demand, a fact of the crisis"),
+    "adversary_not_written": ("text", "the adversary is a class the text names without "
+                              "listing states, or could not be read"),
+    "neutrality_location_open": ("text", "the area of a neutrality left open (not encodable)"),
+    "fought_together_not_invoked": ("definition", "the members fought on one side, but no "
+                                    "pledge of theirs is invoked by our rules"),
+    "aid_is_facilities": ("definition", "the text defines the ally's aid as facilities, "
+                          "which participation in the war cannot show"),
+    "late_entry": ("definition", "the ally entered after the window (honoured on the whole "
+                   "war)"),
+    "ally_stayed_out": ("data", "COW does not list the ally in the war"),
+    "new_attacker_not_invoked": ("definition", "a state entering the war later is no new "
+                                 "invocation in our rules"),
+    "membership_date": ("data", "ATOP 5.1's membership dates differ from the fighting's"),
+    "dna_decided": ("definition", "they code no case (casus foederis not met, consultation, "
+                    "non-aggression); we find an invoked pledge or a fight between members"),
+}
+
+
+def load_causes() -> pd.DataFrame:
+    """The cause of each disagreeing row (``bf2018_causes.csv``: war, atopid, cause, note)."""
+    from importlib import resources
+
+    with resources.files("foedus.replications").joinpath("bf2018_causes.csv").open(
+            encoding="utf-8") as fh:
+        return pd.read_csv(fh)
+
+
+def _causes(disagree: pd.DataFrame) -> tuple[list[dict[str, Any]], str]:
+    """Per cause: its kind, meaning, rows and examples; and the sentence for the notes."""
+    causes = load_causes()
+    merged = disagree[["war", "atopid", "theirs", "llm"]].merge(
+        causes, on=["war", "atopid"], how="left")
+    merged["cause"] = merged["cause"].fillna("unclassified")
+    table = []
+    for cause, g in merged.groupby("cause", sort=False):
+        kind, meaning = CAUSES.get(cause, ("unclassified", "no cause recorded"))
+        table.append({"cause": cause, "kind": kind, "rows": len(g), "meaning": meaning,
+                      "honoured_theirs": int((g["theirs"] == "honoured").sum()),
+                      "violated_theirs": int((g["theirs"] == "violated").sum()),
+                      "examples": [f"{w} / ATOP {int(a)}: {n}" for w, a, n in zip(
+                          g["war"], g["atopid"], g["note"].fillna(""), strict=True)]})
+    table.sort(key=lambda e: -e["rows"])
+    by_kind = merged["cause"].map(lambda c: CAUSES.get(c, ("unclassified",))[0]).value_counts()
+    sentence = ("Why the rows disagree (table disagreement_causes), by kind: " + "; ".join(
+        f"{k} {n}" for k, n in by_kind.items()) + "; by cause: " + "; ".join(
+        f"{e['cause']} {e['rows']} ({e['honoured_theirs']} honoured / "
+        f"{e['violated_theirs']} violated in theirs)" for e in table) + ".")
+    return table, sentence
+
+
 def _disagreement_class(theirs: str, ours: str) -> tuple[str, str] | None:
     if theirs == "dna":
         return ("dna", "decided") if ours in ("honoured", "violated") else None
@@ -216,6 +285,7 @@ def run(*, n_boot: int = 2000, seed: int = 0) -> tuple[list[Figure],
     from foedus.data.store import connect
     from foedus.model.system import CommitmentSystem
     from foedus.reliability import alliance_wars, allied_fights, opportunities
+    from foedus.reliability.opportunities import WINDOW_DAYS
     from foedus.reliability.universe import alliance_war_universe, compare_universe
 
     with connect() as con:
@@ -233,10 +303,20 @@ def run(*, n_boot: int = 2000, seed: int = 0) -> tuple[list[Figure],
         note="; ".join(f"{i}, {r}: {n}" for (i, r), n in reasons.items())))
     system = CommitmentSystem.load()
     fights = allied_fights(system)
-    opp = opportunities(system, end=2003, invocation="llm", window=math.inf)
+    opp = opportunities(system, end=2003, invocation="llm")
     rows = _ours(alliance_wars(opp, fights), bf, universe)
-    part_c, extra = _part_c(rows, n_boot, seed, rules="invocation llm, whole war; ")
+    part_c, extra = _part_c(rows, n_boot, seed,
+                            rules=f"invocation llm, {WINDOW_DAYS}-day window; ")
     figures += part_c
+    whole = _ours(alliance_wars(opportunities(system, end=2003, invocation="llm",
+                                              window=math.inf), fights), bf, universe)
+    figures.append(_kappa(whole, "(c, whole war) Cohen's kappa with entry at any time of "
+                                 "the partner's war (not required)", False))
+    changed = rows.merge(whole[["war", "atopid", "llm"]], on=["war", "atopid"],
+                         suffixes=("", "_whole"))
+    changed = changed[changed["llm"] != changed["llm_whole"]]
+    extra["window_sensitivity"] = changed[["war", "warname", "atopid", "theirs", "llm",
+                                           "llm_whole"]].to_dict("records")
     atop_opp = opportunities(system, end=2003)
     atop_rows = _ours(alliance_wars(atop_opp, fights), bf, universe)
     atop_c, atop_extra = _part_c(atop_rows, n_boot, seed, prefix="(c, ATOP definitions)",
@@ -248,6 +328,7 @@ def run(*, n_boot: int = 2000, seed: int = 0) -> tuple[list[Figure],
     disagree = rows[(rows["theirs"] != "dna") & (rows["theirs"] != rows["llm"])
                     | (rows["theirs"] == "dna") & rows["llm"].isin(["honoured", "violated"])]
     reasons_by_row = _cf_reasons(opp, disagree)
+    extra["disagreement_causes"], causes_note = _causes(disagree)
     tables = {
         "universe_diff": diff.to_dict("records"),
         "matchable": rows[["war", "warname", "atopid", "sample", "theirs", "llm",
@@ -266,11 +347,14 @@ def run(*, n_boot: int = 2000, seed: int = 0) -> tuple[list[Figure],
         f"{len(universe)} ATOP 5.1 x COW rows; {len(rows)} matchable.",
         f"Matchable rows they code relevant: {int((rows['theirs'] != 'dna').sum())}; we "
         f"decide {int(rows['llm'].isin(['honoured', 'violated']).sum())}, both "
-        f"{len(both)} (invocation rules 'llm', the whole war, with the historical book).",
+        f"{len(both)} (invocation rules 'llm', entry within {WINDOW_DAYS} days, with the "
+        "historical book). Entry at any time of the partner's war changes "
+        f"{len(extra['window_sensitivity'])} row(s) (table window_sensitivity).",
         _why(rows),
         "Disagreeing rows by class: " + "; ".join(
             f"{c['theirs']} -> {c['ours']}: {c['rows']}" for c in extra["disagreement_classes"])
         + " (table disagreement_classes: what each class means, with examples).",
+        causes_note,
     ]
     return figures, tables, notes
 
