@@ -19,7 +19,8 @@ same way and the ratio before/now printed:
 
 The peacesciencer column is the issue's recorded figure (R, same machine kind, measured by
 the issue's author; not re-run here: R is not installed). Never a test: timings vary with
-the machine's load (``uptime`` is printed with the results).
+the machine's load (printed first); the CPU time of a run (user + system, from the same
+``getrusage``) says more than the wall time on a loaded machine.
 
 Usage: ``python benchmarks/speed.py [--runs 5] [--only obligations,panel,nosim]`` with a
 built store (``make bench`` builds it).
@@ -62,13 +63,16 @@ def _runner(commands: list[list[str]], runs: int, env: dict[str, str]) -> dict:
     for command in commands:
         subprocess.run(command, env=env, check=True, capture_output=True)
     times = []
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     for _ in range(runs):
         start = time.perf_counter()
         for command in commands:
             subprocess.run(command, env=env, check=True, capture_output=True)
         times.append(time.perf_counter() - start)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"median": statistics.median(times), "min": min(times), "peak_mb": peak}
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime) / runs
+    return {"median": statistics.median(times), "min": min(times), "cpu": cpu,
+            "peak_mb": after.ru_maxrss / 1024}
 
 
 def _measure(commands: list[list[str]], runs: int, env: dict[str, str]) -> dict:
@@ -94,14 +98,16 @@ def _store_without_prebuilt(tmp: Path) -> dict[str, str]:
 
 def _line(label: str, now: dict, goal: float, goal_mb: float | None,
           before: dict | None, recorded: float | None) -> str:
-    text = (f"{label}\n    now: median {now['median']:.2f} s (min {now['min']:.2f}), peak "
-            f"{now['peak_mb']:,.0f} MB | goal {goal:.1f} s"
+    text = (f"{label}\n    now: median {now['median']:.2f} s (min {now['min']:.2f}; CPU "
+            f"{now['cpu']:.2f} s a run), peak {now['peak_mb']:,.0f} MB | goal {goal:.1f} s"
             + (f", {goal_mb:,.0f} MB" if goal_mb else "")
             + f" | median/goal {now['median'] / goal:.2f}")
     if before is not None:
         text += (f"\n    before (same run): median {before['median']:.2f} s (min "
-                 f"{before['min']:.2f}), peak {before['peak_mb']:,.0f} MB | before/now "
-                 f"{before['median'] / now['median']:.1f}x")
+                 f"{before['min']:.2f}; CPU {before['cpu']:.2f} s a run), peak "
+                 f"{before['peak_mb']:,.0f} MB | before/now "
+                 f"{before['median'] / now['median']:.1f}x (CPU "
+                 f"{before['cpu'] / now['cpu']:.1f}x)")
     if recorded is not None:
         text += f"\n    peacesciencer (recorded in issue 17, R, same machine kind): {recorded} s"
     return text

@@ -53,7 +53,7 @@ def test_the_plan_runs_when_read_and_only_once(store_home: Path) -> None:
     assert panel.collect().plan == ()
 
 
-def test_a_wrong_step_fails_where_it_is_written() -> None:
+def test_a_wrong_step_fails_where_it_is_written(store_home: Path) -> None:
     with pytest.raises(PanelError, match="needs a dyad-year panel"):
         create_state_years(2000, 2000).add_similarity()
     with pytest.raises(PanelError, match="collapse"):
