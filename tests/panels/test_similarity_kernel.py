@@ -1,6 +1,6 @@
 """The panel's similarity kernel equals the measures' own matrices, bit for bit.
 
-:func:`foedus.panels.similarity.portfolio_similarity` computes the joint counts from fewer
+:func:`foedus.panels.similarity._portfolio_similarity` computes the joint counts from fewer
 products (issue 17); it must give exactly the numbers of
 :func:`foedus.measures.similarity.similarity_matrices`, NaNs in the same places.
 """
@@ -12,13 +12,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from foedus.measures.similarity import MEASURES, similarity_matrices
-from foedus.panels.similarity import portfolio_similarity
+from foedus.panels.similarity import _portfolio_similarity
 
 
 def _same(ties: np.ndarray, weights: np.ndarray | None) -> None:
     asked = [m for m in MEASURES if m != "s_wabs" or weights is not None]
     expected = similarity_matrices(ties, weights, measures=asked)
-    got = portfolio_similarity(ties, weights, asked)
+    got = _portfolio_similarity(ties, weights, asked)
     assert list(got) == list(expected)
     for name in asked:
         np.testing.assert_array_equal(got[name], expected[name], err_msg=name)

@@ -31,8 +31,7 @@ from foedus.panels.panel import ColumnInfo, Panel, states_data
 from foedus.params import SIMILARITY_CODINGS, SIMILARITY_CONVENTIONS, SIMILARITY_MEASURES
 from foedus.registry import dataset
 
-__all__ = ["CODINGS", "CONVENTIONS", "MEASURES", "add_similarity", "column_name",
-           "portfolio_similarity"]
+__all__ = ["CODINGS", "CONVENTIONS", "MEASURES", "add_similarity", "column_name"]
 
 MEASURES = SIMILARITY_MEASURES
 CODINGS = SIMILARITY_CODINGS
@@ -214,12 +213,12 @@ def _fill(out: dict[str, np.ndarray], frame: pd.DataFrame, members: pd.DataFrame
                 portfolio = {"out": tie, "in": tie.T,
                              "either": np.maximum(tie, tie.T)}[v].copy()
                 np.fill_diagonal(portfolio, 3)
-                result = portfolio_similarity(portfolio, weights, asked)
+                result = _portfolio_similarity(portfolio, weights, asked)
                 for m in asked:
                     out[column_name(m, c_name, v)][rows] = result[m][p1, p2]
 
 
-def portfolio_similarity(ties: np.ndarray, weights: np.ndarray | None,
+def _portfolio_similarity(ties: np.ndarray, weights: np.ndarray | None,
                          measures: Sequence[str]) -> dict[str, np.ndarray]:
     r"""One year's similarity matrices from fewer matrix products, equal bit for bit.
 
@@ -266,7 +265,7 @@ def portfolio_similarity(ties: np.ndarray, weights: np.ndarray | None,
     Examples
     --------
     >>> ties = np.array([[3, 3, 0], [3, 3, 1], [0, 1, 3]])
-    >>> round(float(portfolio_similarity(ties, None, ["s_abs"])["s_abs"][0, 1]), 6)
+    >>> round(float(_portfolio_similarity(ties, None, ["s_abs"])["s_abs"][0, 1]), 6)
     0.777778
     """
     delta, levels = 3, 4
