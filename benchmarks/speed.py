@@ -19,8 +19,10 @@ same way and the ratio before/now printed:
 
 The peacesciencer column is the issue's recorded figure (R, same machine kind, measured by
 the issue's author; not re-run here: R is not installed). Never a test: timings vary with
-the machine's load (printed first); the CPU time of a run (user + system, from the same
-``getrusage``) says more than the wall time on a loaded machine.
+the machine's load (printed first). The commands run with Python's bytecode cache on, as
+for a user (``PYTHONDONTWRITEBYTECODE`` is dropped from their environment); the CPU time
+of a run (user + system, from the same ``getrusage``) says more than the wall time on a
+loaded machine.
 
 Usage: ``python benchmarks/speed.py [--runs 5] [--only obligations,panel,nosim]`` with a
 built store (``make bench`` builds it).
@@ -121,7 +123,9 @@ def main() -> None:
     parser.add_argument("--no-before", action="store_true",
                         help="skip the code before the issue (faster)")
     options = parser.parse_args()
-    env = dict(os.environ)
+    # as a user runs foedus: Python keeps the compiled bytecode (an installed wheel ships it);
+    # PYTHONDONTWRITEBYTECODE, set in some sandboxes, would recompile every module each run
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     print(f"issue 17 rows, {options.runs} runs each in new processes; load: "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as folder:
