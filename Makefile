@@ -92,6 +92,7 @@ bench: $(BIN)/.installed
 	$(BIN)/foedus data build
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/speed.py
 	$(BIN)/python benchmarks/panel.py
 	$(BIN)/python benchmarks/crisis.py
 	$(BIN)/python benchmarks/web.py

@@ -173,5 +173,7 @@ def test_killed_build_leaves_previous_store(previous: Path) -> None:
     assert run_cli("data", "status").returncode == 0
     rebuilt = run_cli("data", "build")
     assert rebuilt.returncode == 0, rebuilt.stderr
-    assert [p.name for p in previous.iterdir()] == ["foedus.duckdb"]  # leftovers removed
+    # leftovers removed; the store and its prebuilt objects (foedus.data.prebuilt) remain
+    assert sorted(p.name for p in previous.iterdir()) == ["foedus.duckdb",
+                                                          "foedus.duckdb.prebuilt"]
     assert _snapshot(cache) == files

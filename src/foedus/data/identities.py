@@ -32,17 +32,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cache
 from numbers import Integral
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from foedus.data import identities_tables as tables
-from foedus.data.readers import read_raw
+from foedus.data import prebuilt
 from foedus.errors import UnknownStateError
 from foedus.model.states import State
 from foedus.registry import dataset
 from foedus.units import as_day
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["State", "cow_iso3_table", "match_iso3", "match_names", "resolve_state"]
 
@@ -60,11 +61,19 @@ class _Outcome:
 
 
 class _Index:
-    """Lookups built once from states2016 and the authored tables."""
+    """Lookups built once from states2016 and the authored tables.
+
+    It pickles without its ``table`` (which needs pandas), rebuilt from ``states`` on
+    demand: the store keeps it (:mod:`foedus.data.prebuilt`) for a fast start.
+    """
 
     def __init__(self) -> None:
+        import pandas as pd
+
+        from foedus.data.readers import read_raw  # pandas: only when built from the files
+
         raw = read_raw("cow_states")
-        self.table = _build_table(raw)
+        self._table: pd.DataFrame | None = _build_table(raw)
         self.states = {int(r.ccode): State(int(r.ccode), r.abb, r.name,
                                            None if pd.isna(r.iso3) else str(r.iso3))
                        for r in self.table.itertuples(index=False)}
@@ -80,6 +89,25 @@ class _Index:
             if s.iso3 and s.iso3 not in tables.window_spells():
                 self.codes.setdefault(s.iso3, []).append(
                     tables.Window(c, dt.date.min, dt.date.max, "", ""))
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_table": None}
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row per COW state: ccode, abb, name, iso3 (see :func:`cow_iso3_table`)."""
+        if self._table is None:
+            import numpy as np
+            import pandas as pd
+
+            states = [self.states[c] for c in sorted(self.states)]
+            self._table = pd.DataFrame({
+                "ccode": np.array([s.cow for s in states], dtype=np.int64),
+                "abb": pd.Series([s.abb for s in states], dtype=object).to_numpy(),
+                "name": pd.Series([s.name for s in states], dtype=object).to_numpy(),
+                "iso3": pd.array([s.iso3 for s in states], dtype="string"),
+            })
+        return self._table
 
     def member(self, ccode: int, day: dt.date) -> bool:
         return any(a <= day <= b for a, b in self.spells[ccode])
@@ -123,12 +151,25 @@ class _Index:
         return tables.name_keys([text])[text]
 
 
-@cache
+_INDEX: list[_Index] = []
+
+
 def _index() -> _Index:
+    """The index: the store's prebuilt copy when fresh, else built from states2016."""
+    if not _INDEX:
+        stored = prebuilt.load("identities")
+        _INDEX.append(stored if stored is not None else _Index())
+    return _INDEX[0]
+
+
+def index_state() -> _Index:
+    """The identity index built from the files, for the store to keep."""
     return _Index()
 
 
 def _build_table(raw: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
+
     first = raw.drop_duplicates("ccode").sort_values("ccode")
     found = tables.coco_iso3(first["statenme"])
     fixes = tables.cow_iso3_exceptions()
@@ -254,6 +295,8 @@ def _match(dataset: str, ids: pd.Series, years: pd.Series,
            keys: list[tuple[str | None, str, str]], labels: pd.Series | None
            ) -> tuple[pd.Series, pd.DataFrame]:
     """Resolve rows given each row's source identifier and key; map distinct pairs only."""
+    import pandas as pd
+
     frame = pd.DataFrame({"id": ids.to_numpy(), "year": pd.array(
         pd.to_numeric(pd.Series(years.to_numpy()), errors="coerce").round(), dtype="Int64")})
     frame["label"] = None if labels is None else labels.to_numpy()

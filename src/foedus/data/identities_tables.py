@@ -27,11 +27,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from foedus.errors import DataFormatError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "Window",
@@ -76,6 +77,9 @@ class Window:
 def table(name: str) -> pd.DataFrame:
     """An authored table as strings (blank cells are empty strings, never NaN: the ISO-2
     code of Namibia, ``NA``, must not turn into a null)."""
+    import pandas as pd  # only when a table is read: resolving a state from the store's index
+    # needs none
+
     path = files("foedus.data") / "tables" / f"{name}.csv"
     with path.open(encoding="utf-8") as handle:
         frame = pd.read_csv(handle, dtype=str, keep_default_na=False)

@@ -16,6 +16,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from foedus.data import prebuilt
 from foedus.data.loaders import atop_treaties_from_store, store_stamp
 from foedus.data.store import connect
 from foedus.errors import PanelError
@@ -23,8 +24,8 @@ from foedus.model.dyads import DUMMY_OF, directed_dyad_years
 from foedus.registry import dataset
 
 __all__ = ["ATOP_DUMMIES", "ATOP_LAST_YEAR", "FIRST_YEAR", "NMC", "atop_dyad_years",
-           "capabilities", "capitals",
-           "capitals_by_year", "contiguity_spells", "gdp_maddison", "gdp_wdi", "ideal_points",
+           "capabilities", "capitals", "capitals_by_year", "capitals_by_year_of",
+           "contiguity_spells", "gdp_maddison", "gdp_wdi", "ideal_points",
            "major_power_spells", "major_powers_by_year", "mid_participants", "polity",
            "spending_nato", "spending_sipri", "states", "system_years", "table"]
 
@@ -122,8 +123,32 @@ def capitals() -> pd.DataFrame:
 
 
 def capitals_by_year(years: pd.DataFrame) -> pd.DataFrame:
-    """(ccode, year, lat, lon) of the capital in force on 1 July of each (ccode, year)."""
-    spells = capitals()
+    """(ccode, year, lat, lon) of the capital in force on 1 July of each (ccode, year).
+
+    Read from the store's prebuilt table (``prebuilt_capitals_by_year``, every capital's
+    state from 1816 to the year after the capitals file's last date, the last year standing
+    for the later ones, whose capital no longer changes) when it is fresh; computed from
+    the capital spells otherwise (:func:`capitals_by_year_of`).
+    """
+    keys = years[["ccode", "year"]].drop_duplicates()
+    if prebuilt.fresh_table("prebuilt_capitals_by_year"):
+        with connect() as con:
+            table = con.execute("SELECT ccode, year, lat, lon FROM prebuilt_capitals_by_year"
+                                ).df()
+        first, last = int(table["year"].min()), int(table["year"].max())
+        if len(keys) == 0 or int(keys["year"].min()) >= first:
+            asked = keys.assign(_year=np.minimum(keys["year"].to_numpy(), last))
+            merged = asked.merge(table.rename(columns={"year": "_year"}), on=["ccode", "_year"],
+                                 how="inner", sort=False)
+            merged = merged.sort_values(["ccode", "year"], kind="stable")
+            return merged[["ccode", "year", "lat", "lon"]].reset_index(drop=True)
+    return capitals_by_year_of(capitals(), keys)
+
+
+def capitals_by_year_of(spells: pd.DataFrame, years: pd.DataFrame) -> pd.DataFrame:
+    """(ccode, year, lat, lon) of the capital in force on 1 July of each (ccode, year) of
+    ``years``, from capital spells (``ccode``, ``start_date``, ``end_date``, ``lat``,
+    ``lon``): the spell covering mid-year, else the latest begun by then."""
     keys = years[["ccode", "year"]].drop_duplicates()
     merged = keys.merge(spells, on="ccode", how="inner")
     mid = pd.to_datetime(merged["year"].astype(str) + "-07-01")
@@ -202,12 +227,17 @@ def mid_participants() -> pd.DataFrame:
 
 @cache
 def _dyads(path: str, stamp: int | None) -> pd.DataFrame:
-    frame = directed_dyad_years(atop_treaties_from_store())
+    if prebuilt.fresh_table("prebuilt_atop_dyad_years"):
+        with connect() as con:
+            frame = con.execute("SELECT * FROM prebuilt_atop_dyad_years").df()
+    else:
+        frame = directed_dyad_years(atop_treaties_from_store())
     return frame.astype({c: "int8" for c in ATOP_DUMMIES} | {
         "ccode1": "int32", "ccode2": "int32", "year": "int32"})
 
 
 def atop_dyad_years() -> pd.DataFrame:
     """ATOP's directed dyad-year obligations computed from the commitment model (ATOP view),
-    cached per store build; equal to ATOP's published extract (tests/model)."""
+    cached per store build; equal to ATOP's published extract (tests/model). The store
+    keeps them from its build (``prebuilt_atop_dyad_years``) when fresh."""
     return _dyads(*store_stamp())

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from foedus.data.identities import resolve_state
-from foedus.data.places import default_gazetteer
+from foedus.data.loaders import gazetteer
 from foedus.errors import UnknownTreatyError
 from foedus.model.commitments import Treaty
 from foedus.model.events import NonState
@@ -110,7 +110,7 @@ def resolve_place(name: str) -> Place:
     UnknownPlaceError
         If nothing matches; the message suggests close names.
     """
-    return default_gazetteer().find(name)
+    return gazetteer().find(name)
 
 
 #: ``foedus.burden.alliance.ALIASES``, its earlier name.

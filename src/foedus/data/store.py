@@ -17,16 +17,19 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from foedus import __version__, config
-from foedus.data.fetch import Located, ProgressFactory, locate, sha256_file
-from foedus.data.readers import read_raw
+from foedus.data import prebuilt
 from foedus.data.registry import datasets
-from foedus.data.tidy import TABLES, build_table
 from foedus.errors import DiskFullError, FoedusError, StoreError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from foedus.data.fetch import Located, ProgressFactory
 
 __all__ = ["BuildReport", "build", "connect", "status"]
 
@@ -87,6 +90,21 @@ def build(*, step: StepCallback | None = None,
         For a missing or corrupt source, a full disk, or a failed write; the previous store
         (if any) is untouched in every case.
     """
+    # the build's own modules (pandas, the readers, the tidy tables, the loaders) are
+    # imported here: connect() and the queries' fast path need none of them
+    from foedus.data.fetch import locate
+    from foedus.data.readers import read_raw
+    from foedus.data.tidy import TABLES
+
+    with prebuilt.building():
+        return _build(step, progress, locate, read_raw, TABLES)
+
+
+def _build(step: StepCallback | None, progress: ProgressFactory | None, locate: Callable,
+           read_raw: Callable, tables: tuple) -> BuildReport:
+    from foedus.data.loaders import prebuild
+    from foedus.data.tidy import build_table
+
     started = time.perf_counter()
     target = config.store_path()
     try:
@@ -94,8 +112,8 @@ def build(*, step: StepCallback | None = None,
     except OSError as exc:
         raise _space_or_store_error(exc, target) from None
     _remove_leftovers(target)
-    entries = [e for e in datasets() if any(e.name in t.sources for t in TABLES)]
-    total = len(entries) + len(TABLES) + 1
+    entries = [e for e in datasets() if any(e.name in t.sources for t in tables)]
+    total = len(entries) + len(tables) + 2
     done = 0
 
     def tick(label: str) -> None:
@@ -117,7 +135,7 @@ def build(*, step: StepCallback | None = None,
     try:
         con = duckdb.connect(str(partial))
         try:
-            for table in TABLES:
+            for table in tables:
                 frame, report = build_table(table, {s: raw[s] for s in table.sources})
                 con.register("frame_view", frame)
                 con.execute(f'CREATE TABLE "{table.name}" AS SELECT * FROM frame_view')
@@ -126,12 +144,18 @@ def build(*, step: StepCallback | None = None,
                 if report is not None:
                     reports.append(report)
                 tick(f"table {table.name}")
+            objects, frames = prebuild(con)
+            prebuilt.write_tables(con, frames)
+            counts.update({name: len(frame) for name, frame in frames.items()})
+            tick("prebuilt commitment system, gazetteer, identities")
             unmatched = _concat_reports(reports)
             _write_meta(con, located, counts, unmatched, time.perf_counter() - started)
             con.execute("CHECKPOINT")
         finally:
             con.close()
+        prebuilt.write_file(prebuilt.sidecar(partial), partial, objects)
         os.replace(partial, target)
+        os.replace(prebuilt.sidecar(partial), prebuilt.sidecar(target))
     except FoedusError:
         _discard(partial)
         raise
@@ -147,11 +171,13 @@ def build(*, step: StepCallback | None = None,
 
 
 def _discard(partial: Path) -> None:
-    for path in (partial, partial.with_name(partial.name + ".wal")):
+    for path in (partial, partial.with_name(partial.name + ".wal"), prebuilt.sidecar(partial)):
         path.unlink(missing_ok=True)
 
 
 def _concat_reports(reports: list[pd.DataFrame]) -> pd.DataFrame:
+    import pandas as pd
+
     columns = ["dataset", "source_name", "first_year", "last_year", "rows", "reason"]
     frames = [r for r in reports if len(r)]
     if not frames:
@@ -161,6 +187,8 @@ def _concat_reports(reports: list[pd.DataFrame]) -> pd.DataFrame:
 
 def _write_meta(con: duckdb.DuckDBPyConnection, located: dict[str, Located],
                 counts: dict[str, int], unmatched: pd.DataFrame, seconds: float) -> None:
+    import pandas as pd
+
     built_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     provenance = pd.DataFrame([{
         "dataset": name, "title": loc.dataset.title, "version": loc.dataset.version,
@@ -210,6 +238,8 @@ def status(*, verify: bool = True) -> dict:
     tables with row counts), ``datasets`` (per registered file: where it was found, whether
     its hash verified, whether the store holds that exact version) and ``provenance``.
     """
+    from foedus.data.fetch import sha256_file
+
     target = config.store_path()
     store: dict = {"path": str(target), "present": target.is_file()}
     built: dict[str, str] = {}

@@ -37,7 +37,7 @@ __all__ = [
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 def in_span(day: dt.date, start: dt.date | None, end: dt.date | None) -> bool:

@@ -56,7 +56,7 @@ class Relation(StrEnum):
 class CrosswalkDecision(BaseModel):
     """One decision: ``treaty`` is ``relation`` ``other`` for ``kinds`` (from/to a date)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     treaty: str = Field(pattern=_ID)
     relation: Relation

@@ -105,7 +105,7 @@ class Spell(BaseModel):
     (True, False)
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     state: int | None
     start: dt.date | None = None
@@ -152,7 +152,7 @@ class Place(BaseModel):
     ``homeland_of`` is the COW code of a homeland's state (None for other kinds).
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     id: str = Field(pattern=r"^([a-z][a-z0-9_]*|homeland:[A-Z]{3})$")
     name: str = Field(min_length=1)

@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import pickle
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from foedus._deprecation import warn_moved
 from foedus.errors import DateOutOfRangeError, UnknownTreatyError
@@ -206,7 +207,8 @@ class CommitmentSystem:
         self.atop = tuple(atop)
         self.book = tuple(book)
         self.crosswalk = crosswalk
-        self.history = tuple(load_history() if history is None else history)
+        self._history: tuple[HistoryEntry, ...] | bytes = tuple(
+            load_history() if history is None else history)
         self.atop_history = tuple(apply_history(self.atop, self.history))
         superseded = {a for t in self.book for a in t.atopids}
         carried = []
@@ -218,6 +220,21 @@ class CommitmentSystem:
             carried.append(t)
         self._legal = self.book + tuple(carried)
         self.superseded = frozenset(superseded)
+
+    @property
+    def history(self) -> tuple[HistoryEntry, ...]:
+        """The historical book's entries the system was built with."""
+        if isinstance(self._history, bytes):
+            self._history = pickle.loads(self._history)
+        return self._history
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The history entries stay serialised until asked for: unpickling them imports the
+        # history module, whose book parser a query that only reads treaties never needs.
+        state = dict(self.__dict__)
+        if not isinstance(self._history, bytes):
+            state["_history"] = pickle.dumps(self._history, protocol=5)
+        return state
 
     @classmethod
     def load(cls) -> CommitmentSystem:
@@ -238,6 +255,11 @@ class CommitmentSystem:
         if View(view) is View.ATOP:
             return self.atop_history if history else self.atop
         return self._legal
+
+    def members_of(self, state: int, view: View | str = View.LEGAL) -> tuple[Treaty, ...]:
+        """Every treaty of the view that ``state`` belongs to at some time (in force or
+        not), in the order of :meth:`treaties`."""
+        return tuple(t for t in self.treaties(view) if any(m.state == state for m in t.members))
 
     def treaty(self, treaty_id: str) -> Treaty:
         """A treaty by id (``book:nato``, ``atop:3180``)."""

@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
+from pydantic import PrivateAttr
+
 from foedus._validation import TypeOf, validate_params
 from foedus.answer import TypedAnswer
 from foedus.errors import PanelError
@@ -45,6 +47,12 @@ class PanelAnswer(TypedAnswer):
     notes: list[str]
     columns: dict[str, ColumnJSON]
     provenance: Provenance
+    _panel: Panel | None = PrivateAttr(default=None)
+
+    @property
+    def panel(self) -> Panel | None:
+        """The panel itself, when the answer was made here (:func:`make_panel`)."""
+        return self._panel
 
 
 @validate_params({"panel": [TypeOf(Panel, "a Panel")],
@@ -179,5 +187,5 @@ def make_panel(unit: str, start: int, end: int, *, add: Sequence[str] = (),
         progress(f"write {Path(out).name}")
     write_panel(panel, out)
     answer = describe_panel(panel, out)
-    answer._panel = panel  # type: ignore[attr-defined]
+    answer._panel = panel
     return answer

@@ -7,16 +7,18 @@ read like a sentence: ``create_dyad_years(1816, 2018).add_alliances().add_cinc()
 
 from __future__ import annotations
 
+import importlib
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 import pandas as pd
 
+from foedus._validation import check, constraints_of
 from foedus.errors import PanelError
-from foedus.params import SIMILARITY_CODINGS, SIMILARITY_MEASURES
+from foedus.params import PANEL_STEPS, SIMILARITY_CODINGS, SIMILARITY_MEASURES
 from foedus.registry import dataset
 
 __all__ = ["ColumnInfo", "Panel", "PanelError", "states_data"]
@@ -34,23 +36,68 @@ class ColumnInfo:
     datasets: tuple[str, ...] = ()
 
 
+#: The module of each ``add_*`` step (``foedus.panels.<module>.add_<step>``).
+_STEP_MODULES = {"alliances": "alliances", "cinc": "capabilities", "majors": "capabilities",
+                 "distance": "geography", "contiguity": "geography", "spending": "economy",
+                 "gdp": "economy", "idealpoints": "preferences", "similarity": "similarity"}
+
+
+def _step(name: str) -> Callable[..., Panel]:
+    module = importlib.import_module(f"foedus.panels.{_STEP_MODULES[name]}")
+    return getattr(module, f"add_{name}")
+
+
 @dataclass(frozen=True)
 class Panel:
-    """A state-year or dyad-year frame with its metadata.
+    """A state-year or dyad-year panel: a plan of steps and, once run, its frame.
+
+    The ``add_*`` verbs are lazy: each checks its options and that the panel has the unit
+    it needs (so a wrong call fails where it is written) and returns a new panel with the
+    step added to its plan. The plan runs, once, when the panel is read: :meth:`collect`,
+    :meth:`write`, ``frame``, ``columns``, ``notes`` and ``len()``. Running a plan is the
+    steps applied in order, as calling them one by one would.
 
     ``frame`` is a pandas DataFrame keyed by ``ccode`` (state-years) or ``ccode1``,
     ``ccode2`` (dyad-years) and ``year``. ``notes`` record what the reader must know (e.g.
     system membership carried forward past 2016).
     """
 
-    frame: pd.DataFrame
+    data: pd.DataFrame
     unit: Unit
     directed: bool
     start: int
     end: int
-    columns: dict[str, ColumnInfo] = field(default_factory=dict)
-    notes: tuple[str, ...] = ()
+    described: dict[str, ColumnInfo] = field(default_factory=dict)
+    noted: tuple[str, ...] = ()
     view: str = "atop"
+    plan: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
+
+    def collect(self) -> Panel:
+        """The panel with its plan run (itself when there is none); run once, then kept."""
+        if not self.plan:
+            return self
+        done = self.__dict__.get("_collected")
+        if done is None:
+            done = replace(self, plan=())
+            for name, options in self.plan:
+                done = _step(name)(done, **dict(options))
+            object.__setattr__(self, "_collected", done)
+        return done
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The frame (the plan run first)."""
+        return self.collect().data
+
+    @property
+    def columns(self) -> dict[str, ColumnInfo]:
+        """What each column holds and where it comes from (the plan run first)."""
+        return self.collect().described
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the reader must know (the plan run first)."""
+        return self.collect().noted
 
     def __len__(self) -> int:
         """The number of rows."""
@@ -70,73 +117,77 @@ class Panel:
 
     def with_columns(self, frame: pd.DataFrame, columns: dict[str, ColumnInfo],
                      notes: tuple[str, ...] = ()) -> Panel:
-        """A new panel with ``frame`` and the added column descriptions and notes."""
-        return replace(self, frame=frame, columns={**self.columns, **columns},
-                       notes=tuple(dict.fromkeys(self.notes + notes)))
+        """A new (run) panel with ``frame`` and the added column descriptions and notes."""
+        done = self.collect()
+        return replace(done, data=frame, described={**done.described, **columns},
+                       noted=tuple(dict.fromkeys(done.noted + notes)))
+
+    def then(self, step: str, **options: Any) -> Panel:
+        """The panel with ``add_<step>(**options)`` added to its plan, checked now.
+
+        Raises
+        ------
+        PanelError
+            For an option outside its choices, or a step that needs another unit.
+        """
+        func = _step(step)
+        error = getattr(func, "__foedus_error__", PanelError)
+        for param, value in options.items():
+            rules = constraints_of(func).get(param)
+            if rules is not None:
+                check(param, value, rules, func.__name__, error)
+        needed = PANEL_STEPS[step]
+        if needed is not None:
+            self.require(needed, f"add_{step}")  # type: ignore[arg-type]
+        frozen = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in options.items())
+        return replace(self, plan=(*self.plan, (step, frozen)))
 
     # The verbs, each in its own module (help() and the docs show each one's options) ---
 
     def add_alliances(self, *, collapse: str = "either") -> Panel:
         """ATOP obligation dummies and valued ties (:mod:`foedus.panels.alliances`)."""
-        from foedus.panels.alliances import add_alliances
-
-        return add_alliances(self, collapse=collapse)
+        return self.then("alliances", collapse=collapse)
 
     def add_cinc(self, *, version: str = "7.0") -> Panel:
         """NMC components and CINC (:func:`foedus.panels.capabilities.add_cinc`)."""
-        from foedus.panels.capabilities import add_cinc
-
-        return add_cinc(self, version=version)
+        return self.then("cinc", version=version)
 
     def add_majors(self) -> Panel:
         """COW major-power status (:func:`foedus.panels.capabilities.add_majors`)."""
-        from foedus.panels.capabilities import add_majors
-
-        return add_majors(self)
+        return self.then("majors")
 
     def add_distance(self) -> Panel:
         """Capital-to-capital great-circle distance (:mod:`foedus.panels.geography`)."""
-        from foedus.panels.geography import add_distance
-
-        return add_distance(self)
+        return self.then("distance")
 
     def add_contiguity(self) -> Panel:
         """COW direct contiguity type (:func:`foedus.panels.geography.add_contiguity`)."""
-        from foedus.panels.geography import add_contiguity
-
-        return add_contiguity(self)
+        return self.then("contiguity")
 
     def add_spending(self) -> Panel:
         """SIPRI military expenditure (:func:`foedus.panels.economy.add_spending`)."""
-        from foedus.panels.economy import add_spending
-
-        return add_spending(self)
+        return self.then("spending")
 
     def add_gdp(self) -> Panel:
         """WDI GDP (:func:`foedus.panels.economy.add_gdp`)."""
-        from foedus.panels.economy import add_gdp
-
-        return add_gdp(self)
+        return self.then("gdp")
 
     def add_idealpoints(self, *, measure: str = "idealpointfp") -> Panel:
         """UNGA ideal points and their distance (:mod:`foedus.panels.preferences`)."""
-        from foedus.panels.preferences import add_idealpoints
-
-        return add_idealpoints(self, measure=measure)
+        return self.then("idealpoints", measure=measure)
 
     def add_similarity(self, *, measures: Sequence[str] = SIMILARITY_MEASURES,
                        coding: Sequence[str] = SIMILARITY_CODINGS,
                        convention: Sequence[str] = ("out",)) -> Panel:
         """Alliance-portfolio similarity (:func:`foedus.panels.similarity.add_similarity`)."""
-        from foedus.panels.similarity import add_similarity
-
-        return add_similarity(self, measures=measures, coding=coding, convention=convention)
+        return self.then("similarity", measures=measures, coding=coding,
+                         convention=convention)
 
     def write(self, path: str | Path) -> Path:
-        """Write to Parquet, CSV or Stata by extension (:mod:`foedus.panels.writers`)."""
+        """Run the plan and write to Parquet, CSV or Stata (:mod:`foedus.panels.writers`)."""
         from foedus.panels.writers import write_panel
 
-        return write_panel(self, path)
+        return write_panel(self.collect(), path)
 
 
 def states_data(*names: str) -> Callable[[F], F]:

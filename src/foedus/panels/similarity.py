@@ -19,11 +19,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from foedus._validation import Options, SubsetOf, TypeOf, validate_params
 from foedus.data import queries
 from foedus.errors import PanelError
-from foedus.measures.similarity import similarity_matrices, valued_ties
+from foedus.measures.similarity import valued_ties
 from foedus.panels._join import add_columns
 from foedus.panels.panel import ColumnInfo, Panel, states_data
 from foedus.params import SIMILARITY_CODINGS, SIMILARITY_CONVENTIONS, SIMILARITY_MEASURES
@@ -154,17 +156,38 @@ def add_similarity(panel: Panel, *, measures: Sequence[str] = MEASURES,
     dyads = queries.atop_dyad_years()
     members, _ = queries.system_years(panel.start, min(panel.end, queries.ATOP_LAST_YEAR))
     cinc = queries.capabilities(queries.NMC, ("cinc",), non_null="cinc")
-    nmc_last = dataset("nmc_7").last_year
     names = [column_name(m, c, v) for v in conventions for c in codings for m in measures]
     out = {n: np.full(len(frame), np.nan) for n in names}
+    # small matrices (n <= 200 a year): BLAS threads cost more than they give, and on a
+    # shared machine their spinning multiplies the wall time (benchmarks/panel.py)
+    with threadpool_limits(limits=1, user_api="blas"):
+        _fill(out, frame, members, dyads, cinc, measures, codings, conventions)
+    frame = add_columns(frame, out)
+    info = {column_name(m, c, v): ColumnInfo(
+        f"{_LABELS[m]}, {c} coding, {v} convention", ("atop_members", "atop_directed",
+                                                       "cow_system", "nmc_7"))
+        for v in conventions for c in codings for m in measures}
+    return panel.with_columns(frame, info)
+
+
+def _fill(out: dict[str, np.ndarray], frame: pd.DataFrame, members: pd.DataFrame,
+          dyads: pd.DataFrame, cinc: pd.DataFrame, measures: tuple[str, ...],
+          codings: tuple[str, ...], conventions: tuple[str, ...]) -> None:
+    """Fill the preallocated columns ``out`` a year at a time."""
+    nmc_last = dataset("nmc_7").last_year
     year_index = frame.groupby("year").indices
     dyads_by_year = dyads.groupby("year").indices
     cinc_by_year = cinc.groupby("year").indices
+    flags = [dyads[col].to_numpy() for col in DUMMIES]
+    ties = {c: valued_ties(*flags, coding=c) for c in codings}  # every dyad-year at once
+    ccode1, ccode2 = dyads["ccode1"].to_numpy(), dyads["ccode2"].to_numpy()
+    frame1, frame2 = frame["ccode1"].to_numpy(), frame["ccode2"].to_numpy()
+    member_codes = members["ccode"].to_numpy()
     for year, states in members.groupby("year").indices.items():
         rows = year_index.get(year)
         if rows is None:
             continue
-        codes = np.sort(members["ccode"].to_numpy()[states])
+        codes = np.sort(member_codes[states])
         n = len(codes)
         weights = None
         if "s_wabs" in measures and year <= nmc_last:
@@ -174,29 +197,141 @@ def add_similarity(panel: Panel, *, measures: Sequence[str] = MEASURES,
                 pos = np.searchsorted(codes, c["ccode"].to_numpy())
                 ok = (pos < n) & (codes[np.minimum(pos, n - 1)] == c["ccode"].to_numpy())
                 weights[pos[ok]] = c["cinc"].to_numpy()[ok]
-        d = dyads.iloc[dyads_by_year.get(year, np.array([], dtype=int))]
-        i = np.searchsorted(codes, d["ccode1"].to_numpy())
-        k = np.searchsorted(codes, d["ccode2"].to_numpy())
+        d = dyads_by_year.get(year, np.array([], dtype=int))
+        i = np.searchsorted(codes, ccode1[d])
+        k = np.searchsorted(codes, ccode2[d])
         inside = (i < n) & (k < n)
-        inside &= (codes[np.minimum(i, n - 1)] == d["ccode1"].to_numpy())
-        inside &= (codes[np.minimum(k, n - 1)] == d["ccode2"].to_numpy())
-        p1 = np.searchsorted(codes, frame["ccode1"].to_numpy()[rows])
-        p2 = np.searchsorted(codes, frame["ccode2"].to_numpy()[rows])
+        inside &= (codes[np.minimum(i, n - 1)] == ccode1[d])
+        inside &= (codes[np.minimum(k, n - 1)] == ccode2[d])
+        p1 = np.searchsorted(codes, frame1[rows])
+        p2 = np.searchsorted(codes, frame2[rows])
+        asked = [m for m in measures if m != "s_wabs" or weights is not None]
         for c_name in codings:
             tie = np.zeros((n, n), dtype=np.int8)
-            tie[i[inside], k[inside]] = valued_ties(
-                *(d[col].to_numpy()[inside] for col in DUMMIES), coding=c_name)
+            tie[i[inside], k[inside]] = ties[c_name][d][inside]
             for v in conventions:
                 portfolio = {"out": tie, "in": tie.T,
                              "either": np.maximum(tie, tie.T)}[v].copy()
                 np.fill_diagonal(portfolio, 3)
-                asked = [m for m in measures if m != "s_wabs" or weights is not None]
-                result = similarity_matrices(portfolio, weights, measures=asked)
+                result = _portfolio_similarity(portfolio, weights, asked)
                 for m in asked:
                     out[column_name(m, c_name, v)][rows] = result[m][p1, p2]
-    frame = add_columns(frame, out)
-    info = {column_name(m, c, v): ColumnInfo(
-        f"{_LABELS[m]}, {c} coding, {v} convention", ("atop_members", "atop_directed",
-                                                       "cow_system", "nmc_7"))
-        for v in conventions for c in codings for m in measures}
-    return panel.with_columns(frame, info)
+
+
+def _portfolio_similarity(ties: np.ndarray, weights: np.ndarray | None,
+                         measures: Sequence[str]) -> dict[str, np.ndarray]:
+    r"""One year's similarity matrices from fewer matrix products, equal bit for bit.
+
+    The measures of :func:`foedus.measures.similarity.similarity_matrices` for one year's
+    square portfolio matrix.
+
+    With :math:`X_a` the indicator of level *a* (0…3) and :math:`N_{ab} = X_a X_b^\top`
+    the joint counts, only the products of the non-zero levels are computed (one float32
+    product of the stacked :math:`X_1, X_2, X_3`, exact for counts below :math:`2^{24}`);
+    the level-0 counts follow by inclusion and exclusion from the row counts
+    :math:`r_a`: :math:`N_{a0} = r_a 1^\top - \sum_{b>0} N_{ab}`,
+    :math:`N_{00} = m - r - r^\top + \sum_{a,b>0} N_{ab}`. Kendall's :math:`C - D` is
+    :math:`\sum_{a<a'} \sum_{b,b'} \operatorname{sgn}(b' - b) N_{ab} N_{a'b'}`, from
+    suffix sums over :math:`a'` and running sums over :math:`b'`. Every count, sum and
+    :math:`C - D` is an integer below :math:`2^{24}` for fewer than 4,096 states, exact in
+    float32 (half the memory traffic of float64), so the measures, computed from them by
+    the same expressions as :func:`~foedus.measures.similarity.similarity_matrices`, are
+    the same numbers (tests/panels/test_similarity_kernel.py); the weighted S is that
+    function's own product.
+
+    Parameters
+    ----------
+    ties
+        n × n integer ties in 0…3, the diagonal at 3.
+    weights
+        n capability weights, or None (no ``s_wabs``).
+    measures
+        The measures to compute (names of :data:`MEASURES`).
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        n × n float64 matrices, as :func:`~foedus.measures.similarity.similarity_matrices`.
+
+    References
+    ----------
+    .. [1] Signorino, Curtis S., and Jeffrey M. Ritter. 1999. "Tau-b or Not Tau-b:
+       Measuring the Similarity of Foreign Policy Positions." International Studies
+       Quarterly 43(1): 115-144. doi:10.1111/0020-8833.00113
+    .. [2] Häge, Frank M. 2011. "Choice or Circumstance? Adjusting Measures of Foreign
+       Policy Similarity for Chance Agreement." Political Analysis 19(3): 287-305.
+       doi:10.1093/pan/mpr023
+
+    Examples
+    --------
+    >>> ties = np.array([[3, 3, 0], [3, 3, 1], [0, 1, 3]])
+    >>> round(float(_portfolio_similarity(ties, None, ["s_abs"])["s_abs"][0, 1]), 6)
+    0.777778
+    """
+    delta, levels = 3, 4
+    t = np.asarray(ties)
+    n, m = t.shape
+    wanted = set(measures)
+    exact = np.float32 if m < 4096 else np.float64  # integers below 2**24 are exact in float32
+    stacked = np.empty((levels - 1, n, m), dtype=exact)
+    for a in range(1, levels):
+        np.equal(t, a, out=stacked[a - 1])
+    flat = stacked.reshape((levels - 1) * n, m)
+    product = (flat @ flat.T).reshape(levels - 1, n, levels - 1, n)
+    rows = stacked.sum(axis=2, dtype=np.float64)  # r_a(i), a = 1..3
+    joint = np.empty((levels, levels, n, n), dtype=exact)  # N[a, b, i, j] = N_ab[i, j]
+    joint[1:, 1:] = product.transpose(0, 2, 1, 3)
+    joint[1:, 0] = rows[:, :, None] - joint[1:, 1:].sum(axis=1)
+    joint[0, 1:] = rows[:, None, :] - joint[1:, 1:].sum(axis=0)
+    total = rows.sum(axis=0)
+    joint[0, 0] = m - total[:, None] - total[None, :] + joint[1:, 1:].sum(
+        axis=(0, 1), dtype=np.float64)
+    counts = np.concatenate([(m - total)[None, :], rows])  # r_a(i), a = 0..3
+    planes = joint.reshape(levels * levels, n * n)
+    a_ = np.arange(levels, dtype=np.float64)
+    gap = a_[:, None] - a_[None, :]
+    out: dict[str, np.ndarray] = {}
+    if "s_abs" in wanted:
+        sad = np.einsum("x,xk->k", np.abs(gap).ravel().astype(exact), planes
+                        ).reshape(n, n).astype(np.float64)
+        out["s_abs"] = 1.0 - 2.0 * sad / (m * delta)
+    if "s_sq" in wanted or "kappa" in wanted or "pi" in wanted:
+        ssd = np.einsum("x,xk->k", (gap**2).ravel().astype(exact), planes
+                        ).reshape(n, n).astype(np.float64)
+        out["s_sq"] = 1.0 - 2.0 * ssd / (m * delta**2)
+        s = a_ @ counts
+        ss = (a_**2) @ counts
+        ss_pair = ss[:, None] + ss[None, :]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            den = m * ss_pair - 2.0 * np.outer(s, s)
+            out["kappa"] = np.where(den != 0, 1.0 - (m * ssd) / den, np.nan)
+            den = 2.0 * m * ss_pair - (s[:, None] + s[None, :]) ** 2
+            out["pi"] = np.where(den != 0, 1.0 - (2.0 * m * ssd) / den, np.nan)
+    if "s_wabs" in wanted and weights is not None:
+        w = np.asarray(weights, dtype=np.float64)
+        x = (t[None, :, :] == a_[:, None, None]).astype(np.float64)
+        weighted = (x * w).transpose(1, 0, 2).reshape(n, levels * m)
+        far = np.abs(t[None, :, :] - a_[:, None, None]).transpose(1, 0, 2).reshape(
+            n, levels * m)
+        tw = w.sum()
+        out["s_wabs"] = (1.0 - 2.0 * (weighted @ far.T) / (tw * delta) if tw > 0
+                         else np.full((n, n), np.nan))
+    if "taub" in wanted:
+        # C - D = sum over a < a' and b of N[a, b] (sum_{b' > b} - sum_{b' < b}) N[a', b']
+        later = joint[levels - 1].copy()  # sum over a' > a of N[a', .], for a = levels - 2
+        cd = np.zeros((n, n), dtype=exact)
+        for a in range(levels - 2, -1, -1):
+            above = np.zeros((n, n), dtype=exact)
+            below = later.sum(axis=0)
+            for b in range(levels):
+                below -= later[b]
+                cd += joint[a, b] * (below - above)
+                above += later[b]
+            later += joint[a]
+        n0 = m * (m - 1) / 2.0
+        untied = n0 - (counts * (counts - 1) / 2.0).sum(axis=0)
+        den = np.outer(untied, untied)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            tau = cd.astype(np.float64) / np.sqrt(den)
+        out["taub"] = np.where(den > 0, tau, np.nan)
+    return {name: out[name] for name in MEASURES if name in out}

@@ -21,13 +21,11 @@ from pydantic import Field, PrivateAttr
 
 from foedus._validation import validate_params
 from foedus.answer import TypedAnswer
-from foedus.data.books import book_paths, crosswalk_path
 from foedus.data.identities import resolve_state
-from foedus.data.loaders import load_system
+from foedus.data.loaders import book_provenance, load_system
 from foedus.data.resolve import resolve_actor
 from foedus.errors import ParameterError
 from foedus.model.events import NonState
-from foedus.model.history import history_paths
 from foedus.model.states import State
 from foedus.model.system import ATOP_END, CommitmentSystem, check_date
 from foedus.model.vocab import (
@@ -40,7 +38,7 @@ from foedus.model.vocab import (
     View,
 )
 from foedus.params import OBLIGATIONS
-from foedus.provenance import BookFile, CarriedForward, Provenance, book_files
+from foedus.provenance import BookFile, CarriedForward, Provenance
 from foedus.query.obligations import Answer, obligations
 from foedus.units import as_day
 
@@ -190,9 +188,7 @@ def _books() -> list[BookFile]:
 
     The treaty books, the crosswalk and the historical book (``history/…``).
     """
-    named = [(p.name, p) for p in [*book_paths(), crosswalk_path()]]
-    named += [(f"history/{p.name}", p) for p in history_paths()]
-    return book_files(named)
+    return book_provenance()
 
 
 def answer_of(result: Answer, *, books: bool = True) -> ObligationsAnswer:

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from numbers import Integral
 
 from foedus._validation import Interval, Options, TypeOf, validate_params
-from foedus.data.places import default_gazetteer
+from foedus.data import loaders
 from foedus.model.commitments import Condition, Obligation, ScopeRule, Treaty
 from foedus.model.events import Event, NonState
 from foedus.model.places import Place
@@ -433,7 +433,7 @@ def obligations(system: CommitmentSystem, *, as_of: dt.date, attackers: list[int
     >>> 2 in {b.state for b in a.obligations if b.treaty.id == "book:nato"}
     True
     """
-    gazetteer = default_gazetteer()
+    gazetteer = loaders.gazetteer()
     defaults = []
     where = gazetteer.find(place) if place else gazetteer.homeland(target)
     if place is None:
@@ -456,8 +456,8 @@ def obligations(system: CommitmentSystem, *, as_of: dt.date, attackers: list[int
     for treaty in snapshot.involving(target):
         decider.treaty(treaty)
     in_force = {t.id for t in snapshot.treaties}
-    for treaty in system.treaties(view):  # treaties not in force yet or any more
-        if treaty.id not in in_force and any(m.state == target for m in treaty.members):
+    for treaty in system.members_of(target, view):  # not in force yet or any more
+        if treaty.id not in in_force:
             decider.treaty(treaty)
     bound, concurrent = _count_concurrent(decider.bound, snapshot, target)
     notes = list(snapshot.notes)

@@ -1,0 +1,153 @@
+"""Issue 17's rows: a user's cold start and the full dyad-year panel, against their goals.
+
+Each row is a command run ``--runs`` times (default 5), each in a new process, after one
+untimed run that warms the file cache; the median and the fastest wall time are printed
+with the goal and median/goal, and the peak resident memory of the row's processes, from
+``resource.getrusage(RUSAGE_CHILDREN)`` in a runner process of its own (so that each row's
+peak is its own). Where the code before the issue can run in the same run, it is timed the
+same way and the ratio before/now printed:
+
+- ``obligations``: ``foedus obligations --attacker RUS --target EST --as-of 2024-07-01
+  --json`` on the built store; *before*: the same command on a copy of the store without its
+  prebuilt file, which builds the system, the gazetteer and the identity index from the
+  sources as every call did before (it prints one line saying so);
+- ``panel``: ``foedus panel dyad-years --years 1816-2018 --add
+  alliances,cinc,distance,contiguity,similarity --out FILE`` (38 columns); *before*: the
+  eager reference (``benchmarks/panel_reference.py``, the code as it was) written to
+  Parquet as the writer did;
+- ``panel without similarity``: the same with ``--add alliances,cinc,distance,contiguity``.
+
+The peacesciencer column is the issue's recorded figure (R, same machine kind, measured by
+the issue's author; not re-run here: R is not installed). Never a test: timings vary with
+the machine's load (printed first). The commands run with Python's bytecode cache on, as
+for a user (``PYTHONDONTWRITEBYTECODE`` is dropped from their environment); the CPU time
+of a run (user + system, from the same ``getrusage``) says more than the wall time on a
+loaded machine.
+
+Usage: ``python benchmarks/speed.py [--runs 5] [--only obligations,panel,nosim]`` with a
+built store (``make bench`` builds it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+FOEDUS = [sys.executable, "-m", "foedus.cli"]
+OBLIGATIONS = [*FOEDUS, "obligations", "--attacker", "RUS", "--target", "EST", "--as-of",
+               "2024-07-01", "--json"]
+FULL = "alliances,cinc,distance,contiguity,similarity"
+NOSIM = "alliances,cinc,distance,contiguity"
+REFERENCE = ("import sys; sys.path.insert(0, {here!r}); from panel_reference import "
+             "write_reference; write_reference({out!r}, similarity={sim})")
+#: (label, goal seconds, goal MB or None, peacesciencer's recorded seconds or None)
+ROWS = {
+    "obligations": ("foedus obligations --attacker RUS --target EST --as-of 2024-07-01 "
+                    "--json", 0.5, None, None),
+    "panel": ("full directed dyad-year panel 1816-2018, 38 columns, to Parquet", 3.0, 1000,
+              None),
+    "nosim": ("same without similarity (26 columns)", 2.0, None, 5.5),
+}
+
+
+def _runner(commands: list[list[str]], runs: int, env: dict[str, str]) -> dict:
+    """Run in a process of its own: time ``commands`` (run in turn) ``runs`` times."""
+    for command in commands:
+        subprocess.run(command, env=env, check=True, capture_output=True)
+    times = []
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    for _ in range(runs):
+        start = time.perf_counter()
+        for command in commands:
+            subprocess.run(command, env=env, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime) / runs
+    return {"median": statistics.median(times), "min": min(times), "cpu": cpu,
+            "peak_mb": after.ru_maxrss / 1024}
+
+
+def _measure(commands: list[list[str]], runs: int, env: dict[str, str]) -> dict:
+    code = (f"import json, sys; sys.path.insert(0, {str(HERE)!r}); "
+            f"from speed import _runner; "
+            f"print(json.dumps(_runner({commands!r}, {runs}, {env!r})))")
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                          text=True)
+    return json.loads(done.stdout)
+
+
+def _store_without_prebuilt(tmp: Path) -> dict[str, str]:
+    from foedus import config
+
+    store = config.store_path()
+    if not store.is_file():
+        sys.exit(f"no store at {store}: run `foedus data build` first")
+    copy = tmp / "home-sources"
+    copy.mkdir()
+    shutil.copy2(store, copy / store.name)
+    return {**os.environ, "FOEDUS_HOME": str(copy)}
+
+
+def _line(label: str, now: dict, goal: float, goal_mb: float | None,
+          before: dict | None, recorded: float | None) -> str:
+    text = (f"{label}\n    now: median {now['median']:.2f} s (min {now['min']:.2f}; CPU "
+            f"{now['cpu']:.2f} s a run), peak {now['peak_mb']:,.0f} MB | goal {goal:.1f} s"
+            + (f", {goal_mb:,.0f} MB" if goal_mb else "")
+            + f" | median/goal {now['median'] / goal:.2f}")
+    if before is not None:
+        text += (f"\n    before (same run): median {before['median']:.2f} s (min "
+                 f"{before['min']:.2f}; CPU {before['cpu']:.2f} s a run), peak "
+                 f"{before['peak_mb']:,.0f} MB | before/now "
+                 f"{before['median'] / now['median']:.1f}x (CPU "
+                 f"{before['cpu'] / now['cpu']:.1f}x)")
+    if recorded is not None:
+        text += f"\n    peacesciencer (recorded in issue 17, R, same machine kind): {recorded} s"
+    return text
+
+
+def main() -> None:
+    """Measure the rows asked for and print them."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", default="obligations,panel,nosim")
+    parser.add_argument("--no-before", action="store_true",
+                        help="skip the code before the issue (faster)")
+    options = parser.parse_args()
+    # as a user runs foedus: Python keeps the compiled bytecode (an installed wheel ships it);
+    # PYTHONDONTWRITEBYTECODE, set in some sandboxes, would recompile every module each run
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    print(f"issue 17 rows, {options.runs} runs each in new processes; load: "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        for row in options.only.split(","):
+            label, goal, goal_mb, recorded = ROWS[row]
+            before = None
+            if row == "obligations":
+                now = _measure([OBLIGATIONS], options.runs, env)
+                if not options.no_before:
+                    before = _measure([OBLIGATIONS], options.runs,
+                                      _store_without_prebuilt(tmp))
+            else:
+                out = str(tmp / f"{row}.parquet")
+                add = FULL if row == "panel" else NOSIM
+                now = _measure([[*FOEDUS, "panel", "dyad-years", "--years", "1816-2018",
+                                 "--add", add, "--out", out]], options.runs, env)
+                if not options.no_before:
+                    code = REFERENCE.format(here=str(HERE), out=out, sim=row == "panel")
+                    before = _measure([[sys.executable, "-c", code]], options.runs, env)
+            print(_line(label, now, goal, goal_mb, before, recorded), flush=True)
+
+
+if __name__ == "__main__":
+    main()
