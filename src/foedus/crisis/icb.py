@@ -201,7 +201,9 @@ def _key(frame: pd.DataFrame, draws: int, seed: int, crisis_fit: dict, fitted) -
     from foedus.crisis.fitted import ENGINE_VERSION
     from foedus.provenance import provenance
 
-    world_parts = {k: crisis_fit[k] for k in ("reach", "informal") if k in crisis_fit}
+    inf = crisis_fit.get("informal") or {}
+    world_parts = {"reach": crisis_fit.get("reach"),
+                   "informal": [inf.get("alpha"), inf.get("beta")]}
     blob = json.dumps({"cases": frame["case"].tolist(), "draws": draws, "seed": seed,
                        "engine": ENGINE_VERSION, "world": world_parts,
                        "credibility": asdict(fitted) if hasattr(fitted, "__dataclass_fields__")
@@ -210,6 +212,19 @@ def _key(frame: pd.DataFrame, draws: int, seed: int, crisis_fit: dict, fitted) -
                                            "capitals", "icb_actors", "cow_wars"])},
                       sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def _record_only(crisis_fit: dict) -> dict:
+    """The parameters with the informal commitments' join probability of their join
+    record alone: the fit updates it with these very cases (:func:`foedus.crisis.fit.
+    update_informal`), so the cases are played before the update, by the fit and by the
+    validation alike."""
+    inf = crisis_fit.get("informal") or {}
+    if "record_alpha" not in inf:
+        return crisis_fit
+    return {**crisis_fit, "informal": {"alpha": inf["record_alpha"],
+                                       "beta": inf["record_beta"],
+                                       "mean": inf["record_mean"]}}
 
 
 def worlds(frame: pd.DataFrame, *, draws: int = 16_384, seed: int = 0,
@@ -224,7 +239,7 @@ def worlds(frame: pd.DataFrame, *, draws: int = 16_384, seed: int = 0,
     from foedus.crisis import fitted as fitted_params
     from foedus.model.system import CommitmentSystem
 
-    crisis_fit = crisis_fit or fitted_params.load()
+    crisis_fit = _record_only(crisis_fit or fitted_params.load())
     fitted = fitted or load()
     path = None
     if cache is not None:
