@@ -2,6 +2,7 @@
 #   make demo   create .venv, install foedus with pinned dependencies, build the store, summarise
 #   make test   lint and run the whole test suite
 # Data come from FOEDUS_DATA_MIRROR (default ../shared/data, made absolute) or the cache.
+# Front-end libraries come from npm (Node.js 20, npm 11), pinned by package-lock.json.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -9,15 +10,29 @@ BIN    := $(VENV)/bin
 FOEDUS_DATA_MIRROR ?= ../shared/data
 export FOEDUS_DATA_MIRROR := $(abspath $(FOEDUS_DATA_MIRROR))
 
-.PHONY: demo test lint bench sensitivity clean
+NPM    ?= npm
+VENDOR := src/foedus/web/static/vendor/manifest.json
+
+.PHONY: demo test lint vendor docs bench sensitivity clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,docs]'
 	touch $@
 
-demo: $(BIN)/.installed
+# The front-end libraries: npm installs the lockfile's exact versions (no install scripts),
+# tools/vendor.py copies each browser build with its licence into the package (and MathJax
+# into docs/_vendor) and writes the manifests that tests/web checks.
+node_modules/.package-lock.json: package.json package-lock.json
+	$(NPM) ci --ignore-scripts --no-audit --no-fund
+
+$(VENDOR): node_modules/.package-lock.json tools/vendor.py
+	$(PYTHON) tools/vendor.py
+
+vendor: $(VENDOR)
+
+demo: $(BIN)/.installed vendor
 	$(BIN)/foedus data build
 	$(BIN)/foedus summary
 	@echo; echo "Who is bound to defend Estonia, Japan at the Senkaku Islands and Taiwan today, and why:"
@@ -45,14 +60,26 @@ demo: $(BIN)/.installed
 	@echo; echo "The case library: every scenario, with its Monte Carlo errors (a wide table):"
 	COLUMNS=140 $(BIN)/foedus library scenarios
 
+# ruff (style, and numpydoc sections on the lens packages), then import-linter (the one-way
+# layers of README "Layers", declared in pyproject.toml).
 lint: $(BIN)/.installed
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools docs
+	$(BIN)/lint-imports
 
-test: lint
+test: lint vendor
 	$(BIN)/python -m pytest
+
+# The documentation site, offline, warnings as errors; then its internal links and that no
+# page loads anything from outside the site.
+docs: $(BIN)/.installed vendor
+	rm -rf docs/_build/html docs/api/generated
+	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+	$(PYTHON) tools/check_docs.py docs/_build/html
+	@echo "docs: docs/_build/html/index.html"
 
 bench: $(BIN)/.installed
 	$(BIN)/foedus data build
+	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/panel.py
 	$(BIN)/python benchmarks/crisis.py
@@ -64,4 +91,5 @@ sensitivity: $(BIN)/.installed
 	$(BIN)/foedus library scenarios --draws 50000 --workers 2 --sensitivity sensitivity-plots
 
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache node_modules \
+	  src/foedus/web/static/vendor docs/_vendor docs/_build docs/api/generated test-output

@@ -1,19 +1,101 @@
 """foedus: military alliances and security commitments as data.
 
-The package is organised by layer (DESIGN §2): ``data`` (registry, fetching, readers, the
-DuckDB store and state identities) feeds the model; the faces (``cli``) call the library and
-never compute on their own.
+The verbs a researcher calls, each returning a typed answer (``.to_json()`` is the
+command's ``--json``) or a panel:
+
+>>> import foedus
+>>> answer = foedus.obligations(["RUS"], "EST", as_of="2024-06-01")   # doctest: +SKIP
+>>> panel = foedus.create_dyad_years(1816, 2018).add_alliances()       # doctest: +SKIP
+
+==========================  =====================================================
+verb                        what it answers
+==========================  =====================================================
+``obligations``             who is bound to act if an attacker strikes a target
+``burden_sharing``          who pays for an alliance, who free-rides
+``create_state_years``      a state-year panel (``add_*`` steps chain on it)
+``create_dyad_years``       a dyad-year panel
+``make_panel``              a panel built from named steps and written to a file
+``describe_panel``          what a panel is and where each column comes from
+``replicate``               a published study reproduced (``study_list``, ``replication_suite``)
+``summary``                 the store: datasets, alliances by era, top pledgers
+``list_datasets``, ``cite`` the registered datasets, a dataset's citation
+``pull_datasets``           files obtained into the cache
+``build_store``             the DuckDB store built from the files
+``store_status``            what is present, verified and built
+``check_books``             book files validated, every problem with file and line
+``load_system``             the commitment system (ATOP 5.1 and our book)
+``resolve_actor``           a state or ``nonstate:NAME`` (also ``resolve_state``,
+                            ``resolve_alliance``, ``resolve_place``)
+``simulate``, ``compare``   the crisis engine and counterfactuals
+``pledge_credibility``      P(a pledge is honoured), the credibility model
+``reliability_rates``       alliance reliability (``reliability_opportunities``)
+==========================  =====================================================
+
+Names are imported on first use (PEP 562), so ``import foedus`` and ``foedus --help`` stay
+fast. No verb shares its name with a subpackage (``foedus.burden`` is the package,
+``foedus.burden_sharing`` the verb; likewise ``credibility`` and ``reliability``).
+The packages, by layer (each imports only those below it; README, "Layers"): the faces
+``cli``, ``report``, ``web``; the lenses ``query``, ``panels``, ``measures``, ``burden``,
+``reliability``, ``credibility``, ``crisis``, ``counterfactual``, ``replications``;
+``data``; ``model``; and ``errors``, ``units``, ``config``, ``registry``.
 """
 
-from foedus._version import __version__
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
 from foedus.errors import FoedusError
 
-__all__ = ["FoedusError", "__version__", "replicate"]
+#: verb → (module, name): the public API, imported on first use.
+_VERBS: dict[str, tuple[str, str]] = {
+    "obligations": ("foedus.query.answer", "obligations_answer"),
+    "burden_sharing": ("foedus.burden.answer", "burden_answer"),
+    "create_state_years": ("foedus.panels.create", "create_state_years"),
+    "create_dyad_years": ("foedus.panels.create", "create_dyad_years"),
+    "make_panel": ("foedus.panels.answer", "make_panel"),
+    "describe_panel": ("foedus.panels.answer", "describe_panel"),
+    "replicate": ("foedus.replications.base", "replicate"),
+    "study_list": ("foedus.replications.base", "study_list"),
+    "replication_suite": ("foedus.replications.base", "suite"),
+    "summary": ("foedus.data.answers", "summarize"),
+    "list_datasets": ("foedus.data.answers", "list_datasets"),
+    "cite": ("foedus.data.answers", "cite"),
+    "pull_datasets": ("foedus.data.answers", "pull_datasets"),
+    "build_store": ("foedus.data.answers", "build_store"),
+    "store_status": ("foedus.data.answers", "store_status"),
+    "check_books": ("foedus.data.book_check", "check_files"),
+    "load_system": ("foedus.data.loaders", "load_system"),
+    "resolve_actor": ("foedus.data.resolve", "resolve_actor"),
+    "resolve_state": ("foedus.data.resolve", "resolve_state"),
+    "resolve_alliance": ("foedus.data.resolve", "resolve_alliance"),
+    "resolve_place": ("foedus.data.resolve", "resolve_place"),
+    # the lenses being rewritten (second pass: typed answers), as they are today
+    "simulate": ("foedus.crisis.simulate", "simulate"),
+    "sweep": ("foedus.crisis.sweep", "sweep"),
+    "compare": ("foedus.counterfactual.compare", "compare"),
+    "case_library": ("foedus.crisis.library", "library"),
+    "pledge_credibility": ("foedus.credibility", "credibility"),
+    "reliability_opportunities": ("foedus.reliability", "opportunities"),
+    "reliability_rates": ("foedus.reliability", "reliability_rates"),
+    "alliance_rates": ("foedus.reliability", "alliance_rates"),
+}
+
+__all__ = ["FoedusError", "__version__", *sorted(_VERBS)]
 
 
-def __getattr__(name: str):  # lazy verbs: `import foedus` stays cheap for the CLI
-    if name == "replicate":
-        from foedus.replications import replicate
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from foedus._version import __version__
 
-        return replicate
+        return __version__
+    if name in _VERBS:
+        module, attr = _VERBS[name]
+        value = getattr(importlib.import_module(module), attr)
+        globals()[name] = value  # later look-ups skip this function
+        return value
     raise AttributeError(f"module 'foedus' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from foedus.burden import burden_report, resolve_alliance, spending_panel
+from foedus.burden import burden_report, spending_panel
+from foedus.data.resolve import resolve_alliance
 from foedus.errors import FoedusError
 
 from helpers import assert_one_line_error, run_cli, schema_validator
@@ -45,9 +46,9 @@ def test_cold_war_values_via_historical_names(built_home, mirror) -> None:
     import os
 
     os.environ.update(FOEDUS_HOME=str(built_home), FOEDUS_DATA_MIRROR=str(mirror))
-    from foedus.model.system import CommitmentSystem
+    from foedus.data.loaders import load_system
 
-    treaty = resolve_alliance("NATO", CommitmentSystem.load())
+    treaty = resolve_alliance("NATO", load_system())
     panel = spending_panel(treaty, 1960, 1985)
     cell = panel.set_index(["ccode", "year"])["milex_share_gdp"]
     assert cell[(2, 1960)] == pytest.approx(8.99) and cell[(200, 1985)] == pytest.approx(5.32)

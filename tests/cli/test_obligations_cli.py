@@ -6,15 +6,14 @@ import json
 
 import pytest
 
+import foedus
+
 from helpers import assert_one_line_error, run_cli, schema_validator
 
 
 @pytest.mark.usefixtures("store_home")
 def test_json_answer_validates_and_says_its_date() -> None:
-    proc = run_cli("obligations", "--attacker", "RUS", "--target", "EST", "--as-of",
-                   "2010-05-01", "--json")
-    assert proc.returncode == 0, proc.stderr
-    payload = json.loads(proc.stdout)
+    payload = foedus.obligations(["RUS"], "EST", as_of="2010-05-01").to_json()
     assert not list(schema_validator("obligations").iter_errors(payload))
     assert payload["as_of"] == "2010-05-01" == payload["provenance"]["as_of"]
     assert payload["view"] == "legal" == payload["provenance"]["view"]
@@ -78,7 +77,7 @@ def test_book_check_ok_and_errors(tmp_path) -> None:
     assert "obligations[1].response" in lines[1]
     twice = tmp_path / "twice.toml"
     twice.write_text(good.read_text("utf-8").replace('state = "LTU"', 'state = "LVA"')
-                     .replace('host = "EST"', 'host = "Atlantis"'))
+                     .replace('host = "EST"', 'host = "Atlantis"', 1))
     lines = run_cli("book", "check", str(twice)).stderr.strip().splitlines()
     assert len(lines) == 2 and "members[23].state" in lines[0]
     assert "forward_forces[0].host" in lines[1]
@@ -105,7 +104,8 @@ def test_credibility_of_every_obligation_in_an_answer() -> None:
 
 @pytest.mark.usefixtures("store_home")
 def test_credibility_in_text_answer() -> None:
-    """The text answer prints each scored state's probability, the same as the JSON one."""
+    """The text answer prints each scored state's interval, then its probability, the same
+    as the JSON one."""
     args = ("obligations", "--attacker", "CHN", "--target", "PHL", "--as-of", "2024-07-01",
             "--credibility")
     proc = run_cli(*args)
@@ -113,4 +113,43 @@ def test_credibility_in_text_answer() -> None:
     us = [o for o in json.loads(run_cli(*args, "--json").stdout)["obligations"]
           if o["state"]["cow"] == 2 and o["kind"] == "defense"]
     assert len(us) == 1
-    assert f"United States of America (P {us[0]['probability']:.2f})" in proc.stdout
+    lo, hi = us[0]["probability_interval"]
+    text = " ".join(proc.stdout.split())
+    assert (f"United States of America (P [{lo:.2f}, {hi:.2f}], mean "
+            f"{us[0]['probability']:.2f})") in text
+
+
+@pytest.mark.usefixtures("store_home")
+def test_book_check_reports_undecided_overlaps_and_checks_crosswalk_and_history(
+        tmp_path) -> None:
+    from importlib import resources
+
+    books = resources.files("foedus").joinpath("books")
+    nato = str(books.joinpath("nato.toml"))
+    shipped = books.joinpath("crosswalk.toml").read_text("utf-8")
+    ok = run_cli("book", "check", nato, str(books.joinpath("crosswalk.toml")),
+                 str(books.joinpath("history", "franco_russian_1892.toml")),
+                 env={"COLUMNS": "300"})
+    assert ok.returncode == 0, ok.stderr
+    assert "crosswalk: " in ok.stdout and "historical book for ATOP 1385" in ok.stdout
+    # without the WEU decision, NATO's book reports the Brussels Treaty
+    start = shipped.index('[[decisions]]\ntreaty = "atop:3180"')
+    stripped = tmp_path / "cw.toml"
+    stripped.write_text(shipped[:start] + shipped[shipped.index("[[decisions]]", start + 5):])
+    proc = run_cli("book", "check", nato, "--crosswalk", str(stripped))
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{nato}:10: atopids: atop:3130")
+    assert "no crosswalk decision" in lines[0]
+    # a crosswalk naming a treaty that does not exist
+    bad = tmp_path / "bad.toml"
+    bad.write_text(shipped.replace('other = "atop:3130"', 'other = "atop:99999"'))
+    proc = run_cli("book", "check", str(bad))
+    assert proc.returncode == 1 and "decisions[2].other: no treaty 'atop:99999'" in proc.stderr
+    # a historical entry giving content for a condition ATOP does not code
+    history = tmp_path / "h.toml"
+    history.write_text(books.joinpath("history", "franco_russian_1892.toml").read_text("utf-8")
+                       .replace('kinds = ["defense"]', 'kinds = ["consultation"]'))
+    proc = run_cli("book", "check", str(history))
+    assert proc.returncode == 1 and f"{history}:" in proc.stderr
+    assert "conditions[0].kinds" in proc.stderr

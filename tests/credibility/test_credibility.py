@@ -1,5 +1,5 @@
-"""Tests of the credibility model: known coefficients, bounds, directions, persistence,
-the real-data fit and the shipped coefficients."""
+"""The credibility model on the real record: the cases, the features of modern pledges,
+the shipped model's choice and support, and answers for NATO and Russia–Belarus."""
 
 from __future__ import annotations
 
@@ -14,94 +14,15 @@ from foedus.credibility import (
     case_counts,
     cases,
     credibility,
-    fit,
-    fit_frame,
     load,
+    log_odds_draws,
     nuclear_states,
     pledge_features,
-    plot_calibration,
-    predict,
-    save,
 )
+from foedus.credibility.model import FACTORS, SPECS
+from foedus.credibility.validation import beats
 
-
-def _simulate(n: int, beta: dict[str, float], intercept: float, seed: int):
-    rng = np.random.default_rng(seed)
-    x = pd.DataFrame({"log_distance": rng.normal(7.5, 1.0, n),
-                      "forward_forces": rng.binomial(1, 0.3, n).astype(float),
-                      "similarity": rng.uniform(-1, 1, n)})
-    eta = intercept + sum(b * x[k] for k, b in beta.items())
-    y = rng.random(n) < 1 / (1 + np.exp(-eta))
-    years = rng.integers(1816, 2010, n)
-    return x, y, years
-
-
-TRUE = {"log_distance": -0.8, "forward_forces": 1.2, "similarity": 0.6}
-
-
-@pytest.fixture(scope="module")
-def synthetic():
-    x, y, years = _simulate(20_000, TRUE, 6.0, seed=1)
-    return x, fit_frame(x, y, years=years, split_year=1945, seed=0, n_boot=30,
-                        provenance={"datasets": []})
-
-
-class TestFit:
-    def test_recovers_known_coefficients(self, synthetic):
-        _, m = synthetic
-        assert m.C >= 1.0  # little regularisation is chosen with this much data
-        raw = np.asarray(m.coef) / np.asarray(m.scale)
-        for name, b, est in zip(m.features, TRUE.values(), raw, strict=True):
-            assert est == pytest.approx(b, abs=0.12), name
-        # intercept in raw units
-        raw_intercept = m.intercept - float(np.sum(raw * np.asarray(m.mean)))
-        assert raw_intercept == pytest.approx(6.0, abs=1.0)
-
-    def test_out_of_sample_metrics(self, synthetic):
-        _, m = synthetic
-        assert 0.6 < m.metrics["auc"] <= 1.0
-        assert 0.0 <= m.metrics["brier"] < 0.25
-        assert m.calibration and all(0 <= c["observed"] <= 1 for c in m.calibration)
-
-    def test_bootstrap_intervals_cover(self, synthetic):
-        _, m = synthetic
-        coef = m.coefficients()
-        assert (coef["lower"] <= coef["coef"]).all() and (coef["coef"] <= coef["upper"]).all()
-        assert len(m.draws) == 30
-
-
-class TestPredict:
-    def test_probabilities_in_unit_interval(self, synthetic):
-        x, m = synthetic
-        extreme = pd.DataFrame({"log_distance": [-50.0, 0.0, 50.0], "forward_forces": [1, 0, 1],
-                                "similarity": [1e6, -1e6, 0.0]})
-        for frame in (x.head(500), extreme):
-            p = predict(m, frame)
-            assert p["probability"].between(0, 1).all()
-            assert (p["lower"] <= p["upper"]).all()
-            assert p[["lower", "upper"]].stack().between(0, 1).all()
-
-    def test_moves_with_the_fitted_sign(self, synthetic):
-        x, m = synthetic
-        base = x.head(50).assign(forward_forces=0.0)
-        sign = dict(zip(m.features, np.sign(m.coef), strict=True))
-        more = predict(m, base.assign(forward_forces=1.0))["probability"]
-        far = predict(m, base.assign(log_distance=base["log_distance"] + np.log(2)))
-        p0 = predict(m, base)["probability"]
-        assert (np.sign(more - p0) == sign["forward_forces"]).all()
-        assert (np.sign(far["probability"] - p0) == sign["log_distance"]).all()
-
-    def test_contributions_sum_to_log_odds(self, synthetic):
-        x, m = synthetic
-        p = predict(m, x.head(20))
-        logit = np.log(p["probability"] / (1 - p["probability"]))
-        assert np.allclose(logit - m.intercept, p.filter(like="contrib_").sum(axis=1))
-
-    def test_save_load_round_trip(self, synthetic, tmp_path):
-        x, m = synthetic
-        path = save(m, tmp_path / "model.json")
-        again = load(path)
-        pd.testing.assert_frame_equal(predict(m, x.head(100)), predict(again, x.head(100)))
+DAY = dt.date(2024, 7, 1)
 
 
 def test_nuclear_states_table():
@@ -112,46 +33,39 @@ def test_nuclear_states_table():
     assert n["source"].notna().all()
 
 
-def test_shipped_model():
-    m = load()
-    assert m.features == list(FEATURES)
-    assert m.metrics["auc"] is not None and 0 <= m.metrics["brier"] <= 1
-    assert {d["name"] for d in m.provenance["datasets"]} >= {"cow_wars", "nmc_7"}
-    assert all(d["sha256"] for d in m.provenance["datasets"])
-    assert len(m.draws) == 200
+class TestShipped:
+    def test_the_shipped_specification_is_the_one_the_rule_picks(self):
+        m = load()
+        ok, _ = beats(m.validation["literature"])
+        assert m.spec == ("literature" if ok else "pooled_rate")
+        assert m.spec in SPECS and set(m.factors) == set(FACTORS[m.spec])
+        assert list(m.features) == [f for f in SPECS[m.spec]]
+
+    def test_validation_covers_both_specifications_schemes_and_eras(self):
+        m = load()
+        for spec in SPECS:
+            for scheme in ("war", "treaty"):
+                table = m.validation[spec][scheme]["scores"]
+                assert set(table) == {"all", "pre-1945", "post-1945"}
+                for era, forecasts in table.items():
+                    assert {"model", "fold_rate", "era_rate", "era_rate_train"} <= set(
+                        forecasts), era
+                    r = forecasts["era_rate"]["rate"]
+                    if era != "all":  # the era's own constant: rate × (1 − rate)
+                        assert forecasts["era_rate"]["brier"] == pytest.approx(r * (1 - r))
+        assert m.validation[m.spec]["war"]["calibration"] == m.calibration
+
+    def test_posterior_draws_and_provenance(self):
+        m = load()
+        assert len(m.draws) == 400 and m.diagnostics["sampler"] == "NUTS"
+        assert m.diagnostics["r_hat_max"] < 1.05 and m.diagnostics["divergences"] == 0
+        assert {d["name"] for d in m.provenance["datasets"]} >= {"cow_wars", "nmc_7",
+                                                                  "polity5"}
+        assert all(d["sha256"] for d in m.provenance["datasets"])
+        assert sum(r["n"] for r in m.support_table) == m.n
 
 
 class TestRealData:
-    def test_pledge_features_hypothetical(self, store_home):
-        rows = pd.DataFrame({"ally": [2, 2], "target": [366, 366], "kind": ["defense"] * 2,
-                             "treaty": ["book:nato"] * 2, "obligation": ["art5"] * 2,
-                             "date": [dt.date(2024, 7, 1)] * 2, "attackers": [(), (365,)]})
-        f = pledge_features(rows)
-        assert list(f.columns[: len(FEATURES)]) == list(FEATURES)
-        assert f["log_distance"].iloc[0] == pytest.approx(np.log1p(7000), abs=0.3)
-        assert f["ally_nuclear"].eq(1).all() and f["post1945"].eq(1).all()
-        assert f["attacker_power"].iloc[0] == 0 < f["attacker_power"].iloc[1]
-        assert f["attacker_nuclear"].tolist() == [0.0, 1.0]
-        assert bool(f["cinc_carried"].iloc[0])  # NMC 7.0 ends in 2022
-
-    def test_fit_on_cow_opportunities(self, store_home, tmp_path):
-        from foedus.reliability import opportunities
-
-        opp = opportunities(source="cow")
-        m = fit(opp, split_year=1945, seed=0, n_boot=20)
-        assert m.metrics["n_train"] > 50 and m.metrics["n_test"] > 100
-        assert 0 <= m.metrics["auc"] <= 1.0 and 0 <= m.metrics["brier"] <= 1
-        # the constant forecast at the test period's own rate: rate × (1 - rate)
-        rate = m.metrics["rate_test"]
-        assert m.metrics["brier_test_base"] == pytest.approx(rate * (1 - rate))
-        train = m.metrics["rate_train"]
-        assert m.metrics["brier_base"] == pytest.approx(
-            rate * (1 - train) ** 2 + (1 - rate) * train ** 2)
-        assert plot_calibration(m, tmp_path / "cal.png").stat().st_size > 0
-        shipped = load()
-        assert m.coef == pytest.approx(shipped.coef, abs=1e-6)
-        assert shipped.n == len(cases(opp)) and shipped.metrics == pytest.approx(m.metrics)
-
     def test_cases_are_decided_and_counted_once(self, store_home):
         from foedus.reliability import opportunities
 
@@ -161,45 +75,95 @@ class TestRealData:
         assert kept["counted"].all() and kept["honoured"].notna().all()
         assert not kept[["ally_already_at_war", "intra_alliance"]].any().any()
         assert not kept.duplicated(["war", "target", "target_side", "ally", "kind"]).any()
+        # the Declaration by United Nations no longer speaks 300 times (reliability fix)
+        assert (kept["atopid"] == 2550).sum() == 0
         counts = case_counts(opp)
         dropped = sum(v for k, v in counts.items() if k.startswith("dropped_"))
-        assert counts["rows"] - dropped == counts["cases"] == len(kept)
+        assert counts["rows"] - dropped == counts["cases"] == len(kept) == load().n
         assert 0 < counts["casus_foederis_none"] <= counts["dropped_casus_foederis_not_true"]
 
-    def test_credibility_nato_article_5(self, store_home):
-        out = credibility(2, 366, dt.date(2024, 7, 1))
-        art5 = out[(out["treaty"] == "book:nato") & (out["obligation"] == "art5")]
-        assert len(art5) == 1
-        p = art5["probability"].iloc[0]
-        assert 0 < p < 1
-        assert art5["lower"].iloc[0] <= p <= art5["upper"].iloc[0]
+    def test_pledge_features_of_modern_pledges(self, store_home):
+        rows = pd.DataFrame({"ally": [2, 2, 365], "target": [366, 366, 370],
+                             "kind": ["defense"] * 3,
+                             "treaty": ["book:nato", "book:nato", "book:russia_belarus"],
+                             "obligation": ["art5", "art5", "union_state.defense"],
+                             "date": [DAY] * 3, "attackers": [(), (365,), ()]})
+        f = pledge_features(rows)
+        assert list(f.columns[: len(FEATURES)]) == list(FEATURES)
+        nato = f.iloc[1]
+        assert nato["log_members"] == pytest.approx(np.log(32))
+        assert nato["treaty_level"] == "atop:3180" and nato["cf_class"] == "location"
+        assert nato["era"] == "post-1945" and nato["post1945"] == 1
+        assert nato["original_target"] == 1 and nato["conditional"] == 1
+        assert nato["ally_major"] == 1 and nato["partner_major"] == 0
+        assert f["log_distance"].iloc[0] == pytest.approx(np.log1p(7000), abs=0.3)
+        assert f["attacker_capability"].iloc[0] == -6 < f["attacker_capability"].iloc[1]
+        assert f["cf_class"].iloc[2] == "unconditional"
+        assert f["cinc_carried"].all() and f["major_carried"].all()
+
+    def test_within_treaty_distance_averages_zero_over_the_treaty(self, store_home):
+        """UN-voting distance enters only as the dyad's deviation from its treaty's mean:
+        over every member pair of a treaty it averages 0 (here NATO, 2004, 26 members)."""
+        from foedus.model.system import CommitmentSystem
+
+        system = CommitmentSystem.load()
+        day = dt.date(2004, 7, 1)
+        members = system.treaty("book:nato").members_on(day)
+        rows = pd.DataFrame([{"ally": a, "target": b, "kind": "defense",
+                              "treaty": "book:nato", "obligation": "art5", "date": day,
+                              "attackers": ()} for a in members for b in members if a != b])
+        f = pledge_features(rows, system)
+        assert len(members) == 26 and f["un_distance_within"].abs().max() > 0.05
+        assert f["un_distance_within"].mean() == pytest.approx(0, abs=1e-9)
+
+    def test_change_since_formation_reads_the_last_year_on_record(self, store_home):
+        from foedus.data.store import connect
+        from foedus.reliability.performance import change_since_formation
+
+        with connect() as con:
+            got = change_since_formation(pd.DataFrame({
+                "ally": [2], "partners": [(366,)], "entry_year": [2004], "year": [2024]}),
+                con, latest=True)
+            polity = con.execute("select ccode, year, polity2 from polity where ccode in "
+                                 "(2, 366) and polity2 is not null").df()
+        last = polity[polity["year"] <= 2023].groupby("ccode")["year"].max()
+        assert (last < 2023).all()  # Polity ends before 2023: the last year is read
+        moved = any(abs(polity[(polity.ccode == c) & (polity.year == last[c])].polity2.iloc[0]
+                        - polity[(polity.ccode == c) & (polity.year == 2004)].polity2.iloc[0])
+                    >= 3 for c in (2, 366))
+        assert got["dinstch2"].iloc[0] == float(moved)
+
+    def test_nato_article_5_has_no_record_and_says_so(self, store_home):
+        out = credibility(2, 366, DAY, against=[365])
+        art5 = out[(out["treaty"] == "book:nato") & (out["obligation"] == "art5")].iloc[0]
+        assert 0 <= art5["lower"] <= art5["probability"] <= art5["upper"] <= 1
+        s = art5["support"]
+        assert s["cf_class"] == "location" and s["cases"] == 0 and s["prior_dominated"]
+        assert s["cases_kind_era"] > 0 and s["cases_treaty"] == 0
         assert out.loc[out["kind"] == "consultation", "probability"].isna().all()
 
-    def test_credibility_moves_with_distance_sign(self, store_home):
+    def test_russia_belarus_stands_on_the_unconditional_post_1945_record(self, store_home):
+        out = credibility(365, 370, DAY)
+        union = out[out["obligation"] == "union_state.defense"].iloc[0]
+        s = union["support"]
+        assert s["cases"] > 0 and not s["prior_dominated"] and s["treaties"] >= 1
+        assert union["upper"] - union["lower"] > 0.05  # the war's spread stays in it
+
+    def test_the_crisis_interface(self, store_home):
+        """``log_odds_draws(fitted, pledge_features(rows))``: draws × pledges of log-odds
+        whose mean probability is the answer's (which averages more draws of the new
+        levels: equal up to Monte Carlo error)."""
+        from scipy.special import expit
+
         m = load()
-        rows = pd.DataFrame({"ally": [2], "target": [740], "kind": ["defense"],
-                             "treaty": ["book:us_japan"], "obligation": ["art5.us"],
-                             "date": [dt.date(2024, 7, 1)], "attackers": [()]})
-        f = pledge_features(rows)
-        p0 = predict(m, f)["probability"].iloc[0]
-        p1 = predict(m, f.assign(log_distance=np.log1p(2 * np.expm1(f["log_distance"]))))
-        sign = np.sign(m.coef[m.features.index("log_distance")])
-        assert np.sign(p1["probability"].iloc[0] - p0) == sign
-
-
-def test_features_beyond_the_record_are_clipped_not_extrapolated() -> None:
-    import numpy as np
-    import pandas as pd
-
-    from foedus.credibility import FEATURES, load, predict
-
-    fitted = load()
-    lo, hi = np.asarray(fitted.bounds).T
-    middle = pd.DataFrame([(lo + hi) / 2], columns=list(FEATURES))
-    beyond = middle.copy()
-    beyond["age"] = hi[list(FEATURES).index("age")] * 10
-    at_edge = middle.copy()
-    at_edge["age"] = hi[list(FEATURES).index("age")]
-    got = predict(fitted, pd.concat([beyond, at_edge], ignore_index=True))
-    assert got["outside_record"].tolist() == [["age"], []]
-    assert got["probability"].iloc[0] == got["probability"].iloc[1]
+        rows = pd.DataFrame({"ally": [2, 200], "target": [366, 366], "kind": ["defense"] * 2,
+                             "treaty": ["book:nato"] * 2, "obligation": ["art5"] * 2,
+                             "date": [DAY] * 2, "attackers": [(365,)] * 2})
+        eta = log_odds_draws(m, pledge_features(rows))
+        assert eta.shape == (len(m.draws), 2) and np.isfinite(eta).all()
+        got = credibility(2, 366, DAY, against=[365], fitted=m)
+        p = got.loc[got["obligation"] == "art5", "probability"].iloc[0]
+        assert expit(eta[:, 0]).mean() == pytest.approx(p, abs=0.03)
+        more = log_odds_draws(m, pledge_features(rows), replicates=25)
+        assert more.shape == (25 * len(m.draws), 2)
+        assert expit(more[:, 0]).mean() == pytest.approx(p)

@@ -22,7 +22,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from foedus.data import dataset, tidy
-from foedus.data.capitals_check import (
+from foedus.data.readers import read_csv_checked
+
+from capitals_check import (
     CAPDIST_ONLY,
     CAPDIST_RADIUS_KM,
     COW_TO_CAPDIST,
@@ -35,7 +37,6 @@ from foedus.data.capitals_check import (
     haversine_km,
     spell_errors,
 )
-from foedus.data.readers import read_csv_checked
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "capdist_discrepancies.csv"
 CAUSES = {"b", "c", "d"}

@@ -8,7 +8,7 @@ from importlib import resources
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from foedus.model.book import check_book
+from foedus.data.books import check_book
 from foedus.model.toml_positions import key_lines
 
 NATO = resources.files("foedus").joinpath("books", "nato.toml").read_text("utf-8")
@@ -57,7 +57,7 @@ def test_end_before_start_and_before_1815() -> None:
 
 
 def test_unknown_state_names_the_field() -> None:
-    text = NATO.replace('host = "EST"', 'host = "Atlantis"')
+    text = NATO.replace('host = "EST"', 'host = "Atlantis"', 1)
     _, problems = check_book(text, "nato.toml")
     assert [(p.field, p.line) for p in problems] == [
         ("provisions.forward_forces[0].host", _line_of(text, '"Atlantis"'))]

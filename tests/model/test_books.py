@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from foedus.model.book import book_paths, check_book, load_books
+from foedus.data.books import book_paths, check_book, load_books
 from foedus.model.commitments import Treaty
 from foedus.model.events import Event
 from foedus.model.vocab import Hit, ObligationKind, Response, TreatyKind
@@ -123,14 +123,16 @@ def test_the_crosswalk_is_the_one_documented() -> None:
 
 # --- known answers from the texts ------------------------------------------------------------
 
-def test_anzus_us_new_zealand_leg_suspended_both_ways_from_1986_09_17() -> None:
+def test_anzus_us_new_zealand_leg_suspended_both_ways_from_1986_08_11() -> None:
+    # corrected (book review 2026-12, error 2): the San Francisco statement of 1986-08-11,
+    # not ATOP's 1986-09-17 (The Press, 1986-08-13)
     anzus = _book("anzus")
     for a, b in ((USA, NZ), (NZ, USA)):
-        assert anzus.suspended(a, b, D("1986-09-17")) is not None
+        assert anzus.suspended(a, b, D("1986-08-11")) is not None
         assert anzus.suspended(a, b, D("2024-01-01")) is not None
-        assert anzus.suspended(a, b, D("1986-09-16")) is None
-        assert _binding(anzus, a, b, D("1986-09-16")) == ["art4"]
-        assert _binding(anzus, a, b, D("1986-09-17")) == []
+        assert anzus.suspended(a, b, D("1986-08-10")) is None
+        assert _binding(anzus, a, b, D("1986-08-10")) == ["art4"]
+        assert _binding(anzus, a, b, D("1986-08-11")) == []
     for a, b in ((AUL, NZ), (NZ, AUL), (AUL, USA), (USA, AUL)):
         assert anzus.suspended(a, b, D("2001-09-11")) is None
         assert _binding(anzus, a, b, D("2001-09-11")) == ["art4"]
@@ -142,7 +144,7 @@ def test_rio_parties_and_withdrawals() -> None:
     assert rio.member_on(MEX, D("2004-09-05")) and not rio.member_on(MEX, D("2005-01-01"))
     assert rio.member_on(USA, D("1948-12-03")) and not rio.member_on(USA, D("1948-12-02"))
     for cow, left in ((40, "1962-01-31"), (93, "2014-09-06"), (145, "2014-10-17"),
-                      (101, "2015-07-14"), (130, "2016-02-19")):
+                      (101, "2015-05-14"), (130, "2016-02-19")):
         day = D(left)
         assert rio.member_on(cow, day - dt.timedelta(days=1)) and not rio.member_on(cow, day)
     assert not rio.member_on(101, D("2020-01-01"))  # the 2019 re-adherence is not counted
@@ -214,7 +216,7 @@ def test_russia_dprk_defence_binds_from_2024_12_04() -> None:
         assert _binding(pact, a, b, D("2024-12-03"), ObligationKind.CONSULTATION) == \
             ["treaty_2000.art2"]
         assert _binding(pact, a, b, D("2024-12-04"), ObligationKind.CONSULTATION) == \
-            ["art4.consult"]
+            ["art3.consult"]
     art4 = next(o for o in pact.obligations if o.id == "art4.assistance")
     assert art4.response is Response.AUTOMATIC and not art4.condition.nonstate_adversaries
 
@@ -239,7 +241,7 @@ def test_russia_belarus_one_defence_obligation_at_a_time() -> None:
     union = _book("russia_belarus")
     assert _binding(union, RUS, 370, D("1998-01-01")) == ["union_1997.defense"]
     assert _binding(union, RUS, 370, D("2025-03-12")) == ["union_state.defense"]
-    assert _binding(union, RUS, 370, D("2025-03-13")) == ["security_guarantees.art2"]
+    assert _binding(union, RUS, 370, D("2025-03-13")) == ["security_guarantees.art4"]
 
 
 def test_budapest_memorandum_is_no_defence_guarantee() -> None:
@@ -347,10 +349,10 @@ def test_eu_42_7_covers_territory_only() -> None:
 # --- through the obligations query ----------------------------------------------------------
 
 def test_query_lists_the_taiwan_relations_act_as_informal_and_anzus_as_suspended() -> None:
-    from foedus.model.system import CommitmentSystem
+    from foedus.data.loaders import commitment_system
     from foedus.query.obligations import obligations
 
-    system = CommitmentSystem([], load_books())
+    system = commitment_system([], load_books())
     answer = obligations(system, as_of=D("2024-06-01"), attackers=[CHN], target=TAW)
     assert [(i.state, i.treaty.id) for i in answer.informal] == \
         [(USA, "book:taiwan_relations_act")]
@@ -361,3 +363,67 @@ def test_query_lists_the_taiwan_relations_act_as_informal_and_anzus_as_suspended
     assert (AUL, "book:anzus") in bound and (USA, "book:anzus") not in bound
     assert any(n.treaty.id == "book:anzus" and n.reason == "leg_suspended" and n.state == USA
                for n in answer.not_triggered)
+
+
+# --- issue 14: the new book fields and the generated table of docs/books.md ---------------
+
+def test_signed_status_needs_a_signature_and_no_entry_into_force() -> None:
+    from importlib import resources
+
+    png = resources.files("foedus").joinpath("books", "australia_png.toml").read_text("utf-8")
+    treaty, problems = check_book(png, "png.toml")
+    assert problems == [] and treaty.pending and not treaty.in_force_on(D("2030-01-01"))
+    bad = png.replace("signed = 2025-10-06\n", "signed = 2025-10-06\nin_force = 2025-12-01\n")
+    _, problems = check_book(bad, "png.toml")
+    assert problems and "status 'signed'" in problems[0].message and problems[0].line
+
+
+def test_participation_exclusion_is_checked_with_its_line() -> None:
+    from importlib import resources
+
+    rio = resources.files("foedus").joinpath("books", "rio_treaty.toml").read_text("utf-8")
+    bad = rio.replace("{ start = 1962-01-31, basis", "{ start = 1940-01-31, basis")
+    _, problems = check_book(bad, "rio.toml")
+    (p,) = problems
+    assert p.field == "members[14].participation_excluded[0].start"
+    assert "outside the membership" in p.message
+    assert p.line == next(i for i, line in enumerate(bad.splitlines(), 1)
+                          if "participation_excluded = [" in line)
+
+
+@pytest.mark.usefixtures("store_home")
+def test_the_table_in_docs_books_md_is_current() -> None:
+    from foedus.data.books import books_table
+    from foedus.data.loaders import load_system
+    from foedus.model.overlaps import TABLE_BEGIN, TABLE_END
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "books.md").read_text("utf-8")
+    committed = doc.split(TABLE_BEGIN, 1)[1].split(TABLE_END, 1)[0].lstrip("\n")
+    system = load_system()
+    assert committed == books_table(system.book, system.atop, system.crosswalk), \
+        "docs/books.md is stale: run `python -m foedus.model.overlaps`"
+
+
+@pytest.mark.usefixtures("store_home")
+def test_every_overlap_has_a_decision() -> None:
+    from foedus.data.loaders import load_system
+    from foedus.model.overlaps import overlaps, undecided
+
+    system = load_system()
+    found = overlaps(system.book, system.atop, system.crosswalk)
+    assert len(found) >= 70 and undecided(found) == []
+    # two hand-checked cases: the WEU beside NATO, SEATO beside ANZUS
+    pairs = {(o.book.id, o.atop.id) for o in found}
+    assert {("book:nato", "atop:3130"), ("book:anzus", "atop:3260")} <= pairs
+
+
+def test_an_excluded_party_leaves_the_dyad_years_while_excluded() -> None:
+    from foedus.model.dyads import directed_dyad_years
+
+    rio = _book("rio_treaty")
+    cuba = next(m for m in rio.members if m.state == 40)
+    assert cuba.end is None   # still a party in law
+    assert cuba.participation_spells() == [(D("1948-12-09"), D("1962-01-31"))]
+    frame = directed_dyad_years([rio])
+    assert frame.loc[frame["ccode1"] == 40, "year"].max() == 1962   # ATOP's year rule
+    assert frame.loc[frame["ccode2"] == 40, "year"].max() == 1962

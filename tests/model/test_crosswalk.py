@@ -8,8 +8,8 @@ import duckdb
 import pytest
 
 from foedus.config import store_path
-from foedus.model.book import book_paths, load_books
-from foedus.model.crosswalk import Relation, check_crosswalk, crosswalk_path, load_crosswalk
+from foedus.data.books import book_paths, crosswalk_path, load_books, load_crosswalk
+from foedus.model.crosswalk import Relation, check_crosswalk
 
 
 def test_shipped_crosswalk_loads_and_is_not_a_treaty_book() -> None:

@@ -14,15 +14,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from foedus.data.places import load_places
 from foedus.data.readers import read_raw
-from foedus.errors import FoedusError
+from foedus.errors import FoedusError, PlaceBookError, UnknownPlaceError
 from foedus.model.places import (
     TROPIC_OF_CANCER,
     Gazetteer,
     Place,
-    PlaceBookError,
-    UnknownPlaceError,
-    load_places,
 )
 
 USA, UKG, FRN, SPN, CYP, RUS, UKR, ALG, TUR, CHN, TAW, JPN, PHI = (

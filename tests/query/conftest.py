@@ -15,13 +15,13 @@ from foedus.model.vocab import Domain, Hit, View
 def system(built_home: Path, mirror: Path):
     os.environ.setdefault("FOEDUS_DATA_MIRROR", str(mirror))
     from foedus.data.atop_model import atop_treaties
+    from foedus.data.books import load_books
+    from foedus.data.loaders import commitment_system
     from foedus.data.store import connect
-    from foedus.model.book import load_books
-    from foedus.model.system import CommitmentSystem
 
     with connect(built_home / "foedus.duckdb") as con:
         atop = atop_treaties(con)
-    return CommitmentSystem(atop, load_books())
+    return commitment_system(atop, load_books())
 
 
 @pytest.fixture(scope="session")

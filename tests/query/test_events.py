@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from foedus.model.book import load_events
+from foedus.data.books import load_events
 from foedus.model.events import NonState
 from foedus.query import obligations
 

@@ -58,8 +58,7 @@ def test_carried_forward_alliances_are_flagged(ask) -> None:
 
 
 def test_unknown_place_and_state(ask) -> None:
-    from foedus.errors import UnknownStateError
-    from foedus.model.places import UnknownPlaceError
+    from foedus.errors import UnknownPlaceError, UnknownStateError
 
     with pytest.raises(UnknownPlaceError, match="Atlantis"):
         ask("2020-01-01", "RUS", "EST", place="Atlantis")

@@ -225,3 +225,28 @@ def test_export_cases(cow, store_home):
 def test_bad_source(store_home):
     with pytest.raises(ValueError, match="source must be"):
         opportunities(source="acled")
+
+
+def test_allies_the_war_file_cannot_record(cow):
+    """COW lists only system members, and only those above its participation threshold: an
+    occupied Poland, a Montenegro COW never admits before 2006, and the Latin American
+    signatories of the Declaration by United Nations (at war from their adherence, FRUS
+    1945) are not "stayed out" — no test of the pledge, never evidence."""
+    _, frame = cow
+    decl = frame[(frame["war"] == "cow:139") & (frame["atopid"] == 2550)]
+    assert len(decl) > 300
+    assert decl["outcome"].isin(["already_at_war", "not_in_system",
+                                 "declared_belligerent"]).all()
+    assert decl["honoured"].isna().all()
+    # Poland's government in exile (COW system membership lapsed 1939-09-27)
+    assert set(decl.loc[decl["ally"] == 290, "outcome"]) == {"not_in_system"}
+    # Costa Rica declared war in December 1941 and never met COW's threshold
+    assert set(decl.loc[decl["ally"] == 94, "outcome"]) == {"declared_belligerent"}
+    # Brazil declared war in August 1942, adhered in February 1943, fought from July 1944
+    assert set(decl.loc[decl["ally"] == 140, "outcome"]) == {"declared_belligerent"}
+    # Montenegro, 1914: COW admits it only in 2006
+    mne = _rows(frame, "cow:106", 345, 341, atopid=1480, kind="defense").iloc[0]
+    assert mne["outcome"] == "not_in_system" and mne["honoured"] is None
+    # the rules never hide a fight against the partner
+    assert not frame.loc[frame["outcome"] == "joined_against", "honoured"].map(
+        lambda v: v is True).any()

@@ -59,6 +59,33 @@ def test_automatic_coding_against_theirs(result):
     assert {r["llm"] for r in rows} <= {"honoured", "violated", "undecided", "no_opportunity"}
 
 
+def test_atop_definitions_beside_and_not_required(result):
+    atop = [f for f in result.figures if f.label.startswith("(c, ATOP definitions)")]
+    assert len(atop) == 13 and not any(f.required for f in atop)
+    assert any("kappa" in f.label for f in atop)
+    assert "confusion_atop_definitions" in result.tables
+
+
+def test_every_disagreeing_row_is_classed(result):
+    from foedus.replications.berkemeier_fuhrmann_2018 import (
+        DISAGREEMENT_CLASSES,
+        _disagreement_class,
+    )
+
+    classes = result.tables["disagreement_classes"]
+    assert {(c["theirs"], c["ours"]) for c in classes} <= set(DISAGREEMENT_CLASSES)
+    expected = sum(_disagreement_class(r["theirs"], r["llm"]) is not None
+                   for r in result.tables["matchable"])
+    assert sum(c["rows"] for c in classes) == expected > 0
+    for c in classes:
+        assert c["meaning"] and 1 <= len(c["examples"]) <= 12
+    assert any(n.startswith("Disagreeing rows by class") for n in result.notes)
+    # the row classes worked by hand: both codings agree there is a case and on its verdict
+    assert _disagreement_class("honoured", "honoured") is None
+    assert _disagreement_class("dna", "no_opportunity") is None
+    assert _disagreement_class("violated", "undecided") == ("relevant", "undecided")
+
+
 @pytest.mark.slow
 def test_json_validates(cli_env):
     proc = run_cli("replicate", "berkemeier-fuhrmann-2018", "--json", env=cli_env)

@@ -5,8 +5,12 @@ model; the measures (:mod:`foedus.measures.burden`) read it; :func:`burden_repor
 assembles the whole answer that ``foedus burden`` prints.
 """
 
-from foedus.burden.alliance import resolve_alliance
+from typing import Any
+
+from foedus._deprecation import moved
 from foedus.burden.report import BurdenReport, burden_report
 from foedus.burden.spending import SERIES, spending_panel
 
-__all__ = ["SERIES", "BurdenReport", "burden_report", "resolve_alliance", "spending_panel"]
+__all__ = ["SERIES", "BurdenReport", "burden_report", "spending_panel"]
+
+__getattr__: Any = moved(__name__, {"resolve_alliance": "foedus.data.resolve"})

@@ -6,9 +6,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from foedus.burden.alliance import resolve_alliance
+from foedus._validation import validate_params
 from foedus.burden.spending import SERIES_DATASETS, spending_panel
 from foedus.burden.threat import threat
+from foedus.data.loaders import load_system
+from foedus.data.resolve import resolve_alliance
+from foedus.errors import DateOutOfRangeError
 from foedus.measures.burden import (
     burden_shares,
     compliance,
@@ -16,8 +19,9 @@ from foedus.measures.burden import (
     free_riding_trend,
     joint_product,
 )
-from foedus.model.system import CommitmentSystem
+from foedus.model.system import ATOP_END, CommitmentSystem
 from foedus.model.vocab import View
+from foedus.params import BURDEN
 
 __all__ = ["BurdenReport", "burden_report"]
 
@@ -69,17 +73,58 @@ def _notes(panel: pd.DataFrame, series: str) -> tuple[str, ...]:
     return tuple(notes)
 
 
+@validate_params(BURDEN, caller="burden_report")
 def burden_report(alliance: str, start: int, end: int, *, series: str = "sipri",
                   view: View | str = View.LEGAL, seed: int = 0, n_boot: int = 2000,
                   system: CommitmentSystem | None = None) -> BurdenReport:
-    """Burden sharing for ``alliance`` over ``start..end`` in one ``series``."""
-    from foedus.errors import FoedusError
-    from foedus.model.system import ATOP_END
+    """Burden sharing for ``alliance`` over ``start..end`` in one ``series``, as frames.
 
+    Parameters
+    ----------
+    alliance
+        A common name (``NATO``), ``book:<id>``, ``atop:<atopid>`` or a bare ATOP id.
+    start, end
+        The span of years, inclusive.
+    series
+        ``sipri``, ``nato`` or ``nmc`` (never mixed).
+    view
+        Membership from the ``legal`` view or ``atop`` (to ATOP's last year).
+    seed, n_boot
+        The bootstrap's seed and replicates.
+    system
+        The commitment system (default :func:`foedus.data.loaders.load_system`).
+
+    Returns
+    -------
+    BurdenReport
+        The spending panel and every measure (exploitation test, shares, free-riding
+        trend, compliance, joint product) as frames; :func:`foedus.burden_sharing` gives
+        the typed answer.
+
+    Raises
+    ------
+    ParameterError
+        For a parameter outside its declared range or choices.
+    DateOutOfRangeError
+        For a span past the ATOP view's end or outside the series.
+    UnknownTreatyError
+        For an alliance that names no treaty.
+
+    References
+    ----------
+    .. [1] Olson, Mancur, and Richard Zeckhauser. 1966. "An Economic Theory of Alliances."
+       Review of Economics and Statistics 48(3): 266-279. doi:10.2307/1927082
+
+    Examples
+    --------
+    >>> report = burden_report("NATO", 2014, 2014, n_boot=20)
+    >>> report.alliance_id
+    'book:nato'
+    """
     if View(view) is View.ATOP and end > ATOP_END.year:
-        raise FoedusError(f"the ATOP view ends in {ATOP_END.year} (ATOP 5.1); use --view legal "
-                          f"for {end}.")
-    system = system or CommitmentSystem.load()
+        raise DateOutOfRangeError(f"the ATOP view ends in {ATOP_END.year} (ATOP 5.1); use "
+                                  f"--view legal for {end}.")
+    system = system or load_system()
     treaty = resolve_alliance(alliance, system, view)
     panel = spending_panel(treaty, start, end, series=series)
     exploitation = exploitation_test(panel, seed=seed, n_boot=n_boot)

@@ -19,21 +19,27 @@ carried forward and flagged. Gaps stay gaps: a member without data in a year kee
 
 from __future__ import annotations
 
+from numbers import Integral
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from foedus._validation import Interval, Options, TypeOf, validate_params
+from foedus.data import queries
 from foedus.data.store import connect
-from foedus.errors import FoedusError
+from foedus.errors import DateOutOfRangeError, ParameterError
 from foedus.model.commitments import Treaty
-from foedus.model.system import CommitmentSystem
+from foedus.registry import dataset
 
 __all__ = ["SERIES", "SERIES_DATASETS", "members_by_year", "spending_panel"]
 
 Series = Literal["sipri", "nato", "nmc"]
-SERIES: dict[str, tuple[int, int]] = {"sipri": (1949, 2024), "nato": (2012, 2019),
-                                      "nmc": (1816, 2022)}
+#: The dataset whose coverage bounds each series (the registry's first and last years).
+SERIES_COVERAGE: dict[str, str] = {"sipri": "sipri_milex", "nato": "nato_milex", "nmc": "nmc_7"}
+SERIES: dict[str, tuple[int, int]] = {
+    s: (dataset(d).first_year, dataset(d).last_year)  # type: ignore[misc]
+    for s, d in SERIES_COVERAGE.items()}
 SERIES_DATASETS: dict[str, tuple[str, ...]] = {
     "sipri": ("sipri_milex", "wdi_gdp", "nmc_7", "maddison"),
     "nato": ("nato_milex", "wdi_gdp", "nmc_7", "maddison"),
@@ -41,8 +47,49 @@ SERIES_DATASETS: dict[str, tuple[str, ...]] = {
 }
 
 
+_TREATY = TypeOf(Treaty, "a Treaty of the commitment model")
+_YEAR = Interval(Integral, None, None)
+
+
+@validate_params({"treaty": [_TREATY], "start": [_YEAR], "end": [_YEAR]})
 def members_by_year(treaty: Treaty, start: int, end: int) -> pd.DataFrame:
-    """(ccode, year) for every state that is a member at any time during each year."""
+    """(ccode, year) for every state that is a member at any time during each year.
+
+    Parameters
+    ----------
+    treaty
+        The alliance.
+    start, end
+        The years, inclusive.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``ccode``, ``year``, sorted by year then state (a membership ending on 1 January
+        does not count in that year).
+
+    Raises
+    ------
+    ParameterError
+        For a parameter of the wrong type.
+
+    References
+    ----------
+    .. [1] Leeds, Brett Ashley, and Sezi Anac. 2005. "Alliance Institutionalization and
+       Alliance Performance." International Interactions 31(3): 183-202.
+       doi:10.1080/03050620500294135
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from foedus.model.commitments import Basis, Membership
+    >>> b = Basis(article="1")
+    >>> t = Treaty(id="book:x", name="x", kind="treaty", members=(
+    ...     Membership(state=2, start=dt.date(2000, 6, 1), end=dt.date(2002, 1, 1), basis=b),
+    ...     Membership(state=20, start=dt.date(2000, 6, 1), basis=b)))
+    >>> members_by_year(t, 2000, 2002).values.tolist()
+    [[2, 2000], [20, 2000], [2, 2001], [20, 2001], [20, 2002]]
+    """
     rows = []
     for m in treaty.members:
         first = max(start, m.start.year if m.start else start)
@@ -78,7 +125,7 @@ def _series_values(con, series: str) -> pd.DataFrame:
         SELECT c.ccode, c.year, c.milex * 1000 AS milex_usd,
                m.gdppc_2011ppp * m.pop_thousands * 1000 AS gdp_usd
         FROM capabilities c LEFT JOIN gdp_maddison m USING (ccode, year)
-        WHERE c.nmc_version = '7.0'""").df()
+        WHERE c.nmc_version = ?""", [queries.NMC]).df()
     frame["milex_share_gdp"] = frame["milex_usd"] / frame["gdp_usd"] * 100
     frame["gdp_source"] = np.where(frame["gdp_usd"].notna(), "maddison_ppp", None)
     return frame
@@ -86,7 +133,7 @@ def _series_values(con, series: str) -> pd.DataFrame:
 
 def _population(con, keys: pd.DataFrame) -> pd.DataFrame:
     nmc = con.execute("SELECT ccode, year, tpop * 1000 AS population FROM capabilities "
-                      "WHERE nmc_version = '7.0' AND tpop IS NOT NULL").df()
+                      "WHERE nmc_version = ? AND tpop IS NOT NULL", [queries.NMC]).df()
     mad = con.execute("SELECT ccode, year, pop_thousands * 1000 AS population "
                       "FROM gdp_maddison WHERE pop_thousands IS NOT NULL").df()
     out = keys.merge(nmc, on=["ccode", "year"], how="left")
@@ -104,29 +151,63 @@ def _population(con, keys: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def spending_panel(alliance: Treaty, start: int, end: int, *, series: Series = "sipri",
-                   system: CommitmentSystem | None = None) -> pd.DataFrame:
+@validate_params({"alliance": [_TREATY], "start": [_YEAR], "end": [_YEAR],
+                  "series": [Options(str, tuple(SERIES), "a spending series")]})
+def spending_panel(alliance: Treaty, start: int, end: int, *, series: Series = "sipri"
+                   ) -> pd.DataFrame:
     """Member-years of ``alliance`` in ``start..end`` with spending, GDP and population.
 
-    Columns: ccode, iso3, abb, name, year, milex_usd, milex_share_gdp (percent), gdp_usd,
-    gdp_source, population, population_source, series (and, per series, constant 2023 US$
-    for SIPRI; equipment_share and nato_estimate for NATO). Values outside the series'
-    coverage are null.
+    Parameters
+    ----------
+    alliance
+        The alliance (:func:`foedus.data.resolve.resolve_alliance`).
+    start, end
+        The years, inclusive.
+    series
+        ``sipri``, ``nato`` or ``nmc`` (see the module notes; never mixed).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ccode, iso3, abb, name, year, milex_usd (≥ 0), milex_share_gdp (percent, ≥ 0),
+        gdp_usd, gdp_source, population, population_source, series (and, per series,
+        constant 2023 US$ for SIPRI; equipment_share and nato_estimate for NATO). Values
+        outside the series' coverage are null, never zero.
+
+    Raises
+    ------
+    ParameterError
+        For another series, or a span ending before it starts.
+    DateOutOfRangeError
+        For a span outside the series' coverage or the alliance's membership.
+
+    References
+    ----------
+    .. [1] Olson, Mancur, and Richard Zeckhauser. 1966. "An Economic Theory of Alliances."
+       Review of Economics and Statistics 48(3): 266-279. doi:10.2307/1927082
+
+    Examples
+    --------
+    >>> from foedus.data.loaders import load_system
+    >>> from foedus.data.resolve import resolve_alliance
+    >>> nato = resolve_alliance("NATO", load_system())
+    >>> panel = spending_panel(nato, 2020, 2020)
+    >>> int(panel.loc[panel["iso3"] == "USA", "milex_share_gdp"].round().item())
+    4
     """
-    if series not in SERIES:
-        raise FoedusError(f"series must be one of {', '.join(SERIES)}; got {series!r}.")
     if end < start:
-        raise FoedusError(f"the span ends ({end}) before it starts ({start}).")
+        raise ParameterError(f"the span ends ({end}) before it starts ({start}).")
     lo, hi = SERIES[series]
     if end < lo or start > hi:
-        raise FoedusError(f"the {series} series covers {lo}-{hi}; {start}-{end} lies outside.")
+        raise DateOutOfRangeError(f"the {series} series covers {lo}-{hi}; {start}-{end} lies "
+                                  "outside.")
     keys = members_by_year(alliance, start, end)
     if keys.empty:
-        raise FoedusError(f"{alliance.name} has no members in {start}-{end}.")
+        raise DateOutOfRangeError(f"{alliance.name} has no members in {start}-{end}.")
     with connect() as con:
         values = _series_values(con, series)
         population = _population(con, keys)
-        states = con.execute("SELECT ccode, iso3, abb, name FROM states").df()
+    states = queries.states()
     frame = keys.merge(states, on="ccode", how="left").merge(values, on=["ccode", "year"],
                                                             how="left")
     frame = frame.merge(population, on=["ccode", "year"], how="left")

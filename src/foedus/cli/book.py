@@ -1,4 +1,9 @@
-"""``foedus book check FILE``: validate a book and print every problem with file:line."""
+"""``foedus book check FILE``: validate a book and print every problem with file:line.
+
+Parse → call → render: :func:`foedus.check_books` checks the files (a typed
+:class:`~foedus.data.book_check.BookCheckAnswer`); this module prints the problems on
+stderr, an ``ok`` line per good file on stdout, and exits 1 if any file has a problem.
+"""
 
 from __future__ import annotations
 
@@ -7,30 +12,35 @@ from typing import Annotated
 
 import typer
 
-from foedus.cli.output import err, out
-from foedus.errors import FoedusError
+from foedus.cli.output import err, out, print_json
 
-app = typer.Typer(help="Validate books of commitments (TOML).", no_args_is_help=True)
+app = typer.Typer(help="Validate books of commitments (TOML).", no_args_is_help=True,
+                  rich_markup_mode=None)
 
 
 @app.command()
-def check(files: Annotated[list[Path], typer.Argument(help="Book files to check.")]) -> None:
+def check(files: Annotated[list[Path], typer.Argument(help="Book files to check.")],
+          crosswalk: Annotated[Path | None, typer.Option(
+              "--crosswalk", help="Crosswalk file to judge overlaps by (default: the "
+              "shipped books/crosswalk.toml).")] = None,
+          json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")
+                          ] = False) -> None:
     """Validate each FILE; print every error as FILE:LINE: FIELD: MESSAGE (exit 1 if any)."""
-    from foedus.model.book import check_book
+    from foedus.data.book_check import check_files
 
-    failed = 0
-    for path in files:
-        try:
-            text = path.read_text("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise FoedusError(f"cannot read {path}: {exc}") from None
-        treaty, problems = check_book(text, str(path))
-        for problem in problems:
-            err.print(str(problem), highlight=False, soft_wrap=True)
-        if problems:
-            failed += 1
-        else:
-            out.print(f"{path}: ok — {treaty.name}: {len(treaty.members)} memberships, "
-                      f"{len(treaty.obligations)} obligations", highlight=False)
-    if failed:
+    answer = check_files(files, crosswalk=crosswalk)
+    if json:
+        print_json(answer.to_json())
+    else:
+        for f in answer.files:
+            for problem in f.problems:
+                err.print(str(problem), highlight=False, soft_wrap=True)
+            if not f.problems:
+                out.print(f"{f.file}: ok — {f.summary}", highlight=False)
+        for note in answer.notes:
+            err.print(f"note: {note}", highlight=False, soft_wrap=True)
+        for f in answer.files:
+            for problem in f.overlaps:
+                err.print(str(problem), highlight=False, soft_wrap=True)
+    if answer.failed:
         raise typer.Exit(1)

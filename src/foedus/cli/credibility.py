@@ -8,10 +8,23 @@ from typing import Annotated
 import typer
 
 from foedus.cli.dates import as_of_date
-from foedus.cli.output import err, out, print_json
+from foedus.cli.output import err, out, print_json, step_progress
 
 app = typer.Typer(help="Credibility of alliance pledges, from the historical record.",
                   invoke_without_command=True)
+
+
+def _model_json(fitted) -> dict:
+    """What an answer says about the model behind it."""
+    return {"spec": fitted.spec, "shipped_because": fitted.shipped_because,
+            "cases": fitted.n, "metrics": fitted.metrics}
+
+
+def support_text(s: dict) -> str:
+    """One line on the record behind a probability."""
+    extra = (f"; {s['cases_treaty']} in this treaty" if s["cases_treaty"] else
+             "; none in this treaty")
+    return f"support: {s['note']}{extra}"
 
 
 @app.callback()
@@ -26,7 +39,8 @@ def ask(
                                                       "attacker; repeat for several.")] = None,
     json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """The probability that each pledge ALLY owes PARTNER is honoured, with the reasons."""
+    """The probability that each pledge ALLY owes PARTNER is honoured: the interval first,
+    then the record behind it."""
     if ctx.invoked_subcommand is not None:
         return
     if ally is None or partner is None:
@@ -39,25 +53,27 @@ def ask(
     day, _ = as_of_date(as_of)
     a, p = resolve_state(ally, on=day), resolve_state(partner, on=day)
     against_states = [resolve_state(x, on=day) for x in against or []]
-    attackers = [s.cow for s in against_states]
     fitted = load()
-    table = credibility(a.cow, p.cow, day, against=attackers)
+    table = credibility(a.cow, p.cow, day, against=[s.cow for s in against_states],
+                        fitted=fitted)
     rows = [{"treaty": {"id": r.treaty, "name": r.treaty_name}, "obligation": r.obligation,
              "article": r.article, "kind": r.kind, "probability": r.probability,
              "probability_interval": [r.lower, r.upper],
              "up": [{"feature": f, "log_odds": v} for f, v in (r.up or [])],
              "down": [{"feature": f, "log_odds": v} for f, v in (r.down or [])],
-             "outside_record": list(r.outside_record or [])}
+             "outside_record": list(r.outside_record or []), "support": r.support}
             for r in table.itertuples(index=False)]
     if json:
         print_json({"as_of": day.isoformat(), "ally": a.to_json(), "partner": p.to_json(),
                     "against": [s.to_json() for s in against_states],
-                    "pledges": rows, "model": {"metrics": fitted.metrics},
-                    "provenance": provenance(["atop_members", "atop_alliances", "cow_wars",
-                                              "nmc_7", "capitals", "unga_idealpoints"],
+                    "pledges": rows, "model": _model_json(fitted),
+                    "provenance": provenance(["atop_members", "atop_alliances", "atop_phases",
+                                              "cow_wars", "nmc_7", "polity5", "capitals",
+                                              "unga_idealpoints"],
                                              view="legal", as_of=day.isoformat())})
         return
-    out.print(f"[bold]{a.name}[/] → [bold]{p.name}[/] on {day}", highlight=False)
+    out.print(f"[bold]{a.name}[/] → [bold]{p.name}[/] on {day} (model: {fitted.spec})",
+              highlight=False)
     if not rows:
         out.print("no pledge binds the ally to the partner on this date.")
     for r in rows:
@@ -67,14 +83,38 @@ def ask(
                       "(its keeping is not observable in wars)", highlight=False)
             continue
         lo, hi = r["probability_interval"]
-        out.print(f"{r['treaty']['name']}, {r['article']}: {r['kind']} — P(honoured) = "
-                  f"{prob:.3f} [{lo:.3f}, {hi:.3f}]", highlight=False)
-        ups = ", ".join(f"{u['feature']} ({u['log_odds']:+.2f})" for u in r["up"]) or "-"
-        downs = ", ".join(f"{d['feature']} ({d['log_odds']:+.2f})" for d in r["down"]) or "-"
-        out.print(f"  up: {ups}\n  down: {downs}", highlight=False)
+        s = r["support"]
+        flag = " [yellow](prior-dominated)[/]" if s["prior_dominated"] else ""
+        out.print(f"{r['treaty']['name']}, {r['article']}: {r['kind']} — P(honoured) 90% "
+                  f"interval [{lo:.2f}, {hi:.2f}], mean {prob:.2f}{flag}", highlight=False)
+        out.print(f"  {support_text(s)}", highlight=False)
+        if r["up"] or r["down"]:
+            ups = ", ".join(f"{u['feature']} ({u['log_odds']:+.2f})" for u in r["up"]) or "-"
+            downs = ", ".join(f"{d['feature']} ({d['log_odds']:+.2f})" for d in r["down"]) \
+                or "-"
+            out.print(f"  up: {ups}\n  down: {downs}", highlight=False)
         if r["outside_record"]:
             out.print(f"  beyond the historical record (clipped): "
                       f"{', '.join(r['outside_record'])}", style="yellow", highlight=False)
+
+
+def _fmt(v) -> str:
+    return "-" if v is None else f"{v:.3f}"
+
+
+def _print_validation(validation: dict, shipped: str) -> None:
+    from foedus.credibility.validation import summary_frame
+
+    for spec, report in validation.items():
+        mark = " (shipped)" if spec == shipped else ""
+        out.print(f"\n[bold]{spec}[/]{mark}: held-out log score / Brier / AUC, grouped "
+                  "10-fold cross-validation", highlight=False)
+        frame = summary_frame(report)
+        for (scheme, era), g in frame.groupby(["scheme", "era"], sort=False):
+            cells = "; ".join(f"{r.forecast} {_fmt(r.log_score)} / {_fmt(r.brier)} / "
+                              f"{_fmt(r.auc)}" for r in g.itertuples())
+            out.print(f"  by {scheme}, {era} (n={int(g['n'].iloc[0])}): {cells}",
+                      highlight=False)
 
 
 @app.command("fit")
@@ -87,19 +127,31 @@ def fit_command(
     seed: Annotated[int, typer.Option("--seed")] = 0,
     json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Refit the credibility model (time split at 1945) and report its out-of-sample skill
-    beside a constant forecast at the test period's own rate."""
+    """Refit the credibility model: grouped cross-validation (by war, by treaty) of both
+    specifications beside constant forecasts, the choice of the one that ships, and its
+    posterior (NUTS)."""
     if source not in ("cow", "mid"):
         raise typer.BadParameter("must be cow or mid", param_hint="--source")
+    import time
+
     from foedus.credibility import case_counts, fit, plot_calibration, save
     from foedus.model.system import CommitmentSystem
     from foedus.provenance import provenance
     from foedus.reliability import opportunities
 
-    system = CommitmentSystem.load()
-    opp = opportunities(system, source=source)
-    counts = case_counts(opp)
-    fitted = fit(opp, system, seed=seed, source=source)
+    start = time.perf_counter()
+    with step_progress("credibility fit") as bar:
+        task = bar.add_task("opportunities", total=4)
+        system = CommitmentSystem.load()
+        opp = opportunities(system, source=source)
+        counts = case_counts(opp)
+        bar.update(task, advance=1, description="features")
+
+        def progress(text: str) -> None:
+            bar.update(task, advance=1, description=text)
+
+        fitted = fit(opp, system, seed=seed, source=source, progress=progress)
+    seconds = time.perf_counter() - start
     paths = []
     if plot is not None:
         plot.mkdir(parents=True, exist_ok=True)
@@ -109,24 +161,37 @@ def fit_command(
     coefficients = fitted.coefficients().to_dict("records")
     if json:
         names = [d["name"] for d in fitted.provenance.get("datasets", []) if d.get("sha256")]
-        print_json({"metrics": fitted.metrics, "cases": counts, "coefficients": coefficients,
+        print_json({"cases": counts, "shipped": fitted.spec,
+                    "shipped_because": fitted.shipped_because, "metrics": fitted.metrics,
+                    "validation": fitted.validation, "calibration": fitted.calibration,
+                    "coefficients": coefficients,
+                    "coefficients_literature": fitted.coefficients_literature,
+                    "diagnostics": {**fitted.diagnostics, "seconds": round(seconds, 1)},
                     "plots": paths, "saved": str(save_to) if save_to else None,
                     "provenance": provenance(names, view="atop")})
         return
-    m = fitted.metrics
     out.print(f"cases: {counts['cases']} of {counts['rows']} opportunity rows "
               f"({counts['casus_foederis_none']} with an undecidable casus foederis left "
               "out)", highlight=False)
-    if m:
-        auc = "-" if m["auc"] is None else f"{m['auc']:.3f}"
-        out.print(f"out-of-sample, train ≤ {fitted.split_year} (n={m['n_train']}, rate "
-                  f"{m['rate_train']:.3f}), test after (n={m['n_test']}, rate "
-                  f"{m['rate_test']:.3f}): AUC {auc}"
-                  f", Brier {m['brier']:.3f}; constant forecast at the test period's rate "
-                  f"{m['brier_test_base']:.3f}, at the training rate {m['brier_base']:.3f}",
-                  highlight=False)
+    _print_validation(fitted.validation, fitted.spec)
+    out.print(f"\n[bold]Ships: {fitted.spec}[/] — {fitted.shipped_because}", highlight=False)
+    out.print("\nCalibration (shipped, held out by war): "
+              + "; ".join(f"[{c['bin_low']:.1f}, {c['bin_high']:.1f}) n={c['n']} "
+                          f"predicted {c['mean_predicted']:.2f} observed {c['observed']:.2f}"
+                          for c in fitted.calibration), highlight=False)
+    out.print(f"\nShipped posterior (NUTS; R-hat ≤ {fitted.diagnostics['r_hat_max']:.3f}, "
+              f"ESS ≥ {fitted.diagnostics['ess_min']:.0f}, "
+              f"{fitted.diagnostics['divergences']} divergences; 90% intervals):",
+              highlight=False)
     for c in coefficients:
-        out.print(f"  {c['feature']:<18} {c['coef']:+.3f} [{c['lower']:+.3f}, "
-                  f"{c['upper']:+.3f}]", highlight=False)
+        out.print(f"  {c['feature']:<22} [{c['lower']:+.3f}, {c['upper']:+.3f}] mean "
+                  f"{c['coef']:+.3f}", highlight=False)
+    if fitted.spec != "literature":
+        out.print("Literature covariates (not shipped; posterior by ADVI on all cases, per "
+                  "SD, 90% intervals):", highlight=False)
+        for c in fitted.coefficients_literature:
+            out.print(f"  {c['feature']:<22} [{c['lower']:+.3f}, {c['upper']:+.3f}] mean "
+                      f"{c['mean']:+.3f}", highlight=False)
+    err.print(f"fitted in {seconds:.0f} s", highlight=False)
     for path in paths:
         err.print(f"wrote {path}", highlight=False)

@@ -1,4 +1,8 @@
-"""``foedus data …``: obtain, verify, build and cite the registered datasets."""
+"""``foedus data …``: obtain, verify, build and cite the registered datasets.
+
+Parse → call → render: each command's answer is a typed answer of
+:mod:`foedus.data.answers`.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,10 @@ import typer
 from rich.table import Table
 
 from foedus.cli.output import DownloadBar, err, out, print_json, step_progress
-from foedus.data.registry import dataset, datasets
-from foedus.provenance import provenance
 
 app = typer.Typer(help="Obtain, verify, build and cite the datasets foedus uses.",
-                  no_args_is_help=True)
+                  no_args_is_help=True,
+                  rich_markup_mode=None)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
 
@@ -22,22 +25,20 @@ def pull(names: Annotated[list[str] | None, typer.Argument(
             help="Datasets to obtain (default: all).")] = None,
          json: JsonFlag = False) -> None:
     """Obtain every registered file into the cache: cache, mirror, HTTP base, official."""
-    from foedus.data.fetch import pull as pull_files
+    from foedus.data.answers import pull_datasets
 
-    got = pull_files(names, progress=DownloadBar)
+    answer = pull_datasets(names, progress=DownloadBar)
     if json:
-        print_json({"pulled": [{"name": g.dataset.name, "path": str(g.path),
-                                "origin": g.origin} for g in got],
-                    "provenance": provenance([g.dataset.name for g in got])})
+        print_json(answer.to_json())
         return
-    for g in got:
-        err.print(f"[green]ok[/] {g.dataset.name:<20} {g.origin:<8} {g.path}")
+    for g in answer.pulled:
+        err.print(f"[green]ok[/] {g.name:<20} {g.origin:<8} {g.path}")
 
 
 @app.command()
 def build(json: JsonFlag = False) -> None:
     """Load every registered dataset into the DuckDB store (atomically)."""
-    from foedus.data import store
+    from foedus.data.answers import build_store
 
     with step_progress("building store") as bar:
         task = bar.add_task("", total=None)
@@ -45,44 +46,44 @@ def build(json: JsonFlag = False) -> None:
         def step(label: str, done: int, total: int) -> None:
             bar.update(task, description=label, completed=done, total=total)
 
-        report = store.build(step=step, progress=DownloadBar)
+        answer = build_store(step=step, progress=DownloadBar)
     if json:
-        print_json({"path": str(report.path), "seconds": round(report.seconds, 2),
-                    "size_bytes": report.size_bytes, "tables": report.tables,
-                    "unmatched_names": report.unmatched.to_dict("records"),
-                    "provenance": provenance([d.name for d in datasets()
-                                              if d.name != "sr1999_table6"])})
+        print_json(answer.to_json())
         return
-    err.print(f"Built {report.path} in {report.seconds:.1f} s "
-              f"({report.size_bytes / 1e6:.1f} MB, {len(report.tables)} tables).")
-    if len(report.unmatched):
-        counts = report.unmatched.groupby(["dataset", "reason"]).size()
+    err.print(f"Built {answer.path} in {answer.seconds:.1f} s "
+              f"({answer.size_bytes / 1e6:.1f} MB, {len(answer.tables)} tables).")
+    counts: dict[str, dict[str, int]] = {}
+    for u in answer.unmatched_names:
+        by_reason = counts.setdefault(u.dataset, {})
+        by_reason[u.reason] = by_reason.get(u.reason, 0) + 1
+    if counts:
         err.print("Source names that matched no COW state (table unmatched_names):")
-        for dataset_name, group in counts.groupby(level=0):
-            parts = ", ".join(f"{n} {reason}" for (_, reason), n in group.items())
+        for dataset_name in sorted(counts):
+            parts = ", ".join(f"{n} {reason}" for reason, n in sorted(counts[dataset_name]
+                                                                       .items()))
             err.print(f"  {dataset_name}: {parts}", highlight=False)
 
 
 @app.command()
 def status(json: JsonFlag = False) -> None:
     """Say what is present, verified and built, and when."""
-    from foedus.data import store
+    from foedus.data.answers import store_status
 
-    report = store.status()
+    answer = store_status()
     if json:
-        print_json({**report, "provenance": provenance([d.name for d in datasets()])})
+        print_json(answer.to_json())
         return
-    s = report["store"]
-    if s["present"]:
-        out.print(f"Store: {s['path']} built {s['built_at']} by foedus {s['foedus_version']}, "
-                  f"{s['size_bytes'] / 1e6:.1f} MB, {len(s['tables'])} tables.")
+    s = answer.store
+    if s.present:
+        out.print(f"Store: {s.path} built {s.built_at} by foedus {s.foedus_version}, "
+                  f"{(s.size_bytes or 0) / 1e6:.1f} MB, {len(s.tables or {})} tables.")
     else:
-        out.print(f"Store: none at {s['path']} (run `foedus data build`).")
+        out.print(f"Store: none at {s.path} (run `foedus data build`).")
     table = Table("dataset", "version", "found in", "verified", "in store")
     mark = {True: "[green]yes[/]", False: "[red]NO[/]", None: "-"}
-    for row in report["datasets"]:
-        table.add_row(row["name"], row["version"], row["found_in"] or "[red]missing[/]",
-                      mark[row["verified"]], mark[row["in_store"]])
+    for row in answer.datasets:
+        table.add_row(row.name, row.version, row.found_in or "[red]missing[/]",
+                      mark[row.verified], mark[row.in_store])
     out.print(table)
 
 
@@ -91,31 +92,30 @@ def cite(name: Annotated[str, typer.Argument(help="A registered dataset name.")]
          bibtex: Annotated[bool, typer.Option("--bibtex", help="Print BibTeX only.")] = False,
          json: JsonFlag = False) -> None:
     """Print a dataset's citation (and its BibTeX)."""
-    entry = dataset(name)
+    from foedus.data.answers import cite as cite_dataset
+
+    answer = cite_dataset(name)
     if json:
-        print_json({"name": entry.name, "title": entry.title, "version": entry.version,
-                    "citation": entry.citation, "bibtex": entry.bibtex, "url": entry.url,
-                    "terms": entry.terms, "provenance": provenance([entry.name])})
+        print_json(answer.to_json())
         return
     if not bibtex:
-        out.print(f"{entry.title}, version {entry.version}.", highlight=False)
-        out.print(entry.citation, highlight=False)
-        out.print(f"Official address: {entry.url}", highlight=False)
-        out.print(f"Terms: {entry.terms}\n", highlight=False)
-    print(entry.bibtex)
+        out.print(f"{answer.title}, version {answer.version}.", highlight=False)
+        out.print(answer.citation, highlight=False)
+        out.print(f"Official address: {answer.url}", highlight=False)
+        out.print(f"Terms: {answer.terms}\n", highlight=False)
+    print(answer.bibtex)
 
 
 @app.command("list")
 def list_(json: JsonFlag = False) -> None:
     """List the registered datasets."""
-    entries = datasets()
+    from foedus.data.answers import list_datasets
+
+    answer = list_datasets()
     if json:
-        print_json({"datasets": [{"name": e.name, "title": e.title, "version": e.version,
-                                  "coverage": e.coverage, "file": e.file, "url": e.url}
-                                 for e in entries],
-                    "provenance": provenance([e.name for e in entries])})
+        print_json(answer.to_json())
         return
     table = Table("name", "version", "coverage", "title")
-    for e in entries:
+    for e in answer.datasets:
         table.add_row(e.name, e.version, e.coverage, e.title)
     out.print(table)

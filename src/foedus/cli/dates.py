@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from foedus.cli.output import err
-from foedus.errors import FoedusError
+from foedus.units import as_day
 
 __all__ = ["as_of_date"]
 
@@ -16,7 +16,4 @@ def as_of_date(text: str | None) -> tuple[dt.date, bool]:
         today = dt.date.today()
         err.print(f"as of {today} (today; pass --as-of to fix the date)", highlight=False)
         return today, True
-    try:
-        return dt.date.fromisoformat(text), False
-    except ValueError:
-        raise FoedusError(f"--as-of {text!r} is not a date (use YYYY-MM-DD).") from None
+    return as_day(text, name="--as-of"), False  # type: ignore[return-value]

@@ -1,5 +1,9 @@
 """The ``foedus`` command line. Every sub-command is a thin face over the library.
 
+Help is plain click help (``rich_markup_mode=None``): typer's rich help formatter costs a
+quarter of a second to import, and ``foedus --help`` must start in under 0.5 s
+(``benchmarks/startup.py``); results and progress are still drawn by rich.
+
 Errors the user can cause (:class:`foedus.errors.FoedusError`) print one line on stderr and
 exit with code 1; a malformed command line exits with code 2 (typer's own).
 """
@@ -13,7 +17,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from foedus import __version__
+from foedus._validation import typer_option
 from foedus.cli import (
     book,
     burden,
@@ -29,9 +33,11 @@ from foedus.cli import (
 )
 from foedus.cli.output import err, out, print_json
 from foedus.errors import FoedusError
+from foedus.params import SUMMARY
 
 app = typer.Typer(help="foedus: military alliances and security commitments as data.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+                  no_args_is_help=True, pretty_exceptions_enable=False,
+                  rich_markup_mode=None)
 app.add_typer(data.app, name="data")
 app.add_typer(book.app, name="book")
 app.add_typer(panel.app, name="panel")
@@ -49,6 +55,8 @@ app.command("library")(compare.library)
 
 def _print_version(value: bool) -> None:
     if value:
+        from foedus import __version__
+
         out.print(f"foedus {__version__}")
         raise typer.Exit()
 
@@ -61,36 +69,33 @@ def main(version: Annotated[bool, typer.Option(
 
 
 @app.command()
-def summary(year: Annotated[int, typer.Option(min=1816, max=2018,
-                                              help="Year of the pledge ranking.")] = 2018,
+def summary(year: typer_option(SUMMARY, "year", help="Year of the pledge ranking.") = 2018,
             json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Summarise the store: datasets, alliances in force by era, top defence pledgers."""
-    from foedus.data.summary import summary as make_summary
-    from foedus.provenance import provenance
+    from foedus.data.answers import summarize
 
-    result = make_summary(year=year)
+    answer = summarize(year=year)
     if json:
-        print_json({**result, "provenance": provenance(
-            [d["name"] for d in result["datasets"]], view="atop")})
+        print_json(answer.to_json())
         return
-    out.print(f"[bold]foedus {__version__}[/] store built {result['built_at']}")
+    out.print(f"[bold]foedus {answer.provenance.foedus_version}[/] store built "
+              f"{answer.built_at}")
     datasets = Table("dataset", "version", "coverage", "rows", "read from", title="Datasets")
-    for d in result["datasets"]:
-        datasets.add_row(d["name"], d["version"], d["coverage"], f"{d['rows']:,}",
-                         d["origin"])
+    for d in answer.datasets:
+        datasets.add_row(d.name, d.version, d.coverage, f"{d.rows:,}", d.origin)
     out.print(datasets)
     eras = Table("era", "alliances in force", "with a defence pledge",
                  title="ATOP 5.1 alliances in force, by era")
-    for e in result["eras"]:
-        eras.add_row(e["era"], str(e["alliances"]), str(e["defense_pacts"]))
+    for e in answer.eras:
+        eras.add_row(e.era, str(e.alliances), str(e.defense_pacts))
     out.print(eras)
     top = Table("state", "COW", "partners it must defend", "defence pacts",
-                title=f"The {len(result['top_defense_pledgers'])} states with the most "
-                      f"defence pledges in {result['year']} (ATOP 5.1)")
-    for row in result["top_defense_pledgers"]:
-        s = row["state"]
-        top.add_row(s["name"], f"{s['cow']} {s['abb']}", str(row["partners_pledged_to_defend"]),
-                    str(row["defense_pacts"]))
+                title=f"The {len(answer.top_defense_pledgers)} states with the most "
+                      f"defence pledges in {answer.year} (ATOP 5.1)")
+    for row in answer.top_defense_pledgers:
+        s = row.state
+        top.add_row(s.name, f"{s.cow} {s.abb}", str(row.partners_pledged_to_defend),
+                    str(row.defense_pacts))
     out.print(top)
 
 

@@ -1,8 +1,12 @@
-"""``foedus obligations``: who is bound to act if an attacker strikes a target."""
+"""``foedus obligations``: who is bound to act if an attacker strikes a target.
+
+Parse → call → render: the answer is :func:`foedus.obligations` (a typed
+:class:`~foedus.query.answer.ObligationsAnswer`); this module reads the command line and
+prints it.
+"""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated
 
 import typer
@@ -10,70 +14,6 @@ import typer
 from foedus.cli.dates import as_of_date
 from foedus.cli.output import out, print_json
 from foedus.model.vocab import Domain, Hit, View
-
-ATOP_DATASETS = ["atop_alliances", "atop_members", "atop_directed", "cow_states", "capitals"]
-
-
-def _attacker(text: str, on):
-    from foedus.data.identities import resolve_state
-    from foedus.model.events import NonState
-
-    if text.lower().startswith("nonstate:"):
-        name = text.split(":", 1)[1].strip()
-        if not name:
-            from foedus.errors import FoedusError
-
-            raise FoedusError("--attacker nonstate: needs a name, e.g. nonstate:al-Qaeda.")
-        return NonState(name=name)
-    return resolve_state(text, on=on).cow
-
-
-def _state(cow: int, on) -> dict:
-    from foedus.data.identities import resolve_state
-
-    return resolve_state(cow, on=on).to_json()
-
-
-def _books_provenance() -> list[dict]:
-    from foedus.model.book import book_paths
-
-    return [{"file": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
-            for p in book_paths()]
-
-
-def answer_json(answer) -> dict:
-    """The JSON form of an obligations answer (DESIGN §7)."""
-    from foedus.model.events import NonState
-
-    day = answer.event.date
-
-    def treaty(t) -> dict:
-        return {"id": t.id, "name": t.name, "kind": t.kind.value,
-                "assumed_in_force": t.assumed_in_force}
-
-    e = answer.event
-    return {
-        "event": {
-            "attackers": [str(a) if isinstance(a, NonState) else _state(a, day)
-                          for a in e.attackers],
-            "target": _state(e.target, day), "place": answer.place_id, "hit": e.hit.value,
-            "domain": e.domain.value, "defaults": list(answer.defaults)},
-        "obligations": [{
-            "state": _state(b.state, day), "treaty": treaty(b.treaty),
-            "article": str(b.obligation.article.article), "kind": b.obligation.kind.value,
-            "response": b.obligation.response.value, "decision": b.obligation.decision.value,
-            "flags": list(b.obligation.flags), "caveats": list(b.caveats)}
-            for b in answer.obligations],
-        "informal": [{"state": _state(i.state, day), "treaty": treaty(i.treaty),
-                      "article": i.obligation.article.article if i.obligation else None,
-                      "note": i.note} for i in answer.informal],
-        "not_triggered": [{
-            "treaty": treaty(n.treaty), "reason": n.reason, "sentence": n.sentence,
-            "article": n.obligation.article.article if n.obligation else None,
-            "state": _state(n.state, day) if n.state is not None else None}
-            for n in answer.not_triggered],
-        "notes": list(answer.notes),
-    }
 
 
 def command(
@@ -100,38 +40,15 @@ def command(
     json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Who is bound to act if ATTACKER attacks TARGET, there, in that domain, on that date."""
-    from foedus.data.identities import resolve_state
-    from foedus.model.system import CommitmentSystem
-    from foedus.provenance import provenance
-    from foedus.query import obligations
+    from foedus.query.answer import obligations_answer
 
     day, _ = as_of_date(as_of)
-    from foedus.model.system import EARLIEST
-
-    if day < EARLIEST:
-        from foedus.errors import FoedusError
-
-        raise FoedusError(f"--as-of {day} is before 1815, where foedus's data begin.")
-    attackers = [_attacker(a, day) for a in attacker]
-    target_cow = resolve_state(target, on=day).cow
-    system = CommitmentSystem.load()
-    answer = obligations(system, as_of=day, attackers=attackers, target=target_cow,
-                         place=place, hit=hit, domain=domain, view=view, provoked=provoked)
-    payload = answer_json(answer)
-    if credibility:
-        from foedus.credibility import score_answer
-
-        scores = score_answer(answer, system)
-        for entry, s in zip(payload["obligations"], scores.itertuples(index=False),
-                            strict=True):
-            entry["probability"] = s.probability
-            entry["probability_interval"] = [s.lower, s.upper]
-            entry["outside_record"] = list(s.outside_record)
+    answer = obligations_answer(attacker, target, as_of=day, place=place, hit=hit,
+                                domain=domain, view=view, provoked=provoked,
+                                credibility=credibility)
+    payload = answer.to_json()
     if json:
-        print_json({"as_of": day.isoformat(), "view": view.value, **payload,
-                    "provenance": provenance(ATOP_DATASETS, view=view.value,
-                                             as_of=day.isoformat(),
-                                             books=_books_provenance())})
+        print_json(payload)
         return
     _print(payload, day, view)
 
@@ -141,9 +58,13 @@ def _name(state: dict) -> str:
 
 
 def _probability(obligation: dict) -> str:
-    """`` (P 0.06)`` after a state scored by ``--credibility``; nothing otherwise."""
+    """`` (P [0.00, 0.48], mean 0.08)`` after a state scored by ``--credibility`` (the
+    interval first); nothing otherwise."""
     p = obligation.get("probability")
-    return "" if p is None or p != p else f" (P {p:.2f})"
+    if p is None or p != p:
+        return ""
+    lo, hi = obligation["probability_interval"]
+    return f" (P [{lo:.2f}, {hi:.2f}], mean {p:.2f})"
 
 
 def _print(payload: dict, day, view: View) -> None:
@@ -155,10 +76,15 @@ def _print(payload: dict, day, view: View) -> None:
     for d in e["defaults"]:
         out.print(f"  default {d}", style="dim", highlight=False)
     groups: dict[tuple, list[str]] = {}
+    support: dict[tuple, list[str]] = {}
     for o in payload["obligations"]:
         key = (o["treaty"]["name"], o["article"], o["kind"], o["response"], o["decision"],
                tuple(o["caveats"] + o["flags"]), o["treaty"]["assumed_in_force"])
         groups.setdefault(key, []).append(_name(o["state"]) + _probability(o))
+        if o.get("support"):
+            notes = support.setdefault(key, [])
+            if o["support"]["note"] not in notes:
+                notes.append(o["support"]["note"])
     out.print("\n[bold underline]Bound to act[/]" if groups else
               "\n[bold underline]Bound to act[/]: nobody")
     for (treaty, article, kind, response, decision, caveats, assumed), states in groups.items():
@@ -169,6 +95,9 @@ def _print(payload: dict, day, view: View) -> None:
                   highlight=False)
         out.print(f"  {len(states)} state{'s' if len(states) > 1 else ''}: "
                   f"{', '.join(states)}", highlight=False)
+        for note in support.get((treaty, article, kind, response, decision, caveats,
+                                 assumed), []):
+            out.print(f"  credibility support: {note}", highlight=False)
         for caveat in caveats:
             out.print(f"  [yellow]{caveat}[/]", highlight=False)
     if payload["informal"]:

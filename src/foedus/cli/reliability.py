@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from foedus.cli.output import err, out, print_json
-from foedus.errors import FoedusError
+from foedus.errors import DateOutOfRangeError, ParameterError
 
 SOURCES = {"cow": ("cow_wars", "dyadic_war", "atop_members", "atop_alliances",
                    "atop_directed"),
@@ -41,7 +41,7 @@ def command(
     json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Reliability of alliance commitments on two units, beside the published figures."""
-    from foedus.model.system import CommitmentSystem
+    from foedus.data.loaders import load_system
     from foedus.provenance import provenance
     from foedus.reliability import (
         alliance_rates,
@@ -61,17 +61,17 @@ def command(
     first, last = YEARS[source]
     for flag, year in (("--from", start), ("--to", end)):
         if not 1816 <= year <= 2010:
-            raise FoedusError(f"{flag} {year} is outside the record: years 1816-2010 "
+            raise DateOutOfRangeError(f"{flag} {year} is outside the record: years 1816-2010 "
                               f"({source} covers {first}-{last}).")
     if end < start:
-        raise FoedusError(f"--to {end} is before --from {start}.")
+        raise DateOutOfRangeError(f"--to {end} is before --from {start}.")
     if window < 0:
-        raise FoedusError(f"--window {window} is negative; give days (0 or more).")
+        raise ParameterError(f"--window {window} is negative; give days (0 or more).")
     groups = [g.strip() for g in by.split(",") if g.strip()]
     if set(groups) - set(ALLY_GROUPS):
         raise typer.BadParameter(f"groups must be among {', '.join(ALLY_GROUPS)}",
                                  param_hint="--by")
-    system = CommitmentSystem.load()
+    system = load_system()
     frame = opportunities(system, source=source, start=start, end=end, window=window)
     prov = provenance(list(SOURCES[source]), view="atop")
     if cases:
@@ -121,7 +121,9 @@ def command(
     out.print(f"Left out: {dropped['casus_foederis_none']} rows whose casus foederis is "
               f"undecidable ({', '.join(f'{k}: {v}' for k, v in dropped['by_reason'].items())})"
               f"; {dropped['casus_foederis_false']} where it failed; "
-              f"{dropped['already_at_war']} allies already at war; {dropped['nested']} "
+              f"{dropped['already_at_war']} allies already at war; "
+              f"{dropped['not_recorded']} the war file cannot record (outside the state "
+              f"system, or at war below its threshold); {dropped['nested']} "
               f"nested and {dropped['duplicates']} duplicate legs.", highlight=False)
     out.print("Honour window (defence and offence, ally–partner–war): " + "; ".join(
         f"{'whole war' if r['window_days'] is None else str(r['window_days']) + ' d'} "

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from foedus.cli.output import err, out, print_json
-from foedus.errors import FoedusError
+from foedus.errors import ParameterError
 
 
 def _fmt(v: float | None, unit: str) -> str:
@@ -27,30 +27,26 @@ def command(
     json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Reproduce a published study's tables from foedus's data."""
-    from foedus.replications import replicate, studies
+    from foedus.replications import replicate, study_list, suite
 
     if list_:
-        known = studies()
+        listed = study_list()
         if json:
-            print_json({"studies": [{"name": s.name, "title": s.title, "citation": s.citation,
-                                     "doi": s.doi, "data": list(s.data)} for s in known]})
+            print_json(listed.to_json())
             return
-        for s in known:
+        for s in listed.studies:
             out.print(f"[bold]{s.name}[/]  {s.title} (doi:{s.doi})", highlight=False)
         return
     if summary:
-        results = []
-        for s in studies():
-            err.print(f"replicating {s.name}…", highlight=False)
-            results.append(replicate(s.name))
+        ran = suite(progress=lambda name: err.print(f"replicating {name}…", highlight=False))
         if json:
-            print_json({"studies": [r.to_json() for r in results]})
+            print_json(ran.to_json())
             return
-        for r in results:
+        for r in ran.studies:
             out.print(r.summary(), highlight=False)
         return
     if name is None:
-        raise FoedusError("Name a study (foedus replicate --list shows them).")
+        raise ParameterError("Name a study (foedus replicate --list shows them).")
     result = replicate(name)
     if json:
         print_json(result.to_json())

@@ -1,25 +1,26 @@
 """Credibility: the probability that an alliance pledge is honoured (DESIGN §4).
 
 ``pledge_features`` describes pledges, ``fit`` learns from the opportunities of
-:func:`foedus.reliability.opportunities`, ``predict`` scores feature rows and
-``credibility`` scores every pledge one state owes another on a date, with the shipped
-coefficients (``load()``) or a refit.
+:func:`foedus.reliability.opportunities` (a hierarchical logit, cross-validated by war and
+by treaty against constant forecasts), ``predict`` and ``log_odds_draws`` score feature
+rows with the posterior draws, ``support`` says how much of the record stands behind each,
+and ``credibility`` scores every pledge one state owes another on a date, with the shipped
+model (``load()``) or a refit.
 """
 
-from foedus.credibility.features import FEATURES, nuclear_states, pledge_features
+from foedus.credibility.answers import credibility, plot_calibration, score_answer
+from foedus.credibility.features import FEATURES, cf_class, nuclear_states, pledge_features
 from foedus.credibility.model import (
     FittedModel,
     case_counts,
     cases,
-    credibility,
     fit,
     fit_frame,
     load,
     log_odds_draws,
-    plot_calibration,
     predict,
     save,
-    score_answer,
+    support,
 )
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "FittedModel",
     "case_counts",
     "cases",
+    "cf_class",
     "credibility",
     "fit",
     "fit_frame",
@@ -38,4 +40,5 @@ __all__ = [
     "predict",
     "save",
     "score_answer",
+    "support",
 ]

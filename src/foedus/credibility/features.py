@@ -1,53 +1,75 @@
 """Features of a pledge that bear on whether it will be honoured (DESIGN §4).
 
-One row per (ally, partner, treaty, obligation, date, attackers): the rows of
-:func:`foedus.reliability.opportunities` or a hypothetical built by
-:func:`foedus.credibility.credibility`. The treaty-level facts (obligation, conditions,
-institutions, forward forces) come from the commitment model, one lookup per row; the
-state-year facts (capitals, capabilities, ideal points, portfolios) are joined in bulk.
+One row per (ally, partner, treaty, obligation, date, attackers): a case of
+:func:`foedus.credibility.cases` or a hypothetical built by
+:func:`foedus.credibility.credibility`. Treaty facts come from the commitment model, state
+facts (capitals, capabilities, Polity, ideal points, major powers) from the store in bulk.
 
-Features (:data:`FEATURES`, all numeric; 0/1 unless stated):
+Features (:data:`FEATURES`; 0/1 unless stated), each from the literature on alliance
+reliability:
 
-- ``offense``, ``neutrality``: the obligation's kind (defence is the baseline);
-- ``cond_adversary``, ``cond_location``, ``cond_other`` (number of attackers, a specific
-  conflict or a demand), ``non_provocation``: the conditions ATOP (or the book) codes.
-  ``cond_location`` is ATOP's location condition *whose location ATOP does not record*: in
-  the historical cases a failure under it may be a war outside the area, not a broken
-  pledge. A book treaty's scope is explicit and decided by the obligations query (an
-  attack outside it is no opportunity at all), so it does not set this flag;
-- ``automatic``: the response is automatic (armed support owed), not discretionary;
-- ``log_distance``: :math:`\\ln(1 + d)` with *d* the great-circle km between the ally's and
-  the partner's capitals (capitals in force on 1 July; :func:`haversine_km`);
-- ``ally_power``: the ally's CINC discounted to the partner's capital,
-  :math:`C^{\\log_{10}(d/500 + 10 - e)}` (:func:`loss_of_strength`, *d* in miles);
-- ``attacker_power``: the same summed over the attackers (0 for a hypothetical without
-  attackers);
-- ``similarity``: Signorino & Ritter's :math:`S_{abs}` of the ally's and the partner's
-  alliance portfolios (valued ties in the Chiba coding, ``out`` convention, over the COW
-  system members of the year; ATOP view, years after 2018 read as 2018);
-- ``ideal_distance``: :math:`|\\theta_{ally} - \\theta_{partner}|` of the UNGA ideal points
-  (``idealpointfp``); 0 with ``ideal_missing`` = 1 where either is unknown (all years
-  before 1946);
-- ``intcom``, ``milaid``: ATOP's integrated-command and military-aid codes (> 0) of the
-  treaty, or of the ATOP alliances a book treaty supersedes; the book's own
-  ``integrated_command`` wins where it is set;
-- ``forward_forces``: the book records the ally's forces stationed in the partner on the
-  date; for a treaty without book provisions, ATOP ``base`` ∈ {2, 3} (the treaty provides
-  for members' troops on other members' territory) is the historical proxy;
+- ``offense``, ``neutrality``: the obligation's kind, defence the baseline (Leeds, Long &
+  Mitchell 2000 [1]_: specific promises are judged against their own terms);
+- ``post1945``: the casus foederis year is 1945 or later (Berkemeier & Fuhrmann 2018 [2]_:
+  0.66 of alliances honoured before 1945, 0.22 after);
+- ``log_members``: :math:`\\ln` of the number of members of the treaty on the date
+  (bilateral: :math:`\\ln 2`); multilateral pledges after 1945 are kept least often, a
+  pattern "driven by a small number of closely related cases" (Chiba et al. 2026 [3]_);
 - ``asymmetric``: the partner owes the ally no obligation of the same kind in the treaty;
-- ``age``: :math:`\\ln(1 + a)`, *a* the years since signature (or entry into force);
-- ``ally_nuclear``, ``attacker_nuclear``: the ally, any attacker, holds nuclear weapons on
-  the date (``data/tables/nuclear_states.csv``);
-- ``post1945``: the date is after 1945.
+  ``ally_major``, ``partner_major``: COW major power on the date (Mattes 2012 [4]_:
+  symmetric and asymmetric alliances, major and minor powers, differ in design and in
+  the reputational stakes of a violation; the COW list ends in 2016 and is carried on);
+- ``capability_change``, ``democratic_change``: the ally's or the partner's CINC moved by
+  more than 10 %, or its Polity score by 3 points or more, between the year the *dyad*
+  entered the treaty (the later of the two accessions) and the year before the date —
+  Leeds (2003) [5]_ and Leeds & Anac (2005) [6]_'s ``chcap2d`` and ``dinstch2``, computed by
+  :func:`foedus.reliability.performance.change_since_formation` (the last year on record
+  is read past NMC 7.0's 2022 and Polity5's 2018; 0 where neither decides, counted in
+  ``change_missing``). They replace treaty age;
+- ``original_target``: the partner was attacked on the war's first day (Leeds & Anac's
+  ``origtar1``); a hypothetical's partner is the state attacked when the pledge is a
+  defence pledge or names attackers, not when it is an offence pledge;
+- ``ally_capability``, ``attacker_capability``: :math:`\\log_{10}` of the ally's CINC and of
+  the attackers' summed CINC (NMC 7.0; floor :math:`10^{-6}`, the floor for a hypothetical
+  without attackers) — Leeds (2003) [5]_, Huth & Russett (1984);
+- ``log_distance``: :math:`\\ln(1 + d)`, *d* the great-circle km between the ally's and the
+  partner's capitals on 1 July (:func:`haversine_km`);
+- ``institutionalisation``: Leeds & Anac's military institutionalisation (0-2) of the ATOP
+  phase in force (:func:`foedus.reliability.performance.institutionalisation`; a book
+  treaty reads the ATOP alliance it supersedes, else 2 with an integrated command);
+- ``conditional``: the obligation carries any condition (named adversary, place,
+  non-provocation, number of attackers, demand, specific conflict): Benson's (2012) [7]_
+  conditional commitments, against unconditional ones;
+- ``un_distance_within``: :math:`|\\theta_{ally} - \\theta_{partner}|` of the UNGA ideal
+  points (``idealpointfp``) *minus the mean over the treaty's member pairs* that year —
+  the dyad's distance relative to its own treaty, never between treaties (the methods
+  review, December 2026, §3.3: between treaties the Arab League's cohesive voting flips its
+  sign); 0 where ideal points are missing (every year before 1946).
 
-Bookkeeping columns (not features): ``cinc_year_ally`` (the NMC year used), ``cinc_carried``
-(NMC 7.0 ends in 2022: a later year's capability is the state's last available one),
-``similarity_year`` and ``similarity_missing``.
+Bookkeeping columns (not features): ``treaty_level`` (the treaty's random-effect level:
+``atop:<first ATOP id>``, so that the book's NATO meets the ATOP NATO of the record),
+``ally``, ``kind``, ``era``, ``cf_class`` (the kinds of condition the obligation carries,
+``+``-joined, or ``unconditional``: the casus-foederis class of the support count),
+``cinc_year_ally``, ``cinc_carried`` (NMC 7.0 ends in 2022), ``major_carried`` (the COW
+major-power list ends in 2016), ``change_missing`` and ``similarity_year`` (the year; kept
+for callers, portfolio similarity is no longer a feature).
 
-Sources: NMC 7.0 (Singer, Bremer & Stuckey 1972; doi:10.4135/9781483329390); ATOP 5.1
-(Leeds et al. 2002, doi:10.1080/03050620213653); UNGA ideal points (Bailey, Strezhnev &
-Voeten 2017, doi:10.1177/0022002715595700); S (Signorino & Ritter 1999,
-doi:10.1111/0020-8833.00113); loss of strength (Bueno de Mesquita 1981, *The War Trap*).
+References
+----------
+.. [1] Leeds, Long & Mitchell. 2000. "Reevaluating Alliance Reliability." *Journal of
+   Conflict Resolution* 44(5): 686-699. doi:10.1177/0022002700044005006
+.. [2] Berkemeier & Fuhrmann. 2018. "Reassessing the Fulfillment of Alliance Commitments in
+   War." *Research & Politics* 5(2). doi:10.1177/2053168018776125
+.. [3] Chiba, Johnson, Leeds et al. 2026. *International Studies Quarterly*.
+   doi:10.1093/isq/sqag012
+.. [4] Mattes, Michaela. 2012. "Reputation, Symmetry, and Alliance Design." *International
+   Organization* 66(4): 679-707. doi:10.1017/S002081831200029X
+.. [5] Leeds, Brett Ashley. 2003. "Alliance Reliability in Times of War." *International
+   Organization* 57(4): 801-827. doi:10.1017/S0020818303574057
+.. [6] Leeds & Anac. 2005. "Alliance Institutionalization and Alliance Performance."
+   *International Interactions* 31(3): 183-202. doi:10.1080/03050620500294135
+.. [7] Benson, Brett V. 2012. *Constructing International Security: Alliances, Deterrence,
+   and Moral Hazard*. Cambridge University Press. doi:10.1017/CBO9781139225694
 """
 
 from __future__ import annotations
@@ -61,24 +83,32 @@ import numpy as np
 import pandas as pd
 
 from foedus.errors import FoedusError
-from foedus.measures.burden import loss_of_strength
 from foedus.measures.distance import haversine_km
-from foedus.measures.similarity import similarity_matrices, valued_ties
-from foedus.model.vocab import ObligationKind, Response
+from foedus.model.vocab import ObligationKind
 
-__all__ = ["DATASETS", "FEATURES", "nuclear_states", "pledge_features"]
+__all__ = ["BOOKKEEPING", "DATASETS", "FEATURES", "cf_class", "era_of", "nuclear_states",
+           "pledge_features"]
 
 FEATURES = (
-    "offense", "neutrality", "cond_adversary", "cond_location", "cond_other",
-    "non_provocation", "automatic", "log_distance", "ally_power", "attacker_power",
-    "similarity", "ideal_distance", "ideal_missing", "intcom", "milaid", "forward_forces",
-    "asymmetric", "age", "ally_nuclear", "attacker_nuclear", "post1945",
+    "offense", "neutrality", "post1945", "log_members", "asymmetric", "ally_major",
+    "partner_major", "capability_change", "democratic_change", "original_target",
+    "ally_capability", "attacker_capability", "log_distance", "institutionalisation",
+    "conditional", "un_distance_within",
 )
+BOOKKEEPING = ("treaty_level", "ally", "kind", "era", "cf_class", "cinc_year_ally",
+               "cinc_carried", "major_carried", "change_missing", "similarity_year")
 #: Registry datasets the features read (for provenance).
-DATASETS = ("atop_alliances", "atop_members", "atop_directed", "cow_system", "nmc_7",
-            "capitals", "unga_idealpoints")
-_KM_PER_MILE = 1.609344
-_ATOP_LAST_YEAR = 2018
+DATASETS = ("atop_alliances", "atop_members", "atop_phases", "atop_directed", "cow_system",
+            "cow_majors", "nmc_7", "polity5", "capitals", "unga_idealpoints")
+_CINC_FLOOR = 1e-6
+_MAJORS_END = dt.date(2016, 12, 31)
+_ERA_YEAR = 1945
+
+
+def era_of(year) -> np.ndarray:
+    """``pre-1945`` / ``post-1945`` by the casus foederis year (1945 is post-1945, as in
+    :func:`foedus.reliability.rates.add_groups` and Berkemeier & Fuhrmann)."""
+    return np.where(np.asarray(year) < _ERA_YEAR, "pre-1945", "post-1945")
 
 
 @cache
@@ -127,126 +157,140 @@ def _obligation(treaty, row, day: dt.date):
                       f"{row.target} on {day}.")
 
 
-def _atop_codes(system, treaty) -> dict:
-    codes = dict(treaty.provisions.atop)
-    for a in treaty.atopids:
-        try:
-            other = system.treaty(f"atop:{a}")
-        except FoedusError:
-            continue
-        for k, v in other.provisions.atop.items():
-            if v is not None and (codes.get(k) is None or v > codes[k]):
-                codes[k] = v
-    return codes
+def cf_class(obligation) -> str:
+    """The kinds of condition an obligation carries (its casus-foederis class), sorted and
+    ``+``-joined: ``adversary``, ``conflict``, ``if_attacked`` (ATOP ``neucoatt``),
+    ``location``, ``non_provocation``, ``other`` (number of attackers, demand); else
+    ``unconditional``."""
+    c = obligation.condition
+    parts = {"adversary": c.adversary_coded,
+             "location": c.location_coded or bool(c.scope),
+             "non_provocation": c.non_provocation, "conflict": c.conflict_coded,
+             "other": c.attackers_coded or c.demand_coded,
+             "if_attacked": "atop:neucoatt" in obligation.flags}
+    return "+".join(sorted(k for k, v in parts.items() if v)) or "unconditional"
 
 
-def _treaty_facts(system, row) -> dict:
+def _entry(treaty, state: int, day: dt.date) -> dt.date | None:
+    """The start of the membership spell of ``state`` holding ``day`` (else its first)."""
+    spells = [m for m in treaty.members if m.state == state and m.start is not None]
+    for m in spells:
+        if m.active(day):
+            return m.start
+    return min((m.start for m in spells), default=None)
+
+
+def _role_target(row, kind: str, attackers: tuple) -> float:
+    """``original_target`` of a row (see the module docstring)."""
+    given = getattr(row, "original_target", None)
+    if given is not None and not (isinstance(given, float) and math.isnan(given)):
+        return float(bool(given))
+    role = getattr(row, "role", None)
+    if isinstance(role, str):
+        return float(role == "target")
+    if kind == ObligationKind.OFFENSE:
+        return 0.0
+    return float(kind == ObligationKind.DEFENSE or bool(attackers))
+
+
+def _treaty_facts(system, row, milinst) -> dict:
     day = _day(row)
     treaty = _treaty(system, row)
     ob = _obligation(treaty, row, day)
     ally, target = int(row.ally), int(row.target)
-    c = ob.condition
-    codes = _atop_codes(system, treaty)
-    prov = treaty.provisions
-    intcom = prov.integrated_command if prov.integrated_command is not None else \
-        (codes.get("intcom") or 0) > 0
-    forces = [f for f in prov.forward_forces if f.host == target and f.active(day)
-              and (f.lead == ally or ally in f.contributors)]
-    if prov.forward_forces or treaty.id.startswith("book:"):
-        forward = bool(forces)
-    else:
-        forward = codes.get("base") in (2, 3)
-    reverse = any(o.kind == ob.kind and o.binds(target, ally, day) for o in treaty.obligations)
-    start = treaty.signed or treaty.in_force
     attackers = tuple(int(a) for a in (getattr(row, "attackers", ()) or ()))
+    reverse = any(o.kind == ob.kind and o.binds(target, ally, day) for o in treaty.obligations)
+    atopids = treaty.atopids or ((int(treaty.id.split(":")[1]),)
+                                 if treaty.id.startswith("atop:") else ())
+    inst = next((v for a in atopids if not math.isnan(v := milinst(a, day))), math.nan)
+    if math.isnan(inst) and treaty.provisions.integrated_command is not None:
+        inst = 2.0 if treaty.provisions.integrated_command else 0.0
+    starts = [s for s in (_entry(treaty, ally, day), _entry(treaty, target, day)) if s]
+    members = treaty.members_on(day) or [ally, target]
     return {
         "offense": ob.kind == ObligationKind.OFFENSE,
         "neutrality": ob.kind == ObligationKind.NEUTRALITY,
-        "cond_adversary": c.adversary_coded,
-        "cond_location": c.location_coded and not c.location_recorded,
-        "cond_other": c.attackers_coded or c.conflict_coded or c.demand_coded,
-        "non_provocation": c.non_provocation,
-        "automatic": ob.response == Response.AUTOMATIC,
-        "intcom": bool(intcom),
-        "milaid": (codes.get("milaid") or 0) > 0,
-        "forward_forces": forward,
+        "post1945": day.year >= _ERA_YEAR,
+        "log_members": math.log(max(len(members), 2)),
         "asymmetric": not reverse,
-        "age": math.log1p(max((day - start).days / 365.25, 0.0)) if start else 0.0,
-        "ally_nuclear": _nuclear(ally, day),
-        "attacker_nuclear": any(_nuclear(a, day) for a in attackers),
-        "post1945": day.year > 1945,
+        "original_target": _role_target(row, ob.kind, attackers),
+        "institutionalisation": 0.0 if math.isnan(inst) else inst,
+        "conditional": cf_class(ob) != "unconditional",
+        "_entry_year": max(starts).year if starts else day.year,
+        "_members": tuple(members), "_day": day, "_attackers": attackers,
+        "treaty_level": f"atop:{atopids[0]}" if atopids else treaty.id,
+        "kind": str(ob.kind.value), "cf_class": cf_class(ob),
     }
 
 
-def _capability(pairs: pd.DataFrame) -> pd.DataFrame:
-    """CINC (NMC 7.0) of each (ccode, year): the latest year ≤ the year the state has."""
-    from foedus.data.store import connect
+def _milinst_lookup(con):
+    """(atopid, day) → military institutionalisation of the phase in force (NaN if none;
+    past the last phase, the last phase's value)."""
+    from foedus.reliability.performance import institutionalisation
 
-    with connect() as con:
-        cinc = con.execute("SELECT ccode, year AS cinc_year, cinc FROM capabilities "
-                           "WHERE nmc_version = '7.0' AND cinc IS NOT NULL").df()
-    left = pairs.assign(ccode=pairs["ccode"].astype("int64"), year=pairs["year"]
-                        .astype("int64")).sort_values("year")
-    right = cinc.astype({"ccode": "int64", "cinc_year": "int64"}).sort_values("cinc_year")
-    out = pd.merge_asof(left, right, left_on="year", right_on="cinc_year", by="ccode",
-                        direction="backward")
-    return out
+    phases = con.execute("select * from atop_phases").df()
+    inst = institutionalisation(phases).merge(
+        phases[["atopidphase", "start_date", "end_date"]], on="atopidphase")
+    inst["start"] = pd.to_datetime(inst["start_date"]).dt.date
+    by = {int(a): g.sort_values("start") for a, g in inst.groupby("atopid")}
 
-
-def _ideal_points(pairs: pd.DataFrame) -> pd.DataFrame:
-    from foedus.data.store import connect
-
-    with connect() as con:
-        ip = con.execute("SELECT ccode, year AS ip_year, idealpointfp FROM ideal_points "
-                         "WHERE idealpointfp IS NOT NULL").df()
-    left = pairs.astype({"ccode": "int64", "year": "int64"}).sort_values("year")
-    right = ip.astype({"ccode": "int64", "ip_year": "int64"}).sort_values("ip_year")
-    return pd.merge_asof(left, right, left_on="year", right_on="ip_year", by="ccode",
-                         direction="backward", tolerance=2)
+    def lookup(atopid: int, day: dt.date) -> float:
+        g = by.get(int(atopid))
+        if g is None:
+            return math.nan
+        begun = g[g["start"] <= day]
+        row = begun.iloc[-1] if len(begun) else g.iloc[0]
+        return float(row["milinst"])
+    return lookup
 
 
-def _similarity(pairs: pd.DataFrame) -> np.ndarray:
-    """S_abs (Chiba coding, ``out`` convention) of each (ally, target, year) row."""
-    from foedus.panels.alliances import DUMMIES, atop_dyad_years
-    from foedus.panels.create import system_years
+def _values(con, sql: str, keys: pd.DataFrame, value: str) -> np.ndarray:
+    """The latest value on record up to each (ccode, year) of ``keys``."""
+    table = con.execute(sql).df().dropna(subset=[value])
+    left = keys.astype({"ccode": "int64", "year": "int64"}).assign(_i=np.arange(len(keys)))
+    right = table.astype({"ccode": "int64", "year": "int64"}).rename(
+        columns={"year": "vyear"}).sort_values("vyear")
+    got = pd.merge_asof(left.sort_values("year"), right, left_on="year", right_on="vyear",
+                        by="ccode", direction="backward")
+    return got.sort_values("_i")[[value, "vyear"]].to_numpy(dtype=float)
 
-    out = np.full(len(pairs), np.nan)
-    if pairs.empty:
-        return out
-    years = pairs["sim_year"].to_numpy()
-    members, _ = system_years(int(years.min()), int(years.max()))
-    dyads = atop_dyad_years()
-    dyads = dyads[dyads["year"].isin(np.unique(years))]
-    by_year = dyads.groupby("year").indices
-    member_years = members.groupby("year").indices
-    for year, rows in pairs.groupby("sim_year").indices.items():
-        if year not in member_years:
+
+def _major(con, ccodes: np.ndarray, days: list[dt.date]) -> tuple[np.ndarray, np.ndarray]:
+    spells = con.execute("select ccode, start_date, end_date from major_powers").df()
+    spells["s"] = pd.to_datetime(spells["start_date"]).dt.date
+    spells["e"] = pd.to_datetime(spells["end_date"]).dt.date
+    by = {int(c): list(zip(g["s"], g["e"], strict=True)) for c, g in spells.groupby("ccode")}
+    when = [min(d, _MAJORS_END) for d in days]
+    major = np.array([any(s <= w <= e for s, e in by.get(int(c), ()))
+                      for c, w in zip(ccodes, when, strict=True)], dtype=float)
+    return major, np.array([d > _MAJORS_END for d in days])
+
+
+def _within_treaty_distance(con, facts: pd.DataFrame, ally, target, year) -> np.ndarray:
+    """|θ_ally − θ_partner| minus the mean over the treaty's member pairs that year."""
+    ip = con.execute("select ccode, year, idealpointfp from ideal_points "
+                     "where idealpointfp is not null").df()
+    theta = {(int(c), int(y)): float(v) for c, y, v in zip(ip["ccode"], ip["year"],
+                                                           ip["idealpointfp"], strict=True)}
+    out = np.zeros(len(facts))
+    cache: dict[tuple, float] = {}
+    for i, (members, a, t, y) in enumerate(zip(facts["_members"], ally, target, year,
+                                               strict=True)):
+        ta, tt = theta.get((int(a), int(y))), theta.get((int(t), int(y)))
+        if ta is None or tt is None:
             continue
-        codes = np.sort(members["ccode"].to_numpy()[member_years[year]])
-        n = len(codes)
-        d = dyads.iloc[by_year.get(year, np.array([], dtype=int))]
-        i, k = (np.searchsorted(codes, d[c].to_numpy()) for c in ("ccode1", "ccode2"))
-        ok = (i < n) & (k < n)
-        ok &= codes[np.minimum(i, n - 1)] == d["ccode1"].to_numpy()
-        ok &= codes[np.minimum(k, n - 1)] == d["ccode2"].to_numpy()
-        tie = np.zeros((n, n), dtype=np.int8)
-        tie[i[ok], k[ok]] = valued_ties(*(d[c].to_numpy()[ok] for c in DUMMIES),
-                                        coding="chiba")
-        np.fill_diagonal(tie, 3)
-        s = similarity_matrices(tie, measures=["s_abs"])["s_abs"]
-        a = pairs["ally"].to_numpy()[rows]
-        t = pairs["target"].to_numpy()[rows]
-        pa, pt = np.searchsorted(codes, a), np.searchsorted(codes, t)
-        good = (pa < n) & (pt < n)
-        good &= (codes[np.minimum(pa, n - 1)] == a) & (codes[np.minimum(pt, n - 1)] == t)
-        vals = np.full(len(rows), np.nan)
-        vals[good] = s[pa[good], pt[good]]
-        out[rows] = vals
+        key = (members, int(y))
+        if key not in cache:
+            v = np.array([theta[(m, int(y))] for m in members if (m, int(y)) in theta])
+            cache[key] = float(np.abs(v[:, None] - v[None, :])[np.triu_indices(len(v), 1)]
+                               .mean()) if len(v) > 1 else math.nan
+        if not math.isnan(cache[key]):
+            out[i] = abs(ta - tt) - cache[key]
     return out
 
 
 def pledge_features(rows: pd.DataFrame, system=None) -> pd.DataFrame:
-    """The :data:`FEATURES` of each pledge row, in the row order of ``rows``.
+    """The :data:`FEATURES` (and :data:`BOOKKEEPING`) of each pledge row, in order.
 
     Parameters
     ----------
@@ -254,84 +298,85 @@ def pledge_features(rows: pd.DataFrame, system=None) -> pd.DataFrame:
         Frame with ``ally``, ``target`` (the partner), ``kind``, ``attackers`` (a sequence
         of COW codes, possibly empty), ``date`` or ``year``, and ``treaty`` (an id such as
         ``book:nato``) or ``atopid``; an ``obligation`` id picks the obligation exactly,
-        else the first of the kind binding ally → target on the date.
+        else the first of the kind binding ally → target on the date. Optional ``role``
+        (``target``/``initiator``/``joiner``) or ``original_target`` (0/1).
     system
         The commitment system (default :meth:`CommitmentSystem.load`).
 
     Returns
     -------
     pandas.DataFrame
-        The float64 feature columns (:data:`FEATURES`) and the bookkeeping columns
-        ``cinc_year_ally``, ``cinc_carried``, ``similarity_year``, ``similarity_missing``,
-        indexed like ``rows``.
+        The float64 feature columns and the bookkeeping columns, indexed like ``rows``.
+
+    Raises
+    ------
+    FoedusError
+        A row's treaty has no obligation of its kind.
     """
+    from foedus.data.store import connect
     from foedus.model.system import CommitmentSystem
+    from foedus.panels.geography import capitals_by_year
+    from foedus.reliability.performance import change_since_formation
 
     system = system or CommitmentSystem.load()
     if rows.empty:
-        return pd.DataFrame(columns=[*FEATURES, "cinc_year_ally", "cinc_carried",
-                                     "similarity_year", "similarity_missing"], dtype=float)
+        return pd.DataFrame(columns=[*FEATURES, *BOOKKEEPING])
     frame = rows.reset_index(drop=True)
-    days = [_day(r) for r in frame.itertuples(index=False)]
-    year = np.array([d.year for d in days])
-    facts = pd.DataFrame([_treaty_facts(system, r) for r in frame.itertuples(index=False)])
-    attackers = [tuple(int(a) for a in (v if isinstance(v, (list, tuple, np.ndarray))
-                                        else ())) for v in frame.get(
-                     "attackers", pd.Series([()] * len(frame)))]
     ally = frame["ally"].astype(int).to_numpy()
     target = frame["target"].astype(int).to_numpy()
+    with connect() as con:
+        milinst = _milinst_lookup(con)
+        facts = pd.DataFrame([_treaty_facts(system, r, milinst)
+                              for r in frame.itertuples(index=False)])
+        days = list(facts["_day"])
+        year = np.array([d.year for d in days])
+        attackers = list(facts["_attackers"])
+        # capabilities of allies and attackers: one lookup of (ccode, year)
+        att = [(i, a) for i, atts in enumerate(attackers) for a in atts]
+        keys = pd.DataFrame({"ccode": np.r_[ally, [a for _, a in att]],
+                             "year": np.r_[year, [year[i] for i, _ in att]]})
+        cinc = _values(con, "select ccode, year, cinc from capabilities where nmc_version "
+                       "= '7.0' and cinc is not null", keys, "cinc")
+        major_a, carried_m = _major(con, ally, days)
+        major_p, _ = _major(con, target, days)
+        change = change_since_formation(
+            pd.DataFrame({"ally": ally, "partners": [(int(t),) for t in target],
+                          "entry_year": np.minimum(facts["_entry_year"], year),
+                          "year": year}), con, latest=True)
+        within = _within_treaty_distance(con, facts, ally, target, year)
+    caps = capitals_by_year(pd.DataFrame({"ccode": np.r_[ally, target],
+                                          "year": np.r_[year, year]}))
+    look = {(int(c), int(y)): (la, lo) for c, y, la, lo in zip(
+        caps["ccode"], caps["year"], caps["lat"], caps["lon"], strict=True)}
+    pa = np.array([look.get((int(a), int(y)), (np.nan, np.nan)) for a, y in zip(
+        ally, year, strict=True)])
+    pt = np.array([look.get((int(t), int(y)), (np.nan, np.nan)) for t, y in zip(
+        target, year, strict=True)])
+    km = haversine_km(pa[:, 0], pa[:, 1], pt[:, 0], pt[:, 1])
+    ally_cinc = np.nan_to_num(cinc[: len(frame), 0], nan=0.0)
+    attack = np.zeros(len(frame))
+    for (i, _), v in zip(att, cinc[len(frame):, 0], strict=True):
+        attack[i] += 0.0 if np.isnan(v) else v
 
-    # one long frame of (row, role, ccode, year) for capitals and capabilities
-    long = pd.DataFrame({"row": np.arange(len(frame)), "role": "ally", "ccode": ally,
-                         "year": year})
-    att = [(i, a) for i, atts in enumerate(attackers) for a in atts]
-    if att:
-        ai, ac = zip(*att, strict=True)
-        long = pd.concat([long, pd.DataFrame({"row": ai, "role": "attacker", "ccode": ac,
-                                              "year": year[list(ai)]})], ignore_index=True)
-    from foedus.panels.geography import capitals_by_year
-
-    keys = pd.concat([long[["ccode", "year"]],
-                      pd.DataFrame({"ccode": target, "year": year})]).drop_duplicates()
-    caps = capitals_by_year(keys)
-    long = long.merge(caps, on=["ccode", "year"], how="left")
-    tcap = pd.DataFrame({"row": np.arange(len(frame)), "ccode": target, "year": year}).merge(
-        caps, on=["ccode", "year"], how="left").sort_values("row")
-    tlat = tcap["lat"].to_numpy()[long["row"].to_numpy()]
-    tlon = tcap["lon"].to_numpy()[long["row"].to_numpy()]
-    long["km"] = haversine_km(long["lat"], long["lon"], tlat, tlon)
-    long = long.reset_index(drop=True)
-    cap = _capability(long[["ccode", "year"]].assign(_i=np.arange(len(long))))
-    cap = cap.sort_values("_i")
-    long["cinc"] = cap["cinc"].fillna(0.0).to_numpy()
-    long["cinc_year"] = cap["cinc_year"].to_numpy()
-    miles = long["km"].to_numpy() / _KM_PER_MILE
-    long["power"] = loss_of_strength(long["cinc"].to_numpy(),
-                                     np.where(np.isnan(miles), 0.0, miles))
-    allies = long[long["role"] == "ally"].sort_values("row")
-    attack_power = long[long["role"] == "attacker"].groupby("row")["power"].sum()
-
-    ipairs = pd.DataFrame({"ccode": np.concatenate([ally, target]),
-                           "year": np.concatenate([year, year]),
-                           "_i": np.arange(2 * len(frame))})
-    ip = _ideal_points(ipairs).sort_values("_i")["idealpointfp"].to_numpy()
-    ideal = np.abs(ip[: len(frame)] - ip[len(frame):])
-
-    sim_year = np.clip(year, 1816, _ATOP_LAST_YEAR)
-    sim = _similarity(pd.DataFrame({"ally": ally, "target": target, "sim_year": sim_year}))
-
-    out = facts.astype(float)
-    out["log_distance"] = np.log1p(np.nan_to_num(allies["km"].to_numpy(), nan=0.0))
-    out["ally_power"] = allies["power"].to_numpy()
-    out["attacker_power"] = attack_power.reindex(np.arange(len(frame)), fill_value=0.0)\
-        .to_numpy()
-    out["similarity"] = np.nan_to_num(sim, nan=0.0)
-    out["ideal_distance"] = np.nan_to_num(ideal, nan=0.0)
-    out["ideal_missing"] = np.isnan(ideal).astype(float)
+    out = facts[["offense", "neutrality", "post1945", "log_members", "asymmetric",
+                 "original_target", "institutionalisation", "conditional"]].astype(float)
+    out["ally_major"], out["partner_major"] = major_a, major_p
+    out["capability_change"] = change["chcap2d"].fillna(0.0).to_numpy()
+    out["democratic_change"] = change["dinstch2"].fillna(0.0).to_numpy()
+    out["ally_capability"] = np.log10(np.maximum(ally_cinc, _CINC_FLOOR))
+    out["attacker_capability"] = np.log10(np.maximum(attack, _CINC_FLOOR))
+    out["log_distance"] = np.log1p(np.nan_to_num(km, nan=0.0))
+    out["un_distance_within"] = within
     out = out[list(FEATURES)].astype(float)
-    out["cinc_year_ally"] = allies["cinc_year"].to_numpy()
-    out["cinc_carried"] = (allies["cinc_year"].to_numpy() < year)
-    out["similarity_year"] = sim_year
-    out["similarity_missing"] = np.isnan(sim)
+    out["treaty_level"] = facts["treaty_level"].to_numpy()
+    out["ally"] = ally
+    out["kind"] = facts["kind"].to_numpy()
+    out["era"] = era_of(year)
+    out["cf_class"] = facts["cf_class"].to_numpy()
+    out["cinc_year_ally"] = cinc[: len(frame), 1]
+    out["cinc_carried"] = cinc[: len(frame), 1] < year
+    out["major_carried"] = carried_m
+    out["change_missing"] = change[["chcap2d", "dinstch2"]].isna().any(axis=1).to_numpy()
+    out["similarity_year"] = year
     out.index = rows.index
     return out

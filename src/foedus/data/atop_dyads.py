@@ -20,6 +20,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from foedus.registry import dataset
+
 __all__ = ["ATOP_LAST_YEAR", "OBLIGATIONS", "PUBLISHED_NAMES", "derive_directed_obligations"]
 
 #: The five obligation dummies of the member file (codebook 2.33), in published order.
@@ -28,7 +30,7 @@ OBLIGATIONS: tuple[str, ...] = ("defense", "offense", "neutral", "nonagg", "cons
 PUBLISHED_NAMES: dict[str, str] = {name: f"atop_{name}" for name in OBLIGATIONS}
 #: ATOP 5.1 codes membership up to 31 December 2018; ``yrexit = 0`` means "still in effect
 #: then" (codebook 2.32, YREXIT and INEFFECT).
-ATOP_LAST_YEAR = 2018
+ATOP_LAST_YEAR: int = dataset("atop_members").last_year  # type: ignore[assignment]
 
 _REQUIRED = ("atopid", "member", "phase", "yrent", "moent", "dayent",
              "yrexit", "moexit", "dayexit", *OBLIGATIONS)

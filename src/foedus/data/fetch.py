@@ -32,8 +32,8 @@ from typing import Any
 import pooch
 
 from foedus import config
-from foedus.data.registry import Dataset, dataset
-from foedus.errors import DatasetNotFoundError, DiskFullError, FoedusError, HashMismatchError
+from foedus.data.registry import Dataset, dataset, datasets
+from foedus.errors import DatasetNotFoundError, DiskFullError, HashMismatchError, WriteError
 
 __all__ = ["Located", "ProgressFactory", "locate", "pull", "sha256_file", "verify"]
 
@@ -100,7 +100,7 @@ def _install(entry: Dataset, source: Callable[[io.BufferedWriter], None]) -> Pat
     except OSError as exc:
         if _is_space_error(exc):
             raise _space_error(entry, target, exc) from None
-        raise FoedusError(f"{entry.name}: cannot write to the cache at {target.parent}: "
+        raise WriteError(f"{entry.name}: cannot write to the cache at {target.parent}: "
                           f"{exc.strerror or exc}.") from None
     tmp = Path(tmp_name)
     try:
@@ -288,7 +288,5 @@ def locate(name: str | Dataset, *, into_cache: bool = False,
 def pull(names: list[str] | None = None, *,
          progress: ProgressFactory | None = None) -> list[Located]:
     """Obtain every named (default: every registered) file into the cache."""
-    from foedus.data.registry import datasets
-
     entries = [dataset(n) for n in names] if names else datasets()
     return [locate(entry, into_cache=True, progress=progress) for entry in entries]

@@ -40,39 +40,16 @@ import pandas as pd
 from foedus.data import identities_tables as tables
 from foedus.data.readers import read_raw
 from foedus.errors import UnknownStateError
+from foedus.model.states import State
+from foedus.registry import dataset
+from foedus.units import as_day
 
 __all__ = ["State", "cow_iso3_table", "match_iso3", "match_names", "resolve_state"]
 
-LAST_COW_DAY = dt.date(2016, 12, 31)
+#: The last day of COW system membership (states2016); spells ending then continue.
+LAST_COW_DAY: dt.date = dataset("cow_states").last_day  # type: ignore[assignment]
 REPORT_COLUMNS = ["dataset", "source_name", "label", "first_year", "last_year", "rows",
                   "reason", "detail"]
-
-
-@dataclass(frozen=True)
-class State:
-    """A COW state: its code (the key), abbreviation, name and current ISO-3 code.
-
-    ``iso3`` is the current ISO 3166-1 alpha-3 code of the state COW treats as continuous
-    with this one, or None where there is none (DESIGN §3).
-    """
-
-    cow: int
-    abb: str
-    name: str
-    iso3: str | None
-
-    @property
-    def key(self) -> str:
-        """Map key (DESIGN §7): ``iso3`` where it exists, else ``cow:`` + the abbreviation.
-
-        Every key is also valid input to :func:`resolve_state` (with a date where the ISO
-        code has denoted several states, as DEU has).
-        """
-        return self.iso3 if self.iso3 else f"cow:{self.abb}"
-
-    def to_json(self) -> dict[str, int | str | None]:
-        """The state as JSON (DESIGN §7): ``{"cow", "iso3", "abb", "name"}``."""
-        return {"cow": self.cow, "iso3": self.iso3, "abb": self.abb, "name": self.name}
 
 
 @dataclass(frozen=True)
@@ -166,13 +143,7 @@ def _build_table(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def _as_day(on: dt.date | int | None) -> dt.date | None:
-    if on is None:
-        return None
-    if isinstance(on, bool) or not isinstance(on, Integral | dt.date):
-        raise TypeError(f"on must be a date, a year or None, not {type(on).__name__}")
-    if isinstance(on, dt.datetime):
-        return on.date()
-    return on if isinstance(on, dt.date) else dt.date(int(on), 7, 1)
+    return as_day(on, name="on", allow_none=True)
 
 
 def cow_iso3_table() -> pd.DataFrame:

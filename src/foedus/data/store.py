@@ -22,7 +22,7 @@ import duckdb
 import pandas as pd
 
 from foedus import __version__, config
-from foedus.data.fetch import Located, ProgressFactory, locate
+from foedus.data.fetch import Located, ProgressFactory, locate, sha256_file
 from foedus.data.readers import read_raw
 from foedus.data.registry import datasets
 from foedus.data.tidy import TABLES, build_table
@@ -210,8 +210,6 @@ def status(*, verify: bool = True) -> dict:
     tables with row counts), ``datasets`` (per registered file: where it was found, whether
     its hash verified, whether the store holds that exact version) and ``provenance``.
     """
-    from foedus.data.fetch import sha256_file
-
     target = config.store_path()
     store: dict = {"path": str(target), "present": target.is_file()}
     built: dict[str, str] = {}

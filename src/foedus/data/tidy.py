@@ -14,8 +14,14 @@ from importlib import resources
 
 import pandas as pd
 
-from foedus.data import identities, polity
-from foedus.data.readers import as_nullable_int, dates_from_parts, finite, null_sentinels
+from foedus.data import identities, polity, simplify
+from foedus.data.readers import (
+    as_nullable_int,
+    dates_from_parts,
+    finite,
+    null_sentinels,
+    read_topology,
+)
 from foedus.errors import DataFormatError
 
 __all__ = ["TABLES", "Table", "build_table"]
@@ -387,6 +393,13 @@ TABLES: tuple[Table, ...] = (
           lambda raw: raw["icb_dyads"]),
     Table("cshapes", ("cshapes_cow",), "CShapes 2.0 polygons: state, dates, status (COW)",
           _cshapes),
+    # the topology itself (not the properties in ``raw``), simplified once for maps
+    Table("border_arcs", ("cshapes_cow",),
+          "CShapes 2.0 arcs, quantised, with Douglas-Peucker weights (foedus.data.simplify)",
+          lambda raw: simplify.arc_table(read_topology(simplify.TOPOLOGY))),
+    Table("border_geometries", ("cshapes_cow",),
+          "CShapes 2.0 polygons as arc references (geometry_index as in cshapes)",
+          lambda raw: simplify.geometry_table(read_topology(simplify.TOPOLOGY))),
     Table("bf2018", ("bf2018",), "Berkemeier & Fuhrmann 2018 alliance-war coding as published",
           lambda raw: raw["bf2018"]),
 )

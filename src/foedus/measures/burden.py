@@ -4,8 +4,8 @@ Every function reads a member-year frame (one row per ``ccode`` and ``year``) wi
 ``milex_usd``, ``milex_share_gdp`` (percent), ``gdp_usd`` and ``population``, and, for the
 equipment guideline, NATO's ``equipment_share`` (percent of defence spending). A null value
 is *unknown*: the member is left out of that year's statistic for that value and counted as
-missing, never read as zero. :func:`loss_of_strength` discounts capability over distance for
-the deterrence lens (DESIGN §4).
+missing, never read as zero. (Discounting capability over distance, the loss-of-strength
+gradient, is a power measure: :mod:`foedus.measures.power`.)
 
 The module is longer than the house's ~400 lines because the burden-sharing lens is one
 concept with five closely related views, kept together on purpose.
@@ -19,10 +19,11 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
-from numpy.typing import ArrayLike
 from scipy import stats
 
-from foedus.errors import FoedusError
+from foedus._deprecation import moved
+from foedus._validation import Interval, TypeOf, validate_params
+from foedus.errors import BurdenError
 
 __all__ = [
     "BurdenError",
@@ -31,17 +32,22 @@ __all__ = [
     "exploitation_test",
     "free_riding_trend",
     "joint_product",
-    "loss_of_strength",
 ]
+
+#: ``loss_of_strength`` is a capability/distance measure: :mod:`foedus.measures.power`.
+__getattr__ = moved(__name__, {"loss_of_strength": "foedus.measures.power"})
 
 _KEYS = ("ccode", "year")
 _PAIRS_PER_CHUNK = 4_000_000  # bootstrap τ_b: replicates × member pairs held in memory at once
 
 
-class BurdenError(FoedusError, ValueError):
-    """An argument to a burden-sharing measure that the measure cannot take."""
+_FRAME = TypeOf(pd.DataFrame, "a member-year pandas DataFrame")
+_PCT = Interval(Real, 0, 100, closed="right")
 
 
+@validate_params({"frame": [_FRAME], "size": [str], "burden": [str],
+                  "n_boot": [Interval(Integral, 1, None)], "seed": [Interval(Integral, 0, None)],
+                  "level": [Interval(Real, 0, 1, closed="neither")]}, error=BurdenError)
 def exploitation_test(frame: pd.DataFrame, *, size: str = "gdp_usd",
                       burden: str = "milex_share_gdp", n_boot: int = 2000, seed: int = 0,
                       level: float = 0.95) -> pd.DataFrame:
@@ -135,11 +141,6 @@ def exploitation_test(frame: pd.DataFrame, *, size: str = "gdp_usd",
     (1.0, 1.0)
     """
     func = "exploitation_test"
-    _check_int(n_boot, "n_boot", func, 1)
-    _check_int(seed, "seed", func, 0)
-    if not isinstance(level, Real) or not 0.0 < float(level) < 1.0:
-        raise BurdenError(f"The 'level' parameter of {func} must be a float in the range "
-                          f"(0, 1). Got {level!r} instead.")
     values = _numeric(frame, (size, burden), func, nonnegative=(size, burden))
     alpha = (1.0 - float(level)) / 2.0
     rows = []
@@ -171,6 +172,7 @@ def exploitation_test(frame: pd.DataFrame, *, size: str = "gdp_usd",
         {"n_members": "int64", "n_missing": "int64"})
 
 
+@validate_params({"frame": [_FRAME]}, error=BurdenError)
 def burden_shares(frame: pd.DataFrame) -> pd.DataFrame:
     r"""Each member's shares of the alliance's GDP, population and defence spending.
 
@@ -249,6 +251,8 @@ def burden_shares(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@validate_params({"shares": [TypeOf(pd.DataFrame, "a pandas DataFrame of shares")]},
+                 error=BurdenError)
 def free_riding_trend(shares: pd.DataFrame) -> pd.DataFrame:
     r"""Trend of each member's free-riding index: the OLS slope of ``free_riding`` on year.
 
@@ -317,6 +321,9 @@ def free_riding_trend(shares: pd.DataFrame) -> pd.DataFrame:
     return out.rename_axis("ccode").reset_index()
 
 
+@validate_params({"frame": [_FRAME], "target_pct": [_PCT], "equipment_pct": [_PCT],
+                  "core_target_pct": [_PCT], "core_year": [Interval(Integral, None, None)]},
+                 error=BurdenError)
 def compliance(frame: pd.DataFrame, *, target_pct: float = 2.0, equipment_pct: float = 20.0,
                core_target_pct: float = 3.5,
                core_year: int = 2035) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -394,13 +401,6 @@ def compliance(frame: pd.DataFrame, *, target_pct: float = 2.0, equipment_pct: f
     [1.0, 0.322876, nan]
     """
     func = "compliance"
-    for name, value, top in (("target_pct", target_pct, 100.0),
-                             ("equipment_pct", equipment_pct, 100.0),
-                             ("core_target_pct", core_target_pct, 100.0)):
-        if not isinstance(value, Real) or not 0.0 < float(value) <= top:
-            raise BurdenError(f"The {name!r} parameter of {func} must be a percentage in the "
-                              f"range (0, {top:g}]. Got {value!r} instead.")
-    _check_int(core_year, "core_year", func, None)
     present = ("milex_share_gdp",) + (("equipment_share",) if "equipment_share" in frame
                                       else ())
     values = _numeric(frame, present, func, nonnegative=present)
@@ -438,6 +438,7 @@ def compliance(frame: pd.DataFrame, *, target_pct: float = 2.0, equipment_pct: f
     return years, members
 
 
+@validate_params({"frame": [_FRAME], "cluster": [bool]}, error=BurdenError)
 def joint_product(frame: pd.DataFrame, threat: pd.Series | None = None, *,
                   cluster: bool = True) -> dict:
     r"""Joint-product view of alliance spending: own spending against allies' (spill-ins).
@@ -595,104 +596,6 @@ def joint_product(frame: pd.DataFrame, threat: pd.Series | None = None, *,
         "cov_type": "cluster" if cluster else "nonrobust",
         "interpretation": interpretation,
     }
-
-
-def loss_of_strength(capability: ArrayLike, miles: ArrayLike, *,
-                     miles_per_day: float = 500.0) -> np.ndarray | float:
-    r"""Capability discounted over distance: Bueno de Mesquita's loss-of-strength gradient.
-
-    .. math::
-
-        C^{*} = C^{\log_{10}\left(d / v + (10 - e)\right)}
-
-    with *C* the capability share, *d* the distance in miles (capital to target), *v* the
-    miles that can be covered per day and *e* Euler's number [1]_, as used in EUGene [2]_.
-    Boulding's gradient [3]_: power projected over distance weakens.
-
-    Parameters
-    ----------
-    capability
-        Capability shares (e.g. CINC) in [0, 1]; NaN passes through.
-    miles
-        Distances in miles, ≥ 0, broadcasting with ``capability``; NaN passes through.
-    miles_per_day
-        Miles covered per day, > 0. The default of 500 is foedus's assumption for the
-        post-1945 era; EUGene's own setting has not been verified for this module, so set
-        it explicitly when reproducing published values.
-
-    Returns
-    -------
-    numpy.ndarray or float
-        The adjusted capability, in [0, 1], of the broadcast shape (a float for scalar
-        inputs). It is 1 for a capability of 1 and 0 for 0, and for a capability in (0, 1)
-        it falls as the distance grows.
-
-    Raises
-    ------
-    BurdenError
-        If a capability is outside [0, 1], a distance is negative, or ``miles_per_day`` is
-        not positive.
-
-    Notes
-    -----
-    The exponent :math:`\log_{10}(d/v + 10 - e)` starts at :math:`\log_{10}(10 - e)
-    \approx 0.862` at zero distance and reaches 1 at :math:`d = e\,v` (about 1,359 miles
-    at 500 miles a day). Below that distance the "discounted" capability is therefore
-    *larger* than the raw share (0.25 becomes about 0.303 next door); it is smaller only
-    beyond it. This is the published form; it is not normalised to leave capability
-    unchanged at zero distance.
-
-    References
-    ----------
-    .. [1] Bueno de Mesquita, Bruce. 1981. *The War Trap*. New Haven: Yale University
-       Press.
-    .. [2] Bennett, D. Scott, and Allan C. Stam. 2000. "EUGene: A Conceptual Manual."
-       *International Interactions* 26(2): 179-204. doi:10.1080/03050620008434965
-    .. [3] Boulding, Kenneth E. 1962. *Conflict and Defense: A General Theory*. New York:
-       Harper.
-
-    Examples
-    --------
-    At *e* × 500 miles the exponent is log10(10) = 1 and capability is unchanged; at 100
-    miles a day and (90 + e) × 100 miles it is log10(100) = 2, so 0.5 becomes 0.25:
-
-    >>> round(loss_of_strength(0.25, math.e * 500), 12)
-    0.25
-    >>> round(loss_of_strength(0.5, (90 + math.e) * 100, miles_per_day=100), 12)
-    0.25
-    >>> loss_of_strength([1.0, 0.3, 0.3], [0.0, 1000.0, 5000.0]).round(4).tolist()
-    [1.0, 0.3119, 0.2254]
-    """
-    func = "loss_of_strength"
-    if (not isinstance(miles_per_day, Real) or isinstance(miles_per_day, bool)
-            or not 0.0 < float(miles_per_day) < math.inf):
-        raise BurdenError(f"The 'miles_per_day' parameter of {func} must be a float in the "
-                          f"range (0, inf). Got {miles_per_day!r} instead.")
-    try:
-        cap = np.asarray(capability, dtype=float)
-        dist = np.asarray(miles, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise BurdenError(f"{func} needs numeric capabilities and distances: {exc}.") from exc
-    bad_cap = cap[~np.isnan(cap) & ~((cap >= 0) & (cap <= 1))]
-    if bad_cap.size:
-        raise BurdenError(f"The 'capability' parameter of {func} must hold shares in [0, 1]. "
-                          f"Got {bad_cap.size} other values, such as "
-                          f"{bad_cap[:3].tolist()}, instead.")
-    bad_dist = dist[~np.isnan(dist) & ~((dist >= 0) & np.isfinite(dist))]
-    if bad_dist.size:
-        raise BurdenError(f"The 'miles' parameter of {func} must hold finite distances ≥ 0. "
-                          f"Got {bad_dist.size} other values, such as "
-                          f"{bad_dist[:3].tolist()}, instead.")
-    out = cap ** np.log10(dist / float(miles_per_day) + (10.0 - math.e))
-    return float(out) if out.ndim == 0 else out
-
-
-def _check_int(value: object, name: str, func: str, low: int | None) -> None:
-    if (not isinstance(value, Integral) or isinstance(value, bool)
-            or (low is not None and value < low)):
-        span = f"[{low}, inf)" if low is not None else "(-inf, inf)"
-        raise BurdenError(f"The {name!r} parameter of {func} must be an int in the range "
-                          f"{span}. Got {value!r} instead.")
 
 
 def _numeric(frame: pd.DataFrame, columns: tuple[str, ...], func: str, *,

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from numbers import Real
+
 import numpy as np
+
+from foedus._validation import Interval, validate_params
+from foedus.units import EARTH_MEAN_RADIUS_KM
 
 __all__ = ["EARTH_MEAN_RADIUS_KM", "haversine_km"]
 
-#: IUGG mean Earth radius R1 = (2a + b)/3 of the GRS80 ellipsoid, in km (Moritz, H. 2000.
-#: "Geodetic Reference System 1980." Journal of Geodesy 74(1): 128-133).
-EARTH_MEAN_RADIUS_KM = 6371.0088
 
-
+@validate_params({"radius_km": [Interval(Real, 0, None, closed="neither")]})
 def haversine_km(lat1: np.typing.ArrayLike, lon1: np.typing.ArrayLike,
                  lat2: np.typing.ArrayLike, lon2: np.typing.ArrayLike,
                  radius_km: float = EARTH_MEAN_RADIUS_KM) -> np.ndarray:
@@ -26,15 +28,40 @@ def haversine_km(lat1: np.typing.ArrayLike, lon1: np.typing.ArrayLike,
         d = 2R\,\operatorname{atan2}\bigl(\sqrt{h}, \sqrt{1-h}\bigr)
           = 2R\arcsin\sqrt{h}.
 
-    Source: Sinnott, R. W. 1984. "Virtues of the Haversine." Sky and Telescope 68(2): 159.
-    ``h`` is clipped to [0, 1] so that rounding cannot push it out of the domain.
-    The default radius is the IUGG mean Earth radius, :data:`EARTH_MEAN_RADIUS_KM`
-    (Moritz 2000); pass :data:`CAPDIST_RADIUS_KM` to reproduce capdist. The spherical model
-    differs from ellipsoidal (Vincenty) distances by up to about 0.5 %.
+    ``h`` is clipped to [0, 1] so that rounding cannot push it out of the domain. The
+    spherical model differs from ellipsoidal (Vincenty) distances by up to about 0.5 %.
 
-    Arguments broadcast against each other (numpy rules).
+    Parameters
+    ----------
+    lat1, lon1, lat2, lon2
+        Latitudes and longitudes in decimal degrees; they broadcast against each other
+        (numpy rules).
+    radius_km
+        The sphere's radius, > 0: by default the IUGG mean Earth radius,
+        :data:`foedus.units.EARTH_MEAN_RADIUS_KM` (Moritz 2000); capdist's 6367 km
+        reproduces Gleditsch & Ward's distances (``tests/capitals_check.py``).
 
-    >>> round(float(haversine_km(0.0, 0.0, 90.0, 0.0)), 3)  # a quarter meridian, pi R / 2
+    Returns
+    -------
+    numpy.ndarray
+        Distances in km, in [0, π R], of the broadcast shape.
+
+    Raises
+    ------
+    ParameterError
+        For a radius that is not a positive number.
+
+    References
+    ----------
+    .. [1] Sinnott, R. W. 1984. "Virtues of the Haversine." Sky and Telescope 68(2): 159.
+    .. [2] Moritz, H. 2000. "Geodetic Reference System 1980." Journal of Geodesy 74(1):
+       128-133. doi:10.1007/s001900050278
+
+    Examples
+    --------
+    A quarter meridian is π R / 2:
+
+    >>> round(float(haversine_km(0.0, 0.0, 90.0, 0.0)), 3)
     10007.557
     """
     phi1, lam1, phi2, lam2 = (np.radians(np.asarray(v, dtype=float))

@@ -11,12 +11,14 @@ the matrix form is tested against.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from numbers import Integral
 from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from foedus.errors import FoedusError
+from foedus._validation import Interval, Options, SubsetOf, validate_params
+from foedus.errors import SimilarityError
 
 __all__ = [
     "MEASURES",
@@ -31,12 +33,10 @@ MEASURES: tuple[str, ...] = ("s_abs", "s_sq", "s_wabs", "kappa", "pi", "taub")
 
 Coding = Literal["chiba", "sr"]
 _CODINGS: tuple[str, ...] = ("chiba", "sr")
+_DELTA = Interval(Integral, 1, None)
 
 
-class SimilarityError(FoedusError, ValueError):
-    """An argument to a similarity measure that the measure cannot take."""
-
-
+@validate_params({"coding": [Options(str, _CODINGS)]}, error=SimilarityError)
 def valued_ties(defense: ArrayLike, offense: ArrayLike,
                 neutral: ArrayLike, nonagg: ArrayLike,
                 consul: ArrayLike, *, coding: Coding) -> np.ndarray:
@@ -101,9 +101,6 @@ def valued_ties(defense: ArrayLike, offense: ArrayLike,
     >>> valued_ties([0, 0], [0, 0], [0, 0], [1, 0], [0, 1], coding="sr").tolist()
     [2, 1]
     """
-    if coding not in _CODINGS:
-        raise SimilarityError(f"The 'coding' parameter of valued_ties must be one of "
-                              f"{_CODINGS}. Got {coding!r} instead.")
     names = ("defense", "offense", "neutral", "nonagg", "consul")
     flags = []
     for name, value in zip(names, (defense, offense, neutral, nonagg, consul), strict=True):
@@ -130,6 +127,8 @@ def valued_ties(defense: ArrayLike, offense: ArrayLike,
     return out
 
 
+@validate_params({"measures": [SubsetOf(MEASURES, "a list of measures"), None],
+                  "delta": [_DELTA]}, error=SimilarityError)
 def similarity_matrices(ties: ArrayLike, weights: ArrayLike | None = None,
                         *, measures: Sequence[str] | None = None,
                         delta: int = 3) -> dict[str, np.ndarray]:
@@ -283,6 +282,7 @@ def similarity_matrices(ties: ArrayLike, weights: ArrayLike | None = None,
     return {name: out[name] for name in MEASURES if name in wanted}
 
 
+@validate_params({"delta": [_DELTA]}, error=SimilarityError)
 def pair_similarity(x: ArrayLike, y: ArrayLike,
                     w: ArrayLike | None = None, *,
                     delta: int = 3) -> dict[str, float]:
@@ -390,9 +390,6 @@ def _one_minus_ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 
 
 def _check_ties(ties: ArrayLike, delta: int, caller: str) -> np.ndarray:
-    if isinstance(delta, bool) or not isinstance(delta, int | np.integer) or delta < 1:
-        raise SimilarityError(f"The 'delta' parameter of {caller} must be an int in the range "
-                              f"[1, inf). Got {delta!r} instead.")
     t = np.asarray(ties)
     if t.ndim != 2 or t.shape[1] == 0:
         raise SimilarityError(f"The 'ties' parameter of {caller} must be a 2-D array with at "
@@ -429,10 +426,6 @@ def _check_measures(measures: Sequence[str] | None, weighted: bool) -> set[str]:
         return {name for name in MEASURES if weighted or name != "s_wabs"}
     if isinstance(measures, str):
         measures = (measures,)
-    unknown = [name for name in measures if name not in MEASURES]
-    if unknown:
-        raise SimilarityError(f"The 'measures' parameter of similarity_matrices must name "
-                              f"measures among {MEASURES}. Got {unknown} instead.")
     if "s_wabs" in measures and not weighted:
         raise SimilarityError("The 's_wabs' measure of similarity_matrices needs weights. "
                               "Pass weights= (one per column of ties) or leave 's_wabs' out "

@@ -19,7 +19,9 @@ from foedus.model.vocab import Decision, Domain, Hit, ObligationKind, Response, 
 __all__ = [
     "Basis",
     "Condition",
+    "ConditionClause",
     "DomainCoverage",
+    "Exclusion",
     "ForwardForce",
     "Membership",
     "NuclearGuarantee",
@@ -70,17 +72,48 @@ class Basis(_Frozen):
         return f"{self.article}{when}"
 
 
+class Exclusion(_Span):
+    """A spell in which a party is excluded from taking part in a treaty, ``[start, end)``.
+
+    The state stays a party in law (it never denounced the treaty) but neither owes nor is
+    owed anything under it while excluded: Cuba and the Rio Treaty from 1962-01-31 (Eighth
+    Meeting of Consultation, Res. VI).
+    """
+
+    basis: Basis
+
+
 class Membership(_Span):
     """A state's membership of a treaty, ``[start, end)``.
 
     ``day_known`` is False where the source gives only the month (ATOP ``dayent`` missing).
+    ``excluded`` lists spells in which the party takes no part (:class:`Exclusion`).
     """
 
     state: int
     basis: Basis | None = None
     day_known: bool = True
     phase: int | None = None
+    excluded: tuple[Exclusion, ...] = ()
     note: str = ""
+
+    def participating(self, day: dt.date) -> bool:
+        """Whether the state is a party on ``day`` and not excluded from taking part."""
+        return self.active(day) and not any(x.active(day) for x in self.excluded)
+
+    def participation_spells(self) -> list[tuple[dt.date | None, dt.date | None]]:
+        """The ``[start, end)`` spells in which the state takes part: the membership less
+        its exclusions, in order."""
+        spells, start = [], self.start
+        for x in sorted(self.excluded, key=lambda x: x.start or dt.date.min):
+            if x.start is not None and (start is None or x.start > start):
+                spells.append((start, x.start))
+            start = x.end
+            if start is None:
+                return spells
+        if self.end is None or start is None or start < self.end:
+            spells.append((start, self.end))
+        return spells
 
 
 class ScopeRule(_Span):
@@ -119,12 +152,44 @@ class DomainCoverage(_Span):
     basis: Basis | None = None
 
 
+class ConditionClause(_Frozen):
+    """One alternative of a casus foederis written as alternatives (Triple Alliance, 1882:
+    an attack by France, Art. II, *or* by two or more Great Powers, Art. III).
+
+    A clause holds for a beneficiary in ``beneficiaries`` (any partner when None) when at
+    least ``max(1, min_attackers)`` of the state attackers are among ``adversaries`` (any
+    state when ``adversaries`` is None) and, when ``scope`` is given, one of its rules covers
+    the attack.
+    """
+
+    adversaries: tuple[int, ...] | None = None
+    min_attackers: int | None = None
+    scope: tuple[ScopeRule, ...] | None = None
+    beneficiaries: tuple[int, ...] | None = None
+    basis: Basis
+    note: str = ""
+
+    def runs_to(self, beneficiary: int) -> bool:
+        """Whether the clause can oblige toward ``beneficiary``."""
+        return self.beneficiaries is None or beneficiary in self.beneficiaries
+
+    def attackers_hold(self, attackers: tuple[int, ...]) -> bool:
+        """Whether the adversary and number-of-attackers parts hold against ``attackers``
+        (COW codes of the state attackers)."""
+        named = attackers if self.adversaries is None else tuple(
+            a for a in attackers if a in self.adversaries)
+        return len(named) >= max(1, self.min_attackers or 1)
+
+
 class Condition(_Frozen):
     """The casus foederis: when the obligation applies.
 
     ATOP sometimes codes that a condition exists without its content (``defcoloc`` = 1 but
     no location): ``location_recorded`` / ``adversary_recorded`` are then False and the query
-    says so instead of guessing.
+    says so instead of guessing. The historical book (:mod:`foedus.model.history`) can give
+    that content from the treaty text: a single clause fills ``adversaries``,
+    ``min_attackers`` and ``scope``; alternatives go to ``clauses`` (any one suffices; they
+    replace the adversary, number and location tests, the other conditions still apply).
     """
 
     adversaries: tuple[int, ...] | None = None
@@ -141,6 +206,7 @@ class Condition(_Frozen):
     conflict_coded: bool = False
     demand_coded: bool = False
     domains: tuple[DomainCoverage, ...] | None = None
+    clauses: tuple[ConditionClause, ...] | None = None
 
 
 class PartnerException(_Span):
@@ -248,7 +314,8 @@ class Treaty(_Frozen):
     """A security commitment: who is in it, when, and what they owe.
 
     ``id`` is ``atop:<atopid>`` or ``book:<slug>``; ``atopids`` crosswalks a book treaty to
-    the ATOP alliances it supersedes in the legal view.
+    the ATOP alliances it supersedes in the legal view. ``pending`` marks a treaty signed
+    but not in force as far as recorded (its members list the states that signed it).
     """
 
     id: str
@@ -263,19 +330,34 @@ class Treaty(_Frozen):
     suspensions: tuple[Suspension, ...] = ()
     provisions: Provisions = Field(default_factory=Provisions)
     assumed_in_force: bool = False
+    pending: bool = False
     sources: tuple[str, ...] = ()
     note: str = ""
 
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """The ids the treaty answers to: its own and ``atop:<id>`` for each of its atopids
+        (the crosswalk file names a book treaty by either)."""
+        return tuple(dict.fromkeys((self.id, *(f"atop:{a}" for a in self.atopids))))
+
     def member_on(self, state: int, day: dt.date) -> bool:
-        """Whether ``state`` is a member on ``day``."""
+        """Whether ``state`` takes part in the treaty on ``day`` (a party, not excluded)."""
+        return any(m.state == state and m.participating(day) for m in self.members)
+
+    def party_on(self, state: int, day: dt.date) -> bool:
+        """Whether ``state`` is a party on ``day``, whether or not it is excluded from
+        taking part (:class:`Exclusion`)."""
         return any(m.state == state and m.active(day) for m in self.members)
 
     def members_on(self, day: dt.date) -> list[int]:
-        """The members on ``day``, in order of first appearance."""
-        return list(dict.fromkeys(m.state for m in self.members if m.active(day)))
+        """The states taking part on ``day``, in order of first appearance."""
+        return list(dict.fromkeys(m.state for m in self.members if m.participating(day)))
 
     def in_force_on(self, day: dt.date) -> bool:
-        """Whether the treaty is in force on ``day`` (from ``in_force`` to ``ended``)."""
+        """Whether the treaty is in force on ``day`` (from ``in_force`` to ``ended``); a
+        ``pending`` treaty (signed, its entry into force not recorded) never is."""
+        if self.pending:
+            return False
         start = self.in_force or self.signed
         return in_span(day, start, self.ended)
 

@@ -11,6 +11,16 @@ rests on. Relations:
 - ``concurrent``: both bind; the same holder → beneficiary obligation of one of those kinds
   is counted once, the stronger standing in.
 - ``superseded_by``: the treaty's legs of those kinds end in the legal view on ``start``.
+- ``distinct``: both bind and are different commitments (another area, adversary or set of
+  parties): each counts. It records that an overlap was looked at and found not to be a
+  double count, so that ``foedus book check`` does not report it again.
+
+The legal view (:mod:`foedus.model.system`, :mod:`foedus.query.obligations`) applies the
+decisions: a leg nested in or superseded by another treaty is not a pledge of its own (the
+query says ``nested_in`` or ``superseded``), and of two ``concurrent`` pledges from the same
+holder to the same beneficiary only the stronger counts (the query says ``concurrent``).
+The ATOP view never applies them. Ids are ``atop:<atopid>`` or ``book:<slug>``; a book
+treaty answers to the ATOP ids it supersedes (:attr:`Treaty.aliases`).
 
 Checking reports every problem with file, line and field, like a book
 (:func:`check_crosswalk`).
@@ -19,19 +29,17 @@ Checking reports every problem with file, line and field, like a book
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
+from collections.abc import Iterator
 from enum import StrEnum
-from importlib import resources
-from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from foedus.model.book import BookError, BookProblem
-from foedus.model.toml_positions import field_path, key_lines, line_of, syntax_error
+from foedus._deprecation import moved
+from foedus.errors import BookProblem
+from foedus.model.toml_positions import line_of, parse_toml
 from foedus.model.vocab import ObligationKind
 
-__all__ = ["Crosswalk", "CrosswalkDecision", "Relation", "check_crosswalk", "crosswalk_path",
-           "load_crosswalk"]
+__all__ = ["Crosswalk", "CrosswalkDecision", "Relation", "check_crosswalk"]
 
 _ID = r"^(atop:[0-9]+|book:[a-z0-9_]+)$"
 
@@ -42,6 +50,7 @@ class Relation(StrEnum):
     NESTED_IN = "nested_in"
     CONCURRENT = "concurrent"
     SUPERSEDED_BY = "superseded_by"
+    DISTINCT = "distinct"
 
 
 class CrosswalkDecision(BaseModel):
@@ -84,7 +93,7 @@ class Crosswalk:
     def __init__(self, decisions: list[CrosswalkDecision]) -> None:
         self.decisions = tuple(decisions)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[CrosswalkDecision]:
         return iter(self.decisions)
 
     def __len__(self) -> int:
@@ -94,6 +103,13 @@ class Crosswalk:
         """Decisions naming ``treaty_id`` (or one of its aliases) on either side."""
         ids = {treaty_id, *aliases}
         return [d for d in self.decisions if d.treaty in ids or d.other in ids]
+
+    def decided(self, one: tuple[str, ...], other: tuple[str, ...]) -> list[CrosswalkDecision]:
+        """Decisions relating a treaty answering to ``one`` and a treaty answering to
+        ``other`` (either way round)."""
+        a, b = set(one), set(other)
+        return [d for d in self.decisions
+                if (d.treaty in a and d.other in b) or (d.treaty in b and d.other in a)]
 
     def relation(self, treaty_id: str, kind: ObligationKind | str, day: dt.date,
                  aliases: tuple[str, ...] = ()) -> CrosswalkDecision | None:
@@ -125,19 +141,9 @@ class Crosswalk:
 def check_crosswalk(text: str, file: str = "<crosswalk>"
                     ) -> tuple[Crosswalk | None, list[BookProblem]]:
     """Parse and validate a crosswalk file; never raises on bad input."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line, message = syntax_error(exc, text)
-        return None, [BookProblem(file, line, "", message)]
-    lines = key_lines(text)
-    try:
-        parsed = _File.model_validate(raw)
-    except ValidationError as exc:
-        problems = [BookProblem(file, line_of(lines, tuple(e["loc"])),
-                                field_path(tuple(e["loc"])), e["msg"]) for e in exc.errors()]
-        return None, list(dict.fromkeys(problems))
-    problems = []
+    parsed, lines, problems = parse_toml(text, file, _File)
+    if parsed is None:
+        return None, problems
     seen: dict[tuple[str, str, ObligationKind], int] = {}
     for i, d in enumerate(parsed.decisions):
         for kind in d.kinds:
@@ -153,22 +159,6 @@ def check_crosswalk(text: str, file: str = "<crosswalk>"
     return Crosswalk(parsed.decisions), []
 
 
-def crosswalk_path() -> Path:
-    """The shipped crosswalk file (``foedus/books/crosswalk.toml``)."""
-    return Path(str(resources.files("foedus").joinpath("books", "crosswalk.toml")))
-
-
-def load_crosswalk(path: Path | None = None) -> Crosswalk:
-    """Load and validate a crosswalk file (default: the shipped one).
-
-    Raises
-    ------
-    BookError
-        Listing every problem, with file, line and field.
-    """
-    source = path or crosswalk_path()
-    text = Path(source).read_text("utf-8")
-    crosswalk, problems = check_crosswalk(text, str(source))
-    if problems or crosswalk is None:
-        raise BookError(problems)
-    return crosswalk
+#: ``crosswalk_path`` and ``load_crosswalk`` read the shipped file: the data layer's job
+#: (:mod:`foedus.data.books`); the old names still work for one release.
+__getattr__ = moved(__name__, "foedus.data.books", ("crosswalk_path", "load_crosswalk"))

@@ -9,14 +9,17 @@ published directed dyad-year extract (atop5_1ddyr, codebook 2.7) on every dyad-y
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from foedus.model.commitments import Treaty
+from foedus.model.commitments import Obligation, Treaty
 from foedus.model.vocab import ObligationKind
+from foedus.registry import dataset
 
-__all__ = ["COLUMNS", "DUMMY_OF", "OPEN_END_YEAR", "directed_dyad_years"]
+__all__ = ["COLUMNS", "DUMMY_OF", "OPEN_END_YEAR", "PledgeYears", "directed_dyad_years",
+           "directed_pledge_years"]
 
 #: Obligation kind → its column (the names of ATOP's published extract).
 DUMMY_OF: dict[ObligationKind, str] = {
@@ -29,7 +32,7 @@ DUMMY_OF: dict[ObligationKind, str] = {
 COLUMNS: tuple[str, ...] = ("ccode1", "ccode2", "year", *DUMMY_OF.values())
 #: Last year of an open-ended spell when ``years`` is not given: the end of ATOP 5.1's
 #: coverage (31 December 2018), or the latest year dated in the model if that is later.
-OPEN_END_YEAR = 2018
+OPEN_END_YEAR: int = dataset("atop_members").last_year  # type: ignore[assignment]
 
 _LOW, _HIGH = -(10**6), 10**6  # open years before clipping
 _NO_PHASE = -1
@@ -63,10 +66,11 @@ def _flatten(treaties: list[Treaty]) -> dict[str, pd.DataFrame]:
     oid = 0
     for t, treaty in enumerate(treaties):
         for m in treaty.members:
-            members.append((t, m.state, _NO_PHASE if m.phase is None else m.phase,
-                            _ord(m.start, _LOW), _ord(m.end, _HIGH),
-                            _LOW if m.start is None else m.start.year,
-                            _HIGH if m.end is None else m.end.year))
+            for start, end in m.participation_spells():  # the whole spell unless excluded
+                members.append((t, m.state, _NO_PHASE if m.phase is None else m.phase,
+                                _ord(start, _LOW), _ord(end, _HIGH),
+                                _LOW if start is None else start.year,
+                                _HIGH if end is None else end.year))
         for o in treaty.obligations:
             for holder in o.holders if o.holders is not None else (None,):
                 obligations.append((oid, t, _KINDS.index(o.kind),
@@ -159,6 +163,76 @@ def _held(pairs: pd.DataFrame, frames: dict[str, pd.DataFrame], lo: int,
                                     last=lambda f: f["last"].clip(upper=hi))
         held = _anti_join(held, _expand(spans, "first", "last"), keys)
     return held[["t", "i", "j", "year", "kind"]]
+
+
+@dataclass(frozen=True)
+class PledgeYears:
+    """Every directed pledge-year of a list of treaties, with the obligation behind it.
+
+    ``held`` has ``t, i, j, year, ob``: treaty ``treaties[t]``'s obligation
+    ``obligations[ob]`` binds ``i`` toward ``j`` in ``year``. ``pairs`` has ``t, phase, i,
+    j, year``: every directed pair of co-members of a treaty phase, by year (whether or not
+    an obligation binds them). ``obligations`` lists each obligation once per named holder
+    (an obligation of every member once), in treaty order.
+    """
+
+    held: pd.DataFrame
+    pairs: pd.DataFrame
+    obligations: list[Obligation]
+
+    @property
+    def members(self) -> pd.DataFrame:
+        """``t, state, year``: each treaty's members by year (those with a partner)."""
+        both = pd.concat([self.pairs[["t", "i", "year"]].rename(columns={"i": "state"}),
+                          self.pairs[["t", "j", "year"]].rename(columns={"j": "state"})])
+        return both.drop_duplicates().astype("int64").reset_index(drop=True)
+
+
+def directed_pledge_years(treaties: list[Treaty], years: range | None = None) -> PledgeYears:
+    """Every directed pledge-year of ``treaties``, keeping the obligation behind each row.
+
+    The year rule, phases, partner exceptions and suspensions are those of
+    :func:`directed_dyad_years` (which reproduces ATOP's published directed extract); that
+    function keeps only the kinds, this one the obligations themselves (for designs that
+    classify pledges by their conditions, :mod:`foedus.replications._dyadic`).
+
+    Parameters
+    ----------
+    treaties
+        Treaties of the model.
+    years
+        Calendar years (consecutive); default as in :func:`directed_dyad_years`.
+
+    Returns
+    -------
+    PledgeYears
+        The pledge-years (``held``), the co-member pair-years (``pairs``) and the
+        obligations they index.
+
+    Examples
+    --------
+    >>> from foedus.model.commitments import Basis, Membership, Obligation
+    >>> basis = Basis(article="1")
+    >>> t = Treaty(id="book:x", name="x", kind="treaty", members=(
+    ...     Membership(state=2, start=dt.date(2000, 1, 1), basis=basis),
+    ...     Membership(state=20, start=dt.date(2000, 1, 1), basis=basis)),
+    ...     obligations=(Obligation(id="d", kind="defense", article=basis,
+    ...                             response="automatic", decision="individual"),))
+    >>> p = directed_pledge_years([t], years=range(2000, 2002))
+    >>> sorted(p.held[["i", "j", "year", "ob"]].values.tolist())
+    [[2, 20, 2000, 0], [2, 20, 2001, 0], [20, 2, 2000, 0], [20, 2, 2001, 0]]
+    """
+    frames = _flatten(treaties)
+    obligations = [o for treaty in treaties for o in treaty.obligations
+                   for _ in (o.holders if o.holders is not None else (None,))]
+    # _flatten writes one row per obligation holder in this same order; carrying the row
+    # number in ``kind`` brings each held pledge's obligation through _held unchanged.
+    frames["obligations"] = frames["obligations"].assign(
+        kind=np.arange(len(frames["obligations"])))
+    lo, hi = _year_bounds(frames, years)
+    pairs = _pair_years(frames["members"], lo, hi)
+    held = _held(pairs, frames, lo, hi).rename(columns={"kind": "ob"})
+    return PledgeYears(held.astype("int64").reset_index(drop=True), pairs, obligations)
 
 
 def directed_dyad_years(treaties: list[Treaty], years: range | None = None) -> pd.DataFrame:

@@ -10,6 +10,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from foedus.errors import UnknownStateError
 from foedus.model.commitments import Basis
 from foedus.model.vocab import Domain, Hit
 
@@ -25,6 +26,30 @@ class NonState(BaseModel):
 
     def __str__(self) -> str:
         return f"nonstate:{self.name}"
+
+    @staticmethod
+    def is_written(text: object) -> bool:
+        """Whether ``text`` is written as a non-state actor (``nonstate:…``, any case)."""
+        return isinstance(text, str) and text.strip().lower().startswith("nonstate:")
+
+    @classmethod
+    def parse(cls, text: str) -> NonState:
+        """The actor written ``nonstate:NAME`` (the prefix in any case; the name stripped).
+
+        Raises
+        ------
+        UnknownStateError
+            If the name is empty.
+
+        Examples
+        --------
+        >>> NonState.parse("NonState: al-Qaeda ")
+        NonState(name='al-Qaeda')
+        """
+        name = text.strip().split(":", 1)[1].strip()
+        if not name:
+            raise UnknownStateError("nonstate: needs a name, e.g. nonstate:al-Qaeda.")
+        return cls(name=name)
 
 
 class Invocation(BaseModel):

@@ -2,27 +2,68 @@
 date under either view (DESIGN §2).
 
 - The **ATOP view** is ATOP 5.1 as published (per-partner obligations of ``obvary`` members
-  from ATOP's directed extract); it ends on 2018-12-31.
+  from ATOP's directed extract); it ends on 2018-12-31. Nothing of ours touches it.
 - The **legal view** puts our book first: a book treaty supersedes the ATOP alliances it
   crosswalks (``atopids``), and ATOP alliances still in force at the end of 2018 are carried
-  forward, flagged ``assumed_in_force``.
+  forward, flagged ``assumed_in_force``. Two more layers apply to it:
+
+  * the crosswalk (``books/crosswalk.toml``, :mod:`foedus.model.crosswalk`): a leg
+    ``nested_in`` or ``superseded_by`` another treaty is not a pledge of its own, and of two
+    ``concurrent`` pledges from one holder to one beneficiary (same kind) only the stronger
+    is counted (:func:`pledge_strength`), so that nothing is counted twice;
+  * the historical book (``books/history/*.toml``, :mod:`foedus.model.history`): the
+    *content* of conditions ATOP codes without recording it (named adversaries, locations,
+    numbers of attackers), from the treaty texts. It changes no member, date or obligation.
+
+- **ATOP with history** (for the reliability opportunities, which must keep ATOP's members,
+  dates and obligations): ``system.as_of(day, view="atop", history=True)`` or
+  ``system.treaties("atop", history=True)`` give the ATOP view with the historical book's
+  condition content applied, and nothing else changed; the plain ATOP view stays exactly
+  ATOP.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import importlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from typing import TYPE_CHECKING
 
-from foedus.errors import FoedusError
+from foedus._deprecation import warn_moved
+from foedus.errors import DateOutOfRangeError, UnknownTreatyError
 from foedus.model.commitments import Obligation, Treaty, in_span
-from foedus.model.vocab import TreatyKind, View
+from foedus.model.vocab import Decision, Response, TreatyKind, View
+from foedus.registry import dataset
 
-__all__ = ["ATOP_END", "EARLIEST", "CommitmentSystem", "Pledge", "Snapshot"]
+if TYPE_CHECKING:
+    from foedus.model.crosswalk import Crosswalk, CrosswalkDecision
+    from foedus.model.history import HistoryEntry
 
-EARLIEST = dt.date(1815, 1, 1)
-ATOP_END = dt.date(2018, 12, 31)
+__all__ = ["ATOP_END", "EARLIEST", "CommitmentSystem", "Pledge", "Snapshot", "check_date",
+           "pledge_strength"]
+
+#: The first day of foedus's alliance data and the last day of ATOP 5.1 (and so of the ATOP
+#: view), read from the registry's coverage of the member file.
+EARLIEST: dt.date = dataset("atop_members").first_day  # type: ignore[assignment]
+ATOP_END: dt.date = dataset("atop_members").last_day  # type: ignore[assignment]
+
+_RESPONSE_RANK = {Response.AUTOMATIC: 3, Response.DISCRETIONARY: 2, Response.CONSULT: 1}
+_DECISION_RANK = {Decision.INDIVIDUAL: 3, Decision.MAJORITY: 2, Decision.CONSENSUS: 1}
+
+
+def pledge_strength(treaty: Treaty, obligation: Obligation) -> tuple:
+    """Sort key of a pledge's strength, used to pick the one of two ``concurrent`` pledges
+    that is counted: the response (automatic > discretionary > consult), then the decision
+    rule (each state > majority > consensus), then a formal treaty over an informal
+    commitment, then our book over ATOP (the book reads the text; the ATOP view gives every
+    defence pledge the weaker, discretionary reading), then the treaty id (a stable tie).
+    """
+    formal = treaty.kind not in (TreatyKind.INFORMAL, TreatyKind.ASSURANCE,
+                                 TreatyKind.PARTNERSHIP)
+    return (_RESPONSE_RANK[obligation.response], _DECISION_RANK[obligation.decision], formal,
+            treaty.id.startswith("book:"), treaty.id)
 
 
 @dataclass(frozen=True)
@@ -37,20 +78,21 @@ class Pledge:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The treaties of one view in force at one date."""
+    """The treaties of one view in force at one date (``crosswalk`` is set in the legal
+    view only)."""
 
     day: dt.date
     view: View
     treaties: tuple[Treaty, ...]
     carried_forward: bool = False
     notes: tuple[str, ...] = field(default=())
+    crosswalk: Crosswalk | None = None
 
     def involving(self, state: int) -> list[Treaty]:
         """Treaties ``state`` belongs to at some time (in force on the day or not)."""
         return [t for t in self.treaties if any(m.state == state for m in t.members)]
 
-    def pledges(self, *, beneficiary: int | None = None) -> Iterator[Pledge]:
-        """Every directed obligation binding on the day (members, spans, suspensions)."""
+    def _raw(self, beneficiary: int | None) -> Iterator[Pledge]:
         for treaty in self.treaties:
             members = treaty.members_on(self.day)
             if len(members) < 2:
@@ -64,16 +106,111 @@ class Snapshot:
                                 treaty.suspended(holder, b, self.day) is None:
                             yield Pledge(treaty, obligation, holder, b)
 
+    def displaced(self, treaty: Treaty, obligation: Obligation) -> CrosswalkDecision | None:
+        """The crosswalk decision that takes ``obligation`` of ``treaty`` away on the day
+        (``nested_in`` or ``superseded_by``), if any; always None in the ATOP view."""
+        if self.crosswalk is None:
+            return None
+        return self.crosswalk.relation(treaty.id, obligation.kind, self.day,
+                                       aliases=treaty.aliases)
+
+    def pledges(self, *, beneficiary: int | None = None) -> Iterator[Pledge]:
+        """Every directed obligation binding on the day (members, spans, suspensions; in the
+        legal view, the crosswalk decisions: see the module notes)."""
+        if self.crosswalk is None:
+            yield from self._raw(beneficiary)
+            return
+        yield from self.counted(self._raw(beneficiary))
+
+    def counted(self, pledges: Iterable[Pledge]) -> list[Pledge]:
+        """The pledges that count under the crosswalk: those not nested in or superseded by
+        another treaty, and of ``concurrent`` pledges with one holder, beneficiary and kind,
+        the strongest (:func:`pledge_strength`)."""
+        if self.crosswalk is None:
+            return list(pledges)
+        displaced: dict[tuple[str, str], bool] = {}
+        kept: list[Pledge] = []
+        for p in pledges:
+            key = (p.treaty.id, p.obligation.id)
+            if key not in displaced:
+                displaced[key] = self.displaced(p.treaty, p.obligation) is not None
+            if not displaced[key]:
+                kept.append(p)
+        legs: dict[tuple, list[Pledge]] = defaultdict(list)
+        for p in kept:
+            legs[(p.holder, p.beneficiary, p.obligation.kind)].append(p)
+        peers: dict = {}
+        return [p for p in kept if len(legs[(p.holder, p.beneficiary, p.obligation.kind)]) == 1
+                or self.stronger_concurrent(
+                    p, legs[(p.holder, p.beneficiary, p.obligation.kind)], peers) is None]
+
+    def stronger_concurrent(self, pledge: Pledge, others: Iterable[Pledge],
+                            cache: dict | None = None) -> Pledge | None:
+        """A stronger pledge among ``others``, concurrent with ``pledge`` (same holder,
+        beneficiary and kind, from a treaty the crosswalk declares concurrent), if any;
+        ``cache`` keeps the crosswalk look-ups of one call of :meth:`counted`."""
+        if self.crosswalk is None:
+            return None
+        rivals = [o for o in others if o.holder == pledge.holder
+                  and o.beneficiary == pledge.beneficiary
+                  and o.obligation.kind is pledge.obligation.kind
+                  and o.treaty.id != pledge.treaty.id]
+        if not rivals:
+            return None
+        cache = {} if cache is None else cache
+        key = (pledge.treaty.id, pledge.obligation.kind)
+        if key not in cache:
+            cache[key] = set(self.crosswalk.concurrent(
+                pledge.treaty.id, pledge.obligation.kind, self.day,
+                aliases=pledge.treaty.aliases))
+        peers = cache[key]
+        mine = pledge_strength(pledge.treaty, pledge.obligation)
+        best = None
+        for o in rivals:
+            if peers & set(o.treaty.aliases) and \
+                    pledge_strength(o.treaty, o.obligation) > mine and (
+                        best is None or pledge_strength(o.treaty, o.obligation) >
+                        pledge_strength(best.treaty, best.obligation)):
+                best = o
+        return best
+
 
 class CommitmentSystem:
-    """All known treaties; :meth:`as_of` gives the set in force at a date."""
+    """All known treaties; :meth:`as_of` gives the set in force at a date.
 
-    def __init__(self, atop: list[Treaty], book: list[Treaty]) -> None:
+    Parameters
+    ----------
+    atop, book
+        The ATOP treaties (:func:`foedus.data.atop_model.atop_treaties`) and our book's.
+    crosswalk
+        The crosswalk decisions. Build the system with
+        :func:`foedus.data.loaders.commitment_system`, which passes the shipped
+        ``books/crosswalk.toml``; leaving it out here still loads that file, with a
+        ``DeprecationWarning`` (the model reads no file; kept for one release).
+    history
+        The historical book's entries (default: the shipped ``books/history/*.toml``);
+        entries for ATOP alliances not among ``atop`` are left aside.
+    """
+
+    def __init__(self, atop: list[Treaty], book: list[Treaty], *,
+                 crosswalk: Crosswalk | None = None,
+                 history: Iterable[HistoryEntry] | None = None) -> None:
+        # Imported here until the second pass: model/history.py still imports the book
+        # loader through the deprecated foedus.model.book path, which imports this module.
+        from foedus.model.history import apply_history, load_history
+
+        if crosswalk is None:
+            warn_moved("CommitmentSystem(atop, book) without crosswalk=",
+                       "foedus.data.loaders.commitment_system(atop, book)")
+            crosswalk = importlib.import_module("foedus.data.books").load_crosswalk()
         self.atop = tuple(atop)
         self.book = tuple(book)
+        self.crosswalk = crosswalk
+        self.history = tuple(load_history() if history is None else history)
+        self.atop_history = tuple(apply_history(self.atop, self.history))
         superseded = {a for t in self.book for a in t.atopids}
         carried = []
-        for t in self.atop:
+        for t in self.atop_history:
             if t.atopids and t.atopids[0] in superseded:
                 continue
             if any(m.end is None for m in t.members) and t.ended is None:
@@ -84,59 +221,88 @@ class CommitmentSystem:
 
     @classmethod
     def load(cls) -> CommitmentSystem:
-        """ATOP 5.1 from the store and every shipped book (cached per store build)."""
-        from foedus import config
+        """ATOP 5.1 from the store, every shipped book, the crosswalk and the historical
+        book (cached per store build).
 
-        path = config.store_path()
-        stamp = path.stat().st_mtime_ns if path.is_file() else None
-        return _load(str(path), stamp)
+        Deprecated here (the model reads no store): :func:`foedus.data.loaders.load_system`;
+        kept for one release, with a ``DeprecationWarning``.
+        """
+        warn_moved("foedus.model.system.CommitmentSystem.load",
+                   "foedus.data.loaders.load_system")
+        return importlib.import_module("foedus.data.loaders").load_system()
 
-    def treaties(self, view: View | str = View.LEGAL) -> tuple[Treaty, ...]:
-        """Every treaty of the view, in force at some time."""
-        return self.atop if View(view) is View.ATOP else self._legal
+    def treaties(self, view: View | str = View.LEGAL, *,
+                 history: bool = False) -> tuple[Treaty, ...]:
+        """Every treaty of the view, in force at some time (``history=True``: the ATOP view
+        with the historical book's condition content; the legal view always has it)."""
+        if View(view) is View.ATOP:
+            return self.atop_history if history else self.atop
+        return self._legal
 
     def treaty(self, treaty_id: str) -> Treaty:
         """A treaty by id (``book:nato``, ``atop:3180``)."""
         for t in self.book + self.atop:
             if t.id == treaty_id:
                 return t
-        raise FoedusError(f"No treaty {treaty_id!r}.")
+        raise UnknownTreatyError(f"No treaty {treaty_id!r} (book:<id> for our book, "
+                                 "atop:<atopid> for ATOP 5.1).")
 
-    def as_of(self, day: dt.date, view: View | str = View.LEGAL) -> Snapshot:
+    def find(self, ref: str) -> Treaty | None:
+        """The legal-view treaty answering to ``ref`` (``atop:3075`` is the Rio Treaty of
+        the book), None if none does."""
+        return next((t for t in self._legal if ref in t.aliases), None)
+
+    def as_of(self, day: dt.date, view: View | str = View.LEGAL, *,
+              history: bool = False) -> Snapshot:
         """The treaties of ``view`` in force on ``day``.
+
+        Parameters
+        ----------
+        day
+            The date.
+        view
+            ``legal`` (our book first, the crosswalk and the historical book applied) or
+            ``atop`` (ATOP 5.1 as published).
+        history
+            In the ATOP view, apply the historical book's condition content (nothing else).
 
         Raises
         ------
-        FoedusError
+        DateOutOfRangeError
             For a date before 1815, or after 2018 in the ATOP view (ATOP ends there).
         """
         view = View(view)
-        if day < EARLIEST:
-            raise FoedusError(f"{day} is before 1815, where foedus's data begin.")
-        if view is View.ATOP and day > ATOP_END:
-            raise FoedusError(f"The ATOP view ends on {ATOP_END} (ATOP 5.1); use the legal "
-                              "view for later dates.")
-        in_force = tuple(t for t in self.treaties(view) if _in_force(t, day))
+        check_date(day, view)
+        in_force = tuple(t for t in self.treaties(view, history=history) if _in_force(t, day))
         carried = view is View.LEGAL and day > ATOP_END and any(
             t.assumed_in_force for t in in_force)
         notes = ("ATOP alliances in force at the end of 2018 are assumed still in force "
                  "(flagged assumed_in_force)",) if carried else ()
-        return Snapshot(day, view, in_force, carried, notes)
+        return Snapshot(day, view, in_force, carried, notes,
+                        self.crosswalk if view is View.LEGAL else None)
+
+
+def check_date(day: dt.date, view: View | str = View.LEGAL) -> None:
+    """Refuse a date the view does not cover: before 1815 (where foedus's data begin), or,
+    in the ATOP view, after ATOP 5.1's last day.
+
+    Raises
+    ------
+    DateOutOfRangeError
+        With the date, the limit and what to do.
+    """
+    if day < EARLIEST:
+        raise DateOutOfRangeError(f"{day} is before {EARLIEST.year}, where foedus's data "
+                                  "begin.")
+    if View(view) is View.ATOP and day > ATOP_END:
+        raise DateOutOfRangeError(f"The ATOP view ends on {ATOP_END} (ATOP 5.1); use the "
+                                  "legal view for later dates.")
 
 
 def _in_force(treaty: Treaty, day: dt.date) -> bool:
+    if treaty.pending:
+        return False
     if treaty.kind in (TreatyKind.INFORMAL, TreatyKind.ASSURANCE, TreatyKind.PARTNERSHIP):
         return in_span(day, treaty.in_force or treaty.signed, treaty.ended) or any(
             m.active(day) for m in treaty.members)
     return treaty.in_force_on(day) or any(m.active(day) for m in treaty.members)
-
-
-@cache
-def _load(path: str, stamp: int | None) -> CommitmentSystem:
-    from foedus.data.atop_model import atop_treaties
-    from foedus.data.store import connect
-    from foedus.model.book import load_books
-
-    with connect() as con:
-        atop = atop_treaties(con)
-    return CommitmentSystem(atop, load_books())

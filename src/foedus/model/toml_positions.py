@@ -1,5 +1,11 @@
 """Line numbers of the keys and tables of a TOML text, for error messages.
 
+:func:`parse_toml` is the one TOML loader of our own files (treaty books, the crosswalk,
+historical books, the places book, scenarios): it parses a text, validates it with a
+pydantic schema and reports every problem as a :class:`~foedus.errors.Problem` with its
+file, line and field; it never raises on bad input and reads no file (the data layer reads
+them: :mod:`foedus.data.books`).
+
 Books are validated after parsing; a message must still say on which line the offending
 field stands (issue 3: "never invent line numbers"). tomlkit reports the line of a syntax
 error but keeps no positions for parsed items, so this module reads the structure of the
@@ -13,8 +19,14 @@ multi-line array is reported at the line of the key that holds it.
 from __future__ import annotations
 
 import re
+import tomllib
+from typing import Any
 
-__all__ = ["field_path", "key_lines", "line_of", "syntax_error"]
+from pydantic import BaseModel, ValidationError
+
+from foedus.errors import Problem
+
+__all__ = ["field_path", "key_lines", "line_of", "parse_toml", "syntax_error"]
 
 Path = tuple[str | int, ...]
 
@@ -133,3 +145,43 @@ def field_path(path: Path) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
+
+
+def parse_toml(text: str, file: str, schema: type[BaseModel], *, prefix: tuple = ()
+               ) -> tuple[Any, dict, list[Problem]]:
+    """A TOML text validated by a pydantic ``schema``.
+
+    Parameters
+    ----------
+    text
+        The TOML text.
+    file
+        The file's name, for the problems.
+    schema
+        The pydantic model of the whole file.
+    prefix
+        A path prepended to every location (unused by whole-file schemas).
+
+    Returns
+    -------
+    tuple
+        The validated entry (None on any problem), the lines of its keys
+        (:func:`key_lines`) and every problem, each with its file, line and field, in
+        order and without repeats.
+    """
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line, message = syntax_error(exc, text)
+        return None, {}, [Problem(file, line, "", message)]
+    lines = key_lines(text)
+    try:
+        return schema.model_validate(raw), lines, []
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = (*prefix, *(p for p in error["loc"] if not (isinstance(p, str) and (
+                p.startswith(("function-", "literal[")) or p in {"int", "str"}))))
+            problems.append(Problem(file, line_of(lines, loc), field_path(loc),
+                                    str(error["msg"])))
+        return None, lines, list(dict.fromkeys(problems))

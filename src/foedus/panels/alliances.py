@@ -11,54 +11,77 @@ ends, are null.
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Literal
-
 import numpy as np
 import pandas as pd
 
-from foedus import config
+from foedus._deprecation import moved
+from foedus._validation import Options, TypeOf, validate_params
+from foedus.data import queries
+from foedus.errors import PanelError
 from foedus.measures.similarity import valued_ties
 from foedus.panels._join import add_columns, dyad_key, gather
-from foedus.panels.panel import ColumnInfo, Panel, PanelError
+from foedus.panels.panel import ColumnInfo, Panel, states_data
 
-__all__ = ["ATOP_LAST_YEAR", "DUMMIES", "add_alliances", "atop_dyad_years"]
+__all__ = ["DUMMIES", "add_alliances"]
 
-ATOP_LAST_YEAR = 2018
-DUMMIES = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
+DUMMIES = queries.ATOP_DUMMIES
 _DATASETS = ("atop_members", "atop_alliances", "atop_directed")
 
-
-@cache
-def _dyads(path: str, stamp: int) -> pd.DataFrame:
-    from foedus.data.atop_model import atop_treaties
-    from foedus.data.store import connect
-    from foedus.model.dyads import directed_dyad_years
-
-    with connect() as con:
-        frame = directed_dyad_years(atop_treaties(con))
-    return frame.astype({c: "int8" for c in DUMMIES} | {"ccode1": "int32", "ccode2": "int32",
-                                                       "year": "int32"})
+#: Moved to the data layer (the store's accessors); the old names work for one release.
+__getattr__ = moved(__name__, {"atop_dyad_years": "foedus.data.queries",
+                               "ATOP_LAST_YEAR": "foedus.data.queries"})
 
 
-def atop_dyad_years() -> pd.DataFrame:
-    """ATOP's directed dyad-year obligations computed from the commitment model (ATOP view),
-    cached per store build. Equal to ATOP's published extract (tests/model)."""
-    path = config.store_path()
-    stamp = path.stat().st_mtime_ns if path.is_file() else 0
-    return _dyads(str(path), stamp)
+@states_data("atop_members", "atop_alliances", "atop_directed")
+@validate_params({"panel": [TypeOf(Panel, "a Panel (create_dyad_years)")],
+                  "collapse": [Options(str, ("either", "both"), "a collapse rule")]},
+                 error=PanelError)
+def add_alliances(panel: Panel, *, collapse: str = "either") -> Panel:
+    """ATOP obligation dummies and valued ties for each dyad-year (null after ATOP's end).
 
+    Parameters
+    ----------
+    panel
+        A dyad-year panel.
+    collapse
+        For a non-directed panel: ``either`` (a pledge in either direction) or ``both``
+        (pledges in both directions).
 
-def _ties(frame: pd.DataFrame, coding: str) -> np.ndarray:
-    return valued_ties(*(frame[c].to_numpy() for c in DUMMIES), coding=coding)
+    Returns
+    -------
+    Panel
+        With ``atop_defense``, ``atop_offense``, ``atop_neutral``, ``atop_nonagg``,
+        ``atop_consul`` (1/0; ccode1's pledge toward ccode2 in a directed panel) and the
+        valued ties ``atop_tie_chiba`` and ``atop_tie_sr`` (0-3); null after ATOP's last
+        year. Computed from the commitment model's ATOP view, equal to ATOP's published
+        directed dyad-years.
 
+    Raises
+    ------
+    PanelError
+        For a state-year panel, or another collapse rule.
 
-def add_alliances(panel: Panel, *, collapse: Literal["either", "both"] = "either") -> Panel:
-    """ATOP 5.1 obligation dummies and valued ties for each dyad-year (null after 2018)."""
+    Notes
+    -----
+    Data:
+
+    {data}
+
+    References
+    ----------
+    .. [1] Leeds, Brett Ashley, Jeffrey M. Ritter, Sara McLaughlin Mitchell, and Andrew G.
+       Long. 2002. "Alliance Treaty Obligations and Provisions, 1815-1944." International
+       Interactions 28(3): 237-260. doi:10.1080/03050620213653
+
+    Examples
+    --------
+    >>> from foedus.panels import create_dyad_years
+    >>> p = create_dyad_years(2000, 2000).add_alliances()
+    >>> int(p.frame[(p.frame["ccode1"] == 2) & (p.frame["ccode2"] == 200)]["atop_defense"].item())
+    1
+    """
     panel.require("dyad_year", "add_alliances")
-    if collapse not in ("either", "both"):
-        raise PanelError(f"collapse must be 'either' or 'both'; got {collapse!r}.")
-    dyads = atop_dyad_years()
+    dyads = queries.atop_dyad_years()
     frame = panel.frame
     if not panel.directed:
         dyads = _undirected(dyads, collapse)
@@ -66,7 +89,7 @@ def add_alliances(panel: Panel, *, collapse: Literal["either", "both"] = "either
                                   frame["year"].to_numpy()),
                          dyad_key(dyads["ccode1"].to_numpy(), dyads["ccode2"].to_numpy(),
                                   dyads["year"].to_numpy()))
-    covered = frame["year"].to_numpy() <= ATOP_LAST_YEAR
+    covered = frame["year"].to_numpy() <= queries.ATOP_LAST_YEAR
     values = {c: np.where(found, dyads[c].to_numpy()[rows], 0).astype(np.int8) for c in DUMMIES}
     new = {c: pd.arrays.IntegerArray(v, ~covered) for c, v in values.items()}
     for coding in ("chiba", "sr"):
@@ -83,14 +106,18 @@ def add_alliances(panel: Panel, *, collapse: Literal["either", "both"] = "either
     info["atop_tie_sr"] = ColumnInfo(
         "valued alliance tie, Signorino & Ritter / COW order (3 defence, 2 neutrality or "
         "non-aggression, 1 consultation, 0 none)", _DATASETS)
-    notes = ("ATOP 5.1 ends in 2018: alliance columns are null after 2018",) \
-        if panel.end > ATOP_LAST_YEAR else ()
+    last = queries.ATOP_LAST_YEAR
+    notes = (f"ATOP 5.1 ends in {last}: alliance columns are null after {last}",) \
+        if panel.end > last else ()
     return panel.with_columns(frame, info, notes)
 
 
 def _undirected(dyads: pd.DataFrame, collapse: str) -> pd.DataFrame:
-    """One row per pair (ccode1 < ccode2): a pledge in either direction (max) or in both
-    directions (min; a missing direction counts as no pledge)."""
+    """One row per pair (ccode1 < ccode2), the two directions collapsed.
+
+    A pledge in either direction (max) or in both directions (min; a missing direction
+    counts as no pledge).
+    """
     keys = ["ccode1", "ccode2", "year"]
     flipped = dyads.rename(columns={"ccode1": "ccode2", "ccode2": "ccode1"})
     merged = dyads.merge(flipped, on=keys, how="outer", suffixes=("", "_r")).fillna(0)

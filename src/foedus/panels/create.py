@@ -1,68 +1,123 @@
 """The units of analysis: state-years and dyad-years over COW system membership.
 
-COW system membership (v2016) ends in 2016. Later years carry the 2016 membership forward,
-as peacesciencer does, and the panel says so in its notes.
+COW system membership (v2016) ends in 2016 (the registry's ``cow_system``). Later years
+carry the last membership forward, as peacesciencer does, and the panel says so in its
+notes (:func:`foedus.data.queries.system_years`).
 """
 
 from __future__ import annotations
 
+from numbers import Integral
+
 import numpy as np
 import pandas as pd
 
-from foedus.data.store import connect
-from foedus.panels.panel import ColumnInfo, Panel, PanelError
+from foedus._deprecation import moved
+from foedus._validation import Interval, validate_params
+from foedus.data import queries
+from foedus.errors import PanelError
+from foedus.panels.panel import ColumnInfo, Panel, states_data
 
-__all__ = ["COW_LAST_YEAR", "create_dyad_years", "create_state_years", "system_years"]
+__all__ = ["create_dyad_years", "create_state_years"]
 
-COW_LAST_YEAR = 2016
-FIRST_YEAR = 1816
-CARRIED = ("COW system membership ends in 2016; membership in later years is the 2016 "
-           "membership carried forward")
+FIRST_YEAR = queries.FIRST_YEAR
 
-
-def _check_years(start: int, end: int) -> None:
-    if start < FIRST_YEAR:
-        raise PanelError(f"panels start in {FIRST_YEAR} (COW system membership); got {start}.")
-    if end < start:
-        raise PanelError(f"the panel ends ({end}) before it starts ({start}).")
-    if end > 2100:
-        raise PanelError(f"{end} is not a year foedus can build a panel for.")
+#: ``system_years`` and the COW constants moved to the data layer (the store's accessors).
+__getattr__ = moved(__name__, {"system_years": "foedus.data.queries"})
 
 
-def system_years(start: int, end: int) -> tuple[pd.DataFrame, tuple[str, ...]]:
-    """(ccode, year) of every system member in ``start..end``, carried forward past 2016."""
-    _check_years(start, end)
-    with connect() as con:
-        frame = con.execute("SELECT ccode, year FROM system_membership WHERE year BETWEEN ? "
-                            "AND ? ORDER BY year, ccode",
-                            [start, min(end, COW_LAST_YEAR)]).df()
-        notes: tuple[str, ...] = ()
-        if end > COW_LAST_YEAR:
-            last = con.execute("SELECT ccode FROM system_membership WHERE year = ? "
-                               "ORDER BY ccode", [COW_LAST_YEAR]).df()["ccode"].to_numpy()
-            first = max(start, COW_LAST_YEAR + 1)
-            years = np.arange(first, end + 1)
-            extra = pd.DataFrame({"ccode": np.tile(last, len(years)),
-                                  "year": np.repeat(years, len(last))})
-            frame = pd.concat([frame, extra], ignore_index=True)
-            notes = (CARRIED,)
-    frame = frame.astype({"ccode": "int32", "year": "int32"})
-    return frame, notes
+_YEAR = [Interval(Integral, None, None)]
 
 
-def create_state_years(start: int = FIRST_YEAR, end: int = 2018) -> Panel:
-    """One row per state in the COW system per year (``ccode``, ``year``)."""
-    frame, notes = system_years(start, end)
+@states_data("cow_system")
+@validate_params({"start": _YEAR, "end": _YEAR}, error=PanelError)
+def create_state_years(start: int = FIRST_YEAR, end: int = queries.ATOP_LAST_YEAR) -> Panel:
+    """One row per state in the COW system per year (``ccode``, ``year``).
+
+    Parameters
+    ----------
+    start, end
+        The years, inclusive (from 1816); years after COW's last carry its last membership
+        forward, and the panel's notes say so.
+
+    Returns
+    -------
+    Panel
+        A state-year panel; ``add_*`` steps chain on it.
+
+    Raises
+    ------
+    PanelError
+        For a start before 1816 or an end before the start.
+
+    Notes
+    -----
+    Data:
+
+    {data}
+
+    References
+    ----------
+    .. [1] Correlates of War Project. 2017. "State System Membership List, v2016."
+       https://correlatesofwar.org
+
+    Examples
+    --------
+    >>> p = create_state_years(1816, 1816)
+    >>> len(p), p.unit
+    (23, 'state_year')
+    """
+    frame, notes = queries.system_years(start, end)
     columns = {"ccode": ColumnInfo("COW state code", ("cow_system",)),
                "year": ColumnInfo("year", ("cow_system",))}
     return Panel(frame, "state_year", True, start, end, columns, notes)
 
 
-def create_dyad_years(start: int = FIRST_YEAR, end: int = 2018, *,
+@states_data("cow_system")
+@validate_params({"start": _YEAR, "end": _YEAR, "directed": [bool]}, error=PanelError)
+def create_dyad_years(start: int = FIRST_YEAR, end: int = queries.ATOP_LAST_YEAR, *,
                       directed: bool = True) -> Panel:
-    """Every pair of system members per year: ordered pairs (directed, the default, as in
-    peacesciencer) or ``ccode1 < ccode2`` (non-directed)."""
-    states, notes = system_years(start, end)
+    """Every pair of system members per year.
+
+    Ordered pairs (directed, the default, as in peacesciencer) or ``ccode1 < ccode2``
+    (non-directed).
+
+    Parameters
+    ----------
+    start, end
+        The years, inclusive (from 1816; see :func:`create_state_years`).
+    directed
+        Ordered pairs (both directions) or one row a pair.
+
+    Returns
+    -------
+    Panel
+        A dyad-year panel (``ccode1``, ``ccode2``, ``year``); ``add_*`` steps chain on it.
+
+    Raises
+    ------
+    PanelError
+        For a start before 1816 or an end before the start.
+
+    Notes
+    -----
+    Data:
+
+    {data}
+
+    References
+    ----------
+    .. [1] Miller, Steven V. 2022. "peacesciencer: An R Package for Quantitative Peace
+       Science Research." Conflict Management and Peace Science 39(6): 755-779.
+       doi:10.1177/07388942221077926
+
+    Examples
+    --------
+    >>> p = create_dyad_years(1816, 1816)
+    >>> len(p) == 23 * 22
+    True
+    """
+    states, notes = queries.system_years(start, end)
     parts = []
     for year, group in states.groupby("year", sort=True):
         codes = group["ccode"].to_numpy()

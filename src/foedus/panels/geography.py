@@ -13,43 +13,71 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from foedus.data.store import connect
+from foedus._deprecation import moved
+from foedus._validation import TypeOf, validate_params
+from foedus.data import queries
+from foedus.errors import PanelError
 from foedus.measures.distance import haversine_km
 from foedus.panels._join import add_columns, attach_state_values, dyad_key, gather, state_key
-from foedus.panels.panel import ColumnInfo, Panel
+from foedus.panels.panel import ColumnInfo, Panel, states_data
+from foedus.registry import dataset
 
-__all__ = ["CONTIGUITY_LAST_YEAR", "add_contiguity", "add_distance", "capitals_by_year"]
+__all__ = ["add_contiguity", "add_distance"]
 
-CONTIGUITY_LAST_YEAR = 2016
-
-
-def capitals_by_year(years: pd.DataFrame) -> pd.DataFrame:
-    """(ccode, year, lat, lon) of the capital in force on 1 July of each (ccode, year)."""
-    with connect() as con:
-        spells = con.execute("SELECT ccode, start_date, end_date, lat, lon FROM capitals").df()
-    keys = years[["ccode", "year"]].drop_duplicates()
-    merged = keys.merge(spells, on="ccode", how="inner")
-    mid = pd.to_datetime(merged["year"].astype(str) + "-07-01")
-    start = pd.to_datetime(merged["start_date"])
-    end = pd.to_datetime(merged["end_date"])
-    merged = merged.assign(_ok=(start <= mid) & (mid <= end), _start=start)
-    # the spell covering mid-year; else the latest spell begun by then (the capitals file
-    # ends in 2024, so later years keep the last capital)
-    merged["_rank"] = np.where(merged["_ok"], 0, np.where(start <= mid, 1, 2))
-    merged = merged.sort_values(["ccode", "year", "_rank", "_start"],
-                                ascending=[True, True, True, False])
-    best = merged.drop_duplicates(["ccode", "year"])
-    best = best[best["_rank"] < 2]
-    return best[["ccode", "year", "lat", "lon"]].reset_index(drop=True)
+#: ``capitals_by_year`` moved to the data layer (the store's accessors).
+__getattr__ = moved(__name__, {"capitals_by_year": "foedus.data.queries"})
 
 
+_PANEL = TypeOf(Panel, "a Panel (create_dyad_years)")
+
+
+@states_data("capitals", "capdist")
+@validate_params({"panel": [_PANEL]}, error=PanelError)
 def add_distance(panel: Panel) -> Panel:
-    """``capdist``: great-circle km between the two states' capitals (dyad-years)."""
+    """``capdist``: great-circle km between the two states' capitals (dyad-years).
+
+    Parameters
+    ----------
+    panel
+        A dyad-year panel.
+
+    Returns
+    -------
+    Panel
+        With ``capdist`` (km, ≥ 0; 0 for states sharing a capital city), between the
+        capitals in force on 1 July of each year, by the haversine formula on the IUGG mean
+        Earth radius (:func:`foedus.measures.distance.haversine_km`).
+
+    Raises
+    ------
+    PanelError
+        For a state-year panel (start with ``create_dyad_years``).
+
+    Notes
+    -----
+    Data (the capitals file with its cited corrections, cross-checked against capdist):
+
+    {data}
+
+    References
+    ----------
+    .. [1] Gleditsch, Kristian S., and Michael D. Ward. 2001. "Measuring Space: A Minimum
+       Distance Database and Applications to International Studies." Journal of Peace
+       Research 38(6): 749-768. doi:10.1177/0022343301038006006
+
+    Examples
+    --------
+    >>> from foedus.panels import create_dyad_years
+    >>> p = create_dyad_years(2000, 2000).add_distance()
+    >>> row = p.frame[(p.frame["ccode1"] == 2) & (p.frame["ccode2"] == 200)]
+    >>> 5800 < float(row["capdist"].item()) < 6000  # Washington - London
+    True
+    """
     panel.require("dyad_year", "add_distance")
     year = panel.frame["year"].to_numpy()
     keys = np.unique(np.concatenate([state_key(panel.frame["ccode1"].to_numpy(), year),
                                      state_key(panel.frame["ccode2"].to_numpy(), year)]))
-    capitals = capitals_by_year(pd.DataFrame({"ccode": keys % 1000, "year": keys // 1000}))
+    capitals = queries.capitals_by_year(pd.DataFrame({"ccode": keys % 1000, "year": keys // 1000}))
     frame = attach_state_values(panel, capitals, ["lat", "lon"])
     distance = haversine_km(frame["lat1"], frame["lon1"], frame["lat2"], frame["lon2"])
     frame = add_columns(panel.frame, {"capdist": distance})
@@ -59,13 +87,51 @@ def add_distance(panel: Panel) -> Panel:
     return panel.with_columns(frame, info)
 
 
+@states_data("contiguity")
+@validate_params({"panel": [_PANEL]}, error=PanelError)
 def add_contiguity(panel: Panel) -> Panel:
-    """``conttype``: COW direct contiguity (1 land … 5 water ≤ 400 mi; 0 none; v3.2)."""
+    """``conttype``: COW direct contiguity (1 land … 5 water ≤ 400 mi; 0 none).
+
+    Parameters
+    ----------
+    panel
+        A dyad-year panel.
+
+    Returns
+    -------
+    Panel
+        With ``conttype`` in 0-5: the closest contiguity type of any spell overlapping the
+        year (1 land or river border, 2-5 separated by up to 12, 24, 150, 400 miles of
+        water, 0 none); null after the data end.
+
+    Raises
+    ------
+    PanelError
+        For a state-year panel (start with ``create_dyad_years``).
+
+    Notes
+    -----
+    Data:
+
+    {data}
+
+    References
+    ----------
+    .. [1] Stinnett, Douglas M., Jaroslav Tir, Philip Schafer, Paul F. Diehl, and Charles
+       Gochman. 2002. "The Correlates of War Project Direct Contiguity Data, Version 3."
+       Conflict Management and Peace Science 19(2): 58-66. doi:10.1177/073889420201900203
+
+    Examples
+    --------
+    >>> from foedus.panels import create_dyad_years
+    >>> p = create_dyad_years(2000, 2000).add_contiguity()
+    >>> int(p.frame[(p.frame["ccode1"] == 2) & (p.frame["ccode2"] == 20)]["conttype"].item())
+    1
+    """
     panel.require("dyad_year", "add_contiguity")
-    with connect() as con:
-        spells = con.execute("SELECT ccode1, ccode2, conttype, year(start_date) AS first, "
-                             "year(end_date) AS last FROM contiguity WHERE conttype > 0").df()
-    years = np.arange(panel.start, min(panel.end, CONTIGUITY_LAST_YEAR) + 1)
+    spells = queries.contiguity_spells()
+    last: int = dataset("contiguity").last_year  # type: ignore[assignment]
+    years = np.arange(panel.start, min(panel.end, last) + 1)
     lo = np.maximum(spells["first"].to_numpy(), panel.start)
     hi = np.minimum(spells["last"].to_numpy(), years[-1] if len(years) else panel.start - 1)
     counts = np.clip(hi - lo + 1, 0, None)
@@ -86,12 +152,12 @@ def add_contiguity(panel: Panel) -> Panel:
         dyad_key(closest["ccode1"].to_numpy(), closest["ccode2"].to_numpy(),
                  closest["year"].to_numpy()))
     values = np.where(found, closest["conttype"].to_numpy()[rows] if len(closest) else 0, 0)
-    beyond = panel.frame["year"].to_numpy() > CONTIGUITY_LAST_YEAR
+    beyond = panel.frame["year"].to_numpy() > last
     frame = add_columns(panel.frame, {"conttype": pd.arrays.IntegerArray(
         values.astype(np.int8), beyond)})
     info = {"conttype": ColumnInfo("COW direct contiguity type: 1 land or river border, 2-5 "
                                    "separated by up to 12, 24, 150, 400 miles of water, 0 none; "
-                                   "null after 2016", ("contiguity",))}
-    notes = ("COW direct contiguity ends in 2016: conttype is null after 2016",) \
-        if panel.end > CONTIGUITY_LAST_YEAR else ()
+                                   f"null after {last}", ("contiguity",))}
+    notes = (f"COW direct contiguity ends in {last}: conttype is null after {last}",) \
+        if panel.end > last else ()
     return panel.with_columns(frame, info, notes)

@@ -20,19 +20,21 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from foedus.data.store import connect
+from foedus._validation import Options, SubsetOf, TypeOf, validate_params
+from foedus.data import queries
+from foedus.errors import PanelError
 from foedus.measures.similarity import similarity_matrices, valued_ties
 from foedus.panels._join import add_columns
-from foedus.panels.alliances import ATOP_LAST_YEAR, DUMMIES, atop_dyad_years
-from foedus.panels.create import system_years
-from foedus.panels.panel import ColumnInfo, Panel, PanelError
+from foedus.panels.panel import ColumnInfo, Panel, states_data
+from foedus.params import SIMILARITY_CODINGS, SIMILARITY_CONVENTIONS, SIMILARITY_MEASURES
+from foedus.registry import dataset
 
 __all__ = ["CODINGS", "CONVENTIONS", "MEASURES", "add_similarity", "column_name"]
 
-MEASURES = ("s_abs", "s_sq", "s_wabs", "kappa", "pi", "taub")
-CODINGS = ("chiba", "sr")
-CONVENTIONS = ("out", "in", "either")
-NMC_LAST_YEAR = 2022
+MEASURES = SIMILARITY_MEASURES
+CODINGS = SIMILARITY_CODINGS
+CONVENTIONS = SIMILARITY_CONVENTIONS
+DUMMIES = queries.ATOP_DUMMIES
 _LABELS = {
     "s_abs": "Signorino & Ritter S, absolute distance",
     "s_sq": "Signorino & Ritter S, squared distance",
@@ -43,36 +45,116 @@ _LABELS = {
 }
 
 
+@validate_params({"measure": [Options(str, MEASURES, "a measure")],
+                  "coding": [Options(str, CODINGS, "a coding")],
+                  "convention": [Options(str, CONVENTIONS, "a convention")]},
+                 error=PanelError)
 def column_name(measure: str, coding: str, convention: str) -> str:
-    """The panel column of one measure under one coding and convention."""
+    """The panel column of one measure under one coding and convention.
+
+    Parameters
+    ----------
+    measure, coding, convention
+        As in :func:`add_similarity`.
+
+    Returns
+    -------
+    str
+        ``<measure>_<coding>``, with ``_in`` or ``_either`` for those conventions.
+
+    Raises
+    ------
+    PanelError
+        For a measure, coding or convention it does not know.
+
+    References
+    ----------
+    .. [1] Signorino, Curtis S., and Jeffrey M. Ritter. 1999. "Tau-b or Not Tau-b:
+       Measuring the Similarity of Foreign Policy Positions." International Studies
+       Quarterly 43(1): 115-144. doi:10.1111/0020-8833.00113
+
+    Examples
+    --------
+    >>> column_name("kappa", "sr", "either")
+    'kappa_sr_either'
+    """
     suffix = "" if convention == "out" else f"_{convention}"
     return f"{measure}_{coding}{suffix}"
 
 
-def _check(values: Sequence[str], allowed: tuple[str, ...], name: str) -> tuple[str, ...]:
-    values = tuple(dict.fromkeys(values))
-    bad = [v for v in values if v not in allowed]
-    if bad or not values:
-        raise PanelError(f"{name} must be among {', '.join(allowed)}; got "
-                         f"{', '.join(bad) or 'nothing'}.")
-    return values
+def _unique(values: Sequence[str] | str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys([values] if isinstance(values, str) else values))
 
 
+@states_data("atop_members", "atop_directed", "cow_system", "nmc_7")
+@validate_params({"panel": [TypeOf(Panel, "a Panel (create_dyad_years)")],
+                  "measures": [SubsetOf(MEASURES, "a list of measures")],
+                  "coding": [SubsetOf(CODINGS, "a list of codings")],
+                  "convention": [SubsetOf(CONVENTIONS, "a list of conventions")]},
+                 error=PanelError)
 def add_similarity(panel: Panel, *, measures: Sequence[str] = MEASURES,
                    coding: Sequence[str] = CODINGS, convention: Sequence[str] = ("out",),
                    ) -> Panel:
-    """Alliance-portfolio similarity of each dyad-year, for each measure, coding and
-    convention asked (defaults: all six measures, both codings, the ``out`` convention)."""
+    """Alliance-portfolio similarity of each dyad-year.
+
+    For each measure, coding and convention asked (defaults: all six measures, both codings,
+    the ``out`` convention).
+
+    Parameters
+    ----------
+    panel
+        A dyad-year panel.
+    measures
+        Among ``s_abs``, ``s_sq``, ``s_wabs`` (weighted by CINC), ``kappa``, ``pi``,
+        ``taub`` (:func:`foedus.measures.similarity.similarity_matrices`).
+    coding
+        Valued-tie codings: ``chiba``, ``sr``.
+    convention
+        Which direction of a pledge fills a portfolio: ``out``, ``in``, ``either``.
+
+    Returns
+    -------
+    Panel
+        With ``<measure>_<coding>`` (``_in``/``_either`` appended for those conventions):
+        S in [-1, 1], κ and π in [-1, 1], τ_b in [-1, 1]; higher is more similar; null
+        after ATOP's last year (and ``s_wabs`` after NMC's).
+
+    Raises
+    ------
+    PanelError
+        For a state-year panel, or a measure, coding or convention it does not know.
+
+    Notes
+    -----
+    Data:
+
+    {data}
+
+    References
+    ----------
+    .. [1] Signorino, Curtis S., and Jeffrey M. Ritter. 1999. "Tau-b or Not Tau-b:
+       Measuring the Similarity of Foreign Policy Positions." International Studies
+       Quarterly 43(1): 115-144. doi:10.1111/0020-8833.00113
+    .. [2] Häge, Frank M. 2011. "Choice or Circumstance? Adjusting Measures of Foreign
+       Policy Similarity for Chance Agreement." Political Analysis 19(3): 287-305.
+       doi:10.1093/pan/mpr023
+
+    Examples
+    --------
+    >>> from foedus.panels import create_dyad_years
+    >>> p = create_dyad_years(2000, 2000).add_similarity(measures=["s_abs"], coding=["sr"])
+    >>> float(p.frame["s_abs_sr"].max())
+    1.0
+    """
     panel.require("dyad_year", "add_similarity")
-    measures = _check(measures, MEASURES, "measures")
-    codings = _check(coding, CODINGS, "coding")
-    conventions = _check(convention, CONVENTIONS, "convention")
+    measures = _unique(measures)
+    codings = _unique(coding)
+    conventions = _unique(convention)
     frame = panel.frame
-    dyads = atop_dyad_years()
-    members, _ = system_years(panel.start, min(panel.end, ATOP_LAST_YEAR))
-    with connect() as con:
-        cinc = con.execute("SELECT ccode, year, cinc FROM capabilities "
-                           "WHERE nmc_version = '7.0' AND cinc IS NOT NULL").df()
+    dyads = queries.atop_dyad_years()
+    members, _ = queries.system_years(panel.start, min(panel.end, queries.ATOP_LAST_YEAR))
+    cinc = queries.capabilities(queries.NMC, ("cinc",), non_null="cinc")
+    nmc_last = dataset("nmc_7").last_year
     names = [column_name(m, c, v) for v in conventions for c in codings for m in measures]
     out = {n: np.full(len(frame), np.nan) for n in names}
     year_index = frame.groupby("year").indices
@@ -85,7 +167,7 @@ def add_similarity(panel: Panel, *, measures: Sequence[str] = MEASURES,
         codes = np.sort(members["ccode"].to_numpy()[states])
         n = len(codes)
         weights = None
-        if "s_wabs" in measures and year <= NMC_LAST_YEAR:
+        if "s_wabs" in measures and year <= nmc_last:
             weights = np.zeros(n)
             if year in cinc_by_year:
                 c = cinc.iloc[cinc_by_year[year]]

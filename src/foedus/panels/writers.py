@@ -1,5 +1,7 @@
-"""Writing a panel: Parquet (column descriptions and provenance in its metadata), CSV, or
-Stata ``.dta`` (variable labels), chosen by the file's extension.
+"""Writing a panel: Parquet, CSV or Stata ``.dta``, chosen by the file's extension.
+
+Parquet keeps the column descriptions and the provenance in its metadata, Stata the variable
+labels.
 
 The file is written to a temporary name beside the target and renamed into place only
 when complete, so a failed or interrupted write never leaves a half-written panel.
@@ -16,24 +18,48 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from foedus.errors import DiskFullError, FoedusError
+from foedus._validation import TypeOf, validate_params
+from foedus.errors import DiskFullError, PanelError, ParameterError, WriteError
 from foedus.panels.panel import Panel
-from foedus.provenance import provenance
 
 __all__ = ["FORMATS", "panel_metadata", "write_panel"]
 
 FORMATS = (".parquet", ".csv", ".dta")
 
 
+@validate_params({"panel": [TypeOf(Panel, "a Panel")]}, error=PanelError)
 def panel_metadata(panel: Panel) -> dict:
-    """What a panel is and where each column comes from, as JSON-ready data."""
-    return {
-        "unit": panel.unit, "directed": panel.directed, "years": [panel.start, panel.end],
-        "rows": len(panel), "notes": list(panel.notes),
-        "columns": {name: {"description": info.description, "datasets": list(info.datasets)}
-                    for name, info in panel.columns.items() if name in panel.frame.columns},
-        "provenance": provenance(panel.datasets, view=panel.view),
-    }
+    """What a panel is and where each column comes from, as JSON-ready data.
+
+    Parameters
+    ----------
+    panel
+        The panel.
+
+    Returns
+    -------
+    dict
+        :func:`foedus.panels.answer.describe_panel` as JSON, without the path.
+
+    Raises
+    ------
+    PanelError
+        For an object that is not a panel.
+
+    References
+    ----------
+    .. [1] Apache Parquet file format, key-value metadata.
+       https://parquet.apache.org/docs/file-format/metadata/
+
+    Examples
+    --------
+    >>> from foedus.panels import create_state_years
+    >>> panel_metadata(create_state_years(1816, 1816))["rows"]
+    23
+    """
+    from foedus.panels.answer import describe_panel  # the answer module imports this one
+
+    return describe_panel(panel).to_json()
 
 
 def _parquet(panel: Panel, path: Path) -> None:
@@ -59,22 +85,57 @@ def _stata(panel: Panel, path: Path) -> None:
                    data_label=note[:80])
 
 
+@validate_params({"panel": [TypeOf(Panel, "a Panel")],
+                  "path": [TypeOf((str, Path), "a file path")]}, error=PanelError)
 def write_panel(panel: Panel, path: str | Path) -> Path:
     """Write ``panel`` to ``path`` (format by extension), atomically.
 
+    Parquet keeps each column's description and the provenance in its metadata, Stata its
+    variable labels; CSV is the frame alone. The file is written to a temporary name beside
+    the target and renamed into place only when complete.
+
+    Parameters
+    ----------
+    panel
+        The panel.
+    path
+        The file: ``.parquet``, ``.csv`` or ``.dta``.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    References
+    ----------
+    .. [1] StataCorp. Stata 14 ``.dta`` file format (format 118).
+       https://www.stata.com/help.cgi?dta
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from foedus.panels import create_state_years
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = write_panel(create_state_years(1816, 1816), Path(folder) / "s.csv")
+    ...     len(path.read_text().splitlines())
+    24
+
     Raises
     ------
-    FoedusError
-        For an unknown extension, a missing folder, or a failed write (the target is left
-        as it was); DiskFullError when the disk is full.
+    ParameterError
+        For an unknown extension.
+    WriteError
+        For a missing folder or a failed write (the target is left as it was);
+        :class:`~foedus.errors.DiskFullError` when the disk is full.
     """
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in FORMATS:
-        raise FoedusError(f"cannot write {target}: the extension must be one of "
+        raise ParameterError(f"cannot write {target}: the extension must be one of "
                           f"{', '.join(FORMATS)}.")
     if not target.parent.is_dir():
-        raise FoedusError(f"cannot write {target}: the folder {target.parent} does not exist.")
+        raise WriteError(f"cannot write {target}: the folder {target.parent} does not exist.")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -91,7 +152,7 @@ def write_panel(panel: Panel, path: str | Path) -> Path:
         if exc.errno in (28, 27, 122):
             raise DiskFullError(f"cannot write {target}: the disk is full or a file-size "
                                 "limit applies; nothing was written.") from None
-        raise FoedusError(f"cannot write {target}: {exc.strerror or exc}.") from None
+        raise WriteError(f"cannot write {target}: {exc.strerror or exc}.") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -25,6 +25,13 @@ Here, per (war, ATOP alliance):
   None (never counted as evidence), ``no_opportunity`` otherwise;
 - ``sabrosky``: ``violated`` if a fight or no evidence row honoured, else ``honoured``.
 
+Which wars invoke which pledges is decided by the rows given: on ATOP's definitions
+(``opportunities(...)``, the default) or on Leeds, Long & Mitchell's procedure as Berkemeier
+& Fuhrmann describe it (``opportunities(..., invocation="llm", window=float("inf"))``: a
+member that joined the defence of the attacked and was then attacked at home, pledges made
+during a war, fighting together over the whole war; the rules and their sources are in
+:mod:`foedus.reliability.opportunities`). The Berkemeier & Fuhrmann study uses the latter.
+
 References
 ----------
 .. [1] Leeds, Brett Ashley, Andrew G. Long, and Sara McLaughlin Mitchell. 2000.

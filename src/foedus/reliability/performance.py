@@ -54,7 +54,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["CAPABILITY_CHANGE", "POLITY_CHANGE", "institutionalisation", "member_war_cases"]
+__all__ = ["CAPABILITY_CHANGE", "POLITY_CHANGE", "change_since_formation",
+           "institutionalisation", "member_war_cases"]
 
 #: Relative CINC change that counts as a change in capabilities (``chcap2d``).
 CAPABILITY_CHANGE = 0.10
@@ -99,13 +100,29 @@ def institutionalisation(phases: pd.DataFrame) -> pd.DataFrame:
                          "milinst": milinst, "formal": formal})
 
 
-def _changed(values: pd.DataFrame, pairs: pd.DataFrame, rule) -> np.ndarray:
+def _lookup(values: pd.DataFrame, ccode: pd.Series, year: pd.Series, latest: bool
+            ) -> np.ndarray:
+    """The value of each (ccode, year): that year's, or with ``latest`` the last on record
+    up to it (a year past the data's end reads its last year)."""
+    if not latest:
+        look = values.set_index(["ccode", "year"])["value"]
+        return np.asarray([look.get((c, y), np.nan) for c, y in zip(ccode, year, strict=True)],
+                          dtype=float)
+    left = pd.DataFrame({"ccode": np.asarray(ccode, dtype="int64"),
+                         "year": np.asarray(year, dtype="int64"), "_i": np.arange(len(ccode))})
+    right = values.dropna(subset=["value"]).astype({"ccode": "int64", "year": "int64"})
+    got = pd.merge_asof(left.sort_values("year"), right.sort_values("year"), on="year",
+                        by="ccode", direction="backward")
+    return got.sort_values("_i")["value"].to_numpy(dtype=float)
+
+
+def _changed(values: pd.DataFrame, pairs: pd.DataFrame, rule, latest: bool = False
+             ) -> np.ndarray:
     """Whether ``rule(before, after)`` holds for (ccode, y0, y1) rows of ``pairs``."""
-    look = values.set_index(["ccode", "year"])["value"]
-    y0 = [look.get((c, y), np.nan) for c, y in zip(pairs["ccode"], pairs["y0"], strict=True)]
-    y1 = [look.get((c, y), np.nan) for c, y in zip(pairs["ccode"], pairs["y1"], strict=True)]
-    a, b = np.asarray(y0, dtype=float), np.asarray(y1, dtype=float)
-    out = np.where(np.isnan(a) | np.isnan(b), np.nan, rule(a, b).astype(float))
+    a = _lookup(values, pairs["ccode"], pairs["y0"], latest)
+    b = _lookup(values, pairs["ccode"], pairs["y1"], latest)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(np.isnan(a) | np.isnan(b), np.nan, rule(a, b).astype(float))
     return out
 
 
@@ -167,13 +184,8 @@ def member_war_cases(opportunities: pd.DataFrame, con=None, *, last_year: int = 
                         " group by 1, 2").df()
     cases = cases.merge(entry.rename(columns={"member": "ally"}), on=["atopid", "ally"],
                         how="left")
-    cinc = con.execute("select ccode, year, cinc as value from capabilities"
-                       " where nmc_version = '7.0'").df()
-    polity = con.execute("select ccode, year, polity2 as value from polity").df()
-    cases["chcap2d"] = _dyad_change(cases, cinc, lambda a, b: np.abs(b / a - 1)
-                                    > capability_change)
-    cases["dinstch2"] = _dyad_change(cases, polity, lambda a, b: np.abs(b - a)
-                                     >= polity_change)
+    cases[["chcap2d", "dinstch2"]] = change_since_formation(
+        cases, con, capability_change=capability_change, polity_change=polity_change)
     cols = ["war", "war_name", "atopid", "ally", "partners", "year", "date", "entry_year",
             "honoured", "milinst", "formal", "chcap2d", "dinstch2", "origtar1"]
     return cases[cols].sort_values(["year", "war", "atopid", "ally"], ignore_index=True)
@@ -189,16 +201,66 @@ def _phase(inst: pd.DataFrame, atopid: int, day) -> tuple[float, float]:
     return float(hit["milinst"].iloc[0]), float(hit["formal"].iloc[0])
 
 
-def _dyad_change(cases: pd.DataFrame, values: pd.DataFrame, rule) -> np.ndarray:
+def change_since_formation(cases: pd.DataFrame, con, *,
+                           capability_change: float = CAPABILITY_CHANGE,
+                           polity_change: int = POLITY_CHANGE, latest: bool = False
+                           ) -> pd.DataFrame:
+    """Capability and democratic change since the alliance formed (``chcap2d``,
+    ``dinstch2``; module docstring), Leeds (2003) [1]_ and Leeds & Anac (2005) [2]_.
+
+    Parameters
+    ----------
+    cases
+        One row per case: ``ally``, ``partners`` (a tuple of COW codes), ``entry_year`` (the
+        year the member — or the dyad — entered the alliance) and ``year`` (of the war, or
+        of the day a pledge is judged).
+    con
+        An open store connection (NMC 7.0 ``capabilities``, Polity5 ``polity``).
+    capability_change, polity_change
+        The thresholds (:data:`CAPABILITY_CHANGE`, :data:`POLITY_CHANGE`).
+    latest
+        Read the last value on record up to each year instead of that year's (a pledge
+        judged after NMC 7.0 ends in 2022 or Polity5 in 2018 compares with the last year
+        on record); False, as the replication does, leaves such a case missing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``chcap2d`` and ``dinstch2`` (1.0, 0.0, or NaN where no value decides), indexed
+        like ``cases``.
+
+    References
+    ----------
+    .. [1] Leeds, Brett Ashley. 2003. "Alliance Reliability in Times of War." *International
+       Organization* 57(4): 801-827. doi:10.1017/S0020818303574057
+    .. [2] Leeds, Brett Ashley, and Sezi Anac. 2005. "Alliance Institutionalization and
+       Alliance Performance." *International Interactions* 31(3): 183-202.
+       doi:10.1080/03050620500294135
+    """
+    cinc = con.execute("select ccode, year, cinc as value from capabilities"
+                       " where nmc_version = '7.0'").df()
+    polity = con.execute("select ccode, year, polity2 as value from polity").df()
+    out = pd.DataFrame(index=cases.index)
+    out["chcap2d"] = _dyad_change(cases, cinc, lambda a, b: np.abs(b / a - 1)
+                                  > capability_change, latest)
+    out["dinstch2"] = _dyad_change(cases, polity, lambda a, b: np.abs(b - a)
+                                   >= polity_change, latest)
+    return out
+
+
+def _dyad_change(cases: pd.DataFrame, values: pd.DataFrame, rule, latest: bool = False
+                 ) -> np.ndarray:
     """1 when the member's or any partner's value changed by the rule between entering the
     alliance and the year before the war; NaN when no value decides it."""
+    if cases.empty:
+        return np.zeros(0)
     y1 = np.maximum(cases["year"].to_numpy() - 1, cases["entry_year"].to_numpy())
     y0 = cases["entry_year"].to_numpy()
     states = [(i, int(c)) for i, (a, ps) in enumerate(zip(cases["ally"], cases["partners"],
                                                           strict=True)) for c in (a, *ps)]
     pairs = pd.DataFrame({"row": [i for i, _ in states], "ccode": [c for _, c in states]})
     pairs["y0"], pairs["y1"] = y0[pairs["row"]], y1[pairs["row"]]
-    pairs["changed"] = _changed(values, pairs, rule)
+    pairs["changed"] = _changed(values, pairs, rule, latest)
     grouped = pairs.groupby("row")["changed"]
     any_change = grouped.max()
     all_missing = grouped.apply(lambda s: s.isna().all())

@@ -197,8 +197,10 @@ def excluded(frame: pd.DataFrame) -> dict:
 
     Returns ``rows``, ``evidence``, ``casus_foederis_none`` (with ``by_reason``),
     ``casus_foederis_false``, ``not_observable`` (consultation, non-aggression),
-    ``already_at_war``, ``nested`` (legs carried by another treaty or lost with it) and
-    ``duplicates`` (the same pledge under another treaty).
+    ``already_at_war``, ``not_recorded`` (allies the war file cannot record: outside the
+    state system, or at war below its participation threshold — outcomes
+    ``not_in_system`` and ``declared_belligerent``), ``nested`` (legs carried by another
+    treaty or lost with it) and ``duplicates`` (the same pledge under another treaty).
     """
     scored = frame["kind"].isin(["defense", "offense", "neutrality"])
     none = frame[scored & frame["casus_foederis"].isna()]
@@ -212,6 +214,8 @@ def excluded(frame: pd.DataFrame) -> dict:
             lambda v: v is False)).sum()),
         "not_observable": int((~scored).sum()),
         "already_at_war": int((frame["outcome"] == "already_at_war").sum()),
+        "not_recorded": int(frame["outcome"].isin(["not_in_system", "declared_belligerent"])
+                            .sum()),
         "nested": int(frame["nested_in"].notna().sum()),
         "duplicates": int((frame["nested_in"].isna() & ~frame["counted"].astype(bool)).sum()),
     }

@@ -12,6 +12,18 @@ store.
 True
 """
 
-from foedus.replications.base import Figure, Replication, Study, replicate, studies, study
+from foedus.replications.base import (
+    Figure,
+    Replication,
+    Study,
+    StudyList,
+    SuiteAnswer,
+    replicate,
+    studies,
+    study,
+    study_list,
+    suite,
+)
 
-__all__ = ["Figure", "Replication", "Study", "replicate", "studies", "study"]
+__all__ = ["Figure", "Replication", "Study", "StudyList", "SuiteAnswer", "replicate", "studies",
+           "study", "study_list", "suite"]

@@ -58,9 +58,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from foedus.errors import FoedusError
+from foedus.data.atop_model import atop_treaties
+from foedus.data.store import connect
+from foedus.errors import DyadicDesignError
 from foedus.model.commitments import Obligation, Treaty
+from foedus.model.dyads import directed_pledge_years
 from foedus.model.vocab import ObligationKind
+from foedus.panels import create_dyad_years
 from foedus.panels._join import dyad_key, gather
 from foedus.replications._disputes import at_risk_of_onset, code_disputes, mid_dyads
 
@@ -77,10 +81,6 @@ TERMS: dict[str, tuple[ObligationKind, Role]] = {
 }
 DEMOCRACY = 6.0  # polity2 threshold (Leeds 2003; Johnson & Leeds 2011)
 _FLAGS_UNDECIDABLE = ("atop:olimob",)
-
-
-class DyadicDesignError(FoedusError, ValueError):
-    """An option of the dyadic design that it does not have."""
 
 
 # ---------------------------------------------------------------- which pledges apply
@@ -134,29 +134,17 @@ def pledge_rows(treaties: list[Treaty]) -> tuple[pd.DataFrame, list[Obligation],
     reproduces ATOP's published directed extract); here the obligation behind each row is
     kept. The third frame is ``t, state, year``: each treaty's members by year.
     """
-    from foedus.model import dyads
-
-    frames = dyads._flatten(treaties)
-    obligations = [o for treaty in treaties for o in treaty.obligations
-                   for _ in (o.holders if o.holders is not None else (None,))]
-    # _flatten writes one row per obligation holder in this same order; carrying the row
-    # number in ``kind`` brings each held pledge's obligation through _held unchanged.
-    frames["obligations"] = frames["obligations"].assign(
-        kind=np.arange(len(frames["obligations"])))
-    lo, hi = dyads._year_bounds(frames, None)
-    pairs = dyads._pair_years(frames["members"], lo, hi)
-    held = dyads._held(pairs, frames, lo, hi).rename(columns={"kind": "ob"})
-    members = pd.concat([pairs[["t", "i", "year"]].rename(columns={"i": "state"}),
-                         pairs[["t", "j", "year"]].rename(columns={"j": "state"})])
-    return (held.astype("int64").reset_index(drop=True), obligations,
-            members.drop_duplicates().astype("int64").reset_index(drop=True))
+    pledges = directed_pledge_years(treaties)
+    return pledges.held, pledges.obligations, pledges.members
 
 
 def classified_pledges(held: pd.DataFrame, obligations: list[Obligation], kind: ObligationKind,
                 role: Role) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The pledge-years of one ``kind`` with their :class:`Reach` for a beneficiary in
-    ``role``: (pledges applying against any adversary, pledges naming adversaries, one row
-    per adversary, the pledger and the beneficiary left out), each with ``decided``."""
+    """The pledge-years of one ``kind`` with their :class:`Reach` for a ``role``.
+
+    Returns (pledges applying against any adversary, pledges naming adversaries, one row
+    per adversary, the pledger and the beneficiary left out), each with ``decided``.
+    """
     reach = {k: obligation_reach(o, role) for k, o in enumerate(obligations)
              if o.kind == kind}
     rows = held[held["ob"].isin(list(reach))]
@@ -307,10 +295,6 @@ def build_dyad_years(start: int, end: int, terms: tuple[str, ...], *,
     DyadicDesignError
         For years outside 1816-2010 (MIDB 4.3) or an unknown term or option.
     """
-    from foedus.data.atop_model import atop_treaties
-    from foedus.data.store import connect
-    from foedus.panels import create_dyad_years
-
     if not 1816 <= start <= end <= 2010:
         raise DyadicDesignError(f"the dyadic studies cover 1816-2010 (MIDB 4.3); got "
                                 f"{start}-{end}.")
@@ -347,8 +331,10 @@ def build_dyad_years(start: int, end: int, terms: tuple[str, ...], *,
 
 
 def _lagged(frame: pd.DataFrame, terms: tuple[str, ...]) -> pd.DataFrame:
-    """``<term>_lag``: the term in the same directed dyad the year before (0 where the dyad
-    did not exist then, or the year before is outside the frame)."""
+    """``<term>_lag``: the term in the same directed dyad the year before.
+
+    0 where the dyad did not exist then, or the year before is outside the frame.
+    """
     a, b = frame["ccode1"].to_numpy(), frame["ccode2"].to_numpy()
     year = frame["year"].to_numpy()
     rows, found = gather(dyad_key(a, b, year - 1), dyad_key(a, b, year))

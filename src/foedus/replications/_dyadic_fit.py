@@ -1,4 +1,4 @@
-"""Binary-response fits for dyad-years and their variances: clustered by dyad and dyadic.
+r"""Binary-response fits for dyad-years and their variances: clustered by dyad and dyadic.
 
 Logit and probit by maximum likelihood (statsmodels, Newton's method), then sandwich
 variances :math:`V = B\\,M\\,B` with :math:`B` the inverse of the negative Hessian at the
@@ -44,14 +44,10 @@ import statsmodels.api as sm
 from numpy.typing import ArrayLike
 from scipy import stats
 
-from foedus.errors import FoedusError
+from foedus.errors import FitError
 
 __all__ = ["BinaryFit", "cluster_meat", "cubic_terms", "dyadic_meat", "fit_binary",
            "natural_spline", "sandwich"]
-
-
-class FitError(FoedusError, ValueError):
-    """A model that cannot be fitted to the data given (no events, no convergence)."""
 
 
 def natural_spline(t: ArrayLike, knots: tuple[float, ...] = (1.0, 4.0, 7.0)) -> np.ndarray:
@@ -150,7 +146,7 @@ def _group_sums(scores: np.ndarray, groups: np.ndarray) -> np.ndarray:
 
 
 def cluster_meat(scores: np.ndarray, groups: ArrayLike) -> np.ndarray:
-    """:math:`\\sum_g U_g U_g^\\top`, the scores summed within each group."""
+    r""":math:`\\sum_g U_g U_g^\\top`, the scores summed within each group."""
     sums = _group_sums(scores, np.asarray(groups))
     return sums.T @ sums
 

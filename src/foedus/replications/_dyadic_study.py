@@ -97,9 +97,11 @@ class _Estimate:
 
 
 def _estimable(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Leave out what ML cannot estimate, as Stata's logit and probit do: a regressor that
-    does not vary, and a 0/1 regressor one of whose values predicts the outcome perfectly
-    (with the rows that have that value)."""
+    """Leave out what ML cannot estimate, as Stata's logit and probit do.
+
+    A regressor that does not vary, and a 0/1 regressor one of whose values predicts the
+    outcome perfectly (with the rows that have that value).
+    """
     left_out: dict[str, str] = {}
     changed = True
     while changed:
@@ -130,9 +132,11 @@ def _estimable(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, d
 
 def _estimate(frame: pd.DataFrame, columns: list[str], spec: DyadicSpec, duration: str,
               source: dict[str, str] | None = None) -> _Estimate:
-    """Fit ``columns`` (each read from ``source[column]`` where given: the strict or
-    lagged versions of a term) on the rows that have them all, with both variances; the
-    scores are not kept."""
+    """Fit ``columns`` on the rows that have them all, with both variances.
+
+    Each column is read from ``source[column]`` where given (the strict or lagged versions
+    of a term); the scores are not kept.
+    """
     source = source or {}
     data = pd.DataFrame({c: frame[source.get(c, c)] for c in
                          [*columns, "dispute", "peaceyrs", "ccode1", "ccode2"]})

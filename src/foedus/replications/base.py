@@ -1,5 +1,6 @@
-"""The replication suite's types and registry: :class:`Figure`, :class:`Replication`,
-:class:`Study`, and :func:`replicate`.
+"""The replication suite's types and registry.
+
+:class:`Figure`, :class:`Replication`, :class:`Study`, and :func:`replicate`.
 
 A study module (any module of :mod:`foedus.replications` other than this one) declares
 ``STUDY = Study(name=..., title=..., citation=..., doi=..., data=(...), run=...)``; its
@@ -20,14 +21,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from foedus._validation import TypeOf, validate_params
+from foedus.answer import TypedAnswer
 from foedus.errors import UnknownStudyError
+from foedus.provenance import Provenance
 
-__all__ = ["Figure", "Replication", "Study", "replicate", "studies", "study"]
+__all__ = ["Figure", "Replication", "Study", "StudyEntry", "StudyList", "SuiteAnswer",
+           "replicate", "studies", "study", "study_list", "suite"]
 
 
-class Figure(BaseModel):
+class Figure(TypedAnswer):
     """One published figure beside ours.
 
     ``passed`` (``"pass"`` in JSON) is ``|reproduced - published| <= tolerance`` and, when
@@ -35,8 +40,6 @@ class Figure(BaseModel):
     ``None`` when either value is missing or no tolerance is stated, and ``note`` then says
     why. ``required`` marks the figures an issue requires to pass.
     """
-
-    model_config = ConfigDict(populate_by_name=True)
 
     label: str
     published: float | None
@@ -71,13 +74,13 @@ class Figure(BaseModel):
         return cls(label=label, published=published, reproduced=reproduced, difference=diff,
                    tolerance=tolerance, passed=passed, low=low, high=high, **extra)
 
-    def to_json(self) -> dict[str, Any]:
-        """The figure as JSON (``pass`` spelled as in the table)."""
-        return self.model_dump(by_alias=True)
 
+class Replication(TypedAnswer):
+    """A study's reproduced figures, extra tables, and what it took to build them.
 
-class Replication(BaseModel):
-    """A study's reproduced figures, extra tables, and what it took to build them."""
+    ``foedus replicate NAME --json`` is :meth:`to_json`: these fields, ``summary`` and
+    ``provenance``.
+    """
 
     study: str
     title: str
@@ -85,8 +88,8 @@ class Replication(BaseModel):
     doi: str
     data: list[str]
     figures: list[Figure]
-    tables: dict[str, list[dict[str, Any]]] = {}
-    notes: list[str] = []
+    tables: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list)
     seconds: float = 0.0
     peak_memory_mb: float = 0.0
 
@@ -112,15 +115,26 @@ class Replication(BaseModel):
         return (f"{self.study}: {self.passed}/{self.decided} figures within tolerance{und}"
                 f"{req} ({self.seconds:.1f} s, peak {self.peak_memory_mb:.0f} MB)")
 
+    @property
+    def provenance(self) -> Provenance:
+        """The datasets the study read, with their versions and hashes (ATOP view)."""
+        return Provenance.of(self.data, view="atop")
+
     def to_json(self) -> dict[str, Any]:
         """The answer of ``foedus replicate NAME --json`` (DESIGN §7)."""
-        from foedus.provenance import provenance
-
-        body = self.model_dump(exclude={"figures"})
-        body["figures"] = [f.to_json() for f in self.figures]
+        body = super().to_json()
         body["summary"] = self.summary()
-        body["provenance"] = provenance(self.data, view="atop")
+        body["provenance"] = self.provenance.to_json()
         return body
+
+    @classmethod
+    def json_schema(cls, name: str, title: str) -> dict[str, Any]:
+        """The model's schema with the two keys :meth:`to_json` adds."""
+        schema = super().json_schema(name, title)
+        schema["properties"]["summary"] = {"type": "string"}
+        schema["properties"]["provenance"] = {"$ref": "provenance.schema.json"}
+        schema["required"] = [*schema["required"], "summary", "provenance"]
+        return schema
 
 
 @dataclass(frozen=True)
@@ -139,8 +153,123 @@ class Study:
     description: str = field(default="")
 
 
+class StudyEntry(TypedAnswer):
+    """A study of the suite as ``replicate --list`` shows it."""
+
+    name: str
+    title: str
+    citation: str
+    doi: str
+    data: list[str]
+
+
+class StudyList(TypedAnswer):
+    """``foedus replicate --list --json``: the studies of the suite."""
+
+    studies: list[StudyEntry]
+
+
+class SuiteAnswer(TypedAnswer):
+    """``foedus replicate --summary --json``: every study run."""
+
+    studies: list[Replication]
+
+    def to_json(self) -> dict[str, Any]:
+        """Each study as ``replicate NAME --json`` prints it."""
+        return {"studies": [r.to_json() for r in self.studies]}
+
+
+def study_list() -> StudyList:
+    """The studies of the suite, by name (``foedus replicate --list``).
+
+    Returns
+    -------
+    StudyList
+        Each study's name, title, citation, DOI and data.
+
+    Raises
+    ------
+    ImportError
+        If a study module fails to import (a bug, not a user error).
+
+    References
+    ----------
+    .. [1] King, Gary. 1995. "Replication, Replication." PS: Political Science and
+       Politics 28(3): 444-452. doi:10.2307/420301
+
+    Examples
+    --------
+    >>> "leeds-2003" in {s.name for s in study_list().studies}
+    True
+    """
+    return StudyList(studies=[StudyEntry(name=s.name, title=s.title, citation=s.citation,
+                                         doi=s.doi, data=list(s.data)) for s in studies()])
+
+
+@validate_params({"progress": [TypeOf(Callable, "a callable taking a study's name"), None]},
+                 caller="replication_suite")
+def suite(progress: Callable[[str], None] | None = None) -> SuiteAnswer:
+    """Run every study of the suite (``foedus replicate --summary``).
+
+    Parameters
+    ----------
+    progress
+        Called with each study's name before it runs.
+
+    Returns
+    -------
+    SuiteAnswer
+        Every study's :class:`Replication`.
+
+    Raises
+    ------
+    StoreError
+        Without a store (run ``foedus data build``).
+
+    References
+    ----------
+    .. [1] King, Gary. 1995. "Replication, Replication." PS: Political Science and
+       Politics 28(3): 444-452. doi:10.2307/420301
+
+    Examples
+    --------
+    >>> ran = suite()  # doctest: +SKIP
+    >>> len(ran.studies) == len(studies())  # doctest: +SKIP
+    True
+    """
+    results = []
+    for s in studies():
+        if progress is not None:
+            progress(s.name)
+        results.append(replicate(s.name))
+    return SuiteAnswer(studies=results)
+
+
 def studies() -> list[Study]:
-    """Every study of the suite, by name."""
+    """Every study of the suite, by name.
+
+    Studies are found by walking the package: each module declaring ``STUDY``.
+
+    Returns
+    -------
+    list of Study
+        Sorted by name.
+
+    Raises
+    ------
+    ImportError
+        If a study module fails to import (a bug, not a user error).
+
+    References
+    ----------
+    .. [1] King, Gary. 1995. "Replication, Replication." PS: Political Science and
+       Politics 28(3): 444-452. doi:10.2307/420301
+
+    Examples
+    --------
+    >>> "leeds-anac-2005" in {s.name for s in studies()}
+    True
+    """
     import foedus.replications as package
 
     found: list[Study] = []
@@ -153,13 +282,35 @@ def studies() -> list[Study]:
     return sorted(found, key=lambda s: s.name)
 
 
+@validate_params({"name": [TypeOf(str, "a study name (studies() lists them)")]},
+                 caller="study")
 def study(name: str) -> Study:
     """The study called ``name``.
+
+    Parameters
+    ----------
+    name
+        A study's name (:func:`studies` lists them).
+
+    Returns
+    -------
+    Study
+        Its title, citation, DOI, data and ``run`` function.
 
     Raises
     ------
     UnknownStudyError
         With the list of studies.
+
+    References
+    ----------
+    .. [1] King, Gary. 1995. "Replication, Replication." PS: Political Science and
+       Politics 28(3): 444-452. doi:10.2307/420301
+
+    Examples
+    --------
+    >>> study("leeds-2003").doi
+    '10.1111/1540-5907.00031'
     """
     known = studies()
     for s in known:
@@ -174,11 +325,43 @@ def _peak_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
+@validate_params({"name": [TypeOf(str, "a study name (studies() lists them)")]},
+                 caller="replicate")
 def replicate(name: str, **options: Any) -> Replication:
     """Run the study ``name`` from the store and return its table.
 
-    ``peak_memory_mb`` is the process's peak resident memory when the study ends (it
-    includes whatever the process held before).
+    Parameters
+    ----------
+    name
+        The study (:func:`studies` lists them), e.g. ``leeds-2003``.
+    **options
+        The study's own options (its ``run`` function's keyword arguments).
+
+    Returns
+    -------
+    Replication
+        Each published figure beside the reproduced one, with the difference, the
+        tolerance and ``pass`` (True, False, or None where either is missing); the study's
+        extra tables and notes; ``seconds`` and ``peak_memory_mb`` (the process's peak
+        resident memory when the study ends, including whatever it held before).
+
+    Raises
+    ------
+    UnknownStudyError
+        For a name the suite does not have (the message lists them).
+    StoreError
+        Without a store (run ``foedus data build``).
+
+    References
+    ----------
+    .. [1] King, Gary. 1995. "Replication, Replication." PS: Political Science and
+       Politics 28(3): 444-452. doi:10.2307/420301
+
+    Examples
+    --------
+    >>> r = replicate("olson-zeckhauser-1966", n_boot=50)
+    >>> r.study, r.decided > 0
+    ('olson-zeckhauser-1966', True)
     """
     chosen = study(name)
     started = time.perf_counter()

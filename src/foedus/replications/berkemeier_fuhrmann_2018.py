@@ -16,12 +16,21 @@ Three parts:
     (:func:`foedus.reliability.universe.alliance_war_universe`) beside theirs on (COW war,
     atopid), every difference listed with its reason (table ``universe_diff``).
 (c) **Our automatic coding.** :func:`foedus.reliability.alliance_war.alliance_wars` on the
-    ally–partner–war opportunities, against their coding on the *matchable* rows (in both
-    universes): each rate on the same definition (their ``sample`` and obligation dummies),
-    ours over the rows it decides, theirs over the rows they code relevant; a figure passes
-    when ours is within ±0.05 of theirs **and** theirs lies inside our war-clustered 95%
-    interval. Cohen's κ of honoured/violated over the rows both decide, against
-    ``honorLLM``/``violateLLM`` (goal ≥ 0.8); Sabrosky's rule beside LLM's.
+    ally–partner–war opportunities built with Leeds, Long & Mitchell's invocation rules as
+    B&F describe them (``invocation="llm"``, :mod:`foedus.reliability.opportunities`: L1 a
+    member attacked at any point of the war invokes its partners' defence pledges, L2 a
+    pledge made during a war is invoked by it whatever its kind, L3 allies that fight
+    together in the partner's war honour it, ``window=inf``), with the historical book's
+    condition content, against their coding on the *matchable* rows (in both universes):
+    each rate on the same definition (their ``sample`` and obligation dummies), ours over
+    the rows it decides, theirs over the rows they code relevant; a figure passes when ours
+    is within ±0.05 of theirs **and** theirs lies inside our war-clustered 95% interval.
+    Cohen's κ of honoured/violated over the rows both decide, against
+    ``honorLLM``/``violateLLM`` (goal ≥ 0.8); Sabrosky's rule beside LLM's. The same
+    figures on ATOP's definitions (the ally–partner–war rules, a 90-day window) are listed
+    beside them, not required, and every disagreeing row is classed (table
+    ``disagreement_classes``): the rules were written from the texts, then measured, never
+    fitted to the authors' codes.
 """
 
 from __future__ import annotations
@@ -107,36 +116,85 @@ def _rate_figure(label: str, theirs: pd.Series, ours: pd.DataFrame, rule: str,
                                f"rows in {len(per)} wars")
 
 
-def _part_c(rows: pd.DataFrame, n_boot: int, seed: int) -> tuple[list[Figure], dict]:
-    from foedus.reliability.published import BF_FIGURES
+def _kappa(rows: pd.DataFrame, label: str, required: bool) -> Figure:
     from foedus.reliability.rates import cohen_kappa
+
+    both = rows[(rows["theirs"] != "dna") & rows["llm"].isin(["honoured", "violated"])]
+    kappa = cohen_kappa(both["theirs"].to_numpy(), both["llm"].to_numpy()) if len(both) \
+        else math.nan
+    agree = int((both["theirs"] == both["llm"]).sum())
+    return Figure.compare(label, 1.0, kappa, tolerance=0.2, unit="kappa", n=len(both),
+                          required=required,
+                          note=f"{agree} of {len(both)} rows both decide agree")
+
+
+def _part_c(rows: pd.DataFrame, n_boot: int, seed: int, *, prefix: str = "(c)",
+            required: bool = True, rules: str = "") -> tuple[list[Figure], dict]:
+    from foedus.reliability.published import BF_FIGURES
 
     figures = []
     for label, era, kind, honoured, n in BF_FIGURES:
         sub = _subset(rows, era, kind)
         theirs = (sub.loc[sub["theirs"] != "dna", "theirs"] == "honoured").astype(int)
         figures.append(_rate_figure(
-            f"(c) automatic coding, matchable rows, LLM rule: {label}", theirs, sub, "llm",
-            n_boot, seed, True, f"published on all their rows {honoured}/{n}"))
+            f"{prefix} automatic coding, matchable rows, LLM rule: {label}", theirs, sub,
+            "llm", n_boot, seed, required,
+            f"{rules}published on all their rows {honoured}/{n}"))
     for label, era, _, _, _ in BF_FIGURES[:3]:
         sub = _subset(rows, era, None)
         theirs = (sub.loc[sub["theirs_sabrosky"] != "dna", "theirs_sabrosky"]
                   == "honoured").astype(int)
         figures.append(_rate_figure(
-            f"(c) automatic coding, matchable rows, Sabrosky rule: {label}", theirs, sub,
-            "sabrosky", n_boot, seed, False, "theirs: sabroskyhonorllm"))
-    both = rows[(rows["theirs"] != "dna") & rows["llm"].isin(["honoured", "violated"])]
-    kappa = cohen_kappa(both["theirs"].to_numpy(), both["llm"].to_numpy()) if len(both) \
-        else math.nan
-    agree = int((both["theirs"] == both["llm"]).sum())
-    figures.append(Figure.compare(
-        "(c) Cohen's kappa, honoured/violated vs honorLLM/violateLLM (goal >= 0.8: "
-        "perfect agreement 1 within 0.2)", 1.0, kappa, tolerance=0.2, unit="kappa",
-        n=len(both), note=f"{agree} of {len(both)} rows both decide agree"))
+            f"{prefix} automatic coding, matchable rows, Sabrosky rule: {label}", theirs,
+            sub, "sabrosky", n_boot, seed, False, f"{rules}theirs: sabroskyhonorllm"))
+    figures.append(_kappa(rows, f"{prefix} Cohen's kappa, honoured/violated vs "
+                                "honorLLM/violateLLM (goal >= 0.8: perfect agreement 1 "
+                                "within 0.2)", False))
     confusion = pd.crosstab(rows["theirs"], rows["llm"])
     table = [{"theirs": str(i), **{str(c): int(v) for c, v in r.items()}}
              for i, r in confusion.iterrows()]
     return figures, {"confusion": table}
+
+
+#: Classes of the matchable rows on which our coding and theirs disagree (their code →
+#: ours), with what each means for our rules.
+DISAGREEMENT_CLASSES = {
+    ("relevant", "no_opportunity"): "they code a case; our rules invoke no pledge of the "
+                                    "alliance in the war (no member attacked or acting under "
+                                    "the pledge's kind, or the casus foederis fails)",
+    ("relevant", "undecided"): "they code a case; every leg we have is undecidable (a "
+                               "condition whose content is not recorded here)",
+    ("honoured", "violated"): "they code honoured; a leg of ours is a member that stayed "
+                              "out of the partner's war (COW) or fought a member",
+    ("violated", "honoured"): "they code violated; every leg of ours was honoured",
+    ("dna", "decided"): "they code no case (casus foederis not met, consultation, "
+                        "non-aggression); our rules find an invoked pledge",
+}
+
+
+def _disagreement_class(theirs: str, ours: str) -> tuple[str, str] | None:
+    if theirs == "dna":
+        return ("dna", "decided") if ours in ("honoured", "violated") else None
+    if ours in ("no_opportunity", "undecided"):
+        return ("relevant", ours)
+    return (theirs, ours) if theirs != ours else None
+
+
+def _classes(rows: pd.DataFrame, opp: pd.DataFrame) -> list[dict[str, Any]]:
+    """Per disagreement class: the count, what it means, and the commonest reasons."""
+    reasons = _cf_reasons(opp, rows)
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in rows.itertuples(index=False):
+        key = _disagreement_class(r.theirs, r.llm)
+        if key is None:
+            continue
+        entry = out.setdefault(key, {"theirs": key[0], "ours": key[1], "rows": 0,
+                                     "meaning": DISAGREEMENT_CLASSES[key], "examples": []})
+        entry["rows"] += 1
+        if len(entry["examples"]) < 12:
+            entry["examples"].append(f"{r.warname} / ATOP {int(r.atopid)}: "
+                                     f"{reasons.get((r.war, int(r.atopid)), 'no legs')}")
+    return sorted(out.values(), key=lambda e: -e["rows"])
 
 
 def run(*, n_boot: int = 2000, seed: int = 0) -> tuple[list[Figure],
@@ -174,11 +232,19 @@ def run(*, n_boot: int = 2000, seed: int = 0) -> tuple[list[Figure],
         with_number, found, tolerance=0.0, unit="count", n=len(universe),
         note="; ".join(f"{i}, {r}: {n}" for (i, r), n in reasons.items())))
     system = CommitmentSystem.load()
-    opp = opportunities(system, end=2003)
-    aw = alliance_wars(opp, allied_fights(system))
-    rows = _ours(aw, bf, universe)
-    part_c, extra = _part_c(rows, n_boot, seed)
+    fights = allied_fights(system)
+    opp = opportunities(system, end=2003, invocation="llm", window=math.inf)
+    rows = _ours(alliance_wars(opp, fights), bf, universe)
+    part_c, extra = _part_c(rows, n_boot, seed, rules="invocation llm, whole war; ")
     figures += part_c
+    atop_opp = opportunities(system, end=2003)
+    atop_rows = _ours(alliance_wars(atop_opp, fights), bf, universe)
+    atop_c, atop_extra = _part_c(atop_rows, n_boot, seed, prefix="(c, ATOP definitions)",
+                                 required=False,
+                                 rules="ATOP's definitions, 90-day window (not required); ")
+    figures += atop_c
+    extra["confusion_atop_definitions"] = atop_extra["confusion"]
+    extra["disagreement_classes"] = _classes(rows, opp)
     disagree = rows[(rows["theirs"] != "dna") & (rows["theirs"] != rows["llm"])
                     | (rows["theirs"] == "dna") & rows["llm"].isin(["honoured", "violated"])]
     reasons_by_row = _cf_reasons(opp, disagree)
@@ -200,12 +266,29 @@ def run(*, n_boot: int = 2000, seed: int = 0) -> tuple[list[Figure],
         f"{len(universe)} ATOP 5.1 x COW rows; {len(rows)} matchable.",
         f"Matchable rows they code relevant: {int((rows['theirs'] != 'dna').sum())}; we "
         f"decide {int(rows['llm'].isin(['honoured', 'violated']).sum())}, both "
-        f"{len(both)}. Rows we cannot decide are those whose casus foederis ATOP's coded "
-        "conditions leave open (a location, an adversary type) or whose obligation the war "
-        "does not invoke under ATOP's definitions (a defence pact of a state that joined a "
-        "war, not attacked: the United Kingdom's with Egypt and Iraq in 1939).",
+        f"{len(both)} (invocation rules 'llm', the whole war, with the historical book).",
+        _why(rows),
+        "Disagreeing rows by class: " + "; ".join(
+            f"{c['theirs']} -> {c['ours']}: {c['rows']}" for c in extra["disagreement_classes"])
+        + " (table disagreement_classes: what each class means, with examples).",
     ]
     return figures, tables, notes
+
+
+def _why(rows: pd.DataFrame) -> str:
+    """Why the rates differ: the rows only they decide, and how they code them."""
+    theirs = rows[rows["theirs"] != "dna"]
+    ours = theirs["llm"].isin(["honoured", "violated"])
+    only = theirs[~ours]
+    both = theirs[ours]
+    h = int((only["theirs"] == "honoured").sum())
+    agree = int((both["theirs"] == both["llm"]).sum())
+    return (f"Of the {len(theirs)} rows they code relevant, we decide {int(ours.sum())} "
+            f"(agreeing on {agree}); the {len(only)} we do not decide are {h} honoured and "
+            f"{len(only) - h} violated in their coding ({h / max(len(only), 1):.2f} "
+            f"honoured, against {(theirs['theirs'] == 'honoured').mean():.2f} over all their "
+            "rows): the rates we can compute leave out a set that leans honoured, which no "
+            "agreement on the shared rows makes up.")
 
 
 def _cf_reasons(opp: pd.DataFrame, rows: pd.DataFrame) -> dict[tuple[str, int], str]:

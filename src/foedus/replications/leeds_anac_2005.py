@@ -38,7 +38,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import statsmodels.api as sm
+from statsmodels.tools.sm_exceptions import PerfectSeparationError
 
+from foedus.data.loaders import load_system
+from foedus.data.store import connect
+from foedus.reliability import opportunities
+from foedus.reliability.performance import institutionalisation, member_war_cases
 from foedus.replications.base import Figure, Study
 
 __all__ = ["PUBLISHED", "STUDY", "run"]
@@ -59,9 +65,6 @@ def fit_logit(cases: pd.DataFrame) -> tuple[pd.DataFrame, int]:
         (frame ``term, coef, se``; the number of cases used). An empty frame when the
         cases cannot identify the model (a constant column, perfect separation).
     """
-    import statsmodels.api as sm
-    from statsmodels.tools.sm_exceptions import PerfectSeparationError
-
     data = cases.dropna(subset=[*TERMS, "honoured"])
     x = sm.add_constant(data[TERMS].astype(float), has_constant="add")
     try:
@@ -81,12 +84,7 @@ def run(**_: Any) -> tuple[list[Figure], dict[str, list[dict[str, Any]]], list[s
         ``(figures, tables, notes)``; tables ``cases`` (every case with its variables) and
         ``coefficients`` (ours and the published, with standard errors).
     """
-    from foedus.data.store import connect
-    from foedus.model.system import CommitmentSystem
-    from foedus.reliability import opportunities
-    from foedus.reliability.performance import institutionalisation, member_war_cases
-
-    system = CommitmentSystem.load()
+    system = load_system()
     opp = opportunities(system, end=1944)
     with connect() as con:
         cases = member_war_cases(opp, con)

@@ -35,6 +35,10 @@ from typing import Any
 
 import numpy as np
 
+from foedus.burden import spending_panel
+from foedus.data.loaders import load_system
+from foedus.data.resolve import resolve_alliance
+from foedus.measures.burden import exploitation_test
 from foedus.replications.base import Figure, Study
 
 __all__ = ["STUDY", "TOLERANCE"]
@@ -54,22 +58,17 @@ def _round(value: Any) -> float | None:
 def run(*, year: int = 1964, start: int = 1949, end: int = 2018, n_boot: int = 2000,
         seed: int = 0) -> tuple[list[Figure], dict[str, list[dict[str, Any]]], list[str]]:
     """The exploitation test for NATO in ``year`` and through ``start..end``."""
-    from foedus.burden import resolve_alliance, spending_panel
-    from foedus.measures.burden import exploitation_test
-    from foedus.model.system import CommitmentSystem
-
-    system = CommitmentSystem.load()
+    system = load_system()
     nato = resolve_alliance("NATO", system, view="atop")
-    panel = spending_panel(nato, min(start, year), max(end, year), series="sipri",
-                           system=system)
+    panel = spending_panel(nato, min(start, year), max(end, year), series="sipri")
     tests = exploitation_test(panel, n_boot=n_boot, seed=seed)
     that_year = tests[tests["year"] == year].iloc[0]
     members = panel[panel["year"] == year].copy()
     usable = members.dropna(subset=["gdp_usd", "milex_share_gdp"])
     members["gdp_rank"] = usable["gdp_usd"].rank(ascending=False)
     members["burden_rank"] = usable["milex_share_gdp"].rank(ascending=False)
-    long_run = exploitation_test(spending_panel(nato, year, year, series="nmc",
-                                                system=system), n_boot=n_boot, seed=seed)
+    long_run = exploitation_test(spending_panel(nato, year, year, series="nmc"),
+                                 n_boot=n_boot, seed=seed)
     rho, n = float(that_year["spearman"]), int(that_year["n_members"])
     figures = [
         Figure.compare(f"Spearman rho (GDP, defence % of GDP), NATO {year}: sign", 1.0,

@@ -1,4 +1,5 @@
-"""Cross-check of the capitals file against Gleditsch & Ward's capital distances (capdist).
+"""Cross-check of the capitals file against Gleditsch & Ward's capital distances (capdist)
+(test support: it ships with the tests, not the package).
 
 The capitals file (``capitals``, COW codes, one row per capital spell) is a compilation with
 coordinate errors (PROVENANCE, "Known traps"); capdist (``capdist``, Gleditsch & Ward codes,

@@ -1,0 +1,213 @@
+"""One accessor per table of the store: the lenses read the store through these functions,
+never through SQL of their own.
+
+Versioned tables take the version as a parameter (``capabilities(version="6.0")``); the
+default is the registry's (:data:`NMC`, the version of ``nmc_7``). Coverage comes from the
+registry too: COW system membership ends on ``dataset("cow_system").last_day`` (later years
+carry the last membership forward, as peacesciencer does, and say so), ATOP on
+``dataset("atop_members").last_day``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from foedus.data.loaders import atop_treaties_from_store, store_stamp
+from foedus.data.store import connect
+from foedus.errors import PanelError
+from foedus.model.dyads import DUMMY_OF, directed_dyad_years
+from foedus.registry import dataset
+
+__all__ = ["ATOP_DUMMIES", "ATOP_LAST_YEAR", "FIRST_YEAR", "NMC", "atop_dyad_years",
+           "capabilities", "capitals",
+           "capitals_by_year", "contiguity_spells", "gdp_maddison", "gdp_wdi", "ideal_points",
+           "major_power_spells", "major_powers_by_year", "mid_participants", "polity",
+           "spending_nato", "spending_sipri", "states", "system_years", "table"]
+
+#: The NMC version read by default: the registry's ``nmc_7``.
+NMC: str = dataset("nmc_7").version
+#: ATOP's obligation dummies, in published order (peacesciencer's names).
+ATOP_DUMMIES: tuple[str, ...] = tuple(DUMMY_OF.values())
+#: The first year of COW system membership: panels start there.
+FIRST_YEAR: int = dataset("cow_system").first_year  # type: ignore[assignment]
+#: The last year of ATOP 5.1: alliance columns are null after it.
+ATOP_LAST_YEAR: int = dataset("atop_members").last_year  # type: ignore[assignment]
+CARRIED = ("COW system membership ends in {last}; membership in later years is the {last} "
+           "membership carried forward")
+
+
+def table(name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """A whole table of the store (``columns``: those only), for tables without an accessor
+    of their own (``atop_phases``, ``atop_institutions``, ``bf2018``...)."""
+    cols = ", ".join(f'"{c}"' for c in columns) if columns else "*"
+    with connect() as con:
+        return con.execute(f'SELECT {cols} FROM "{name}"').df()
+
+
+def capabilities(version: str = NMC, columns: Sequence[str] = ("cinc",), *,
+                 non_null: str | None = None) -> pd.DataFrame:
+    """NMC state-years (``ccode``, ``year`` and ``columns``) of one version (``7.0`` or
+    ``6.0``); ``non_null`` keeps the rows where that column is known."""
+    where = f" AND {non_null} IS NOT NULL" if non_null else ""
+    with connect() as con:
+        return con.execute(f"SELECT ccode, year, {', '.join(columns)} FROM capabilities "
+                           f"WHERE nmc_version = ?{where} ORDER BY year, ccode",
+                           [version]).df()
+
+
+def states() -> pd.DataFrame:
+    """Every COW state: ``ccode``, ``iso3``, ``abb``, ``name``."""
+    with connect() as con:
+        return con.execute("SELECT ccode, iso3, abb, name FROM states").df()
+
+
+def _check_years(start: int, end: int) -> None:
+    if start < FIRST_YEAR:
+        raise PanelError(f"panels start in {FIRST_YEAR} (COW system membership); got {start}.")
+    if end < start:
+        raise PanelError(f"the panel ends ({end}) before it starts ({start}).")
+    if end > 2100:
+        raise PanelError(f"{end} is not a year foedus can build a panel for.")
+
+
+def system_years(start: int, end: int) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """(ccode, year) of every system member in ``start..end``, carried forward past COW's
+    last year (with a note saying so)."""
+    _check_years(start, end)
+    last_year: int = dataset("cow_system").last_year  # type: ignore[assignment]
+    with connect() as con:
+        frame = con.execute("SELECT ccode, year FROM system_membership WHERE year BETWEEN ? "
+                            "AND ? ORDER BY year, ccode",
+                            [start, min(end, last_year)]).df()
+        notes: tuple[str, ...] = ()
+        if end > last_year:
+            last = con.execute("SELECT ccode FROM system_membership WHERE year = ? "
+                               "ORDER BY ccode", [last_year]).df()["ccode"].to_numpy()
+            years = np.arange(max(start, last_year + 1), end + 1)
+            extra = pd.DataFrame({"ccode": np.tile(last, len(years)),
+                                  "year": np.repeat(years, len(last))})
+            frame = pd.concat([frame, extra], ignore_index=True)
+            notes = (CARRIED.format(last=last_year),)
+    frame = frame.astype({"ccode": "int32", "year": "int32"})
+    return frame, notes
+
+
+def major_power_spells() -> pd.DataFrame:
+    """COW major-power spells: ``ccode``, ``first`` and ``last`` year."""
+    with connect() as con:
+        return con.execute("SELECT ccode, year(start_date) AS first, year(end_date) AS last "
+                           "FROM major_powers").df()
+
+
+def major_powers_by_year(years: Sequence[int]) -> dict[int, list[int]]:
+    """The COW major powers in each year, those of COW's last year carried forward."""
+    spells = major_power_spells()
+    last: int = dataset("cow_majors").last_year  # type: ignore[assignment]
+    out = {}
+    for y in years:
+        at = min(int(y), last)
+        out[int(y)] = sorted(int(c) for c in set(
+            spells[(spells["first"] <= at) & (spells["last"] >= at)]["ccode"]))
+    return out
+
+
+def capitals() -> pd.DataFrame:
+    """Capital spells: ``ccode``, ``start_date``, ``end_date``, ``lat``, ``lon``."""
+    with connect() as con:
+        return con.execute("SELECT ccode, start_date, end_date, lat, lon FROM capitals").df()
+
+
+def capitals_by_year(years: pd.DataFrame) -> pd.DataFrame:
+    """(ccode, year, lat, lon) of the capital in force on 1 July of each (ccode, year)."""
+    spells = capitals()
+    keys = years[["ccode", "year"]].drop_duplicates()
+    merged = keys.merge(spells, on="ccode", how="inner")
+    mid = pd.to_datetime(merged["year"].astype(str) + "-07-01")
+    start = pd.to_datetime(merged["start_date"])
+    end = pd.to_datetime(merged["end_date"])
+    merged = merged.assign(_ok=(start <= mid) & (mid <= end), _start=start)
+    # the spell covering mid-year; else the latest spell begun by then (the capitals file
+    # ends in 2024, so later years keep the last capital)
+    merged["_rank"] = np.where(merged["_ok"], 0, np.where(start <= mid, 1, 2))
+    merged = merged.sort_values(["ccode", "year", "_rank", "_start"],
+                                ascending=[True, True, True, False])
+    best = merged.drop_duplicates(["ccode", "year"])
+    best = best[best["_rank"] < 2]
+    return best[["ccode", "year", "lat", "lon"]].reset_index(drop=True)
+
+
+def contiguity_spells() -> pd.DataFrame:
+    """COW direct-contiguity spells with a border (``conttype`` 1-5): ``ccode1``,
+    ``ccode2``, ``conttype``, ``first``, ``last`` year."""
+    with connect() as con:
+        return con.execute("SELECT ccode1, ccode2, conttype, year(start_date) AS first, "
+                           "year(end_date) AS last FROM contiguity WHERE conttype > 0").df()
+
+
+def spending_sipri() -> pd.DataFrame:
+    """SIPRI military expenditure by state-year (current and constant 2023 US$ million,
+    percent of GDP)."""
+    with connect() as con:
+        return con.execute("SELECT ccode, year, milex_current_usd_m, milex_constant2023_usd_m, "
+                           "milex_share_gdp_pct FROM spending_sipri").df()
+
+
+def spending_nato() -> pd.DataFrame:
+    """NATO's own figures by member-year (current US$, percent of GDP, equipment share)."""
+    with connect() as con:
+        return con.execute("SELECT ccode, year, milex_current_usd, milex_share_gdp_pct, "
+                           "equipment_share_pct, estimate FROM spending_nato").df()
+
+
+def gdp_wdi() -> pd.DataFrame:
+    """World Bank WDI GDP in current US$ by state-year."""
+    with connect() as con:
+        return con.execute("SELECT ccode, year, gdp_current_usd FROM gdp_wdi").df()
+
+
+def gdp_maddison() -> pd.DataFrame:
+    """Maddison GDP per head (2011 international $, PPP) and population (thousands)."""
+    with connect() as con:
+        return con.execute("SELECT ccode, year, gdppc_2011ppp, pop_thousands "
+                           "FROM gdp_maddison").df()
+
+
+def ideal_points(measure: str = "idealpointfp") -> pd.DataFrame:
+    """UNGA ideal points by state-year (the mean where a state-year has several)."""
+    if measure not in ("idealpointfp", "idealpointall", "idealpointlegacy"):
+        raise PanelError(f"measure must be one of idealpointfp, idealpointall, "
+                         f"idealpointlegacy; got {measure!r}.")
+    with connect() as con:
+        return con.execute(f"SELECT ccode, year, avg({measure}) AS {measure} FROM ideal_points "
+                           f"WHERE {measure} IS NOT NULL GROUP BY ccode, year").df()
+
+
+def polity() -> pd.DataFrame:
+    """Polity5's ``polity2`` by state-year (known values only)."""
+    with connect() as con:
+        return con.execute("SELECT ccode, year, polity2 FROM polity "
+                           "WHERE polity2 IS NOT NULL").df()
+
+
+def mid_participants() -> pd.DataFrame:
+    """MIDB 4.3 participants: dispute, state, side A, originator, start and end year."""
+    with connect() as con:
+        return con.execute("SELECT dispnum3 AS mid, ccode, sidea, orig, styear, endyear "
+                           "FROM mid_participants").df()
+
+
+@cache
+def _dyads(path: str, stamp: int | None) -> pd.DataFrame:
+    frame = directed_dyad_years(atop_treaties_from_store())
+    return frame.astype({c: "int8" for c in ATOP_DUMMIES} | {
+        "ccode1": "int32", "ccode2": "int32", "year": "int32"})
+
+
+def atop_dyad_years() -> pd.DataFrame:
+    """ATOP's directed dyad-year obligations computed from the commitment model (ATOP view),
+    cached per store build; equal to ATOP's published extract (tests/model)."""
+    return _dyads(*store_stamp())
