@@ -111,6 +111,35 @@ class TestToyCrises:
         assert both.decision.a == 1.0
         assert both.p_attack[0] > nuclear.p_attack[0] == pytest.approx(inert.p_attack[0])
 
+    def test_informal_pledge_joins_with_its_own_probability(self, toy, within):
+        """An informal commitment enters as one draw of p ~ Beta(α, β) per coefficient row
+        (:func:`foedus.crisis.informal.log_odds`), not as zero: Beta(2, 6) has mean 1/4.
+        The ally joins in that share of the draws; the challenger's win margin is the
+        mixture of the two worlds (alone: 2·2.2/3.2 − 1; with the ally: 2·2.2/4.2 − 1),
+        and Pr(attack) is the integral at that mean — between no pledge and a sure one."""
+        import dataclasses
+
+        from foedus.crisis.informal import log_odds
+
+        common = {"capability": [1.0, 1.0], "attacker_capability": 2.2,
+                  "value": (0.5, 1.5), "cost_tolerance": (0.5, 2.0), "war_cost": 0.05,
+                  "scale": 0.2}
+        c = dataclasses.replace(toy(2, [(1, 0, 0.5)], **common),
+                                edge_logit=log_odds(2.0, 6.0, 4000, 1, seed=3))
+        n = 40_000
+        r = run(c, draws=n, seed=1)
+        rows_mean = float(expit(c.edge_logit).mean())
+        assert rows_mean == pytest.approx(0.25, abs=0.01)
+        joined = int(r.tally.drawn_in[1])
+        assert within(joined, n, rows_mean)
+        share = joined / n
+        x = share * (2 * 2.2 / 4.2 - 1) + (1 - share) * (2 * 2.2 / 3.2 - 1)
+        assert r.tally.world.sum_x / n == pytest.approx(x)
+        assert r.p_attack[0] == pytest.approx(integral(x, 0.0, 0.0, c.params)[0], abs=1e-12)
+        alone = run(toy(2, [(1, 0, 0.0)], **common), draws=n, seed=1).p_attack[0]
+        sure = run(toy(2, [(1, 0, 1.0)], **common), draws=n, seed=1).p_attack[0]
+        assert sure < r.p_attack[0] < alone
+
     def test_escalation_compounds_over_guarantors(self, toy):
         """Two sure nuclear allies, q = 0.5: π = 1 − 0.5² = 0.75."""
         c = toy(3, [(1, 0, 1.0), (2, 0, 1.0)], guarantor=[1, 2], nuclear_escalation=0.5,

@@ -76,7 +76,9 @@ class TestSimulate:
         """NMC 7.0 ends in 2022 (DESIGN §7): a 2024 scenario says so, twice."""
         payload = _payload(runs, "first")
         assert payload["capability_measure"] == "cinc"
-        assert payload["provenance"]["carried_forward"] is True
+        carried = payload["provenance"]["carried_forward"]
+        assert [c["dataset"] for c in carried] == ["nmc_7"]
+        assert carried[0]["last_day"].startswith("2022") and "2022" in carried[0]["what"]
         assert any(f.startswith("capabilities_carried_forward") and "2022" in f
                    for f in payload["flags"])
 

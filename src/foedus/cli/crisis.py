@@ -22,6 +22,9 @@ Draws = Annotated[int, typer.Option("--draws", min=256, help="Monte Carlo draws 
                                     "historical crisis.")]
 Limit = Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N ICB "
                                            "crises (a quick look).")]
+Workers = Annotated[int, typer.Option("--workers", min=1, help="Processes that play the "
+                                      "crises and compute the dyad-year profiles (the "
+                                      "answer does not depend on it).")]
 
 
 class _Stages:
@@ -66,6 +69,7 @@ def fit_command(
     draws: Draws = 16_384,
     seed: Seed = 0,
     limit: Limit = None,
+    workers: Workers = 1,
     general: Annotated[bool, typer.Option("--general/--no-general", help="Fit the "
                                           "opportunity layer of general deterrence (slow "
                                           "the first time).")] = True,
@@ -82,7 +86,7 @@ def fit_command(
     start = time.perf_counter()
     with _Stages() as stages:
         fitted, _ = fit_all(draws=draws, seed=seed, cache=_cache(), limit=limit,
-                                 general=general, progress=stages)
+                            general=general, workers=workers, progress=stages)
     if save_to is not None:
         save(fitted, save_to)
     d = fitted["decision"]
@@ -161,6 +165,7 @@ def validate_command(
     draws: Draws = 16_384,
     seed: Seed = 0,
     limit: Limit = None,
+    workers: Workers = 1,
     split_year: Annotated[int, typer.Option("--split-year", help="Fit the decision on the "
                                             "ICB crises up to this year, score after.")
                           ] = 1965,
@@ -186,6 +191,7 @@ def validate_command(
         if limit is not None:
             frame = frame.head(limit)
         played = worlds(frame, draws=draws, seed=seed, crisis_fit=shipped, cache=_cache(),
+                        workers=workers,
                         progress=lambda i, n, _: stages("ICB crises played out", i, n))
         attack = validate.immediate(
             played, split_year=split_year, q=q, seed=seed,
@@ -198,7 +204,7 @@ def validate_command(
             from foedus.crisis.general import cached_profiles, check
 
             prof = cached_profiles(range(1816, 2011), seed=seed, cache=_cache(),
-                                   crisis_fit=shipped, progress=stages)
+                                   crisis_fit=shipped, workers=workers, progress=stages)
             dyadic, _ = check(seed=seed, crisis_fit=shipped, prof=prof)
             entrapment = expected(disputes(), prof, shipped["decision"], q=q, seed=seed)
     payload = {"attack": attack, "joins": joined, "general": dyadic,

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from foedus.crisis.compile import compile_scenario, modified_system
 from foedus.crisis.means import spending_plan
-from foedus.crisis.report import answer, state_key
+from foedus.crisis.report import answer, carried_records, state_key
 from foedus.crisis.run import run
 from foedus.crisis.scenario import ResolvedAttack, Scenario, load_scenario, with_overrides
 from foedus.errors import FoedusError
@@ -198,8 +198,8 @@ def compare(base: str | Path, alt: str | Path, *, draws: int | None = None,
     system_diff = (_diff(left["system"], right["system"])
                    if left["system"] and right["system"] else None)
     dates = {left["scenario"]["date"], right["scenario"]["date"]}
-    carried = any(f.startswith("capabilities_carried_forward") for side in (left, right)
-                  for e in side["events"].values() for f in e["flags"])
+    carried = carried_records(list(dict.fromkeys(
+        f for side in (left, right) for e in side["events"].values() for f in e["flags"])))
     return {"base": left, "alt": right,
             "diff": {"events": events, "system": system_diff},
             "alliance": alliance, "threshold": threshold,

@@ -135,7 +135,8 @@ def _event_args(a: ResolvedAttack) -> dict:
 
 def _closure(system, scenario: Scenario, attacks: list[ResolvedAttack], view: View):
     """Defence edges from the targets outward, and the states they reach."""
-    from foedus.model.places import Gazetteer, UnknownPlaceError
+    from foedus.data.places import default_gazetteer
+    from foedus.model.places import UnknownPlaceError
     from foedus.query.obligations import obligations
 
     day = scenario.date
@@ -150,7 +151,7 @@ def _closure(system, scenario: Scenario, attacks: list[ResolvedAttack], view: Vi
     notes: list[str] = []
     queue = [(t, next(a for a in attacks if a.target == t)) for t in targets]
     seen = set(targets)
-    gazetteer = Gazetteer.default()
+    gazetteer = default_gazetteer()
     while queue:
         state, attack = queue.pop(0)
         if attack is None:
@@ -269,12 +270,13 @@ def _attacker_allies(system, scenario: Scenario, attacks: list[ResolvedAttack], 
                      targets: list[int]) -> list[dict]:
     """The defence pledges an attack by the targets on each state attacker's homeland
     triggers (formal and informal; holders neither attackers nor targets)."""
-    from foedus.model.places import Gazetteer, UnknownPlaceError
+    from foedus.data.places import default_gazetteer
+    from foedus.model.places import UnknownPlaceError
     from foedus.query.obligations import obligations
 
     attackers = list(dict.fromkeys(a.attacker for a in attacks))
     states = {a for a in attackers if isinstance(a, int)}
-    gazetteer = Gazetteer.default()
+    gazetteer = default_gazetteer()
     rows = []
     for a in sorted(states):
         try:
@@ -368,8 +370,8 @@ def compile_scenario(scenario: Scenario, attacks: list[ResolvedAttack], *, syste
     from foedus.crisis import fitted as fitted_params
     from foedus.crisis.history import reach_probability
     from foedus.crisis.means import capabilities, capitals, is_nuclear, spending_plan
-    from foedus.measures.burden import loss_of_strength
     from foedus.measures.distance import haversine_km
+    from foedus.measures.power import loss_of_strength
     from foedus.model.system import CommitmentSystem
 
     system = system or CommitmentSystem.load()

@@ -65,10 +65,12 @@ def disputes(first: int = 1948, last: int = 2010) -> pd.DataFrame:
 
 
 def expected(pairs: pd.DataFrame, prof: dict, decision: dict, *, q: float,
-             seed: int = 0, simulations: int = 20_000) -> dict:
+             seed: int = 0, simulations: int = 20_000,
+             attack: np.ndarray | None = None) -> dict:
     """The expected number of disputes that draw the United States in (module
     docstring), with a 95% interval, the disputes that contribute most, and the count
-    of disputes it joined in MIDB."""
+    of disputes it joined in MIDB. ``attack`` gives Pr(attack) of each row of ``pairs``
+    (default: :func:`foedus.crisis.general.attack_probability` with ``decision``)."""
     from foedus.crisis.general import _km, _unpacked, applicable, attack_probability
     from foedus.crisis.means import capitals
 
@@ -79,7 +81,9 @@ def expected(pairs: pd.DataFrame, prof: dict, decision: dict, *, q: float,
             km[pairs.index.get_loc(ix)] = _km(caps, int(i), int(j))
     frame = pairs.assign(km=km)
 
-    attack, _, _ = attack_probability(frame.reset_index(drop=True), prof, decision, q=q)
+    if attack is None:
+        attack, _, _ = attack_probability(frame.reset_index(drop=True), prof, decision,
+                                          q=q)
     joins = np.zeros(len(frame))
     for pos, (i, j, year) in enumerate(zip(frame["challenger"], frame["target"],
                                            frame["year"], strict=True)):

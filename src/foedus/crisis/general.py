@@ -143,8 +143,76 @@ def _km(caps: dict, a: int, b: int) -> float:
     return float(haversine_km(x[0], x[1], y[0], y[1]))
 
 
+def _year(year: int, *, system, fitted, informal_mean: float, members: pd.DataFrame,
+          seed: int) -> tuple[dict, dict]:
+    """The profiles of one year (:func:`profiles`) and the defence treaties each state
+    belongs to; the coalition draws are seeded by (``seed``, ``year``)."""
+    from foedus.crisis.means import capabilities, capitals, is_nuclear
+    from foedus.measures.power import loss_of_strength
+    from foedus.model.vocab import ObligationKind
+
+    rng = np.random.default_rng([seed, year])
+    day = dt.date(year, 7, 1)
+    states = sorted(members.loc[members["year"] == year, "ccode"].astype(int))
+    snap = system.as_of(day, "legal")
+    treaties: dict = {}
+    for t in snap.treaties:
+        if any(o.kind is ObligationKind.DEFENSE for o in t.obligations):
+            for m in t.members_on(day):
+                treaties.setdefault(int(m), set()).add(t.id)
+    rows = _pledge_rows(system, year)
+    rows = rows[rows["ally"].isin(states) & rows["target"].isin(states)]
+    p = _probabilities(rows, system, fitted, informal_mean) if len(rows) else np.zeros(0)
+    rows = rows.assign(p=p).sort_values("p", ascending=False, kind="stable"
+                                        ).drop_duplicates(["ally", "target"])
+    share, _, _ = capabilities(states, year, "cinc")
+    caps = capitals(states, year)
+    nuclear = {s: is_nuclear(s, day) for s in states}
+    by_target = dict(tuple(rows.groupby("target")))
+    targets: dict = {}
+    for j in states:
+        mine = by_target.get(j)
+        holders = [] if mine is None else mine["ally"].astype(int).tolist()
+        probs = np.zeros(0) if mine is None else mine["p"].to_numpy()
+        km = np.array([_km(caps, j, h) for h in holders])
+        c = np.array([float(loss_of_strength(share.get(h, 0.0), d / _KM_PER_MILE))
+                      * min(1.0, _DAYS / (_MOBILISATION + d / _KM_PER_DAY))
+                      for h, d in zip(holders, km, strict=True)])
+        u = rng.random((DRAWS, len(holders)))
+        shared = rng.random(DRAWS) < SOLIDARITY
+        u[shared] = rng.random((int(shared.sum()), 1))
+        joined = u < probs[None, :]
+        targets[(j, year)] = {
+            "holders": np.array(holders, dtype=np.int64),
+            "treaty": [] if mine is None else mine["treaty"].tolist(),
+            "p": probs, "c": c,
+            "nk": np.array([nuclear[h] for h in holders], dtype=np.int8),
+            "own": float(loss_of_strength(share.get(j, 0.0), 0.0)),
+            "nuclear": bool(nuclear[j]),
+            "joined": np.packbits(joined, axis=1), "n": len(holders)}
+    return targets, treaties
+
+
+_WORKER: dict = {}
+
+
+def _init_worker(informal_mean: float, seed: int) -> None:
+    from foedus.credibility import load
+    from foedus.data.store import connect
+    from foedus.model.system import CommitmentSystem
+
+    with connect() as con:
+        members = con.execute("SELECT ccode, year FROM system_membership").df()
+    _WORKER.update(system=CommitmentSystem.load(), fitted=load(),
+                   informal_mean=informal_mean, members=members, seed=seed)
+
+
+def _year_in_worker(year: int) -> tuple[dict, dict]:
+    return _year(year, **_WORKER)
+
+
 def profiles(years: range | list[int], *, system=None, fitted=None,
-             crisis_fit: dict | None = None, seed: int = 0,
+             crisis_fit: dict | None = None, seed: int = 0, workers: int = 1,
              progress: Callable[[int, int, str], None] | None = None) -> dict:
     """The (target, year) profiles of the module docstring.
 
@@ -152,63 +220,43 @@ def profiles(years: range | list[int], *, system=None, fitted=None,
     ids}}}``; a profile holds the holders of pledges to the target (the strongest per
     holder: ``holders``, ``treaty``, ``p``), their discounted capability ``c`` and nuclear
     flags ``nk``, the target's own capability ``own`` and nuclear flag, and the coalition
-    draws ``joined`` (bits packed along the holders; :data:`DRAWS` rows)."""
+    draws ``joined`` (bits packed along the holders; :data:`DRAWS` rows, seeded per year:
+    the result does not depend on ``workers``, the processes that compute the years —
+    which load the shipped credibility model and commitment system)."""
     from foedus.credibility import load
     from foedus.crisis import fitted as fitted_params
-    from foedus.crisis.means import capabilities, capitals, is_nuclear
     from foedus.data.store import connect
-    from foedus.measures.burden import loss_of_strength
     from foedus.model.system import CommitmentSystem
-    from foedus.model.vocab import ObligationKind
 
-    system = system or CommitmentSystem.load()
-    fitted = fitted or load()
     crisis_fit = crisis_fit or fitted_params.load()
     informal_mean = float(crisis_fit["informal"]["mean"])
-    rng = np.random.default_rng(seed)
-    with connect() as con:
-        members = con.execute("SELECT ccode, year FROM system_membership").df()
     targets: dict = {}
     treaties: dict = {}
     years = list(years)
+    if workers > 1 and len(years) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(min(workers, len(years)), mp_context=context,
+                                 initializer=_init_worker,
+                                 initargs=(informal_mean, seed)) as pool:
+            for n_done, (year, (found, member_of)) in enumerate(
+                    zip(years, pool.map(_year_in_worker, years), strict=True)):
+                targets.update(found)
+                treaties[year] = member_of
+                if progress:
+                    progress(n_done + 1, len(years), str(year))
+        return {"targets": targets, "treaties": treaties}
+    system = system or CommitmentSystem.load()
+    fitted = fitted or load()
+    with connect() as con:
+        members = con.execute("SELECT ccode, year FROM system_membership").df()
     for n_done, year in enumerate(years):
-        day = dt.date(year, 7, 1)
-        states = sorted(members.loc[members["year"] == year, "ccode"].astype(int))
-        snap = system.as_of(day, "legal")
-        treaties[year] = {}
-        for t in snap.treaties:
-            if any(o.kind is ObligationKind.DEFENSE for o in t.obligations):
-                for m in t.members_on(day):
-                    treaties[year].setdefault(int(m), set()).add(t.id)
-        rows = _pledge_rows(system, year)
-        rows = rows[rows["ally"].isin(states) & rows["target"].isin(states)]
-        p = _probabilities(rows, system, fitted, informal_mean) if len(rows) else np.zeros(0)
-        rows = rows.assign(p=p).sort_values("p", ascending=False, kind="stable"
-                                            ).drop_duplicates(["ally", "target"])
-        share, _, _ = capabilities(states, year, "cinc")
-        caps = capitals(states, year)
-        nuclear = {s: is_nuclear(s, day) for s in states}
-        by_target = dict(tuple(rows.groupby("target")))
-        for j in states:
-            mine = by_target.get(j)
-            holders = [] if mine is None else mine["ally"].astype(int).tolist()
-            probs = np.zeros(0) if mine is None else mine["p"].to_numpy()
-            km = np.array([_km(caps, j, h) for h in holders])
-            c = np.array([float(loss_of_strength(share.get(h, 0.0), d / _KM_PER_MILE))
-                          * min(1.0, _DAYS / (_MOBILISATION + d / _KM_PER_DAY))
-                          for h, d in zip(holders, km, strict=True)])
-            u = rng.random((DRAWS, len(holders)))
-            shared = rng.random(DRAWS) < SOLIDARITY
-            u[shared] = rng.random((int(shared.sum()), 1))
-            joined = u < probs[None, :]
-            targets[(j, year)] = {
-                "holders": np.array(holders, dtype=np.int64),
-                "treaty": [] if mine is None else mine["treaty"].tolist(),
-                "p": probs, "c": c,
-                "nk": np.array([nuclear[h] for h in holders], dtype=np.int8),
-                "own": float(loss_of_strength(share.get(j, 0.0), 0.0)),
-                "nuclear": bool(nuclear[j]),
-                "joined": np.packbits(joined, axis=1), "n": len(holders)}
+        found, treaties[year] = _year(year, system=system, fitted=fitted,
+                                      informal_mean=informal_mean, members=members,
+                                      seed=seed)
+        targets.update(found)
         if progress:
             progress(n_done + 1, len(years), str(year))
     return {"targets": targets, "treaties": treaties}
@@ -256,7 +304,7 @@ def attack_probability(frame: pd.DataFrame, prof: dict, decision: dict, *, q: fl
     applies, and whether a nuclear-armed state holds one."""
     from foedus.crisis.fit import p_attack_cases
     from foedus.crisis.means import capabilities, is_nuclear
-    from foedus.measures.burden import loss_of_strength
+    from foedus.measures.power import loss_of_strength
 
     n = len(frame)
     x, pi, a = np.empty(n), np.empty(n), np.empty(n)
@@ -351,9 +399,14 @@ def fit_opportunity(frame: pd.DataFrame, engine: np.ndarray, y: np.ndarray, *,
         p = np.clip(expit(z @ g) * e, 1e-12, 1 - 1e-12)
         return -float(np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
+    def grad(g):  # d/dγ: −Σ (y/p − (1−y)/(1−p)) · e·s(1−s) · z, with s = Λ(zγ)
+        s = expit(z @ g)
+        p = np.clip(s * e, 1e-12, 1 - 1e-12)
+        return -((y / p - (1 - y) / (1 - p)) * e * s * (1 - s)) @ z
+
     start = np.zeros(z.shape[1])
     start[0] = np.log(max(y.mean(), 1e-6) / max(e.mean(), 1e-6))
-    best = minimize(nll, start, method="BFGS")
+    best = minimize(nll, start, jac=grad, method="BFGS", options={"gtol": 1e-6})
     cov = np.linalg.pinv(_hessian(nll, best.x, step=1e-4))
     sample = np.random.default_rng(seed).multivariate_normal(best.x, cov, size=draws)
     return {"terms": list(TERMS), "coef": best.x.tolist(),
@@ -413,7 +466,7 @@ def _nato(frame: pd.DataFrame, system) -> np.ndarray:
 
 
 def cached_profiles(years, *, seed: int = 0, cache=None, crisis_fit: dict | None = None,
-                    system=None,
+                    system=None, workers: int = 1,
                     progress: Callable[[str, int, int], None] | None = None) -> dict:
     """:func:`profiles`, read from and written to ``cache`` (a folder) under a key of
     everything they depend on (the credibility model, the informal model, the data, the
@@ -433,7 +486,7 @@ def cached_profiles(years, *, seed: int = 0, cache=None, crisis_fit: dict | None
     years = list(years)
     path = None
     if cache is not None:
-        blob = json.dumps({"years": years, "seed": seed, "draws": DRAWS,
+        blob = json.dumps({"years": years, "seed": seed, "draws": DRAWS, "seeding": "year",
                            "informal": crisis_fit["informal"]["mean"],
                            "credibility": asdict(fitted) if hasattr(
                                fitted, "__dataclass_fields__") else str(fitted),
@@ -444,7 +497,7 @@ def cached_profiles(years, *, seed: int = 0, cache=None, crisis_fit: dict | None
         if path.exists():
             return pickle.loads(path.read_bytes())
     prof = profiles(years, system=system, fitted=fitted, crisis_fit=crisis_fit, seed=seed,
-                    progress=None if progress is None else (
+                    workers=workers, progress=None if progress is None else (
                         lambda i, n, _: progress("general deterrence: profiles", i, n)))
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -455,7 +508,7 @@ def cached_profiles(years, *, seed: int = 0, cache=None, crisis_fit: dict | None
 
 
 def check(*, seed: int = 0, cache=None, crisis_fit: dict | None = None, years=None,
-          split_year: int = SPLIT_YEAR, prof: dict | None = None,
+          split_year: int = SPLIT_YEAR, prof: dict | None = None, workers: int = 1,
           progress: Callable[[str, int, int], None] | None = None) -> tuple[dict, dict]:
     """The general-deterrence check of the module docstring, and the opportunity models
     fitted on every year (for ``fitted.json``). ``years`` restricts the dyad-years (tests);
@@ -469,7 +522,7 @@ def check(*, seed: int = 0, cache=None, crisis_fit: dict | None = None, years=No
     frame = dyads(min(years), max(years))
     frame = frame[frame["year"].isin(years)].reset_index(drop=True)
     prof = prof or cached_profiles(years, seed=seed, cache=cache, crisis_fit=crisis_fit,
-                                   system=system, progress=progress)
+                                   system=system, workers=workers, progress=progress)
     q = float(crisis_fit["escalation"]["mean"])
     engine, has_pact, guarantor = attack_probability(frame, prof, crisis_fit["decision"],
                                                      q=q)

@@ -79,8 +79,8 @@ def reach_rows() -> pd.DataFrame:
     """The rows of both reach models (module docstring): ``kind`` (``strike`` or
     ``strike_back``), ``war``, ``striker``, ``struck``, ``year``, ``km``, ``cinc`` (the
     striker's), ``y``."""
+    from foedus.data.queries import capitals_by_year
     from foedus.data.store import connect
-    from foedus.panels.geography import capitals_by_year
     from foedus.reliability.targets import war_roles
 
     with connect() as con:

@@ -106,7 +106,7 @@ def capabilities(codes: list[int], year: int, measure: str,
 
 def capitals(codes: list[int], year: int) -> dict[int, tuple[float, float]]:
     """(latitude, longitude) of each state's capital on 1 July of ``year``."""
-    from foedus.panels.geography import capitals_by_year
+    from foedus.data.queries import capitals_by_year
 
     caps = capitals_by_year(pd.DataFrame({"ccode": codes, "year": year}))
     return {int(r.ccode): (r.lat, r.lon) for r in caps.itertuples()}

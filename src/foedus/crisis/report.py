@@ -14,6 +14,26 @@ DATASETS = ("atop_alliances", "atop_members", "atop_directed", "cow_system", "nm
             "capitals", "unga_idealpoints", "cow_wars", "dyadic_war")
 
 
+
+def carried_records(flags: list[str]) -> list[dict] | None:
+    """The provenance's ``carried_forward`` records (:class:`foedus.provenance.
+    CarriedForward`) of the ``capabilities_carried_forward`` flags: the dataset whose
+    last year was carried past its end, its last day and the flag; None when there is
+    none."""
+    from foedus.registry import dataset
+
+    out = []
+    for flag in flags:
+        if not flag.startswith("capabilities_carried_forward"):
+            continue
+        name = "sipri_milex" if "SIPRI" in flag else "nmc_7"
+        last = dataset(name).last_day
+        if last is None:
+            continue
+        out.append({"dataset": name, "last_day": last.isoformat(),
+                    "what": flag.split(": ", 1)[-1]})
+    return out or None
+
 def _state(cow: int, day: dt.date):
     from foedus.data.identities import resolve_state
 
@@ -121,6 +141,6 @@ def answer(result: Result, *, as_of: dt.date, as_of_source: str, attacks,
         "modifications": c.modifications,
         "flags": c.flags, "notes": notes,
         "provenance": provenance(list(DATASETS), view=c.view, as_of=day.isoformat(),
-                                 carried_forward=bool(carried),
+                                 carried_forward=carried_records(carried),
                                  engine_version=ENGINE_VERSION),
     }

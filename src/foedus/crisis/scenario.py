@@ -33,8 +33,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from foedus.counterfactual.modifications import Modification
+from foedus.data.books import BookProblem
 from foedus.errors import FoedusError
-from foedus.model.book import BookProblem
 from foedus.model.events import NonState
 from foedus.model.toml_positions import field_path, key_lines, line_of, syntax_error
 from foedus.model.vocab import Domain, Hit, View
@@ -191,8 +191,8 @@ class ScenarioError(FoedusError):
 def _resolve(scenario: Scenario, file: str, lines) -> tuple[list[ResolvedAttack],
                                                             list[BookProblem]]:
     from foedus.data.identities import resolve_state
+    from foedus.data.places import default_gazetteer
     from foedus.errors import UnknownStateError
-    from foedus.model.places import Gazetteer
 
     problems: list[BookProblem] = []
     out = []
@@ -220,7 +220,7 @@ def _resolve(scenario: Scenario, file: str, lines) -> tuple[list[ResolvedAttack]
         except UnknownStateError as exc:
             problem(("attack", i, "target"), str(exc))
         if a.place is not None:
-            gazetteer = gazetteer or Gazetteer.default()
+            gazetteer = gazetteer or default_gazetteer()
             try:
                 gazetteer.find(a.place)
             except FoedusError as exc:
