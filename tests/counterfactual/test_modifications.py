@@ -191,7 +191,7 @@ class TestObligations:
 
 class TestSpending:
     def test_recomputed_cinc_reproduces_the_published_column(self, built_home, monkeypatch):
-        from foedus.crisis.compile import _cinc_scaled
+        from foedus.crisis.means import _cinc_scaled
         from foedus.data.store import connect
 
         monkeypatch.setenv("FOEDUS_HOME", str(built_home))

@@ -5,7 +5,8 @@ A toy crisis needs no data: states are indices ``0 … n-1`` (COW codes ``1000 +
 first ``n_targets`` are attacked, and every pledge has the same log-odds ``log(p/(1-p))`` in
 each of ``B`` bootstrap rows, so its probability is exactly ``p`` whichever row a draw
 picks. The defaults make the challenger's choice and the cascade as plain as possible
-(no costs, V = τ = 1, every ally who joins is struck, no shared shock).
+(no costs, V = τ = 1, every ally who joins is struck, no shared shock) and the
+challenger's choice almost deterministic (a small random-utility scale σ).
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ SURE, NEVER = 60.0, -60.0
 B = 5
 
 DEFAULTS = {"value": (1.0, 1.0), "cost_tolerance": (1.0, 1.0), "war_cost": 0.0,
-            "nuclear_cost": 0.0, "days_to_objective": 1.0, "strike_allies": 1.0,
-            "solidarity": 0.0, "credibility_shift": 0.0, "nuclear_escalation": 0.0}
+            "nuclear_cost": 0.0, "scale": 0.01, "nuclear_value": 0.0,
+            "days_to_objective": 1.0, "strike_allies": 1.0, "strike_back": None,
+            "solidarity": 0.0, "credibility_shift": 0.0, "nuclear_escalation": 0.0,
+            "informal": None, "stated": [], "sources": {}}
 
 
 def logit(p: float) -> float:
@@ -46,13 +49,17 @@ def toy(n_states: int, pledges: list[tuple[int, int, float]] = (), *, n_targets:
         consensus: list[tuple[int, int, float]] = (), neutral: list[tuple[int, float]] = (),
         offense: list[tuple[int, float, float]] = (), capability=None, guarantor=(),
         attacker_capability: float | None = 1.0, attribution=None, direct=None,
-        **params) -> Compiled:
+        allies: list[tuple[int, float, float, bool]] = (), strike=None, strike_back=None,
+        attacker_nuclear: bool = False, offense_nuclear=None, **params) -> Compiled:
     """A hand-made compiled crisis.
 
     ``pledges`` and ``consensus`` are defence pledges ``(holder, beneficiary, p)`` (the
     consensus ones all form one group per beneficiary); ``neutral`` is ``(holder, p)`` for
     neutrality pledges owed to the attacker; ``offense`` is ``(cow, p, capability)`` for
     offence pledges owed to it. ``direct`` defaults to the holders of a pledge to a target.
+    ``allies`` are the attacker's allies ``(cow, p, capability, nuclear)`` (they join when
+    the defending side strikes back: per-state ``strike_back`` probabilities); ``strike``
+    gives per-state strike probabilities (default: the flat ``strike_allies``).
     """
     edges = [(h, x, p, False) for h, x, p in pledges] + [(h, x, p, True)
                                                        for h, x, p in consensus]
@@ -89,7 +96,17 @@ def toy(n_states: int, pledges: list[tuple[int, int, float]] = (), *, n_targets:
         offense_logit=np.tile(np.array([logit(p) for _, p, _ in offense], dtype=float),
                               (B, 1)).reshape(B, len(offense)),
         offense_capability=np.array([c for _, _, c in offense], dtype=float),
-        attacker_capability=attacker_capability, params={**DEFAULTS, **params})
+        attacker_capability=attacker_capability, params={**DEFAULTS, **params},
+        strike=None if strike is None else np.asarray(strike, dtype=float),
+        strike_back=None if strike_back is None else np.asarray(strike_back, dtype=float),
+        attacker_nuclear=attacker_nuclear,
+        offense_nuclear=None if offense_nuclear is None else np.asarray(offense_nuclear,
+                                                                        dtype=bool),
+        ally_holder=np.array([s for s, _, _, _ in allies], dtype=np.int64),
+        ally_logit=np.tile(np.array([logit(p) for _, p, _, _ in allies], dtype=float),
+                           (B, 1)).reshape(B, len(allies)),
+        ally_capability=np.array([c for _, _, c, _ in allies], dtype=float),
+        ally_nuclear=np.array([n for _, _, _, n in allies], dtype=bool))
 
 
 def within(count: int, n: int, p: float, z: float = 4.0) -> bool:
@@ -122,6 +139,12 @@ def assert_same(a, b) -> None:
                 assert u.dtype == v.dtype and np.array_equal(u, v), f.name
         elif isinstance(x, np.ndarray):
             assert x.dtype == y.dtype and np.array_equal(x, y), f.name
+        elif f.name == "world":
+            assert (x is None) == (y is None), f.name
+            if x is not None:
+                for g in dataclasses.fields(x):
+                    u, v = getattr(x, g.name), getattr(y, g.name)
+                    assert np.array_equal(u, v) and type(u) is type(v), g.name
         else:
             assert type(x) is type(y) and x == y, f.name
 

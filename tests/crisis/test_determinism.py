@@ -21,7 +21,8 @@ def crisis(toy):
                consensus=[(5, 0, 0.8), (2, 0, 0.9)], neutral=[(4, 0.25)],
                offense=[(7000, 0.35, 0.05)], guarantor=[1],
                capability=[0.02, 0.15, 0.03, 0.04, 0.01, 0.02], attacker_capability=0.1,
-               value=(0.5, 1.5), cost_tolerance=(0.5, 2.0), war_cost=0.2,
+               value=(0.5, 1.5), cost_tolerance=(0.5, 2.0), war_cost=0.2, scale=0.5,
+               allies=[(8000, 0.4, 0.05, True)], strike_back=[0.5] * 6,
                nuclear_cost=10.0, nuclear_escalation=0.1, strike_allies=0.5,
                solidarity=0.3, credibility_shift=-0.2)
 
@@ -38,7 +39,7 @@ def test_serial_is_the_sum_of_its_chunks(crisis, serial, assert_same):
     assert_same(serial.tally, total)
     assert serial.tally.draws == DRAWS
     # a non-trivial crisis: every outcome happens in some draws and not in others
-    assert 0 < serial.tally.deterred < DRAWS and 0 < serial.tally.widens < DRAWS
+    assert 0 < serial.p_deterred[0] < 1 and 0 < serial.tally.widens < DRAWS
     assert (serial.tally.drawn_in[1:] > 0).all() and serial.tally.entrapped[3:5].min() > 0
 
 
@@ -62,7 +63,7 @@ def test_dask_local_cluster(crisis, serial, assert_same, dask_client):
 
 def test_another_seed_other_numbers(crisis, serial):
     other = run(crisis, draws=DRAWS, seed=SEED + 1, executor="serial")
-    assert other.tally.deterred != serial.tally.deterred or not np.array_equal(
+    assert other.tally.world.sum_x != serial.tally.world.sum_x or not np.array_equal(
         other.tally.drawn_in, serial.tally.drawn_in)
 
 

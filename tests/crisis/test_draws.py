@@ -146,52 +146,82 @@ class TestChainGanging:
         assert t.size_counts[5] == 1000
 
 
-class TestDeterrence:
-    def test_expected_utility_by_hand(self, toy):
-        """C_A = 3, C_D = 1: P = 0.75, so EU = 0.5 V - c. With c = 0.5 and V ~ U(0.5, 1.5)
-        the challenger is deterred when V ≤ 1: half the time. The defender's share of the
-        capability is 0.25 in every draw."""
-        c = toy(1, capability=[1.0], attacker_capability=3.0, value=(0.5, 1.5),
-                war_cost=0.5)
-        r = run(c, draws=N, seed=5)
-        p, se = r.p_deterred
-        assert abs(p - 0.5) <= 4 * se
+class TestWorld:
+    """What the draws record for the challenger's choice: the win margin 2P − 1, the
+    nuclear-armed states at war on the defending side, a nuclear attacker's side."""
+
+    def test_win_margin_by_hand(self, toy):
+        """C_A = 3, C_D = 1: P = 0.75 in every draw, 2P − 1 = 0.5; the defender's share of
+        the capability is 0.25."""
+        r = run(toy(1, capability=[1.0], attacker_capability=3.0), draws=N, seed=5)
+        w = r.tally.world
+        assert w.sum_x / w.n == pytest.approx(0.5)
+        assert w.sum_xx / w.n == pytest.approx(0.25)
         assert r.coalition()["balance_mean"] == pytest.approx(0.25)
 
-    def test_cost_tolerance_divides_the_cost(self, toy, within):
-        """Same balance, V = 1, c = 0.5, τ ~ U(0.5, 1.5): deterred when 0.5 ≤ 0.5/τ, that
-        is τ ≤ 1: half the time; with τ fixed at 2 never."""
-        base = {"capability": [1.0], "attacker_capability": 3.0, "war_cost": 0.5}
-        assert within(draw(toy(1, cost_tolerance=(0.5, 1.5), **base)).deterred, N, 0.5)
-        assert draw(toy(1, cost_tolerance=(2.0, 2.0), **base)).deterred == 0
+    def test_an_ally_of_equal_strength_evens_the_odds(self, toy, within):
+        """Target 1 + a sure ally 1 against 2: P = 0.5 (margin 0); the ally joining with
+        0.5: margin 1/3 (P = 2/3) or 0 — mean 1/6."""
+        sure = run(toy(2, [(1, 0, 1.0)], capability=[1.0, 1.0], attacker_capability=2.0),
+                   draws=N, seed=2).tally.world
+        assert sure.sum_x == pytest.approx(0.0, abs=1e-9)
+        half = run(toy(2, [(1, 0, 0.5)], capability=[1.0, 1.0], attacker_capability=2.0),
+                   draws=N, seed=2).tally
+        joined = half.drawn_in[1]
+        assert half.world.sum_x == pytest.approx((N - joined) / 3)
+        assert within(joined, N, 0.5)
 
-    def test_nuclear_guarantor_raises_deterrence(self, toy):
-        """(d) C_A = 1, target 0.1, ally 0.1 joining with 0.5. Without a guarantor the
-        attack pays whoever joins (EU = 2/1.2 - 1 > 0 at most); with the ally a nuclear
-        guarantor (q = 0.5, N = 10) its entry costs 5: deterred exactly when it joins."""
-        common = {"capability": [0.1, 0.1], "nuclear_escalation": 0.5, "nuclear_cost": 10.0}
-        plain = draw(toy(2, [(1, 0, 0.5)], **common))
-        nuclear = draw(toy(2, [(1, 0, 0.5)], guarantor=[1], **common))
-        assert plain.deterred == 0
-        assert nuclear.deterred == nuclear.drawn_in[1] > plain.deterred
-        # the same seed gives the same worlds: the ally joins in the same draws
-        assert nuclear.drawn_in[1] == plain.drawn_in[1]
+    def test_nuclear_count_on_the_defending_side(self, toy, within):
+        """Two nuclear-armed allies joining with 1 and 0.4: k = 1 or 2."""
+        w = draw(toy(3, [(1, 0, 1.0), (2, 0, 0.4)], guarantor=[1, 2])).world
+        assert w.count_k[0] == 0 and w.count_k[1] + w.count_k[2] == N
+        assert within(w.count_k[2], N, 0.4)
 
-    def test_escalation_compounds_over_guarantors(self, toy, within):
-        """Two sure guarantors, q = 0.5: π = 1 - 0.5² = 0.75, cost 0.75 N / τ. With C_A = 1,
-        C_D = 0 (P = 1, EU = V - 0.75 N / τ), V = 1, N = 2 and τ ~ U(1, 2): deterred when
-        τ ≤ 1.5, that is half the time. One guarantor (π = 0.5): when τ ≤ 1, never."""
-        params = {"nuclear_escalation": 0.5, "nuclear_cost": 2.0, "cost_tolerance": (1.0, 2.0)}
-        two = draw(toy(3, [(1, 0, 1.0), (2, 0, 1.0)], guarantor=[1, 2], **params))
-        one = draw(toy(3, [(1, 0, 1.0), (2, 0, 1.0)], guarantor=[1], **params))
-        assert within(two.deterred, N, 0.5)
-        assert one.deterred <= 1  # τ = 1 exactly has probability 0
+    def test_attacker_nuclear_and_nuclear_partners(self, toy, within):
+        assert draw(toy(1, attacker_nuclear=True)).world.a_k.sum() == N
+        assert draw(toy(1)).world.a_k.sum() == 0
+        w = draw(toy(1, offense=[(2000, 0.3, 0.1)], offense_nuclear=[True])).world
+        assert within(int(w.a_k.sum()), N, 0.3)
 
-    def test_no_attacker_capability_no_verdict(self, toy):
+    def test_no_attacker_capability_no_world(self, toy):
         r = run(toy(2, [(1, 0, 0.5)], attacker_capability=None), draws=1000, seed=0)
-        assert r.p_deterred == (None, None)
+        assert r.tally.world is None and r.p_deterred == (None, None)
         assert r.coalition()["balance_mean"] is None
         assert r.tally.drawn_in[1] > 0  # the cascade still runs
+
+
+class TestStrikes:
+    """Per-state strike probabilities, and the attacker's allies when struck back."""
+
+    def test_per_state_strike(self, toy, within):
+        """A attacked; B (struck with 0.25) and C (struck never) sure joiners; D pledged
+        to B, E to C: D joins with 0.25, E never."""
+        t = draw(toy(5, [(1, 0, 1.0), (2, 0, 1.0), (3, 1, 1.0), (4, 2, 1.0)],
+                     strike=[0.0, 0.25, 0.0, 0.0, 0.0]))
+        assert within(t.drawn_in[3], N, 0.25) and t.drawn_in[4] == 0
+
+    def test_allies_join_when_struck_back(self, toy, within):
+        """Target (capability 1) struck back with 0.6; the attacker's ally joins with
+        0.5 when it is: on the attacker's side in 0.3 of the draws, adding its capability
+        1 to the attacker's 1 (P 2/3, margin 1/3) or not (P 1/2, margin 0)."""
+        t = draw(toy(1, capability=[1.0], attacker_capability=1.0,
+                     allies=[(3000, 0.5, 1.0, False)], strike_back=[0.6]))
+        assert within(t.struck_back, N, 0.6)
+        assert within(t.allies_side[0], N, 0.3)
+        assert t.world.sum_x == pytest.approx(t.allies_side[0] / 3)
+        assert t.widens == t.allies_side[0]
+        assert draw(toy(1, allies=[(3000, 1.0, 1.0, True)], strike_back=[0.0])
+                    ).allies_side[0] == 0
+
+    def test_an_ally_at_war_on_the_defending_side_stays_there(self, toy):
+        """State 1 is a sure defender and the attacker's ally: it never changes sides."""
+        t = draw(toy(2, [(1, 0, 1.0)], allies=[(1001, 1.0, 1.0, False)],
+                     strike_back=[1.0, 1.0]))
+        assert t.drawn_in[1] == N and t.allies_side[0] == 0
+
+    def test_a_nuclear_ally_arms_the_attacker_side(self, toy):
+        t = draw(toy(1, allies=[(3000, 1.0, 0.0, True)], strike_back=[1.0]))
+        assert t.world.a_k.sum() == N
 
 
 class TestConsensus:
@@ -266,7 +296,7 @@ class TestDeterminism:
         b = run_chunk(c, np.random.SeedSequence(11), 5000)
         other = draw(c, n=5000, seed=12)
         assert_same(a, b)
-        assert 0 < a.deterred < 5000
+        assert 0 < a.widens < 5000
         assert not np.array_equal(a.capability[0], other.capability[0])
 
     def test_chunks(self):

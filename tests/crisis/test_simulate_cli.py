@@ -76,7 +76,9 @@ class TestSimulate:
         """NMC 7.0 ends in 2022 (DESIGN §7): a 2024 scenario says so, twice."""
         payload = _payload(runs, "first")
         assert payload["capability_measure"] == "cinc"
-        assert payload["provenance"]["carried_forward"] is True
+        carried = payload["provenance"]["carried_forward"]
+        assert [c["dataset"] for c in carried] == ["nmc_7"]
+        assert carried[0]["last_day"].startswith("2022") and "2022" in carried[0]["what"]
         assert any(f.startswith("capabilities_carried_forward") and "2022" in f
                    for f in payload["flags"])
 
@@ -96,24 +98,35 @@ class TestSimulate:
             assert list(validator.iter_errors(bad))
 
     def test_probabilities_are_plain_floats_with_binomial_errors(self, runs):
+        """Given the war, frequencies with binomial errors; ex ante, Pr(attack) times
+        them; Pr(deterred) + Pr(attack) = 1, strictly between 0 and 1."""
         payload = _payload(runs, "first")
         n = payload["draws"]
 
         def se(p: float) -> float:
             return math.sqrt(p * (1 - p) / n)
 
-        for key in ("p_deterred", "p_widens"):
-            p = payload[key]
-            assert type(p) is float and 0 <= p <= 1
-            assert payload[f"{key}_se"] == pytest.approx(se(p))
-        for key in MAPS:
+        attack = payload["p_attack"]
+        assert 0 < attack < 1 and payload["p_deterred"] == pytest.approx(1 - attack)
+        assert payload["p_deterred_se"] == payload["p_attack_se"] > 0
+        lo, hi = payload["p_deterred_interval"]
+        assert 0 < lo <= payload["p_deterred"] <= hi < 1
+        p = payload["p_widens_if_war"]
+        assert type(p) is float and payload["p_widens_if_war_se"] == pytest.approx(se(p))
+        assert payload["p_widens"] == pytest.approx(attack * p)
+        for key in (*MAPS, "drawn_in_if_war", "entrapment_if_war"):
             assert all(type(v) is float for v in payload[key].values()), key
         assert set(payload["drawn_in"]) == set(payload["entrapment"]) == set(
-            payload["drawn_in_se"]) == set(payload["entrapment_se"])
-        for key, p in payload["drawn_in"].items():
-            assert 0 <= payload["entrapment"][key] <= p <= 1
-            assert payload["drawn_in_se"][key] == pytest.approx(se(p))
+            payload["drawn_in_se"]) == set(payload["entrapment_se"]) == set(
+            payload["drawn_in_if_war"])
+        for key, p in payload["drawn_in_if_war"].items():
+            assert 0 <= payload["entrapment_if_war"][key] <= p <= 1
+            assert payload["drawn_in_if_war_se"][key] == pytest.approx(se(p))
+            assert payload["drawn_in"][key] == pytest.approx(attack * p)
+            assert payload["entrapment"][key] <= payload["drawn_in"][key]
         assert {"USA", "GBR"} <= set(payload["drawn_in"]) and "EST" not in payload["drawn_in"]
+        assert payload["parameters"]["engine_version"] == \
+            payload["provenance"]["engine_version"]
 
     def test_keys_are_valid_input(self, runs):
         """Every state key resolves back to itself on the scenario's date (DESIGN §7)."""
@@ -183,10 +196,10 @@ class TestSweep:
         low, high = payload["points"]
         assert low["parameters"] == {"challenger.value": 0.5}
         assert high["parameters"] == {"challenger.value": 2}
-        # common random numbers: in every draw, an attack that does not pay at V = 2 does
-        # not pay at V = 0.5 either (EU is increasing in V when the attacker is favoured,
-        # and negative at any V otherwise), so the count can only fall
-        assert low["p_deterred"] >= high["p_deterred"]
+        # common random numbers: the worlds are the same at both points; the attacker's
+        # expected win margin is positive over Estonia, so a more valuable objective
+        # raises every type's utility of attacking: fewer types are deterred
+        assert low["p_deterred"] > high["p_deterred"]
         assert low["p_deterred"] != high["p_deterred"]
         # the stakes do not touch the cascade: the same worlds at both points
         assert low["p_widens"] == high["p_widens"]

@@ -29,14 +29,19 @@ capability = 0.001
 
 def test_stakes_of_a_non_state_attacker(store_home, dask_client):
     """The file gives the capability, the grid the value: every point has a verdict. A
-    CINC of 0.001 against the United States never pays (EU < 0 at any V)."""
+    CINC of 0.001 against the United States loses the war almost surely (margin ≈ −1), so
+    the more the objective is worth, the more it loses, and the more types are deterred;
+    no verdict is 0 or 1."""
     scenario, attacks = _scenario(NINE_ELEVEN)
     points = sweep(scenario, attacks, {"challenger.value": [0.5, 1.5]}, draws=1000,
                    seed=1, client=dask_client)
     assert [p for p, _ in points] == [{"challenger.value": 0.5}, {"challenger.value": 1.5}]
     for _, result in points:
         assert result.compiled.deterrence_reason is None
-        assert result.p_deterred == (1.0, 0.0)
+        assert 0 < result.p_deterred[0] < 1
+        assert result.compiled.params["value"] in ((0.5, 0.5), (1.5, 1.5))
+        assert "value" in result.compiled.params["stated"]
+    assert points[0][1].p_deterred[0] < points[1][1].p_deterred[0]
 
 
 def test_points_share_their_random_numbers(store_home, dask_client):
@@ -52,7 +57,7 @@ def test_points_share_their_random_numbers(store_home, dask_client):
     assert low.tally.widens == high.tally.widens > 0
     again = run(high.compiled, draws=3000, seed=4, executor="serial")
     assert (again.tally.drawn_in == high.tally.drawn_in).all()
-    assert again.tally.deterred == high.tally.deterred
+    assert again.p_deterred == high.p_deterred
 
 
 def test_a_date_grid_moves_the_states(store_home, dask_client):

@@ -23,6 +23,7 @@ from foedus.cli import (
     burden,
     compare,
     credibility,
+    crisis,
     data,
     obligations,
     panel,
@@ -47,6 +48,7 @@ app.command("burden")(burden.command)
 app.command("reliability")(reliability.command)
 app.command("replicate")(replicate.command)
 app.add_typer(credibility.app, name="credibility")
+app.add_typer(crisis.app, name="crisis")
 app.command("simulate")(simulate.simulate)
 app.command("sweep")(simulate.sweep)
 app.command("compare")(compare.compare)

@@ -71,26 +71,41 @@ def _print(r: dict) -> None:
     if r["p_deterred"] is None:
         out.print(f"P(deterred): n/a — {r['p_deterred_reason']}", highlight=False)
     else:
-        out.print(f"P(deterred) = {_pct(r['p_deterred'], r['p_deterred_se'])}",
-                  highlight=False)
+        lo, hi = r["p_deterred_interval"]
+        w = r["world"]
+        out.print(f"P(deterred) = {_pct(r['p_deterred'], r['p_deterred_se'])} (90% over the "
+                  f"fitted parameters: {lo:.3f}–{hi:.3f}): the share of challenger types "
+                  "that do not attack", highlight=False)
+        out.print(f"the war it would start: expected win margin 2P−1 = {w['win_margin']:+.3f}"
+                  f", risk of nuclear use {w['nuclear_risk']:.3f}, nuclear weapons on the "
+                  f"attacker's side {w['attacker_nuclear']:.2f}", highlight=False)
     out.print(f"P(the war widens beyond the first dyad) = "
-              f"{_pct(r['p_widens'], r['p_widens_se'])}", highlight=False)
+              f"{_pct(r['p_widens'], r['p_widens_se'])} "
+              f"({_pct(r['p_widens_if_war'], r['p_widens_if_war_se'])} if war)",
+              highlight=False)
     c = r["coalition"]
     q = c["size_quantiles"]
-    out.print(f"defending coalition: {c['size_mean']:.2f} states on average (median "
+    out.print(f"defending coalition if war: {c['size_mean']:.2f} states on average (median "
               f"{q['0.5']:g}, 90% within {q['0.05']:g}–{q['0.95']:g}); its share of the "
               f"capability at stake {_pct(r['capability_balance'], r['capability_balance_se'])}"
               if r["capability_balance"] is not None else
-              f"defending coalition: {c['size_mean']:.2f} states on average", highlight=False)
-    table = Table("state", "P(drawn in)", "P(entrapped)", title="Most likely to be drawn in")
+              f"defending coalition if war: {c['size_mean']:.2f} states on average",
+              highlight=False)
+    table = Table("state", "P(drawn in)", "if war", "P(entrapped)",
+                  title="Most likely to be drawn in")
     for key, p in _top(r["drawn_in"], 8):
         table.add_row(key, _pct(p, r["drawn_in_se"][key]),
+                      _pct(r["drawn_in_if_war"][key], r["drawn_in_if_war_se"][key]),
                       _pct(r["entrapment"][key], r["entrapment_se"][key]))
     out.print(table)
     exposed = [(k, v) for k, v in _top(r["entrapment"], 5) if v > 0]
     if exposed:
         out.print("entrapment exposure (top five): " + ", ".join(
             f"{k} {_pct(v, r['entrapment_se'][k])}" for k, v in exposed), highlight=False)
+    allies = [(k, v) for k, v in _top(r["attacker_allies_if_war"], 5) if v > 0]
+    if allies:
+        out.print("on the attacker's side if war (its allies, when the defenders strike "
+                  "back): " + ", ".join(f"{k} {v:.3f}" for k, v in allies), highlight=False)
     for flag in r["flags"]:
         out.print(f"note: {flag}", style="yellow", highlight=False)
     for note in r["notes"]:

@@ -25,22 +25,24 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
-from foedus.crisis.compile import compile_scenario, modified_system, spending_plan
-from foedus.crisis.report import answer, state_key
+from foedus.crisis.compile import compile_scenario, modified_system
+from foedus.crisis.means import spending_plan
+from foedus.crisis.report import answer, carried_records, state_key
 from foedus.crisis.run import run
 from foedus.crisis.scenario import ResolvedAttack, Scenario, load_scenario, with_overrides
 from foedus.errors import FoedusError
-from foedus.provenance import CarriedForward
-from foedus.registry import dataset
 
 __all__ = ["compare", "default_alliance", "evaluate", "event_label"]
 
 #: the crisis answer's keys a comparison keeps for each event
-EVENT_KEYS = ("p_deterred", "p_deterred_se", "p_deterred_reason", "p_widens", "p_widens_se",
-              "drawn_in", "drawn_in_se", "entrapment", "entrapment_se", "coalition",
-              "capability_balance", "capability_balance_se", "attacks", "flags")
+EVENT_KEYS = ("p_deterred", "p_deterred_se", "p_deterred_reason", "p_deterred_interval",
+              "p_attack", "p_attack_se", "p_widens", "p_widens_se", "drawn_in",
+              "drawn_in_se", "drawn_in_if_war", "drawn_in_if_war_se", "entrapment",
+              "entrapment_se", "coalition", "capability_balance", "capability_balance_se",
+              "attacks", "flags")
 #: maps over all states where a missing state means exactly zero
-_ZERO_MAPS = ("drawn_in", "drawn_in_se", "entrapment", "entrapment_se")
+_ZERO_MAPS = ("drawn_in", "drawn_in_se", "drawn_in_if_war", "drawn_in_if_war_se",
+              "entrapment", "entrapment_se")
 #: settings, not results: the same on both sides, never differenced
 _SETTINGS = ("threshold", "solidarity", "draws", "seed", "year")
 
@@ -196,11 +198,8 @@ def compare(base: str | Path, alt: str | Path, *, draws: int | None = None,
     system_diff = (_diff(left["system"], right["system"])
                    if left["system"] and right["system"] else None)
     dates = {left["scenario"]["date"], right["scenario"]["date"]}
-    carried = [CarriedForward(
-        dataset="nmc_7", last_day=dataset("nmc_7").last_day,
-        what="CINC of the latest year on record read by the credibility features").to_json()
-    ] if any(f.startswith("capabilities_carried_forward") for side in (left, right)
-             for e in side["events"].values() for f in e["flags"]) else None
+    carried = carried_records(list(dict.fromkeys(
+        f for side in (left, right) for e in side["events"].values() for f in e["flags"])))
     return {"base": left, "alt": right,
             "diff": {"events": events, "system": system_diff},
             "alliance": alliance, "threshold": threshold,

@@ -253,7 +253,7 @@ def system_metrics(system: CommitmentSystem, day: dt.date, alliance: str, *,
         The date; data past a source's last year are carried forward and flagged.
     alliance
         A treaty id (``book:nato``, ``atop:3180``) or a name that
-        :func:`foedus.burden.alliance.resolve_alliance` knows (``NATO``); its members are
+        :func:`foedus.data.resolve.resolve_alliance` knows (``NATO``); its members are
         those on ``day``.
     view
         ``legal`` or ``atop`` (DESIGN §2).
@@ -313,8 +313,8 @@ def system_metrics(system: CommitmentSystem, day: dt.date, alliance: str, *,
         For an unknown alliance or view, an alliance without members on the day, a date
         outside the view, or a parameter out of range.
     """
-    from foedus.burden.alliance import resolve_alliance
     from foedus.credibility import load
+    from foedus.data.resolve import resolve_alliance
 
     try:
         view = View(view)

@@ -216,8 +216,8 @@ def resolve_modifications(mods: Sequence[Any], day: dt.date, system
                           ) -> tuple[list[Resolved], list[tuple[tuple, str]]]:
     """Resolve states (on each modification's date) and treaties; never raises on bad
     input: returns the resolved modifications and ``(field path, message)`` problems."""
-    from foedus.burden.alliance import resolve_alliance
     from foedus.data.identities import resolve_state
+    from foedus.data.resolve import resolve_alliance
     from foedus.errors import UnknownStateError
 
     out: list[Resolved] = []

@@ -71,7 +71,7 @@ def cohesion(pledges: Sequence[Pledge], members: Sequence[int], day: dt.date,
     r"""Portfolio similarity among the members and the spread of their ideal points.
 
     **Portfolios.** Over the states *K* of the COW system in the day's year (2016's members
-    carried forward after 2016, as :func:`foedus.panels.create.system_years` does) plus the
+    carried forward after 2016, as :func:`foedus.data.queries.system_years` does) plus the
     alliance's members, state *i*'s portfolio is its row of valued ties to every state in
     *K* — 3 defence or offence, 2 neutrality or consultation, 1 non-aggression, 0 none
     (Chiba et al. 2022 as used with ATOP 5.1, DESIGN §4; ``out`` convention: *i*'s own
@@ -94,7 +94,7 @@ def cohesion(pledges: Sequence[Pledge], members: Sequence[int], day: dt.date,
     dict, list of str
         The ``cohesion`` section and its flags.
     """
-    from foedus.panels.create import system_years
+    from foedus.data.queries import system_years
 
     year = max(day.year, 1816)
     system, notes = system_years(year, year)

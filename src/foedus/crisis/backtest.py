@@ -148,6 +148,7 @@ def backtest(source: str = "cow", draws: int = 20_000, seed: int = 0, *,
              years: tuple[int, int] | None = None, limit: int | None = None,
              roles: tuple[str, ...] = ("target", "initiator"),
              unrecorded_conditions: bool = False, system=None, fitted=None,
+             wars: list[str] | None = None,
              progress: Callable[[int, int, str], None] | None = None) -> BacktestResult:
     """Run the engine over the historical opportunities and pair its probabilities with
     what the allies did (see the module docstring).
@@ -171,6 +172,9 @@ def backtest(source: str = "cow", draws: int = 20_000, seed: int = 0, *,
         undecidable, the query by default does not trigger them).
     system, fitted
         The commitment system and credibility model (default: the shipped ones).
+    wars
+        Run only these wars (``cow:<number>``): the held-out fold of an out-of-sample
+        backtest (:func:`foedus.crisis.validate.joins`).
     progress
         Called with (groups done, groups in all, the group's label) after each group.
     """
@@ -190,6 +194,8 @@ def backtest(source: str = "cow", draws: int = 20_000, seed: int = 0, *,
     lo, hi = years if years is not None else (1816, 2100)
     rows = cases(opportunities(system, source=source, start=lo, end=hi))
     rows = rows[rows["role"].isin(roles)].reset_index(drop=True)
+    if wars is not None:
+        rows = rows[rows["war"].isin(list(wars))].reset_index(drop=True)
     if len(rows):
         rows = rows.assign(credibility=predict(
             fitted, pledge_features(rows, system))["probability"].to_numpy())
@@ -223,6 +229,8 @@ def backtest(source: str = "cow", draws: int = 20_000, seed: int = 0, *,
             compiled = compile_scenario(scenario, attacks, system=system, fitted=fitted)
             result = run(compiled, draws=draws, seed=seed, executor="serial")
             probability = _group_probabilities(result, role)
+            cap_a, cap_t = compiled.attacker_capability or 0.0, float(compiled.capability[0])
+            ratio = cap_a / (cap_a + cap_t) if cap_a + cap_t > 0 else 0.5
         except Exception as exc:  # one bad group never stops the backtest
             skipped.append({"war": war, "target": target, "date": day, "role": role,
                             "allies": len(allies), "reason": _reason(exc)})
@@ -240,13 +248,14 @@ def backtest(source: str = "cow", draws: int = 20_000, seed: int = 0, *,
                     "kinds": ",".join(sorted(set(mine["kind"]))),
                     "pledge": join_kind if len(joins) else "neutrality only",
                     "in_engine": ally in probability, "probability": p, "se": se,
+                    "capability_ratio": ratio,
                     "credibility": float(joins["credibility"].max()) if len(joins) else 0.0,
                     "joined": bool((mine["outcome"] == "joined_partner").any())})
         if progress:
             progress(i + 1, len(groups), label)
     columns = ["war", "war_name", "date", "year", "era", "role", "target", "attackers",
-               "ally", "kinds", "pledge", "in_engine", "probability", "se", "credibility",
-               "joined"]
+               "ally", "kinds", "pledge", "in_engine", "probability", "se",
+               "capability_ratio", "credibility", "joined"]
     return BacktestResult(pd.DataFrame(pairs, columns=columns), source, draws, seed,
                           groups=total, groups_run=ran, skipped=skipped,
                           seconds=time.perf_counter() - start)

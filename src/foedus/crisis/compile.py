@@ -15,15 +15,18 @@ Compilation does everything that does not change from draw to draw, once:
    when it goes to war; neutrality pledges owed to it keep the holders out of the fight
    against it (both as ATOP and the books code them), except those ATOP conditions on the
    partner being attacked (``neucoatt``): the attacker here is no victim.
-3. **Probabilities.** Every pledge is scored by the credibility model
-   (:func:`foedus.credibility.log_odds_draws`): one log-odds per bootstrap draw of the
-   coefficients, so each Monte Carlo draw can use its own coefficients. Several pledges of
-   one state to the same partner (NATO Art. 5 and TEU Art. 42(7)) count as the strongest.
-4. **Capabilities.** CINC (NMC 7.0) or military expenditure (SIPRI, constant US$, as a share
-   of the year's world total), the latest year on or before the scenario's (years past the
-   data are carried forward and flagged), discounted to the first target's capital by the
+3. **Probabilities.** Every written pledge is scored by the credibility model
+   (:func:`foedus.credibility.log_odds_draws`): one log-odds per draw of the model, so each
+   Monte Carlo draw can use its own coefficients. An informal or ambiguous commitment (the
+   book's ``informal`` and ``assurance`` kinds: the Taiwan Relations Act, the Budapest
+   Memorandum, the 2024 agreements with Ukraine) joins with its own estimated probability
+   (:mod:`foedus.crisis.informal`), or the scenario's ``allies.informal``. Several pledges
+   of one state to the same partner (NATO Art. 5 and TEU Art. 42(7)) count as the
+   strongest.
+4. **Capabilities.** CINC (NMC 7.0) or military expenditure (SIPRI) shares
+   (:mod:`foedus.crisis.means`), discounted to the first target's capital by the
    loss-of-strength gradient (:func:`foedus.measures.burden.loss_of_strength`, Bueno de
-   Mesquita 1981), and, for allies, by arrival time:
+   Mesquita 1981), and, for allies on either side, by arrival time:
 
    .. math:: t_i = f_i + (1 - f_i)\min\bigl(1, T / a_i\bigr)
 
@@ -33,9 +36,19 @@ Compilation does everything that does not change from draw to draw, once:
    :math:`a_i` its arrival in days: mobilisation days plus capital-to-capital kilometres
    over km per day, or the reinforcement timeline the treaty records for that host where
    that is sooner (a plan is a ceiling, not a delay).
-5. **Nuclear guarantors.** A state that extends a nuclear guarantee (book provisions) under
-   a treaty the target belongs to, or a nuclear-armed target itself
-   (``data/tables/nuclear_states.csv``).
+5. **Nuclear weapons on both sides.** On the defending side, every nuclear-armed state
+   (``data/tables/nuclear_states.csv``) and every state extending a nuclear guarantee
+   (book provisions) under a treaty a target belongs to; on the attacker's side, the
+   attacker itself and its nuclear-armed partners.
+6. **Strikes** (:mod:`foedus.crisis.history`): the probability that the attacker strikes
+   a joining state at home, and that a defending belligerent strikes the attacker's
+   homeland, from the reach models (distance between capitals, the striker's capability),
+   unless the scenario states a flat ``strike_allies`` or ``allies.strike_back``.
+7. **The attacker's allies.** The obligations query is asked for an attack by the targets
+   on each state attacker's homeland: the holders of the defence pledges it triggers join
+   the attacker when the defending side strikes back (with their pledges' probabilities).
+8. **The challenger's parameters**: the scenario's, else the fitted ones
+   (:mod:`foedus.crisis.fitted`), with the draws that carry their uncertainty.
 """
 
 from __future__ import annotations
@@ -52,6 +65,10 @@ from foedus.model.vocab import Decision, Domain, Hit, ObligationKind, View
 __all__ = ["Compiled", "compile_scenario"]
 
 _KM_PER_MILE = 1.609344
+#: Obligation kinds of an informal commitment that can bring its holder into the war (the
+#: Taiwan Relations Act and the 2024 agreements promise consultation, the Joint Policy
+#: Declaration defence).
+_INFORMAL_KINDS = (ObligationKind.DEFENSE, ObligationKind.CONSULTATION)
 
 
 @dataclass
@@ -59,9 +76,13 @@ class Compiled:
     """A scenario ready for the draws: plain arrays, picklable, no data access needed.
 
     States are indexed ``0 … n-1``; the original targets come first (``n_targets``).
-    Edges are defence pledges ``holder → beneficiary`` with their log-odds per bootstrap
-    draw (``edge_logit``, shape (B, E)); consensus edges are listed apart
-    (``consensus_groups``: beneficiary index and edge indices).
+    Edges are defence pledges ``holder → beneficiary`` with their log-odds per draw of the
+    credibility model (``edge_logit``, shape (B, E)); consensus edges are listed apart
+    (``consensus_groups``: beneficiary index and edge indices). ``guarantor`` marks the
+    nuclear-armed states (and nuclear guarantors) of the defending side; ``strike`` and
+    ``strike_back`` are per-state strike probabilities (None: the flat ``strike_allies``,
+    resp. 0); ``ally_*`` are the attacker's allies (one row per holder) that join when the
+    defending side strikes back.
     """
 
     name: str
@@ -92,6 +113,16 @@ class Compiled:
     notes: list[str] = field(default_factory=list)
     pledges: list[dict] = field(default_factory=list)
     modifications: list[dict] = field(default_factory=list)
+    strike: np.ndarray | None = None
+    strike_back: np.ndarray | None = None
+    offense_nuclear: np.ndarray | None = None
+    attacker_nuclear: bool = False
+    ally_holder: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    ally_logit: np.ndarray = field(default_factory=lambda: np.zeros((1, 0)))
+    ally_capability: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    ally_nuclear: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    ally_pledges: list[dict] = field(default_factory=list)
+    decision_draws: list[dict] = field(default_factory=list)
 
     @property
     def n_states(self) -> int:
@@ -104,7 +135,8 @@ def _event_args(a: ResolvedAttack) -> dict:
 
 def _closure(system, scenario: Scenario, attacks: list[ResolvedAttack], view: View):
     """Defence edges from the targets outward, and the states they reach."""
-    from foedus.model.places import Gazetteer, UnknownPlaceError
+    from foedus.data.places import default_gazetteer
+    from foedus.model.places import UnknownPlaceError
     from foedus.query.obligations import obligations
 
     day = scenario.date
@@ -119,7 +151,7 @@ def _closure(system, scenario: Scenario, attacks: list[ResolvedAttack], view: Vi
     notes: list[str] = []
     queue = [(t, next(a for a in attacks if a.target == t)) for t in targets]
     seen = set(targets)
-    gazetteer = Gazetteer.default()
+    gazetteer = default_gazetteer()
     while queue:
         state, attack = queue.pop(0)
         if attack is None:
@@ -141,17 +173,30 @@ def _closure(system, scenario: Scenario, attacks: list[ResolvedAttack], view: Vi
             edges.append({"holder": b.state, "beneficiary": state, "treaty": b.treaty.id,
                           "treaty_name": b.treaty.name, "obligation": b.obligation.id,
                           "article": str(b.obligation.article),
-                          "consensus": b.obligation.decision is Decision.CONSENSUS})
+                          "consensus": b.obligation.decision is Decision.CONSENSUS,
+                          "informal": False})
             if b.state not in seen:
                 seen.add(b.state)
                 order.append(b.state)
                 queue.append((b.state, None))
+        for f in answer.informal:
+            o = f.obligation
+            if o is None or o.kind not in _INFORMAL_KINDS or f.state in state_attackers:
+                continue
+            edges.append({"holder": f.state, "beneficiary": state, "treaty": f.treaty.id,
+                          "treaty_name": f.treaty.name, "obligation": o.id,
+                          "article": str(o.article), "consensus": False, "informal": True})
+            if f.state not in seen:
+                seen.add(f.state)
+                order.append(f.state)
+                queue.append((f.state, None))
         if scenario.allies.unrecorded_conditions:
             for h, treaty, o in _unrecorded(answer, state, day, state_attackers):
                 edges.append({"holder": h, "beneficiary": state, "treaty": treaty.id,
                               "treaty_name": treaty.name, "obligation": o.id,
                               "article": str(o.article),
-                              "consensus": o.decision is Decision.CONSENSUS})
+                              "consensus": o.decision is Decision.CONSENSUS,
+                              "informal": False})
                 if h not in seen:
                     seen.add(h)
                     order.append(h)
@@ -196,10 +241,14 @@ def _attacker_side(system, day: dt.date, attackers, view: View):
 
 
 def _logits(fitted, system, rows: list[dict], kind: str, day: dt.date, state_attackers,
-            shape_b: int, shifts=()) -> np.ndarray:
-    """Log-odds of each pledge per bootstrap draw, with the counterfactual shifts added."""
+            shape_b: int, shifts=(), informal: tuple[float, float] | None = None
+            ) -> np.ndarray:
+    """Log-odds of each pledge per draw of the credibility model, with the counterfactual
+    shifts added; informal commitments (``row["informal"]``) get theirs from the informal
+    model's Beta(α, β) (``informal``) instead."""
     from foedus.counterfactual.shifts import pledge_shifts
     from foedus.credibility import log_odds_draws, pledge_features
+    from foedus.crisis.informal import log_odds
 
     if not rows:
         return np.zeros((shape_b, 0))
@@ -207,84 +256,93 @@ def _logits(fitted, system, rows: list[dict], kind: str, day: dt.date, state_att
                            "treaty": r["treaty"], "obligation": r["obligation"], "date": day,
                            "attackers": tuple(a for a in state_attackers
                                               if a != r["beneficiary"])} for r in rows])
-    return log_odds_draws(fitted, pledge_features(frame, system)) + pledge_shifts(
-        shifts, frame["ally"], frame["target"], frame["treaty"])
+    loose = np.array([bool(r.get("informal")) for r in rows])
+    out = np.empty((shape_b, len(rows)))
+    if (~loose).any():
+        out[:, ~loose] = log_odds_draws(fitted, pledge_features(frame[~loose], system))
+    if loose.any():
+        alpha, beta = informal
+        out[:, loose] = log_odds(alpha, beta, shape_b, int(loose.sum()), seed=0)
+    return out + pledge_shifts(shifts, frame["ally"], frame["target"], frame["treaty"])
 
 
-_NMC_COMPONENTS = ("milex", "milper", "irst", "pec", "tpop", "upop")
+def _attacker_allies(system, scenario: Scenario, attacks: list[ResolvedAttack], view: View,
+                     targets: list[int]) -> list[dict]:
+    """The defence pledges an attack by the targets on each state attacker's homeland
+    triggers (formal and informal; holders neither attackers nor targets)."""
+    from foedus.data.places import default_gazetteer
+    from foedus.model.places import UnknownPlaceError
+    from foedus.query.obligations import obligations
+
+    attackers = list(dict.fromkeys(a.attacker for a in attacks))
+    states = {a for a in attackers if isinstance(a, int)}
+    gazetteer = default_gazetteer()
+    rows = []
+    for a in sorted(states):
+        try:
+            gazetteer.homeland(a)
+        except UnknownPlaceError:
+            continue
+        answer = obligations(system, as_of=scenario.date, attackers=list(targets), target=a,
+                             view=view, hit=Hit.TERRITORY, domain=Domain.LAND)
+        bound = [(b.state, b.treaty, b.obligation, False) for b in answer.obligations
+                 if b.obligation.kind is ObligationKind.DEFENSE]
+        loose = [(f.state, f.treaty, f.obligation, True) for f in answer.informal
+                 if f.obligation is not None and f.obligation.kind in _INFORMAL_KINDS]
+        for h, treaty, o, informal in bound + loose:
+            if h in states or h in targets:
+                continue
+            rows.append({"holder": h, "beneficiary": a, "treaty": treaty.id,
+                         "treaty_name": treaty.name, "obligation": o.id,
+                         "article": str(o.article), "consensus": False,
+                         "informal": informal})
+    return rows
 
 
-def _cinc_scaled(con, year: int, scale: dict[int, float]) -> pd.DataFrame:
-    """CINC of every state in ``year`` with the military expenditure of some multiplied.
-
-    CINC is the mean of a state's shares of the system totals of the six NMC components
-    that are available for it (Singer, Bremer & Stuckey 1972; NMC 7.0 codebook); scaling
-    one state's expenditure moves every state's expenditure share, so all are recomputed
-    (with no scaling this reproduces the published column to 1e-8).
-    """
-    frame = con.execute("SELECT * FROM capabilities WHERE nmc_version = '7.0' AND year = ?",
-                        [year]).df()
-    factor = frame["ccode"].map(scale).fillna(1.0)
-    frame["milex"] = frame["milex"] * factor
-    parts = frame[list(_NMC_COMPONENTS)]
-    return frame.assign(cinc=(parts / parts.sum()).mean(axis=1, skipna=True))
+def _strongest(rows: list[dict], logit: np.ndarray, keys: list[str]) -> list[int]:
+    """Indices of the rows with the largest mean log-odds per ``keys`` (in row order)."""
+    if not rows:
+        return []
+    frame = pd.DataFrame(rows)
+    frame["mean_logit"] = logit.mean(axis=0)
+    frame["_i"] = np.arange(len(frame))
+    best = frame.sort_values("mean_logit", ascending=False, kind="stable"
+                             ).drop_duplicates(keys)
+    return sorted(best["_i"].tolist())
 
 
-def _capabilities(codes: list[int], year: int, measure: str,
-                  scale: dict[int, float] | None = None) -> tuple[dict, dict, list[str]]:
-    """Capability share and military personnel (thousands) per state, carried forward.
+def _parameters(scenario: Scenario, crisis_fit: dict) -> tuple[dict, list[dict]]:
+    """The parameters the draws and the choice read: the scenario's where it states them,
+    else the fitted ones; and the draws of the fitted ones that vary (their uncertainty)."""
+    from foedus.crisis import fitted as fitted_params
+    from foedus.crisis.informal import posterior
 
-    ``scale`` multiplies states' military expenditure (a counterfactual ``spending``
-    modification): SIPRI expenditure before the shares of the world total are taken, or
-    NMC's ``milex`` component before CINC is recomputed (:func:`_cinc_scaled`).
-    """
-    from foedus.data.store import connect
-
-    scale = scale or {}
-    with connect() as con:
-        nmc = con.execute(
-            "SELECT ccode, year, cinc, milper FROM capabilities WHERE nmc_version = '7.0' "
-            "AND year <= ? AND ccode IN (SELECT unnest(?))", [year, codes]).df()
-        last = nmc.dropna(subset=["cinc"]).sort_values("year").groupby("ccode").last()
-        if measure == "spending":
-            sipri = con.execute(
-                "SELECT ccode, year, milex_constant2023_usd_m AS milex FROM spending_sipri "
-                "WHERE milex_constant2023_usd_m IS NOT NULL AND year <= ?", [year]).df()
-            sipri["milex"] = sipri["milex"] * sipri["ccode"].map(scale).fillna(1.0)
-        elif scale:
-            for y in last["year"].unique():
-                frame = _cinc_scaled(con, int(y), scale).set_index("ccode")["cinc"]
-                at = last.index[last["year"] == y]
-                last.loc[at, "cinc"] = frame.reindex(at).to_numpy()
-    flags: list[str] = []
-    if measure == "cinc":
-        share = last["cinc"].to_dict()
-        used = last["year"]
-        source = "NMC 7.0 CINC"
-    else:
-        world = sipri.groupby("year")["milex"].sum()
-        sipri = sipri.assign(share=sipri["milex"] / sipri["year"].map(world))
-        last = sipri[sipri["ccode"].isin(codes)].sort_values("year").groupby("ccode").last()
-        share = last["share"].to_dict()
-        used = last["year"]
-        source = "SIPRI military expenditure share"
-    carried = sorted({int(y) for y in used if y < year})
-    if carried:
-        flags.append(f"capabilities_carried_forward: {source} ends before {year}; the latest "
-                     f"year on record is used ({', '.join(map(str, carried))})")
-    missing = [c for c in codes if c not in share]
-    if missing:
-        flags.append(f"capability_missing: no {source} for "
-                     f"{', '.join(f'cow:{c}' for c in missing)} (counted as 0)")
-    milper = nmc.dropna(subset=["milper"]).sort_values("year").groupby("ccode").last()
-    return share, milper["milper"].to_dict(), flags
-
-
-def _capitals(codes: list[int], year: int) -> dict[int, tuple[float, float]]:
-    from foedus.panels.geography import capitals_by_year
-
-    caps = capitals_by_year(pd.DataFrame({"ccode": codes, "year": year}))
-    return {int(r.ccode): (r.lat, r.lon) for r in caps.itertuples()}
+    ch, al = scenario.challenger, scenario.allies
+    fitted_values = fitted_params.decision_defaults(crisis_fit)
+    stated = {k: v for k, v in (
+        ("value", ch.value), ("cost_tolerance", ch.cost_tolerance),
+        ("war_cost", ch.war_cost), ("nuclear_cost", ch.nuclear_cost), ("scale", ch.scale),
+        ("nuclear_value", ch.nuclear_value), ("nuclear_escalation", al.nuclear_escalation))
+        if v is not None}
+    informal = crisis_fit.get("informal") or posterior()
+    sources = {k: "scenario" if k in stated else crisis_fit["decision"]["estimates"].get(
+        k, {}).get("source", "fitted") for k in fitted_values}
+    sources["nuclear_escalation"] = "scenario" if "nuclear_escalation" in stated else \
+        "war record"
+    for k in ("value", "cost_tolerance"):
+        sources[k] = "scenario" if k in stated else "prior"
+    sources["strike_allies"] = "scenario" if ch.strike_allies is not None else "reach model"
+    sources["strike_back"] = "scenario" if al.strike_back is not None else "reach model"
+    sources["informal"] = "scenario" if al.informal is not None else "informal record"
+    params = {**fitted_values, **stated,
+              "days_to_objective": ch.days_to_objective, "strike_allies": ch.strike_allies,
+              "strike_back": al.strike_back, "solidarity": al.solidarity,
+              "credibility_shift": al.credibility_shift,
+              "informal": al.informal if al.informal is not None else informal["mean"],
+              "stated": sorted(stated), "sources": sources}
+    draws = [{k: v for k, v in d.items() if k not in stated}
+             for d in fitted_params.decision_draws(crisis_fit)]
+    return params, [d for d in draws if d]
 
 
 def modified_system(scenario: Scenario, system):
@@ -302,72 +360,48 @@ def modified_system(scenario: Scenario, system):
     return apply_modifications(system, resolved), resolved
 
 
-def latest_burden(codes: list[int], year: int) -> dict[int, tuple[int, float]]:
-    """Each state's last SIPRI military burden (percent of GDP) on or before ``year``."""
-    from foedus.data.store import connect
-
-    if not codes:
-        return {}
-    with connect() as con:
-        rows = con.execute(
-            "SELECT ccode, arg_max(year, year), arg_max(milex_share_gdp_pct, year) "
-            "FROM spending_sipri WHERE milex_share_gdp_pct IS NOT NULL AND year <= ? "
-            "AND ccode IN (SELECT unnest(?)) GROUP BY ccode", [year, codes]).fetchall()
-    return {int(c): (int(y), float(p)) for c, y, p in rows}
-
-
-def spending_plan(resolved, system, day: dt.date
-                  ) -> tuple[dict[int, float], dict[int, tuple[int, float]], list[int]]:
-    """What the ``spending`` modifications do on ``day``: each state's expenditure factor
-    (:func:`foedus.counterfactual.modifications.spending_scale`), the SIPRI burdens it
-    rests on (:func:`latest_burden`), and the states named that have none (left as
-    observed)."""
-    from foedus.counterfactual.modifications import spending_scale, spending_states
-
-    named = spending_states(resolved, system, day)
-    burden = latest_burden(named, day.year)
-    scale = spending_scale(resolved, system, day, burden)
-    return scale, burden, [c for c in named if c not in scale]
-
-
 def compile_scenario(scenario: Scenario, attacks: list[ResolvedAttack], *, system=None,
-                     fitted=None) -> Compiled:
-    """Compile a validated scenario (see the module docstring)."""
-    from foedus.counterfactual.modifications import (
-        credibility_shifts,
-        describe,
-    )
+                     fitted=None, crisis_fit: dict | None = None) -> Compiled:
+    """Compile a validated scenario (see the module docstring). ``fitted`` is the
+    credibility model (default: the shipped one), ``crisis_fit`` the engine's parameters
+    (default: :func:`foedus.crisis.fitted.load`)."""
+    from foedus.counterfactual.modifications import credibility_shifts, describe
     from foedus.credibility import load
-    from foedus.credibility.features import _nuclear
-    from foedus.measures.burden import loss_of_strength
+    from foedus.crisis import fitted as fitted_params
+    from foedus.crisis.history import reach_probability
+    from foedus.crisis.means import capabilities, capitals, is_nuclear, spending_plan
     from foedus.measures.distance import haversine_km
+    from foedus.measures.power import loss_of_strength
     from foedus.model.system import CommitmentSystem
 
     system = system or CommitmentSystem.load()
     fitted = fitted or load()
+    crisis_fit = crisis_fit or fitted_params.load()
     day, view = scenario.date, View(scenario.view)
     system, resolved = modified_system(scenario, system)
     shifts = credibility_shifts(resolved)
     ch, al = scenario.challenger, scenario.allies
+    params, decision_draws = _parameters(scenario, crisis_fit)
+    informal = (None, None)
+    if al.informal is None:
+        post = crisis_fit.get("informal") or {}
+        informal = (post.get("alpha"), post.get("beta"))
+    else:
+        informal = (al.informal * 1e6 + 1e-9, (1 - al.informal) * 1e6 + 1e-9)
     attackers = tuple(dict.fromkeys(a.attacker for a in attacks))
     state_attackers = tuple(a for a in attackers if isinstance(a, int))
     states, edges, notes = _closure(system, scenario, attacks, view)
     snap, offense, neutral = _attacker_side(system, day, attackers, view)
     n_targets = len(dict.fromkeys(a.target for a in attacks))
+    targets_list = list(states[:n_targets])
     index = {s: i for i, s in enumerate(states)}
     b = len(fitted.draws)
 
-    # one probability per (holder, beneficiary): the strongest of its pledges (see module doc)
-    logit = _logits(fitted, system, edges, "defense", day, state_attackers, b, shifts)
-    frame = pd.DataFrame(edges)
-    keep: list[int] = []
-    if edges:
-        frame["mean_logit"] = logit.mean(axis=0)
-        frame["_i"] = np.arange(len(frame))
-        best = frame.sort_values("mean_logit", ascending=False).drop_duplicates(
-            ["holder", "beneficiary", "consensus"])
-        keep = sorted(best["_i"].tolist())
-    frame = frame.iloc[keep] if edges else frame
+    # one probability per (holder, beneficiary): the strongest of its pledges (module doc)
+    logit = _logits(fitted, system, edges, "defense", day, state_attackers, b, shifts,
+                    informal)
+    keep = _strongest(edges, logit, ["holder", "beneficiary", "consensus"])
+    frame = pd.DataFrame(edges).iloc[keep] if edges else pd.DataFrame(edges)
     logit = logit[:, keep]
     holder = np.array([index[h] for h in frame.get("holder", [])], dtype=np.int64)
     beneficiary = np.array([index[x] for x in frame.get("beneficiary", [])], dtype=np.int64)
@@ -377,34 +411,41 @@ def compile_scenario(scenario: Scenario, attacks: list[ResolvedAttack], *, syste
         for (_, x), idx in frame.reset_index(drop=True)[consensus].groupby(
                 ["treaty", "beneficiary"]).groups.items():
             groups.append((index[x], np.asarray(idx, dtype=np.int64)))
-    targets = set(states[:n_targets])
+    targets = set(targets_list)
     direct = np.zeros(len(states), dtype=bool)
     for h, x in zip(holder, beneficiary, strict=True):
         if states[x] in targets:
             direct[h] = True
 
-    # the attacker's side
+    # the attacker's side: offence and neutrality pledges, and allies that join if struck
     neutral = [r for r in neutral if r["holder"] in index]
     neutral_logit = _logits(fitted, system, neutral, "neutrality", day, (), b, shifts)
     neutral_holder = np.array([index[r["holder"]] for r in neutral], dtype=np.int64)
     off_logit = _logits(fitted, system, offense, "offense", day, (), b, shifts)
     off_codes = [r["holder"] for r in offense]
+    allies = _attacker_allies(system, scenario, attacks, view, targets_list)
+    ally_logit = _logits(fitted, system, allies, "defense", day, tuple(targets_list), b,
+                         shifts, informal)
+    keep = _strongest(allies, ally_logit, ["holder"])
+    allies = [allies[i] for i in keep]
+    ally_logit = ally_logit[:, keep]
+    ally_codes = [r["holder"] for r in allies]
 
     # capabilities, distances, arrival
-    codes = list(dict.fromkeys([*states, *state_attackers, *off_codes]))
+    codes = list(dict.fromkeys([*states, *state_attackers, *off_codes, *ally_codes]))
     scale, _, unset = spending_plan(resolved, system, day)
-    share, milper, flags = _capabilities(codes, day.year, scenario.capability, scale)
+    share, milper, flags = capabilities(codes, day.year, scenario.capability, scale)
     if unset:
         flags.append("spending_unset: no SIPRI burden on record for "
                      f"{', '.join(f'cow:{c}' for c in unset)}: spending left as observed")
-    capitals = _capitals(codes, day.year)
+    caps = capitals(codes, day.year)
     theatre = states[0]
 
-    def km(code: int) -> float:
-        a, t = capitals.get(code), capitals.get(theatre)
-        if a is None or t is None:
+    def km(a: int, t: int = theatre) -> float:
+        x, y = caps.get(a), caps.get(t)
+        if x is None or y is None:
             return 0.0
-        return float(haversine_km(a[0], a[1], t[0], t[1]))
+        return float(haversine_km(x[0], x[1], y[0], y[1]))
 
     def discounted(code: int) -> float:
         return float(loss_of_strength(share.get(code, 0.0), km(code) / _KM_PER_MILE))
@@ -421,48 +462,73 @@ def compile_scenario(scenario: Scenario, attacks: list[ResolvedAttack], *, syste
             for s in nations:
                 troops = (f.size or 0) / max(len(nations), 1)
                 forward[s] = forward.get(s, 0.0) + troops
-    treaty_of = {}
+    treaty_of: dict[int, set] = {}
     for r in edges:
         treaty_of.setdefault(r["holder"], set()).add(r["treaty"])
-    capability = np.zeros(len(states))
-    for i, s in enumerate(states):
-        if s in targets:
-            capability[i] = discounted(s)
-            continue
+
+    def timely(s: int) -> float:
+        """The share of an ally's capability that arrives before the objective falls."""
         days = [reinforcement[t] for t in treaty_of.get(s, ()) if t in reinforcement]
         arrival = min([*days, al.mobilisation_days + km(s) / al.km_per_day])
         per = milper.get(s)
         f = min(1.0, forward.get(s, 0.0) / (per * 1000)) if per else 0.0
-        timely = f + (1 - f) * min(1.0, ch.days_to_objective / arrival) if arrival > 0 else 1.0
-        capability[i] = discounted(s) * timely
+        return f + (1 - f) * min(1.0, ch.days_to_objective / arrival) if arrival > 0 else 1.0
 
-    guarantor = np.zeros(len(states), dtype=bool)
+    capability = np.array([discounted(s) * (1.0 if s in targets else timely(s))
+                           for s in states])
+
+    guarantor = np.array([is_nuclear(s, day) for s in states], dtype=bool)
     for t in snap.treaties:
         for g in t.provisions.nuclear:
             if g.active(day) and g.guarantor in index and any(
                     t.member_on(x, day) for x in targets):
                 guarantor[index[g.guarantor]] = True
-    for x in targets:
-        if _nuclear(x, day):
-            guarantor[index[x]] = True
+
+    # strikes: the reach models, unless the scenario states flat probabilities
+    reach = crisis_fit["reach"]
+    strike = strike_back = None
+    if ch.strike_allies is None:
+        if state_attackers:
+            spared = np.ones(len(states))
+            for a in state_attackers:
+                spared *= 1 - reach_probability(reach["strike"], [km(a, s) for s in states],
+                                                share.get(a, 0.0))
+            strike = 1 - spared
+        else:
+            base = reach["strike"]["positives"] / max(reach["strike"]["n"], 1)
+            strike = np.full(len(states), base)
+            notes.append(f"a non-state attacker has no capital: it strikes a joining state "
+                         f"with the record's base rate, {base:.2f}")
+    if al.strike_back is None and allies:
+        spared = np.ones(len(states))
+        for a in state_attackers:
+            spared *= 1 - reach_probability(reach["strike_back"],
+                                            [km(s, a) for s in states],
+                                            [share.get(s, 0.0) for s in states])
+        strike_back = 1 - spared
+    elif al.strike_back is not None:
+        strike_back = np.full(len(states), al.strike_back)
 
     reason = None
-    missing = [f"challenger.{f}" for f in ("capability", "value")
-               if f not in ch.model_fields_set]
     if state_attackers and len(state_attackers) == len(attackers):
         attacker_cap = sum(discounted(a) for a in state_attackers)
-    elif not missing:
+    elif ch.capability is not None and ch.value is not None:
         attacker_cap = ch.capability + sum(discounted(a) for a in state_attackers)
     else:
         attacker_cap = None
+        missing = [f"challenger.{f}" for f in ("capability", "value")
+                   if getattr(ch, f) is None]
         reason = (f"a non-state attacker's capability and stakes are not in the data: give "
                   f"{' and '.join(missing)} in the scenario")
 
-    pledges = [{**{k: r[k] for k in ("holder", "beneficiary", "treaty", "treaty_name",
-                                     "obligation", "article", "consensus")},
-                "probability": float(np.mean(1 / (1 + np.exp(-(logit[:, j]
-                                                               + al.credibility_shift)))))}
-               for j, r in enumerate(frame.to_dict("records"))] if edges else []
+    def listed(rows, lg):
+        return [{**{k: r[k] for k in ("holder", "beneficiary", "treaty", "treaty_name",
+                                      "obligation", "article", "consensus", "informal")},
+                 "probability": float(np.mean(1 / (1 + np.exp(-(lg[:, j]
+                                                                + al.credibility_shift)))))}
+                for j, r in enumerate(rows)]
+
+    pledges = listed(frame.to_dict("records"), logit) if edges else []
     if not edges:
         notes.append("no defence obligation is triggered by this attack")
     return Compiled(
@@ -479,13 +545,15 @@ def compile_scenario(scenario: Scenario, attacks: list[ResolvedAttack], *, syste
         neutral_logit=neutral_logit.astype(np.float64),
         offense_holder=np.array(off_codes, dtype=np.int64), offense_logit=off_logit,
         offense_capability=np.array([discounted(c) for c in off_codes]),
-        attacker_capability=attacker_cap,
-        params={"value": ch.value, "cost_tolerance": ch.cost_tolerance,
-                "war_cost": ch.war_cost, "nuclear_cost": ch.nuclear_cost,
-                "days_to_objective": ch.days_to_objective,
-                "strike_allies": ch.strike_allies, "solidarity": al.solidarity,
-                "credibility_shift": al.credibility_shift,
-                "nuclear_escalation": al.nuclear_escalation},
+        attacker_capability=attacker_cap, params=params,
         deterrence_reason=reason, flags=flags, notes=notes, pledges=pledges,
-        modifications=[describe(m) for m in resolved])
-
+        modifications=[describe(m) for m in resolved],
+        strike=strike, strike_back=strike_back,
+        offense_nuclear=np.array([is_nuclear(c, day) for c in off_codes], dtype=bool),
+        attacker_nuclear=any(is_nuclear(a, day) for a in state_attackers),
+        ally_holder=np.array(ally_codes, dtype=np.int64),
+        ally_logit=ally_logit.astype(np.float64).reshape(b, len(ally_codes)),
+        ally_capability=np.array([discounted(c) * timely(c) for c in ally_codes]),
+        ally_nuclear=np.array([is_nuclear(c, day) for c in ally_codes], dtype=bool),
+        ally_pledges=listed(allies, ally_logit),
+        decision_draws=decision_draws)

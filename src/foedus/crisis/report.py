@@ -11,8 +11,28 @@ __all__ = ["DATASETS", "answer", "state_key"]
 #: Registry datasets a simulation reads (commitments, capabilities, capitals, the
 #: credibility model's features).
 DATASETS = ("atop_alliances", "atop_members", "atop_directed", "cow_system", "nmc_7",
-            "capitals", "unga_idealpoints")
+            "capitals", "unga_idealpoints", "cow_wars", "dyadic_war")
 
+
+
+def carried_records(flags: list[str]) -> list[dict] | None:
+    """The provenance's ``carried_forward`` records (:class:`foedus.provenance.
+    CarriedForward`) of the ``capabilities_carried_forward`` flags: the dataset whose
+    last year was carried past its end, its last day and the flag; None when there is
+    none."""
+    from foedus.registry import dataset
+
+    out = []
+    for flag in flags:
+        if not flag.startswith("capabilities_carried_forward"):
+            continue
+        name = "sipri_milex" if "SIPRI" in flag else "nmc_7"
+        last = dataset(name).last_day
+        if last is None:
+            continue
+        out.append({"dataset": name, "last_day": last.isoformat(),
+                    "what": flag.split(": ", 1)[-1]})
+    return out or None
 
 def _state(cow: int, day: dt.date):
     from foedus.data.identities import resolve_state
@@ -25,41 +45,88 @@ def state_key(cow: int, day: dt.date) -> str:
     return _state(cow, day).key
 
 
-def _map(result: Result, counts, day: dt.date) -> tuple[dict, dict]:
+def _map(result: Result, counts, day: dt.date, *, given_war: bool = False
+         ) -> tuple[dict, dict]:
     p, se = {}, {}
     for cow, (value, error) in result.by_state(counts).items():
         key = state_key(cow, day)
-        p[key], se[key] = value, error
+        p[key], se[key] = (value, error) if given_war else result.unconditional(value, error)
     return p, se
+
+
+def _side(result: Result, codes, counts, day: dt.date, *, given_war: bool) -> dict:
+    """P(each holder fights on the attacker's side), the largest of its pledges'."""
+    out: dict[str, float] = {}
+    n = result.tally.draws
+    for cow, count in zip(codes, counts, strict=True):
+        p = count / n
+        if not given_war:
+            p = result.unconditional(p, 0.0)[0]
+        key = state_key(int(cow), day)
+        out[key] = max(out.get(key, 0.0), float(p))
+    return out
+
+
+def _pledge(p: dict, day: dt.date) -> dict:
+    return {"holder": _state(p["holder"], day).to_json(),
+            "beneficiary": _state(p["beneficiary"], day).to_json(),
+            "treaty": {"id": p["treaty"], "name": p["treaty_name"]},
+            "article": p["article"], "consensus": p["consensus"],
+            "informal": bool(p.get("informal", False)), "probability": p["probability"]}
 
 
 def answer(result: Result, *, as_of: dt.date, as_of_source: str, attacks,
            file: str | None = None) -> dict:
-    """The ``foedus simulate --json`` object for a finished simulation."""
+    """The ``foedus simulate --json`` object for a finished simulation.
+
+    Probabilities of what happens in the war (``drawn_in``, ``entrapment``, ``p_widens``,
+    ``attacker_side``) are ex ante: Pr(attack) × Pr(… | war); their ``*_if_war``
+    companions are given the war. Without a verdict (a non-state attacker without a
+    capability) they are given the attack.
+    """
+    from foedus.crisis.fitted import ENGINE_VERSION
     from foedus.provenance import provenance
 
     c = result.compiled
     day = as_of
+    d = result.decision
     p_det, p_det_se = result.p_deterred
-    p_wid, p_wid_se = result.p_widens
+    p_att, p_att_se = result.p_attack
+    wid, wid_se = result.p_widens
+    p_wid, p_wid_se = result.unconditional(wid, wid_se)
     drawn, drawn_se = _map(result, result.tally.drawn_in, day)
+    drawn_w, drawn_w_se = _map(result, result.tally.drawn_in, day, given_war=True)
     entrap, entrap_se = _map(result, result.tally.entrapped, day)
-    side = {}
-    for j, cow in enumerate(c.offense_holder):
-        side[state_key(int(cow), day)] = result.tally.attacker_side[j] / result.tally.draws
+    entrap_w, entrap_w_se = _map(result, result.tally.entrapped, day, given_war=True)
     coalition = result.coalition()
     balance, balance_se = coalition.pop("balance_mean"), coalition.pop("balance_mean_se")
     carried = [f for f in c.flags if f.startswith("capabilities_carried_forward")]
+    notes = list(c.notes)
+    if d is None:
+        notes.append("no verdict: the probabilities of who is drawn in are given the attack")
+    params = {k: v for k, v in c.params.items() if k != "stated"}
+    params["engine_version"] = ENGINE_VERSION
     return {
         "scenario": {"name": c.name, "file": file, "date": c.date.isoformat()},
         "as_of": day.isoformat(), "as_of_source": as_of_source, "view": c.view,
         "draws": result.tally.draws, "seed": result.seed,
         "p_deterred": p_det, "p_deterred_se": p_det_se,
+        "p_deterred_interval": None if d is None else [1 - d.interval[1], 1 - d.interval[0]],
         "p_deterred_reason": c.deterrence_reason,
+        "p_attack": p_att, "p_attack_se": p_att_se,
+        "world": None if d is None else {"win_margin": d.x, "nuclear_risk": d.pi,
+                                         "attacker_nuclear": d.a},
         "p_widens": p_wid, "p_widens_se": p_wid_se,
+        "p_widens_if_war": wid, "p_widens_if_war_se": wid_se,
         "drawn_in": drawn, "drawn_in_se": drawn_se,
+        "drawn_in_if_war": drawn_w, "drawn_in_if_war_se": drawn_w_se,
         "entrapment": entrap, "entrapment_se": entrap_se,
-        "attacker_side": side,
+        "entrapment_if_war": entrap_w, "entrapment_if_war_se": entrap_w_se,
+        "attacker_side": _side(result, c.offense_holder, result.tally.attacker_side, day,
+                               given_war=False),
+        "attacker_allies_if_war": _side(result, c.ally_holder, result.tally.allies_side,
+                                        day, given_war=True),
+        "p_struck_back_if_war": result.tally.struck_back / result.tally.draws,
         "coalition": coalition,
         "capability_balance": balance, "capability_balance_se": balance_se,
         "capability_measure": c.capability_measure,
@@ -68,14 +135,12 @@ def answer(result: Result, *, as_of: dt.date, as_of_source: str, attacks,
                                   else {"nonstate": a.attacker.name}),
                      "target": _state(a.target, day).to_json(),
                      "attribution": a.attribution} for a in attacks],
-        "pledges": [{"holder": _state(p["holder"], day).to_json(),
-                     "beneficiary": _state(p["beneficiary"], day).to_json(),
-                     "treaty": {"id": p["treaty"], "name": p["treaty_name"]},
-                     "article": p["article"], "consensus": p["consensus"],
-                     "probability": p["probability"]} for p in c.pledges],
-        "parameters": c.params,
+        "pledges": [_pledge(p, day) for p in c.pledges],
+        "attacker_pledges": [_pledge(p, day) for p in c.ally_pledges],
+        "parameters": params,
         "modifications": c.modifications,
-        "flags": c.flags, "notes": c.notes,
+        "flags": c.flags, "notes": notes,
         "provenance": provenance(list(DATASETS), view=c.view, as_of=day.isoformat(),
-                                 carried_forward=bool(carried)),
+                                 carried_forward=carried_records(carried),
+                                 engine_version=ENGINE_VERSION),
     }

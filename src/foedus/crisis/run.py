@@ -23,10 +23,12 @@ import warnings
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from foedus.crisis.compile import Compiled
+from foedus.crisis.decision import Decision
 from foedus.crisis.draws import Tally, run_chunk
 from foedus.errors import FoedusError
 
@@ -98,15 +100,39 @@ class Result:
         p = np.asarray(count, dtype=float) / self.tally.draws
         return p, np.sqrt(p * (1 - p) / self.tally.draws)
 
+    @cached_property
+    def decision(self) -> Decision | None:
+        """The challenger's ex-ante choice (:func:`foedus.crisis.decision.decide`), None
+        when there is no verdict (an attacker without a capability)."""
+        from foedus.crisis.decision import decide
+
+        if self.compiled.attacker_capability is None or self.tally.world is None:
+            return None
+        return decide(self.tally.world, self.compiled.params, self.compiled.decision_draws)
+
+    @property
+    def p_attack(self) -> tuple[float | None, float | None]:
+        """Pr(the challenger attacks) over its types, and the Monte Carlo error."""
+        d = self.decision
+        return (None, None) if d is None else (d.p_attack, d.se)
+
     @property
     def p_deterred(self) -> tuple[float | None, float | None]:
-        if self.compiled.attacker_capability is None:
-            return None, None
-        p, se = self._p(self.tally.deterred)
-        return float(p), float(se)
+        """Pr(deterred) = 1 − Pr(attack): the share of challenger types that do not attack."""
+        d = self.decision
+        return (None, None) if d is None else (1.0 - d.p_attack, d.se)
+
+    def unconditional(self, p: float, se: float) -> tuple[float, float]:
+        """Pr(attack) × a probability given war, with the delta-method error (the two
+        treated as independent); the probability itself when there is no verdict."""
+        d = self.decision
+        if d is None:
+            return p, se
+        return d.p_attack * p, float(math.hypot(d.p_attack * se, p * d.se))
 
     @property
     def p_widens(self) -> tuple[float, float]:
+        """Pr(the war widens | war)."""
         p, se = self._p(self.tally.widens)
         return float(p), float(se)
 

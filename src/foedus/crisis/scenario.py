@@ -33,8 +33,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from foedus.counterfactual.modifications import Modification
+from foedus.data.books import BookProblem
 from foedus.errors import FoedusError
-from foedus.model.book import BookProblem
 from foedus.model.events import NonState
 from foedus.model.toml_positions import field_path, key_lines, line_of, syntax_error
 from foedus.model.vocab import Domain, Hit, View
@@ -73,32 +73,40 @@ class Attack(_Entry):
 class Challenger(_Entry):
     """The challenger's stakes and means (defaults documented in ``docs/crisis.md``).
 
-    ``value`` (V) and ``cost_tolerance`` (τ) are drawn uniformly from their ranges in every
-    draw; ``war_cost`` (c) and ``nuclear_cost`` (N) are in the same units as V (the value of
-    the objective is 1 at the middle of the default range). ``days_to_objective`` is the
-    time the attacker needs to take its objective, against which allies' arrival is
-    measured. ``strike_allies`` is the probability that the attacker strikes an ally that
-    joins the war (which triggers that ally's own pledges). A non-state attacker needs
-    ``capability`` (a CINC share) and an explicit ``value`` for a verdict (else P(deterred)
-    is null, with the reason); states take their capability from the data.
+    Every field left out takes the engine's fitted value (``crisis/fitted.json``,
+    :mod:`foedus.crisis.fitted`). ``value`` (V) and ``cost_tolerance`` (τ) are the ranges
+    of the challenger's private type (uniform); ``war_cost`` (c) and ``nuclear_cost`` (N)
+    are in units of V (whose mean is 1); ``scale`` (σ) is the spread of the random utility
+    and ``nuclear_value`` (λ) the value of nuclear weapons on the attacker's side
+    (:mod:`foedus.crisis.decision`). ``days_to_objective`` is the time the attacker needs
+    to take its objective, against which allies' arrival is measured. ``strike_allies`` is
+    a flat probability that the attacker strikes at home an ally that joins (which triggers
+    that ally's own pledges); left out, it comes from the estimated reach model (distance
+    and capability). A non-state attacker needs ``capability`` (a CINC share) and an
+    explicit ``value`` for a verdict (else P(deterred) is null, with the reason); states
+    take their capability from the data.
     """
 
-    value: tuple[float, float] | float = (0.5, 1.5)
-    cost_tolerance: tuple[float, float] | float = (0.5, 2.0)
-    war_cost: float = Field(default=0.2, ge=0.0)
-    nuclear_cost: float = Field(default=10.0, ge=0.0)
+    value: tuple[float, float] | float | None = None
+    cost_tolerance: tuple[float, float] | float | None = None
+    war_cost: float | None = Field(default=None, ge=0.0)
+    nuclear_cost: float | None = Field(default=None, ge=0.0)
+    scale: float | None = Field(default=None, gt=0.0)
+    nuclear_value: float | None = None
     days_to_objective: float = Field(default=7.0, gt=0.0)
-    strike_allies: float = Field(default=0.5, ge=0.0, le=1.0)
+    strike_allies: float | None = Field(default=None, ge=0.0, le=1.0)
     capability: float | None = Field(default=None, ge=0.0, le=1.0)
 
     @field_validator("value")
     @classmethod
     def _value(cls, v):
-        return _range(v, "value")
+        return None if v is None else _range(v, "value")
 
     @field_validator("cost_tolerance")
     @classmethod
     def _tolerance(cls, v):
+        if v is None:
+            return None
         lo, hi = _range(v, "cost_tolerance")
         if lo <= 0:
             raise ValueError("cost_tolerance must be > 0")
@@ -114,15 +122,20 @@ class Allies(_Entry):
     reinforcement timeline is on record; ``unrecorded_conditions`` counts as triggered the
     ATOP obligations whose condition (adversary, location …) is coded but not recorded
     (the query's ``condition_not_recorded``: they may or may not apply; by default they do
-    not); ``nuclear_escalation`` is the probability that a
-    nuclear guarantor's entry escalates to nuclear use.
+    not); ``nuclear_escalation`` is the probability that a nuclear-armed belligerent
+    escalates (left out: estimated from the war record); ``informal`` the probability that
+    the holder of an informal or ambiguous commitment joins (left out: its estimated
+    distribution, :mod:`foedus.crisis.informal`); ``strike_back`` a flat probability that a
+    defending belligerent strikes the attacker's homeland (left out: the reach model).
     """
 
     solidarity: float = Field(default=0.3, ge=0.0, le=1.0)
     credibility_shift: float = 0.0
     mobilisation_days: float = Field(default=7.0, ge=0.0)
     km_per_day: float = Field(default=400.0, gt=0.0)
-    nuclear_escalation: float = Field(default=0.1, ge=0.0, le=1.0)
+    nuclear_escalation: float | None = Field(default=None, ge=0.0, le=1.0)
+    informal: float | None = Field(default=None, ge=0.0, le=1.0)
+    strike_back: float | None = Field(default=None, ge=0.0, le=1.0)
     unrecorded_conditions: bool = False
 
 
@@ -178,8 +191,8 @@ class ScenarioError(FoedusError):
 def _resolve(scenario: Scenario, file: str, lines) -> tuple[list[ResolvedAttack],
                                                             list[BookProblem]]:
     from foedus.data.identities import resolve_state
+    from foedus.data.places import default_gazetteer
     from foedus.errors import UnknownStateError
-    from foedus.model.places import Gazetteer
 
     problems: list[BookProblem] = []
     out = []
@@ -207,7 +220,7 @@ def _resolve(scenario: Scenario, file: str, lines) -> tuple[list[ResolvedAttack]
         except UnknownStateError as exc:
             problem(("attack", i, "target"), str(exc))
         if a.place is not None:
-            gazetteer = gazetteer or Gazetteer.default()
+            gazetteer = gazetteer or default_gazetteer()
             try:
                 gazetteer.find(a.place)
             except FoedusError as exc:

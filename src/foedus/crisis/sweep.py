@@ -3,10 +3,11 @@
 A grid names scenario fields (``challenger.value``, ``allies.credibility_shift``,
 ``challenger.days_to_objective`` …) and their values; every combination is a variant of the
 scenario (:func:`foedus.crisis.scenario.with_overrides`). Variants that change only what
-the draws read (stakes, costs, solidarity, credibility shift, escalation, strike
-probability) share one compilation; others (the date, the attacks, days to objective,
-arrival speeds) are compiled anew. Every variant uses the same seed — common random
-numbers, so differences between grid points are not sampling noise of different streams.
+the draws or the challenger's choice read (stakes, costs, scale, solidarity, credibility
+shift, escalation, strike probabilities) share one compilation; others (the date, the
+attacks, days to objective, arrival speeds, informal commitments) are compiled anew.
+Every variant uses the same seed — common random numbers, so differences between grid
+points are not sampling noise of different streams.
 All chunks of all variants are submitted at once, grouped into tasks as
 :func:`foedus.crisis.run.run` groups them (:func:`foedus.crisis.run.batches`).
 """
@@ -16,6 +17,8 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections.abc import Callable
+
+import numpy as np
 
 from foedus.crisis.compile import Compiled, compile_scenario
 from foedus.crisis.run import (
@@ -43,10 +46,32 @@ __all__ = ["DRAW_TIME", "parse_grid", "sweep"]
 DRAW_TIME = {
     "challenger.value": "value", "challenger.cost_tolerance": "cost_tolerance",
     "challenger.war_cost": "war_cost", "challenger.nuclear_cost": "nuclear_cost",
-    "challenger.strike_allies": "strike_allies", "allies.solidarity": "solidarity",
-    "allies.credibility_shift": "credibility_shift",
+    "challenger.scale": "scale", "challenger.nuclear_value": "nuclear_value",
+    "challenger.strike_allies": "strike_allies", "allies.strike_back": "strike_back",
+    "allies.solidarity": "solidarity", "allies.credibility_shift": "credibility_shift",
     "allies.nuclear_escalation": "nuclear_escalation",
 }
+
+
+def _draw_time_variant(base: Compiled, variant: Scenario, point: dict) -> Compiled:
+    """``base`` with the point's draw-time parameters (stated: the fitted draws of those
+    parameters no longer vary; a flat strike probability replaces the reach model's)."""
+    params = dict(base.params)
+    changes: dict = {}
+    for name in point:
+        table, field = name.split(".")
+        key = DRAW_TIME[name]
+        params[key] = getattr(getattr(variant, table), field)
+        params["sources"] = {**params.get("sources", {}), key: "scenario"}
+        if key == "strike_allies":
+            changes["strike"] = None
+        elif key == "strike_back":
+            changes["strike_back"] = np.full(base.n_states, float(params[key]))
+    params["stated"] = sorted(set(params.get("stated", ())) | {DRAW_TIME[n] for n in point})
+    draws = [{k: v for k, v in d.items() if k not in params["stated"]}
+             for d in base.decision_draws]
+    return dataclasses.replace(base, params=params, decision_draws=[d for d in draws if d],
+                               **changes)
 
 
 def parse_grid(items: list[str]) -> dict[str, list]:
@@ -92,11 +117,7 @@ def sweep(scenario: Scenario, attacks: list[ResolvedAttack], grid: dict[str, lis
             base = base or compile_scenario(scenario, attacks, system=system, fitted=fitted)
         # a non-state attacker's verdict needs challenger.value set: compiled per variant
         if draw_time and base.attacker_capability is not None:
-            params = dict(base.params)
-            for name in point:
-                params[DRAW_TIME[name]] = getattr(
-                    getattr(variant, name.split(".")[0]), name.split(".")[1])
-            compiled.append(dataclasses.replace(base, params=params))
+            compiled.append(_draw_time_variant(base, variant, point))
         else:
             resolved = attacks
             if "date" in point:  # states resolve by date: DEU is COW 260 before 1990-10-03

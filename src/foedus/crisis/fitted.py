@@ -1,0 +1,117 @@
+"""The crisis engine's estimated parameters (``crisis/fitted.json``) and their priors.
+
+``fitted.json`` holds, with the hashes of the data they come from:
+
+- ``decision``: the challenger's choice (:mod:`foedus.crisis.decision`): the war cost *c*,
+  the nuclear cost *N*, the random-utility scale σ and the nuclear term λ, fitted to the
+  ICB crises (:mod:`foedus.crisis.fit`), each with its standard deviation, the number of
+  cases that inform it and its source (``icb`` or, when too few cases inform it,
+  ``prior``), and joint draws (a Laplace approximation) that carry their uncertainty into
+  every verdict; the ranges of the challenger's private value and cost tolerance;
+- ``escalation``: *q*, from the war record (:func:`foedus.crisis.history.fit_escalation`);
+- ``reach``: the strike and strike-back models (:func:`foedus.crisis.history.fit_reach`);
+- ``informal``: the informal commitments' join probability (:mod:`foedus.crisis.informal`);
+- ``opportunity``: the general-deterrence layer's crisis-opportunity model, when fitted.
+
+:data:`PRIORS` states every prior; a scenario's own value of a parameter always wins.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from foedus.errors import FoedusError
+
+__all__ = ["ENGINE_VERSION", "FORMAT_VERSION", "PRIORS", "decision_defaults",
+           "decision_draws", "load", "save", "sha256"]
+
+#: The engine's version: 2 decides ex ante over the types (``p_deterred`` changed meaning).
+ENGINE_VERSION = "2.0"
+FORMAT_VERSION = 1
+
+#: The stated priors of the decision parameters: a log-normal (``log_mean``, ``log_sd``) for
+#: the positive ones, a normal (``mean``, ``sd``) for λ; the type ranges are fixed.
+PRIORS: dict[str, dict] = {
+    "value": {"range": [0.5, 1.5], "source": "unit of the utility: the objective's value "
+              "has mean 1; its spread across challenger types is stated, not estimated "
+              "(only its ratio to the scale σ is identified)"},
+    "cost_tolerance": {"range": [0.5, 2.0], "source": "stated: costs are divided by a "
+                       "tolerance between half and twice the average (not identified apart "
+                       "from the war cost)"},
+    "war_cost": {"log_mean": float(np.log(0.2)), "log_sd": 1.0,
+                 "source": "centred on the engine's earlier assumption c = 0.2 (a war costs a "
+                           "fifth of the objective), a factor e either way"},
+    "nuclear_cost": {"log_mean": float(np.log(10.0)), "log_sd": 1.5,
+                     "source": "centred on the engine's earlier assumption N = 10 (nuclear "
+                               "use costs ten objectives), a factor 4.5 either way"},
+    "scale": {"log_mean": float(np.log(0.5)), "log_sd": 1.0,
+              "source": "weak: a logistic shock of half the objective's value"},
+    "nuclear_value": {"mean": 0.0, "sd": 0.5,
+                      "source": "centred on no effect of the challenger's own nuclear "
+                                "weapons"},
+}
+
+#: Decision parameters the fit estimates (and their priors' transforms).
+ESTIMATED = ("war_cost", "nuclear_cost", "scale", "nuclear_value")
+
+
+@cache
+def _shipped() -> str:
+    return resources.files("foedus.crisis").joinpath("fitted.json").read_text("utf-8")
+
+
+def load(path: str | Path | None = None) -> dict:
+    """The fitted parameters (default: those shipped with foedus)."""
+    try:
+        text = _shipped() if path is None else Path(path).read_text("utf-8")
+    except (OSError, FileNotFoundError) as exc:
+        raise FoedusError(f"cannot read the crisis engine's parameters: {exc}") from None
+    data = json.loads(text)
+    if data.get("format_version") != FORMAT_VERSION:
+        raise FoedusError(f"crisis parameters format {data.get('format_version')!r} is not "
+                          f"{FORMAT_VERSION}; refit them with `foedus crisis fit`")
+    return data
+
+
+def save(fit: dict, path: str | Path) -> Path:
+    """Write ``fit`` as JSON (a temporary file renamed into place)."""
+    path = Path(path)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps(fit, indent=1, allow_nan=False) + "\n", "utf-8")
+    tmp.replace(path)
+    return path
+
+
+def sha256(fit: dict) -> str:
+    """The hash of a parameter set (to cite a refit)."""
+    return hashlib.sha256(json.dumps(fit, sort_keys=True).encode()).hexdigest()
+
+
+def prior_point(name: str) -> float:
+    """The central value of a parameter's prior."""
+    p = PRIORS[name]
+    return float(np.exp(p["log_mean"]) if "log_mean" in p else p["mean"])
+
+
+def decision_defaults(fit: dict) -> dict:
+    """Point values of the decision parameters: the fitted means (or the priors'), the type
+    ranges, and *q* from the war record."""
+    d = fit["decision"]
+    out = {"value": tuple(d["value"]), "cost_tolerance": tuple(d["cost_tolerance"]),
+           "nuclear_escalation": float(fit["escalation"]["mean"])}
+    for name in ESTIMATED:
+        out[name] = float(d["estimates"][name]["mean"])
+    return out
+
+
+def decision_draws(fit: dict) -> list[dict]:
+    """The joint draws of the estimated decision parameters and *q* (one dict per draw)."""
+    draws = fit["decision"]["draws"]
+    q = fit["escalation"]["draws"]
+    return [{**d, "nuclear_escalation": float(q[i % len(q)])} for i, d in enumerate(draws)]
