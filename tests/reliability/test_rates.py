@@ -189,3 +189,20 @@ def test_named_alliance_war_verdicts(real):
         assert verdict[key] == "honoured", key
     fights = aw.set_index(["war", "atopid"])["fights"]
     assert fights[("cow:106", 1350)] >= 1 and fights[("cow:139", 2295)] >= 1
+
+
+def test_allied_fights_keep_the_years_asked_for(real, built_home, monkeypatch):
+    """``foedus reliability --from 1914 --to 1918`` read post-1945 fights into its
+    alliance–war table: the fights are limited to the years of the opportunities."""
+    from foedus.reliability import allied_fights
+
+    monkeypatch.setenv("FOEDUS_HOME", str(built_home))
+    every = allied_fights()
+    years = every["day"].map(lambda d: d.year)
+    assert (years > 1918).any() and years.between(1914, 1918).any()
+    some = allied_fights(start=1914, end=1918)
+    assert some["day"].map(lambda d: 1914 <= d.year <= 1918).all()
+    assert len(some) == int(years.between(1914, 1918).sum())
+    frame, _ = real
+    war1 = frame[frame["year"].between(1914, 1918)]
+    assert set(alliance_wars(war1, some)["year"]) <= set(range(1914, 1919))

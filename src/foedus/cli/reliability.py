@@ -89,7 +89,7 @@ def command(
                           str(r["casus_foederis"]), r["outcome"], str(r["honoured"]))
         out.print(table)
         return
-    alliances = alliance_wars(frame, allied_fights(system, source))
+    alliances = alliance_wars(frame, allied_fights(system, source, start=start, end=end))
     a_groups = [g for g in groups if g in ALLIANCE_GROUPS]
     ally = reliability_rates(frame, by=groups).to_dict("records")
     llm = alliance_rates(alliances, by=a_groups, rule="llm").to_dict("records")

@@ -72,12 +72,14 @@ ALLIANCE_COLUMNS = ["war", "war_name", "atopid", "year", "evidence", "honoured_l
                     "neutrality", "nonaggression", "consultation"]
 
 
-def allied_fights(system=None, source: str = "cow") -> pd.DataFrame:
+def allied_fights(system=None, source: str = "cow", *, start: int | None = None,
+                  end: int | None = None) -> pd.DataFrame:
     """Pairs of allies that fought each other in a war: ``war, atopid, a, b, day``.
 
     ``day`` is the first day of their fighting; the pair counts when a defence, offence,
     neutrality or non-aggression obligation bound one to the other (ATOP view) on the day
-    before it.
+    before it. ``start`` and ``end`` keep the fights whose first day falls in those years
+    (the years of the opportunities they are read with).
     """
     from foedus.data.store import connect
     from foedus.model.system import CommitmentSystem
@@ -108,6 +110,8 @@ def allied_fights(system=None, source: str = "cow") -> pd.DataFrame:
     snaps: dict[dt.date, object] = {}
     rows = []
     for (war, a, b), day in first.items():
+        if (start is not None and day.year < start) or (end is not None and day.year > end):
+            continue
         before = day - dt.timedelta(days=1)
         if before < EARLIEST or before.year > 2018:
             continue
