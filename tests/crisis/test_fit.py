@@ -69,6 +69,8 @@ class TestDecisionFit:
             assert lo < e["mean"] < hi
         assert fitted["fit"]["converged"]
         assert len(fitted["draws"]) == 200
+        assert isinstance(fitted["fit"]["log_posterior"], float)
+        json.dumps(fitted, allow_nan=False)  # what fitted.json holds: plain JSON
 
     def test_too_few_cases_keep_the_prior(self):
         """No nuclear weapons anywhere: the nuclear terms are informed by no case, so the

@@ -233,10 +233,10 @@ def fit_decision(worlds: pd.DataFrame, *, q: float, seed: int = 0, draws: int = 
     estimates = {}
     for i, name in enumerate(free):
         t = sample[:, i]
-        value = np.exp(t) if "log_mean" in PRIORS[name] else t
+        drawn = np.exp(t) if "log_mean" in PRIORS[name] else t
         point = float(np.exp(theta[i]) if "log_mean" in PRIORS[name] else theta[i])
-        estimates[name] = {"mean": point, "sd": float(value.std(ddof=1)),
-                           "interval": [float(v) for v in np.percentile(value, [5, 95])],
+        estimates[name] = {"mean": point, "sd": float(drawn.std(ddof=1)),
+                           "interval": [float(v) for v in np.percentile(drawn, [5, 95])],
                            "source": "icb", **{k: sup[name][k] for k in ("cases", "attacks")},
                            "note": f"maximum a posteriori; the 90% interval is the Laplace "
                                    f"approximation's; {sup[name]['what']}"}
