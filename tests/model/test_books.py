@@ -4,7 +4,6 @@ the answers their texts give (memberships, suspensions, scopes, informal commitm
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 from foedus.data.books import book_paths, check_book, load_books
 from foedus.model.commitments import Treaty
 from foedus.model.events import Event
+from foedus.model.places import Place, Spell
 from foedus.model.vocab import Hit, ObligationKind, Response, TreatyKind
 from foedus.query.obligations import rule_covers
 
@@ -265,44 +265,42 @@ def test_taiwan_relations_act_is_informal_and_no_defence_tie() -> None:
 
 # --- scopes, through the query's own rule_covers, with stand-in gazetteer places ---------------
 
-@dataclass
-class _Place:
-    """A stand-in for a gazetteer place: dated sovereignty and administration, tags."""
-
-    id: str
-    regions: tuple[str, ...]
-    sovereign: list[tuple[str, int]]  # (from date, state), in order
-    administrator: list[tuple[str, int]] = field(default_factory=list)
-    is_island: bool = False
-    north_of_tropic_of_cancer: bool = True
-    name: str = ""
-
-    @staticmethod
-    def _at(spells: list[tuple[str, int]], day: dt.date) -> int | None:
-        current = None
-        for start, state in spells:
-            if D(start) <= day:
-                current = state
-        return current
-
-    def sovereign_on(self, day: dt.date) -> int | None:
-        return self._at(self.sovereign, day)
-
-    def administrator_on(self, day: dt.date) -> int | None:
-        return self._at(self.administrator or self.sovereign, day)
+def _spells(spells: list[tuple[str, int]]) -> tuple[Spell, ...]:
+    """Dated holders ``(from, state)`` in order → closed :class:`Spell` records."""
+    out = []
+    for i, (start, state) in enumerate(spells):
+        end = D(spells[i + 1][0]) - dt.timedelta(days=1) if i + 1 < len(spells) else None
+        out.append(Spell(state=state, start=D(start), end=end, source="test stand-in"))
+    return tuple(out)
 
 
-OKINAWA = _Place("okinawa", ("asia", "pacific"), [("1945-01-01", JPN)],
+def _place(pid: str, regions: tuple[str, ...], sovereign: list[tuple[str, int]],
+           administrator: list[tuple[str, int]] | None = None, *, is_island: bool = False,
+           north_of_tropic_of_cancer: bool = True) -> Place:
+    """A gazetteer :class:`Place` made for the test: dated sovereignty and administration,
+    regions; its point north or south of the Tropic of Cancer as asked."""
+    homeland = pid.startswith("homeland:")
+    kind = ("homeland" if homeland else "sea_area" if not sovereign
+            else "island" if is_island else "territory")
+    return Place(id=pid, name=pid, kind=kind,
+                 homeland_of=sovereign[0][1] if homeland else None,
+                 regions=frozenset(regions), is_island=is_island,
+                 lat=30.0 if north_of_tropic_of_cancer else 10.0, lon=130.0,
+                 sovereignty=_spells(sovereign), administration=_spells(administrator or []),
+                 sources=("test stand-in",))
+
+
+OKINAWA = _place("okinawa", ("asia", "pacific"), [("1945-01-01", JPN)],
                  [("1945-06-21", USA), ("1972-05-15", JPN)], is_island=True)
-TOKYO = _Place("homeland:JPN", ("asia", "pacific"), [("1945-01-01", JPN)], is_island=True)
-GUAM = _Place("guam", ("oceania", "pacific"), [("1898-12-10", USA)], is_island=True,
+TOKYO = _place("homeland:JPN", ("asia", "pacific"), [("1945-01-01", JPN)], is_island=True)
+GUAM = _place("guam", ("oceania", "pacific"), [("1898-12-10", USA)], is_island=True,
               north_of_tropic_of_cancer=False)
-SPRATLY_SEA = _Place("south_china_sea", ("south_china_sea", "pacific"), [],
+SPRATLY_SEA = _place("south_china_sea", ("south_china_sea", "pacific"), [],
                      north_of_tropic_of_cancer=False)
-NORTH_ATLANTIC = _Place("north_atlantic", ("north_atlantic",), [])
+NORTH_ATLANTIC = _place("north_atlantic", ("north_atlantic",), [])
 
 
-def _covers(treaty: Treaty, oid: str, *, target: int, hit: Hit, place: _Place,
+def _covers(treaty: Treaty, oid: str, *, target: int, hit: Hit, place: Place,
             day: str) -> bool:
     obligation = next(o for o in treaty.obligations if o.id == oid)
     event = Event(date=D(day), attackers=(CHN,), target=target, hit=hit, place=place.id)
@@ -340,7 +338,7 @@ def test_us_philippines_covers_public_vessels_in_the_south_china_sea() -> None:
 
 def test_eu_42_7_covers_territory_only() -> None:
     eu = _book("eu_teu_42_7")
-    paris = _Place("homeland:FRN", ("europe",), [("1815-01-01", 220)])
+    paris = _place("homeland:FRN", ("europe",), [("1815-01-01", 220)])
     assert _covers(eu, "art42_7", target=220, hit=Hit.TERRITORY, place=paris, day="2015-11-13")
     assert not _covers(eu, "art42_7", target=220, hit=Hit.VESSELS, place=NORTH_ATLANTIC,
                        day="2015-11-13")
