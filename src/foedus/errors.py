@@ -35,6 +35,7 @@ __all__ = [
     "BookProblem",
     "BordersError",
     "BurdenError",
+    "ChartError",
     "DataError",
     "DataFormatError",
     "DatasetNotFoundError",
@@ -49,6 +50,9 @@ __all__ = [
     "ParameterError",
     "PlaceBookError",
     "Problem",
+    "QueueFullError",
+    "ReportError",
+    "RequestTooLargeError",
     "ScenarioError",
     "SimilarityError",
     "StoreError",
@@ -225,3 +229,22 @@ class PlaceBookError(FileProblemsError):
 class ScenarioError(FileProblemsError):
     """A scenario file that does not validate (the crisis engine may raise its own
     subclass; this one is the family's name for it)."""
+
+
+# --- faces: charts, reports, the web app ------------------------------------------------------
+
+class ChartError(FoedusError, ValueError):
+    """A chart could not be drawn or written (the message says why)."""
+
+
+class ReportError(FoedusError):
+    """A report could not be written (the message says why)."""
+
+
+class QueueFullError(FoedusError):
+    """Every worker is busy and the queue is full: try again later."""
+
+
+class RequestTooLargeError(FoedusError):
+    """A request body went over the server's limit (answered 413)."""
+

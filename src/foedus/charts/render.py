@@ -23,7 +23,7 @@ from typing import Any
 
 import vl_convert
 
-from foedus.errors import FoedusError
+from foedus.errors import ChartError
 
 __all__ = ["VL_VERSION", "Drawing", "save", "show", "to_png", "to_svg"]
 
@@ -83,7 +83,7 @@ def to_svg(spec: dict[str, Any]) -> str:
 
     Raises
     ------
-    FoedusError
+    ChartError
         If Vega-Lite rejects the spec (the message says why).
 
     References
@@ -95,7 +95,7 @@ def to_svg(spec: dict[str, Any]) -> str:
         svg = vl_convert.vegalite_to_svg(spec, vl_version=_vl_version(spec),
                                            allowed_base_urls=[])
     except ValueError as exc:
-        raise FoedusError(f"The chart could not be drawn: {exc}") from None
+        raise ChartError(f"The chart could not be drawn: {exc}") from None
     return _own_ids(_compact(_XML_DECL.sub("", svg)))
 
 
@@ -116,7 +116,7 @@ def to_png(spec: dict[str, Any], *, scale: float = 2.0) -> bytes:
 
     Raises
     ------
-    FoedusError
+    ChartError
         If Vega-Lite rejects the spec.
 
     References
@@ -128,7 +128,7 @@ def to_png(spec: dict[str, Any], *, scale: float = 2.0) -> bytes:
         return bytes(vl_convert.vegalite_to_png(spec, vl_version=_vl_version(spec),
                                                 allowed_base_urls=[], scale=scale))
     except ValueError as exc:
-        raise FoedusError(f"The chart could not be drawn: {exc}") from None
+        raise ChartError(f"The chart could not be drawn: {exc}") from None
 
 
 def save(spec: dict[str, Any], path: str | Path) -> Path:
@@ -151,7 +151,7 @@ def save(spec: dict[str, Any], path: str | Path) -> Path:
 
     Raises
     ------
-    FoedusError
+    ChartError
         For another suffix, or a spec Vega-Lite rejects.
 
     References
@@ -166,7 +166,7 @@ def save(spec: dict[str, Any], path: str | Path) -> Path:
     elif suffix == ".png":
         data = to_png(spec)
     else:
-        raise FoedusError(f"{path}: charts are written as .svg or .png, not {suffix!r}.")
+        raise ChartError(f"{path}: charts are written as .svg or .png, not {suffix!r}.")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(data)
@@ -210,7 +210,7 @@ def show(spec: dict[str, Any]) -> Drawing:
 
     Raises
     ------
-    FoedusError
+    ChartError
         If Vega-Lite rejects the spec.
 
     References

@@ -15,17 +15,13 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from foedus.answer import TypedAnswer
-from foedus.errors import FoedusError
+from foedus.errors import ReportError
 from foedus.provenance import Provenance
 
 __all__ = ["CHROMIUM", "ReportAnswer", "ReportError", "print_pdf", "publish", "write_atomic"]
 
 #: Where Debian installs chromium (``apt-get install chromium``); ``FOEDUS_CHROMIUM`` overrides.
 CHROMIUM = "/usr/bin/chromium"
-
-
-class ReportError(FoedusError):
-    """A report could not be written (the message says why)."""
 
 
 class ReportAnswer(TypedAnswer):

@@ -17,7 +17,7 @@ from typing import Any
 from foedus import charts
 from foedus.crisis.scenario import load_scenario
 from foedus.crisis.simulate import simulate
-from foedus.errors import FoedusError
+from foedus.errors import ReportError
 from foedus.registry import dataset
 from foedus.report.common import crisis_headline, merge_provenance, put_map, state_table
 from foedus.report.footer import footer
@@ -101,11 +101,11 @@ def library_report(files: list[Path], *, draws: int | None = None, seed: int | N
 
     Raises
     ------
-    foedus.errors.FoedusError
+    foedus.errors.ReportError
         Without scenario files, or for a file with problems.
     """
     if not files:
-        raise FoedusError("no scenario files (*.toml) in the folder")
+        raise ReportError("no scenario files (*.toml) in the folder")
     answers: dict[Path, dict[str, Any]] = {}
 
     def run_one(path: Path) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from foedus._version import __version__
 from foedus.errors import (
     DataError,
     FoedusError,
+    RequestTooLargeError,
     UnknownStudyError,
     UnknownTreatyError,
 )
@@ -87,7 +88,7 @@ class _Guard:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
-                    raise _TooLarge
+                    raise RequestTooLargeError(f"over {limit:,} bytes")
             return message
 
         async def secured_send(message) -> None:
@@ -100,13 +101,9 @@ class _Guard:
 
         try:
             await self.app(scope, limited_receive, secured_send)
-        except _TooLarge:
+        except RequestTooLargeError:
             await _error(413, f"The request body is over {limit:,} bytes.")(scope, receive,
                                                                              send)
-
-
-class _TooLarge(Exception):
-    pass
 
 
 def _status(exc: FoedusError) -> int:

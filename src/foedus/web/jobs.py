@@ -30,17 +30,13 @@ from typing import Any
 
 from foedus.counterfactual.compare import compare
 from foedus.crisis.simulate import simulate
-from foedus.errors import FoedusError
+from foedus.errors import FoedusError, QueueFullError
 from foedus.web.runs import RunStore, data_hashes
 
 __all__ = ["Job", "Jobs", "QueueFullError"]
 
 #: How often a slot thread looks at its pipe, the clock and the cancel flag (seconds).
 _POLL = 0.05
-
-
-class QueueFullError(FoedusError):
-    """Every worker is busy and the queue is full: try again later."""
 
 
 @dataclass
