@@ -117,7 +117,7 @@ def burden_report(alliance: str, start: int, end: int, *, series: str = "sipri",
 
     Examples
     --------
-    >>> report = burden_report("NATO", 2014, 2014, n_boot=20)
+    >>> report = burden_report("NATO", 2014, 2016, n_boot=20)
     >>> report.alliance_id
     'book:nato'
     """
