@@ -8,7 +8,9 @@
 - ``foedus-notices``: the front-end libraries shipped with foedus (the vendor manifest) and
   the Python packages that draw the reports, with versions and licences.
 - ``foedus-cases``: the case library (``scenarios/*.toml``): each case's name, date, note,
-  sources, attacks and base, and the command that writes its report.
+  sources, attacks and base, a link to the case in the library report the build writes
+  (``reports/library.html``, :func:`write_case_reports`), and the commands that write its
+  full report.
 
 Each directive reads the source of truth at build time (``registry.toml``, the schema files),
 so the pages cannot drift from the code.
@@ -17,6 +19,7 @@ so the pages cannot drift from the code.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import typer
@@ -30,6 +33,11 @@ from typer import _click as click
 from foedus.cli.main import app
 
 DOCS = Path(__file__).resolve().parents[1]
+
+#: where in the built site the case library report goes
+CASE_REPORT = "reports/library.html"
+#: draws per case in that report (the files' own seeds); ``FOEDUS_DOCS_CASE_DRAWS`` overrides
+CASE_DRAWS = 5000
 
 
 def _cell(text: str) -> str:
@@ -146,8 +154,8 @@ class Cases(_Rst):
     def lines(self) -> list[str]:
         from foedus.crisis.scenario import load_scenario
 
-        out = []
-        for path in sorted((DOCS.parent / "scenarios").glob("*.toml")):
+        out = [f"`The library report <{CASE_REPORT}>`__: every case on one page.", ""]
+        for path in _case_files():
             scenario, _ = load_scenario(path)
             title = f"{path.stem}: {scenario.name}"
             out += [f".. _case-{path.stem}:", "", title, "-" * len(title), "",
@@ -166,7 +174,11 @@ class Cases(_Rst):
                     out += [_cell(block), ""]
             if scenario.sources:
                 out += ["Sources:", ""] + [f"- {_cell(s)}" for s in scenario.sources] + [""]
-            out += ["Its report::", "",
+            out += [f"`This case in the library report <{CASE_REPORT}#case-{path.stem}>`__ "
+                    "(P(deterred) and P(widens) with their errors, the coalition, who is "
+                    "drawn in and entrapped, the map; built with the site at "
+                    f"{_case_draws():,} draws and the file's seed). Its full report, with "
+                    "who is bound and why, the cascade and the sensitivity sweeps::", "",
                     f"   foedus report scenario scenarios/{path.name} "
                     f"--out {path.stem}.html", ""]
             if scenario.base:
@@ -176,7 +188,39 @@ class Cases(_Rst):
         return out
 
 
+def _case_files() -> list[Path]:
+    files = sorted((DOCS.parent / "scenarios").glob("*.toml"))
+    if not files:
+        raise ValueError(f"the case library is empty: no scenario files in "
+                         f"{DOCS.parent / 'scenarios'}")
+    return files
+
+
+def _case_draws() -> int:
+    return int(os.environ.get("FOEDUS_DOCS_CASE_DRAWS", CASE_DRAWS))
+
+
+def write_case_reports(app: Sphinx, exception: Exception | None) -> None:
+    """After an HTML build, write the case library report (``foedus report library
+    scenarios --draws N``) to :data:`CASE_REPORT` in the site, so that every case of the
+    library page links to its simulated numbers and map (one self-contained file)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    from foedus.report.answer import write_atomic
+    from foedus.report.library import library_report
+
+    files = _case_files()
+    draws = _case_draws()
+    html, _ = library_report(files, draws=draws,
+                             command=f"foedus report library scenarios --draws {draws} "
+                                     "--out library.html")
+    out = Path(app.outdir) / CASE_REPORT
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(out, html.encode("utf-8"))
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("build-finished", write_case_reports)
     app.add_directive("foedus-cli", Cli)
     app.add_directive("foedus-datasets", Datasets)
     app.add_directive("foedus-citations", Citations)

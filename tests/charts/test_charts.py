@@ -10,6 +10,7 @@ import pytest
 
 from foedus import charts
 from foedus.charts._spec import Z, interval
+from foedus.charts.crisis import P_AXIS_ENDS
 from foedus.errors import FoedusError
 
 
@@ -72,6 +73,19 @@ class TestCrisis:
         # entrapment: zeros are not drawn
         trap = _layer_values(charts.state_probabilities(simulation, "entrapment"), "point")
         assert [r["state"] for r in trap] == ["USA", "FRA"]
+
+    def test_probability_axis_fits_the_intervals(self, simulation) -> None:
+        spec = charts.state_probabilities(simulation, top=3)
+        rows = _layer_values(spec, "point")
+        end = spec["layer"][1]["encoding"]["x"]["scale"]["domain"][1]
+        top = max(r["hi"] for r in rows)
+        # the smallest allowed end that holds every interval
+        assert top <= end
+        assert all(e < top for e in P_AXIS_ENDS if e < end)
+        assert f"0 to {end:g}" in " ".join(spec["title"]["subtitle"])
+        small = {"drawn_in": {"A": 0.02, "B": 0.01}, "drawn_in_se": {"A": 0.001, "B": 0.001}}
+        spec = charts.state_probabilities(small)
+        assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 0.05]
 
     def test_cases_and_sweeps(self, vl_errors) -> None:
         library = {"cases": [{"case": "a", "p_deterred": 0.2, "p_deterred_se": 0.01},

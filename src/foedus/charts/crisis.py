@@ -33,11 +33,26 @@ def _estimates(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+#: the upper ends a probability axis may take when it is cut to the data (always from 0)
+P_AXIS_ENDS = (0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0)
+
+
+def p_axis_end(values: list[dict[str, Any]]) -> float:
+    """The smallest of :data:`P_AXIS_ENDS` at or above every row's interval end (``hi``,
+    else ``p``): small probabilities get an axis they can be read on, still from zero."""
+    top = max((v.get("hi") if v.get("hi") is not None else v.get("p") or 0.0
+               for v in values), default=1.0)
+    return next((end for end in P_AXIS_ENDS if top <= end), 1.0)
+
+
 def _dot_interval(values: list[dict[str, Any]], *, y: dict[str, Any], x_title: str,
-                  color: dict[str, Any] | None = None, y_offset: dict | None = None
-                  ) -> list[dict[str, Any]]:
-    """A point with its interval per row, horizontal (the layers of a spec)."""
+                  color: dict[str, Any] | None = None, y_offset: dict | None = None,
+                  fit: bool = False) -> list[dict[str, Any]]:
+    """A point with its interval per row, horizontal (the layers of a spec); ``fit`` cuts
+    the probability axis at :func:`p_axis_end` instead of 1."""
     x = {**_P_AXIS, "field": "p", "title": x_title}
+    if fit:
+        x["scale"] = {"domain": [0, p_axis_end(values)]}
     bar_enc: dict[str, Any] = {"y": y, "x": {**x, "field": "lo"}, "x2": {"field": "hi"}}
     dot_enc: dict[str, Any] = {"y": y, "x": x, "tooltip": [
         {"field": y["field"]}, {"field": "p", "format": ".3f"},
@@ -201,7 +216,9 @@ def state_probabilities(answer: dict[str, Any], what: str = "drawn_in", *,
     Returns
     -------
     dict
-        Horizontal points with 95 % intervals.
+        Horizontal points with 95 % intervals, on an axis from 0 to the smallest of
+        :data:`P_AXIS_ENDS` that holds every interval (so that 0.02 and 0.05 can be told
+        apart); the subtitle states the axis's end.
 
     References
     ----------
@@ -217,9 +234,10 @@ def state_probabilities(answer: dict[str, Any], what: str = "drawn_in", *,
     y = {"field": "state", "type": "nominal", "title": None,
          "sort": [v["state"] for v in values]}
     subtitle = (f"the {len(values)} most likely states, each ± 1.96 Monte Carlo standard "
-                "errors" if values else "no state above zero")
+                f"errors; the axis runs from 0 to {p_axis_end(values):g}"
+                if values else "no state above zero")
     return top_level({"width": 420, "height": {"step": 18},
-                      "layer": _dot_interval(values, y=y, x_title=label)},
+                      "layer": _dot_interval(values, y=y, x_title=label, fit=True)},
                      title={"drawn_in": "Who is drawn in",
                             "entrapment": "Who is entrapped"}.get(what, label),
                      subtitle=subtitle,

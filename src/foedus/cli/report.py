@@ -61,7 +61,8 @@ def scenario(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Date, YYYY-MM-DD (default: "
                                               "the scenario's own).")] = None,
     sweeps: Annotated[bool, typer.Option("--sweeps/--no-sweeps", help="Run the "
-                                         "sensitivity sweeps (stakes, credibility shift).")
+                                         "sensitivity sweeps (stakes, credibility shift, "
+                                         "speed of reinforcement).")
                       ] = True,
     pdf: Pdf = False,
     json: Json = False,

@@ -20,20 +20,13 @@ from foedus.crisis.library import SENSITIVITY, sensitivity
 from foedus.crisis.run import close_client, dask_client
 from foedus.crisis.scenario import load_scenario
 from foedus.crisis.simulate import simulate
-from foedus.crisis.sweep import DRAW_TIME
 from foedus.query.answer import obligations_answer
 from foedus.registry import dataset
 from foedus.report.common import crisis_headline, merge_provenance, notes, put_map, state_table
 from foedus.report.footer import footer
 from foedus.report.html import Page, esc, fmt_p
 
-__all__ = ["draw_time_grids", "scenario_report"]
-
-
-def draw_time_grids() -> dict[str, list]:
-    """The case library's sensitivity grids that need no recompilation (the stakes and the
-    credibility shift): the sweeps a scenario report runs by default."""
-    return {k: v for k, v in SENSITIVITY.items() if k in DRAW_TIME}
+__all__ = ["scenario_report"]
 
 
 def _scenario_section(page: Page, path: Path, answer: dict[str, Any]) -> Any:
@@ -129,7 +122,9 @@ def _sensitivity_section(page: Page, path: Path, answer: dict[str, Any],
     page.para(f"Each sweep varies one contested parameter around the file's own values, "
               f"{draws:,} draws per point with seed {seed} (common random numbers). The "
               "challenger's stakes are multiples of the file's value range; the credibility "
-              "shift is added to every pledge's log-odds.", "note")
+              "shift is added to every pledge's log-odds; the speed of reinforcement "
+              "(kilometres a day) recompiles the scenario at each point, since it sets "
+              "when each ally's forces arrive.", "note")
     page.chart("sensitivity", charts.sensitivity(result))
     rows = []
     for name, points in result.items():
@@ -157,7 +152,9 @@ def scenario_report(path: str | Path, *, draws: int | None = None, seed: int | N
     as_of : datetime.date, optional
         Another date than the file's.
     sweeps : bool
-        Run the sensitivity sweeps (:func:`draw_time_grids` unless ``grids``).
+        Run the sensitivity sweeps (the case library's
+        :data:`foedus.crisis.library.SENSITIVITY` grids unless ``grids``: the stakes, the
+        credibility shift and the speed of reinforcement).
     grids : dict, optional
         Parameter → values of the sweeps (stakes as multiples of the file's range).
     map_tolerance : float, optional
@@ -203,7 +200,7 @@ def scenario_report(path: str | Path, *, draws: int | None = None, seed: int | N
     tolerance = charts.MAP_TOLERANCE if map_tolerance is None else map_tolerance
     topo = put_map(page, "map", answer, tolerance=tolerance)
     if sweeps:
-        _sensitivity_section(page, path, answer, grids or draw_time_grids(),
+        _sensitivity_section(page, path, answer, grids or SENSITIVITY,
                              answer["draws"], answer["seed"])
     if answer.get("flags") or answer.get("notes"):
         page.heading("Flags and notes", anchor="notes")
