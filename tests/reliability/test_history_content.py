@@ -110,7 +110,7 @@ def test_each_entry_decides_its_case(tables, atopid, war, target, ally, kind, ve
 
 
 def test_every_authored_entry_has_a_case() -> None:
-    from foedus.model.history import load_history
+    from foedus.data.history import load_history
 
     authored = {e.atopid for e in load_history() if e.text_available and e.encodable}
     # 1350 (Triple Alliance) has no undecidable row left to decide; 1295's only row is the

@@ -203,6 +203,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from foedus.data.loaders import load_system
 from foedus.model.system import ATOP_END, EARLIEST, CommitmentSystem, Snapshot
 from foedus.model.vocab import ObligationKind
 from foedus.reliability.targets import MID_HOSTLEV, war_roles
@@ -271,7 +272,8 @@ def opportunities(system: CommitmentSystem | None = None, *, source: str = "cow"
     Parameters
     ----------
     system
-        The commitment system (default :meth:`CommitmentSystem.load`); the ATOP view is used.
+        The commitment system (default :func:`foedus.data.loaders.load_system`); the ATOP
+        view is used.
     source
         ``"cow"`` (COW inter-state wars v4.0, to 2003) or ``"mid"`` (MIDB 4.3, hostlev ≥ 4).
     start, end
@@ -311,7 +313,7 @@ def opportunities(system: CommitmentSystem | None = None, *, source: str = "cow"
     if invocation not in INVOCATIONS:
         raise ValueError(f"invocation must be one of {', '.join(INVOCATIONS)}, "
                          f"not {invocation!r}")
-    system = system or CommitmentSystem.load()
+    system = system or load_system()
     crosswalk = crosswalk if crosswalk is not None else load_crosswalk()
     with connect() as con:
         roles = war_roles(con, source)
