@@ -314,8 +314,8 @@ def pledge_features(rows: pd.DataFrame, system=None) -> pd.DataFrame:
         A row's treaty has no obligation of its kind.
     """
     from foedus.data.loaders import load_system
+    from foedus.data.queries import capitals_by_year
     from foedus.data.store import connect
-    from foedus.panels.geography import capitals_by_year
     from foedus.reliability.performance import change_since_formation
 
     system = system or load_system()
