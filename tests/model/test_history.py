@@ -168,9 +168,9 @@ def atop(built_home):
 @pytest.fixture(scope="module")
 def system(atop):
     from foedus.data.books import load_books
-    from foedus.model.system import CommitmentSystem
+    from foedus.data.loaders import commitment_system
 
-    return CommitmentSystem(atop, load_books())
+    return commitment_system(atop, load_books())
 
 
 class TestApply:

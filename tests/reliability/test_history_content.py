@@ -18,10 +18,10 @@ UKG, FRN, RUS, GMY, JPN, AUH = 200, 220, 365, 255, 740, 300
 def tables(built_home):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("FOEDUS_HOME", str(built_home))
-        from foedus.model.system import CommitmentSystem
+        from foedus.data.loaders import load_system
         from foedus.reliability.opportunities import opportunities
 
-        system = CommitmentSystem.load()
+        system = load_system()
         yield system, opportunities(system, history=False), opportunities(system)
 
 

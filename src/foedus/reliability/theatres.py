@@ -96,7 +96,7 @@ def theatre_places() -> dict:
     gazetteer's places: Lombardy-Venetia, Manchuria), by id."""
     from pathlib import Path
 
-    from foedus.model.places import load_places
+    from foedus.data.places import load_places
 
     path = resources.files("foedus").joinpath("books", "history", "theatres", "places.toml")
     return {p.id: p for p in load_places(Path(str(path)))}
