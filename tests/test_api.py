@@ -91,6 +91,24 @@ class TestAnswersEqualTheCommandLine:
                                                             "olson-zeckhauser-1966"))
         assert foedus.study_list().to_json() == _cli_json("replicate", "--list")
 
+    def test_credibility(self) -> None:
+        answer = foedus.pledge_credibility("USA", "EST", as_of="2024-07-01", against=["RUS"])
+        assert answer.to_json() == _cli_json("credibility", "--ally", "USA", "--partner",
+                                             "EST", "--as-of", "2024-07-01", "--against",
+                                             "RUS")
+
+    def test_reliability(self) -> None:
+        answer = foedus.alliance_reliability(source="mid", start=1914, end=1918,
+                                             by=["kind", "era"], window=30)
+        assert answer.to_json() == _cli_json("reliability", "--source", "mid", "--from",
+                                             "1914", "--to", "1918", "--by", "kind,era",
+                                             "--window", "30")
+
+    def test_reliability_cases(self) -> None:
+        answer = foedus.reliability_cases(start=1914, end=1914)
+        assert answer.to_json() == _cli_json("reliability", "--cases", "--from", "1914",
+                                             "--to", "1914")
+
     def test_book_check(self, tmp_path: Path) -> None:
         good = Path(str(resources.files("foedus").joinpath("books", "nato.toml")))
         bad = tmp_path / "bad.toml"

@@ -22,8 +22,7 @@ from foedus._validation import (
 )
 from foedus.errors import FoedusError, ParameterError
 
-#: The lens modules of this pass (crisis, counterfactual, credibility and reliability come
-#: in the second pass).
+#: The lens modules with declared parameters (crisis and counterfactual come later).
 LENS_MODULES = (
     "foedus.query.obligations", "foedus.query.answer",
     "foedus.panels.create", "foedus.panels.alliances", "foedus.panels.capabilities",
@@ -34,6 +33,7 @@ LENS_MODULES = (
     "foedus.burden.spending", "foedus.burden.threat", "foedus.burden.report",
     "foedus.burden.answer", "foedus.replications.base",
     "foedus.data.answers", "foedus.data.book_check",
+    "foedus.credibility.answer", "foedus.reliability.answer",
 )
 
 

@@ -28,7 +28,9 @@ verb                        what it answers
                             ``resolve_alliance``, ``resolve_place``)
 ``simulate``, ``compare``   the crisis engine and counterfactuals
 ``pledge_credibility``      P(a pledge is honoured), the credibility model
-``reliability_rates``       alliance reliability (``reliability_opportunities``)
+``alliance_reliability``    alliance reliability on two units, beside the published
+                            figures (``reliability_cases``; the tables:
+                            ``reliability_opportunities``, ``reliability_rates``)
 ==========================  =====================================================
 
 Names are imported on first use (PEP 562), so ``import foedus`` and ``foedus --help`` stay
@@ -70,12 +72,15 @@ _VERBS: dict[str, tuple[str, str]] = {
     "resolve_state": ("foedus.data.resolve", "resolve_state"),
     "resolve_alliance": ("foedus.data.resolve", "resolve_alliance"),
     "resolve_place": ("foedus.data.resolve", "resolve_place"),
+    "pledge_credibility": ("foedus.credibility.answer", "credibility_answer"),
+    "alliance_reliability": ("foedus.reliability.answer", "reliability_answer"),
+    "reliability_cases": ("foedus.reliability.answer", "reliability_cases"),
     # the lenses being rewritten (second pass: typed answers), as they are today
     "simulate": ("foedus.crisis.simulate", "simulate"),
     "sweep": ("foedus.crisis.sweep", "sweep"),
     "compare": ("foedus.counterfactual.compare", "compare"),
     "case_library": ("foedus.crisis.library", "library"),
-    "pledge_credibility": ("foedus.credibility", "credibility"),
+    # the reliability lens's tables
     "reliability_opportunities": ("foedus.reliability", "opportunities"),
     "reliability_rates": ("foedus.reliability", "reliability_rates"),
     "alliance_rates": ("foedus.reliability", "alliance_rates"),

@@ -17,11 +17,15 @@ from foedus.registry import dataset
 
 __all__ = [
            "BURDEN",
+           "CREDIBILITY",
            "IDEALPOINT_MEASURES",
            "NMC_VERSIONS",
            "OBLIGATIONS",
            "PANEL",
            "PANEL_STEPS",
+           "RELIABILITY",
+           "RELIABILITY_GROUPS",
+           "RELIABILITY_SOURCES",
            "SERIES",
            "SIMILARITY_CODINGS",
            "SIMILARITY_CONVENTIONS",
@@ -88,4 +92,29 @@ PANEL = {
     "coding": [SubsetOf(SIMILARITY_CODINGS, "a list of codings")],
     "convention": [SubsetOf(SIMILARITY_CONVENTIONS, "a list of conventions")],
     "idealpoint": [Options(str, IDEALPOINT_MEASURES, "an ideal-point measure")],
+}
+
+CREDIBILITY = {
+    "ally": [TypeOf((int, str), "a state (COW code, ISO-3, cow:ABB or name)")],
+    "partner": [TypeOf((int, str), "a state (COW code, ISO-3, cow:ABB or name)")],
+    "as_of": [TypeOf((dt.date, str, int), "a date, an ISO date string or a year")],
+    "against": [TypeOf((list, tuple), "a list of states")],
+}
+
+#: The war sources of the reliability lens: COW inter-state wars v4.0 (to 2003) and MIDB
+#: 4.3 uses of force (to 2010).
+RELIABILITY_SOURCES = ("cow", "mid")
+#: The groups reliability rates can be cut by (``region`` and ``role``: ally–partner–war
+#: unit only).
+RELIABILITY_GROUPS = ("era", "llm_window", "kind", "region", "role")
+#: The years of the record a casus foederis can fall in: the wars of MIDB 4.3 (the wider
+#: source; COW's wars end in 2003).
+_RECORD = Interval(Integral, dataset("midb").first_year, dataset("midb").last_year)
+
+RELIABILITY = {
+    "source": [Options(str, RELIABILITY_SOURCES, "a war source")],
+    "start": [_RECORD],
+    "end": [_RECORD],
+    "by": [SubsetOf(RELIABILITY_GROUPS, "a list of groups", allow_empty=True)],
+    "window": [Interval(Integral, 0, None)],
 }

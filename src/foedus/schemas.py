@@ -3,8 +3,8 @@
 ``python -m foedus.schemas [FOLDER]`` writes each answer's schema to
 ``FOLDER/<name>.schema.json`` (default ``docs/schemas``); ``tests/test_schemas_generated.py``
 fails when a committed schema differs from the generated one. The schemas of the answers
-still being rewritten (simulate, sweep, compare, library, credibility, reliability,
-borders) are written by hand and are not listed here yet.
+still being rewritten (simulate, sweep, compare, library, credibility fit, borders) are
+written by hand and are not listed here yet.
 """
 
 from __future__ import annotations
@@ -31,6 +31,10 @@ SCHEMAS: dict[str, tuple[str, str]] = {
     "data-status": ("foedus.data.answers:StatusAnswer", "foedus data status --json"),
     "replicate": ("foedus.replications.base:Replication", "foedus replicate NAME --json"),
     "replicate-list": ("foedus.replications.base:StudyList", "foedus replicate --list --json"),
+    "credibility": ("foedus.credibility.answer:CredibilityAnswer", "foedus credibility --json"),
+    "reliability": ("foedus.reliability.answer:ReliabilityAnswer", "foedus reliability --json"),
+    "reliability-cases": ("foedus.reliability.answer:CasesAnswer",
+                          "foedus reliability --cases --json"),
     "book-check": ("foedus.data.book_check:BookCheckAnswer", "foedus book check FILE --json"),
     "report": ("foedus.report.answer:ReportAnswer", "foedus report scenario|compare|library|"
                "burden|replications --json"),

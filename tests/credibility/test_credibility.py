@@ -104,9 +104,9 @@ class TestRealData:
     def test_within_treaty_distance_averages_zero_over_the_treaty(self, store_home):
         """UN-voting distance enters only as the dyad's deviation from its treaty's mean:
         over every member pair of a treaty it averages 0 (here NATO, 2004, 26 members)."""
-        from foedus.model.system import CommitmentSystem
+        from foedus.data.loaders import load_system
 
-        system = CommitmentSystem.load()
+        system = load_system()
         day = dt.date(2004, 7, 1)
         members = system.treaty("book:nato").members_on(day)
         rows = pd.DataFrame([{"ally": a, "target": b, "kind": "defense",

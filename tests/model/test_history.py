@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from foedus.model.book import BookError
-from foedus.model.history import apply_history, check_history, history_paths, load_history
+from foedus.data.history import check_history, history_paths, load_history
+from foedus.errors import BookError
+from foedus.model.history import apply_history
 
 D = dt.date.fromisoformat
 FRN, RUS, GMY, AUH, ITA, UKG, JPN = 220, 365, 255, 300, 325, 200, 740
@@ -77,7 +78,7 @@ class TestFormat:
         entry, problems = check_history(text, "h.toml")
         assert problems == []
         (clause,) = entry.selections[0].clauses
-        from foedus.model.book import book_paths, load_book
+        from foedus.data.books import book_paths, load_book
 
         nato = load_book(next(p for p in book_paths() if p.stem == "nato"))
         assert clause.scope == next(o for o in nato.obligations if o.id == "art5").condition.scope
@@ -166,10 +167,10 @@ def atop(built_home):
 
 @pytest.fixture(scope="module")
 def system(atop):
-    from foedus.model.book import load_books
-    from foedus.model.system import CommitmentSystem
+    from foedus.data.books import load_books
+    from foedus.data.loaders import commitment_system
 
-    return CommitmentSystem(atop, load_books())
+    return commitment_system(atop, load_books())
 
 
 class TestApply:

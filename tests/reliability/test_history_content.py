@@ -18,10 +18,10 @@ UKG, FRN, RUS, GMY, JPN, AUH = 200, 220, 365, 255, 740, 300
 def tables(built_home):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("FOEDUS_HOME", str(built_home))
-        from foedus.model.system import CommitmentSystem
+        from foedus.data.loaders import load_system
         from foedus.reliability.opportunities import opportunities
 
-        system = CommitmentSystem.load()
+        system = load_system()
         yield system, opportunities(system, history=False), opportunities(system)
 
 
@@ -110,7 +110,7 @@ def test_each_entry_decides_its_case(tables, atopid, war, target, ally, kind, ve
 
 
 def test_every_authored_entry_has_a_case() -> None:
-    from foedus.model.history import load_history
+    from foedus.data.history import load_history
 
     authored = {e.atopid for e in load_history() if e.text_available and e.encodable}
     # 1350 (Triple Alliance) has no undecidable row left to decide; 1295's only row is the

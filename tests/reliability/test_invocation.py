@@ -17,9 +17,9 @@ UKG, IRQ, USA = 200, 645, 2
 def frames(built_home):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("FOEDUS_HOME", str(built_home))
-        from foedus.model.system import CommitmentSystem
+        from foedus.data.loaders import load_system
 
-        system = CommitmentSystem.load()
+        system = load_system()
         yield (opportunities(system, start=1939, end=1951),
                opportunities(system, start=1939, end=1951, invocation="llm"))
 

@@ -25,9 +25,9 @@ Part = namedtuple("Part", "ccode side spells role attacked_on start end")
 def cow(built_home):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("FOEDUS_HOME", str(built_home))
-        from foedus.model.system import CommitmentSystem
+        from foedus.data.loaders import load_system
 
-        system = CommitmentSystem.load()
+        system = load_system()
         yield system, opportunities(system, source="cow")
 
 

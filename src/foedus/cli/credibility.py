@@ -14,12 +14,6 @@ app = typer.Typer(help="Credibility of alliance pledges, from the historical rec
                   invoke_without_command=True)
 
 
-def _model_json(fitted) -> dict:
-    """What an answer says about the model behind it."""
-    return {"spec": fitted.spec, "shipped_because": fitted.shipped_because,
-            "cases": fitted.n, "metrics": fitted.metrics}
-
-
 def support_text(s: dict) -> str:
     """One line on the record behind a probability."""
     extra = (f"; {s['cases_treaty']} in this treaty" if s["cases_treaty"] else
@@ -46,33 +40,17 @@ def ask(
     if ally is None or partner is None:
         raise typer.BadParameter("--ally and --partner are required (or use `fit`).",
                                  param_hint="--ally/--partner")
-    from foedus.credibility import credibility, load
-    from foedus.data.identities import resolve_state
-    from foedus.provenance import provenance
+    from foedus.credibility.answer import credibility_answer
 
     day, _ = as_of_date(as_of)
-    a, p = resolve_state(ally, on=day), resolve_state(partner, on=day)
-    against_states = [resolve_state(x, on=day) for x in against or []]
-    fitted = load()
-    table = credibility(a.cow, p.cow, day, against=[s.cow for s in against_states],
-                        fitted=fitted)
-    rows = [{"treaty": {"id": r.treaty, "name": r.treaty_name}, "obligation": r.obligation,
-             "article": r.article, "kind": r.kind, "probability": r.probability,
-             "probability_interval": [r.lower, r.upper],
-             "up": [{"feature": f, "log_odds": v} for f, v in (r.up or [])],
-             "down": [{"feature": f, "log_odds": v} for f, v in (r.down or [])],
-             "outside_record": list(r.outside_record or []), "support": r.support}
-            for r in table.itertuples(index=False)]
+    answer = credibility_answer(ally, partner, as_of=day, against=list(against or []))
     if json:
-        print_json({"as_of": day.isoformat(), "ally": a.to_json(), "partner": p.to_json(),
-                    "against": [s.to_json() for s in against_states],
-                    "pledges": rows, "model": _model_json(fitted),
-                    "provenance": provenance(["atop_members", "atop_alliances", "atop_phases",
-                                              "cow_wars", "nmc_7", "polity5", "capitals",
-                                              "unga_idealpoints"],
-                                             view="legal", as_of=day.isoformat())})
+        print_json(answer.to_json())
         return
-    out.print(f"[bold]{a.name}[/] → [bold]{p.name}[/] on {day} (model: {fitted.spec})",
+    body = answer.to_json()
+    rows = body["pledges"]
+    out.print(f"[bold]{answer.ally.name}[/] → [bold]{answer.partner.name}[/] on {day} "
+              f"(model: {answer.model.spec})",
               highlight=False)
     if not rows:
         out.print("no pledge binds the ally to the partner on this date.")

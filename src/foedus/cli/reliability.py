@@ -11,9 +11,6 @@ from rich.table import Table
 from foedus.cli.output import err, out, print_json
 from foedus.errors import DateOutOfRangeError, ParameterError
 
-SOURCES = {"cow": ("cow_wars", "dyadic_war", "atop_members", "atop_alliances",
-                   "atop_directed"),
-           "mid": ("midb", "atop_members", "atop_alliances", "atop_directed")}
 #: Years each source covers (COW inter-state wars v4.0 to 2003; MIDB 4.3 to 2010).
 YEARS = {"cow": (1816, 2003), "mid": (1816, 2010)}
 
@@ -41,79 +38,52 @@ def command(
     json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Reliability of alliance commitments on two units, beside the published figures."""
-    from foedus.data.loaders import load_system
-    from foedus.provenance import provenance
-    from foedus.reliability import (
-        alliance_rates,
-        alliance_wars,
-        allied_fights,
-        excluded,
-        export_cases,
-        opportunities,
-        published_comparisons,
-        reliability_rates,
-        window_sensitivity,
-    )
-    from foedus.reliability.rates import ALLIANCE_GROUPS, ALLY_GROUPS
+    from foedus.params import RELIABILITY, RELIABILITY_GROUPS, RELIABILITY_SOURCES
+    from foedus.reliability.answer import reliability_answer, reliability_cases
+    from foedus.reliability.rates import ALLIANCE_GROUPS
 
-    if source not in SOURCES:
+    if source not in RELIABILITY_SOURCES:
         raise typer.BadParameter("must be cow or mid", param_hint="--source")
     first, last = YEARS[source]
+    record = RELIABILITY["start"][0]  # the years of the record, declared once
     for flag, year in (("--from", start), ("--to", end)):
-        if not 1816 <= year <= 2010:
-            raise DateOutOfRangeError(f"{flag} {year} is outside the record: years 1816-2010 "
-                              f"({source} covers {first}-{last}).")
+        if not record.left <= year <= record.right:
+            raise DateOutOfRangeError(f"{flag} {year} is outside the record: years "
+                                      f"{record.left}-{record.right} ({source} covers "
+                                      f"{first}-{last}).")
     if end < start:
         raise DateOutOfRangeError(f"--to {end} is before --from {start}.")
     if window < 0:
         raise ParameterError(f"--window {window} is negative; give days (0 or more).")
     groups = [g.strip() for g in by.split(",") if g.strip()]
-    if set(groups) - set(ALLY_GROUPS):
-        raise typer.BadParameter(f"groups must be among {', '.join(ALLY_GROUPS)}",
+    if set(groups) - set(RELIABILITY_GROUPS):
+        raise typer.BadParameter(f"groups must be among {', '.join(RELIABILITY_GROUPS)}",
                                  param_hint="--by")
-    system = load_system()
-    frame = opportunities(system, source=source, start=start, end=end, window=window)
-    prov = provenance(list(SOURCES[source]), view="atop")
     if cases:
-        rows = export_cases(frame)
+        found = reliability_cases(source=source, start=start, end=end, window=window)
         if json:
-            print_json({"cases": rows, "provenance": prov})
+            print_json(found.to_json())
             return
         table = Table("war", "year", "partner", "role", "ally", "ATOP", "kind",
                       "casus foederis", "outcome", "honoured",
                       title=f"Opportunities ({source}, {start}-{end})")
-        for r in rows:
+        for r in found.to_json()["cases"]:
             table.add_row(r["war"], str(r["year"]), r["target"]["name"] or
                           str(r["target"]["cow"]), r["role"], r["ally"]["name"] or
                           str(r["ally"]["cow"]), str(r["atopid"]), r["kind"],
                           str(r["casus_foederis"]), r["outcome"], str(r["honoured"]))
         out.print(table)
         return
-    alliances = alliance_wars(frame, allied_fights(system, source, start=start, end=end))
-    a_groups = [g for g in groups if g in ALLIANCE_GROUPS]
-    ally = reliability_rates(frame, by=groups).to_dict("records")
-    llm = alliance_rates(alliances, by=a_groups, rule="llm").to_dict("records")
-    sab = alliance_rates(alliances, by=a_groups, rule="sabrosky").to_dict("records")
-    dropped = excluded(frame)
-    sens = window_sensitivity(frame).to_dict("records")
-    notes = [f"Rows whose casus foederis cannot be decided from ATOP's coded conditions "
-             f"(None: {dropped['casus_foederis_none']} ally–partner–war rows) are never "
-             "used as evidence."]
-    full = source == "cow" and start <= 1816 and end >= 2003
-    if full:
-        comparisons = published_comparisons(alliances)
-    else:
-        comparisons = []
-        notes.append("The published comparisons need COW wars over 1816-2003 "
-                      "(--source cow --from 1816 --to 2003 or wider).")
+    answer = reliability_answer(source=source, start=start, end=end, by=groups,
+                                window=window)
     if json:
-        print_json({"source": source, "from": start, "to": end, "by": groups,
-                    "window_days": window,
-                    "rates": {"ally_partner_war": ally,
-                              "alliance_war": {"llm": llm, "sabrosky": sab}},
-                    "excluded": dropped, "window_sensitivity": sens,
-                    "comparisons": comparisons, "notes": notes, "provenance": prov})
+        print_json(answer.to_json())
         return
+    body = answer.to_json()
+    ally, dropped, sens = body["rates"]["ally_partner_war"], body["excluded"], \
+        body["window_sensitivity"]
+    llm, sab = body["rates"]["alliance_war"]["llm"], body["rates"]["alliance_war"]["sabrosky"]
+    a_groups = [g for g in groups if g in ALLIANCE_GROUPS]
     _print(ally, groups, f"Ally–partner–war pledges honoured ({source}, {start}-{end}; "
            f"casus foederis met; joined within {window} days)")
     _print(llm, a_groups, "Alliance–war (all-members rule, Leeds, Long & Mitchell)",
@@ -128,12 +98,12 @@ def command(
     out.print("Honour window (defence and offence, ally–partner–war): " + "; ".join(
         f"{'whole war' if r['window_days'] is None else str(r['window_days']) + ' d'} "
         f"{r['era']} {r['rate']:.2f} (n={r['n']})" for r in sens), highlight=False)
-    for c in comparisons:
+    for c in body["comparisons"]:
         pub = f"{c['published']:.3f}" + (f" (n={c['published_n']})" if c["published_n"]
                                           else "")
         out.print(f"[bold]{c['source']}[/] — {c['definition']}: published {pub}; ours "
                   f"{_interval(c)} (n={c['n']}, {c['wars']} wars)", highlight=False)
-    for note in notes:
+    for note in body["notes"]:
         err.print(note, highlight=False)
 
 

@@ -5,9 +5,11 @@
 by treaty against constant forecasts), ``predict`` and ``log_odds_draws`` score feature
 rows with the posterior draws, ``support`` says how much of the record stands behind each,
 and ``credibility`` scores every pledge one state owes another on a date, with the shipped
-model (``load()``) or a refit.
+model (``load()``) or a refit; ``credibility_answer`` is the same as a typed answer
+(``foedus credibility --json``).
 """
 
+from foedus.credibility.answer import CredibilityAnswer, credibility_answer
 from foedus.credibility.answers import credibility, plot_calibration, score_answer
 from foedus.credibility.features import FEATURES, cf_class, nuclear_states, pledge_features
 from foedus.credibility.model import (
@@ -25,11 +27,13 @@ from foedus.credibility.model import (
 
 __all__ = [
     "FEATURES",
+    "CredibilityAnswer",
     "FittedModel",
     "case_counts",
     "cases",
     "cf_class",
     "credibility",
+    "credibility_answer",
     "fit",
     "fit_frame",
     "load",

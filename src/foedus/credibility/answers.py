@@ -24,7 +24,7 @@ from foedus.credibility.model import (
     predict,
     support,
 )
-from foedus.errors import FoedusError
+from foedus.errors import FitError
 
 __all__ = ["credibility", "plot_calibration", "score_answer"]
 
@@ -63,10 +63,10 @@ def credibility(ally: int, partner: int, as_of: dt.date | str, *,
         (a dict, :func:`foedus.credibility.model.support`), ``up`` and ``down`` (the
         ``top`` covariates pushing the probability up and down, ``(feature, log-odds)``).
     """
-    from foedus.model.system import CommitmentSystem
+    from foedus.data.loaders import load_system
 
     day = as_of_day(as_of)
-    system = system or CommitmentSystem.load()
+    system = system or load_system()
     fitted = fitted or load()
     snap = system.as_of(day, "legal")
     pledges = [p for p in snap.pledges(beneficiary=partner) if p.holder == ally]
@@ -125,7 +125,7 @@ def plot_calibration(fitted: FittedModel, path: str | Path) -> Path:
 
     Raises
     ------
-    FoedusError
+    FitError
         A model without a calibration table.
     """
     import matplotlib
@@ -134,7 +134,7 @@ def plot_calibration(fitted: FittedModel, path: str | Path) -> Path:
     import matplotlib.pyplot as plt
 
     if not fitted.calibration:
-        raise FoedusError("This model has no out-of-sample calibration table.")
+        raise FitError("This model has no out-of-sample calibration table.")
     cal = pd.DataFrame(fitted.calibration)
     scores = fitted.metrics.get("war", {}).get("all", {}).get("model", {})
     fig, ax = plt.subplots(figsize=(4.5, 4.5))

@@ -82,7 +82,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from foedus.errors import FoedusError
+from foedus.errors import UnknownTreatyError
 from foedus.measures.distance import haversine_km
 from foedus.model.vocab import ObligationKind
 
@@ -153,8 +153,8 @@ def _obligation(treaty, row, day: dt.date):
     for o in treaty.obligations:
         if o.kind == row.kind:
             return o
-    raise FoedusError(f"{treaty.id} has no {row.kind} obligation of {row.ally} to "
-                      f"{row.target} on {day}.")
+    raise UnknownTreatyError(f"{treaty.id} has no {row.kind} obligation of {row.ally} to "
+                             f"{row.target} on {day}.")
 
 
 def cf_class(obligation) -> str:
@@ -301,7 +301,7 @@ def pledge_features(rows: pd.DataFrame, system=None) -> pd.DataFrame:
         else the first of the kind binding ally → target on the date. Optional ``role``
         (``target``/``initiator``/``joiner``) or ``original_target`` (0/1).
     system
-        The commitment system (default :meth:`CommitmentSystem.load`).
+        The commitment system (default :func:`foedus.data.loaders.load_system`).
 
     Returns
     -------
@@ -310,15 +310,15 @@ def pledge_features(rows: pd.DataFrame, system=None) -> pd.DataFrame:
 
     Raises
     ------
-    FoedusError
+    UnknownTreatyError
         A row's treaty has no obligation of its kind.
     """
+    from foedus.data.loaders import load_system
+    from foedus.data.queries import capitals_by_year
     from foedus.data.store import connect
-    from foedus.model.system import CommitmentSystem
-    from foedus.panels.geography import capitals_by_year
     from foedus.reliability.performance import change_since_formation
 
-    system = system or CommitmentSystem.load()
+    system = system or load_system()
     if rows.empty:
         return pd.DataFrame(columns=[*FEATURES, *BOOKKEEPING])
     frame = rows.reset_index(drop=True)

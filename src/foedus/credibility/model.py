@@ -62,7 +62,7 @@ import pandas as pd
 
 from foedus.credibility.cases import case_counts, cases, with_original_target
 from foedus.credibility.features import DATASETS, FEATURES, pledge_features
-from foedus.errors import FoedusError
+from foedus.errors import DataFormatError, FitError
 
 __all__ = ["FACTORS", "FORMAT_VERSION", "SPECS", "FittedModel", "case_counts", "cases",
            "fit", "fit_frame", "load", "log_odds_draws", "predict", "save", "support"]
@@ -209,7 +209,7 @@ def fit_frame(features: pd.DataFrame, y, *, war, seed: int = 0, folds: int = 10,
 
     Raises
     ------
-    FoedusError
+    FitError
         Fewer than two honoured or two broken cases.
     """
     from foedus.credibility.hierarchical import fit_nuts
@@ -218,8 +218,8 @@ def fit_frame(features: pd.DataFrame, y, *, war, seed: int = 0, folds: int = 10,
     say = progress or (lambda _: None)
     y = np.asarray(y, dtype=int)
     if min(y.sum(), len(y) - y.sum()) < 2:
-        raise FoedusError("The credibility model needs at least two honoured and two "
-                          f"broken cases; got {int(y.sum())} of {len(y)} honoured.")
+        raise FitError("The credibility model needs at least two honoured and two "
+                       f"broken cases; got {int(y.sum())} of {len(y)} honoured.")
     era = features["era"].to_numpy()
     groups = {"war": np.asarray(war).astype(str),
               "treaty": features["treaty_level"].astype(str).to_numpy()}
@@ -302,7 +302,7 @@ def fit(opportunities: pd.DataFrame, system=None, *, seed: int = 0, source: str 
         Opportunity rows (``honoured``, ``casus_foederis``, ``year``, ``war`` and the
         columns :func:`pledge_features` reads).
     system
-        The commitment system (default :meth:`CommitmentSystem.load`).
+        The commitment system (default :func:`foedus.data.loaders.load_system`).
     seed
         Seeds the cross-validation fits and the sampler.
     source
@@ -454,7 +454,7 @@ def load(path: str | Path | None = None) -> FittedModel:
 
     Raises
     ------
-    FoedusError
+    DataFormatError
         A file of another format version.
     """
     if path is None:
@@ -463,9 +463,9 @@ def load(path: str | Path | None = None) -> FittedModel:
         text = Path(path).read_text()
     data = json.loads(text)
     if data.get("format_version") != FORMAT_VERSION:
-        raise FoedusError(f"Credibility model format {data.get('format_version')!r} is not "
-                          f"the supported version {FORMAT_VERSION}; refit it with "
-                          "`foedus credibility fit --out FILE`.")
+        raise DataFormatError(f"Credibility model format {data.get('format_version')!r} is "
+                              f"not the supported version {FORMAT_VERSION}; refit it with "
+                              "`foedus credibility fit --out FILE`.")
     return FittedModel(**data)
 
 

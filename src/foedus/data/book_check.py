@@ -19,12 +19,13 @@ from foedus import config
 from foedus._validation import TypeOf, validate_params
 from foedus.answer import TypedAnswer
 from foedus.data.books import check_book, load_books, load_crosswalk, read_text
+from foedus.data.history import check_history
 from foedus.data.loaders import atop_treaties_from_store
 from foedus.data.places import cow_abbreviations
 from foedus.errors import BookError, Problem
 from foedus.model.commitments import Treaty
 from foedus.model.crosswalk import Crosswalk, check_crosswalk
-from foedus.model.history import apply_history, check_history
+from foedus.model.history import apply_history
 from foedus.model.overlaps import overlaps, undecided
 from foedus.model.toml_positions import key_lines, line_of
 from foedus.provenance import Provenance

@@ -71,10 +71,11 @@ def commitment_system(atop: Iterable[Treaty], book: Iterable[Treaty], *,
     with the shipped crosswalk unless ``crosswalk`` is given (history: the shipped
     historical book unless given)."""
     from foedus.data.books import load_crosswalk
+    from foedus.data.history import load_history
 
     return CommitmentSystem(list(atop), list(book),
                             crosswalk=load_crosswalk() if crosswalk is None else crosswalk,
-                            history=history)
+                            history=load_history() if history is None else history)
 
 
 def _atop_of(con: duckdb.DuckDBPyConnection) -> list[Treaty]:
@@ -128,7 +129,7 @@ def load_system() -> CommitmentSystem:
 
 def _book_files() -> list[BookFile]:
     from foedus.data.books import book_paths, crosswalk_path
-    from foedus.model.history import history_paths
+    from foedus.data.history import history_paths
     from foedus.provenance import book_files
 
     named = [(p.name, p) for p in [*book_paths(), crosswalk_path()]]

@@ -13,7 +13,8 @@ from typing import Any
 from foedus._deprecation import warn_moved
 
 #: Names that moved out of the model (they read data); kept here for one release.
-_MOVED = {"resolve_state": "foedus.data.identities", "load_crosswalk": "foedus.data.books"}
+_MOVED = {"resolve_state": "foedus.data.identities", "load_crosswalk": "foedus.data.books",
+          "load_history": "foedus.data.history"}
 
 _EXPORTS = {
     "State": "foedus.model.states",
@@ -25,8 +26,7 @@ _EXPORTS = {
         "ForwardForce", "Membership", "NuclearGuarantee", "Obligation", "PartnerException",
         "Provisions", "ScopeRule", "SpendingTarget", "Suspension", "Treaty")},
     "Crosswalk": "foedus.model.crosswalk",
-    "HistoryEntry": "foedus.model.history", "load_history": "foedus.model.history",
-    "apply_history": "foedus.model.history",
+    "HistoryEntry": "foedus.model.history", "apply_history": "foedus.model.history",
     **{name: "foedus.model.vocab" for name in (
         "Decision", "Domain", "Hit", "ObligationKind", "Response", "TreatyKind", "View")},
 }

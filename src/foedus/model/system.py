@@ -35,12 +35,12 @@ from typing import TYPE_CHECKING, Any
 from foedus._deprecation import warn_moved
 from foedus.errors import DateOutOfRangeError, UnknownTreatyError
 from foedus.model.commitments import Obligation, Treaty, in_span
+from foedus.model.history import HistoryEntry, apply_history
 from foedus.model.vocab import Decision, Response, TreatyKind, View
 from foedus.registry import dataset
 
 if TYPE_CHECKING:
     from foedus.model.crosswalk import Crosswalk, CrosswalkDecision
-    from foedus.model.history import HistoryEntry
 
 __all__ = ["ATOP_END", "EARLIEST", "CommitmentSystem", "Pledge", "Snapshot", "check_date",
            "pledge_strength"]
@@ -196,10 +196,6 @@ class CommitmentSystem:
     def __init__(self, atop: list[Treaty], book: list[Treaty], *,
                  crosswalk: Crosswalk | None = None,
                  history: Iterable[HistoryEntry] | None = None) -> None:
-        # Imported here until the second pass: model/history.py still imports the book
-        # loader through the deprecated foedus.model.book path, which imports this module.
-        from foedus.model.history import apply_history, load_history
-
         if crosswalk is None:
             warn_moved("CommitmentSystem(atop, book) without crosswalk=",
                        "foedus.data.loaders.commitment_system(atop, book)")
@@ -207,8 +203,9 @@ class CommitmentSystem:
         self.atop = tuple(atop)
         self.book = tuple(book)
         self.crosswalk = crosswalk
-        self._history: tuple[HistoryEntry, ...] | bytes = tuple(
-            load_history() if history is None else history)
+        if history is None:  # the shipped book, read by the data layer
+            history = importlib.import_module("foedus.data.history").load_history()
+        self._history: tuple[HistoryEntry, ...] | bytes = tuple(history)
         self.atop_history = tuple(apply_history(self.atop, self.history))
         superseded = {a for t in self.book for a in t.atopids}
         carried = []
@@ -229,8 +226,8 @@ class CommitmentSystem:
         return self._history
 
     def __getstate__(self) -> dict[str, Any]:
-        # The history entries stay serialised until asked for: unpickling them imports the
-        # history module, whose book parser a query that only reads treaties never needs.
+        # The history entries stay serialised until asked for: a query that only reads
+        # treaties never needs them.
         state = dict(self.__dict__)
         if not isinstance(self._history, bytes):
             state["_history"] = pickle.dumps(self._history, protocol=5)

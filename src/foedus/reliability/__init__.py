@@ -1,7 +1,14 @@
 """Alliance reliability: who was attacked, opportunities to honour pledges, outcomes and
-rates on two units (DESIGN §4)."""
+rates on two units (DESIGN §4); :func:`reliability_answer` and :func:`reliability_cases`
+are the typed answers of ``foedus reliability --json`` and ``--cases --json``."""
 
 from foedus.reliability.alliance_war import alliance_wars, allied_fights
+from foedus.reliability.answer import (
+    CasesAnswer,
+    ReliabilityAnswer,
+    reliability_answer,
+    reliability_cases,
+)
 from foedus.reliability.opportunities import export_cases, opportunities
 from foedus.reliability.published import published_comparisons
 from foedus.reliability.rates import (
@@ -12,6 +19,7 @@ from foedus.reliability.rates import (
 )
 from foedus.reliability.targets import war_roles
 
-__all__ = ["alliance_rates", "alliance_wars", "allied_fights", "excluded", "export_cases",
-           "opportunities", "published_comparisons", "reliability_rates", "war_roles",
-           "window_sensitivity"]
+__all__ = ["CasesAnswer", "ReliabilityAnswer", "alliance_rates", "alliance_wars",
+           "allied_fights", "excluded", "export_cases", "opportunities",
+           "published_comparisons", "reliability_answer", "reliability_cases",
+           "reliability_rates", "war_roles", "window_sensitivity"]

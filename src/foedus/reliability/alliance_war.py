@@ -81,12 +81,12 @@ def allied_fights(system=None, source: str = "cow", *, start: int | None = None,
     before it. ``start`` and ``end`` keep the fights whose first day falls in those years
     (the years of the opportunities they are read with).
     """
+    from foedus.data.loaders import load_system
     from foedus.data.store import connect
-    from foedus.model.system import CommitmentSystem
     from foedus.reliability.opportunities import dyad_hostility
     from foedus.reliability.targets import war_roles
 
-    system = system or CommitmentSystem.load()
+    system = system or load_system()
     with connect() as con:
         roles = war_roles(con, source)
         hostile = dyad_hostility(con) if source == "cow" else {}

@@ -42,7 +42,7 @@ def ranking(system=None, *, pure: pd.DataFrame | None = None,
     Parameters
     ----------
     system
-        The commitment system (default :meth:`CommitmentSystem.load`).
+        The commitment system (default :func:`foedus.data.loaders.load_system`).
     pure, history
         Opportunity tables without and with the historical book (default: computed).
 
@@ -52,11 +52,11 @@ def ranking(system=None, *, pure: pd.DataFrame | None = None,
         ``rank, atopid, name, none_rows, none_counted, now_true, now_false, still_none,
         status, file``.
     """
-    from foedus.model.history import load_history
-    from foedus.model.system import CommitmentSystem
+    from foedus.data.history import load_history
+    from foedus.data.loaders import load_system
     from foedus.reliability.opportunities import opportunities
 
-    system = system or CommitmentSystem.load()
+    system = system or load_system()
     pure = opportunities(system, history=False) if pure is None else pure
     history = opportunities(system, history=True) if history is None else history
     keys = ["war", "target", "target_side", "ally", "atopid", "kind", "date"]

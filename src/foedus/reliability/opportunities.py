@@ -169,7 +169,7 @@ participation; an ally fighting its partner still violates them in the alliance�
 :mod:`foedus.reliability.alliance_war`); ``already_at_war`` → None for every kind.
 
 **Nested treaties.** One opportunity per (war, partner, ally, obligation kind). The
-crosswalk file (``books/crosswalk.toml``, :func:`foedus.model.crosswalk.load_crosswalk`)
+crosswalk file (``books/crosswalk.toml``, :func:`foedus.data.books.load_crosswalk`)
 says which treaties restate others: a leg of a ``nested_in`` (or ``superseded_by``) treaty
 is carried by the other treaty (``nested_in`` names it) and not counted; a state outside
 the container keeps no such leg (``outside_container``). Among the remaining legs of the
@@ -203,6 +203,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from foedus.data.loaders import load_system
 from foedus.model.system import ATOP_END, EARLIEST, CommitmentSystem, Snapshot
 from foedus.model.vocab import ObligationKind
 from foedus.reliability.targets import MID_HOSTLEV, war_roles
@@ -271,7 +272,8 @@ def opportunities(system: CommitmentSystem | None = None, *, source: str = "cow"
     Parameters
     ----------
     system
-        The commitment system (default :meth:`CommitmentSystem.load`); the ATOP view is used.
+        The commitment system (default :func:`foedus.data.loaders.load_system`); the ATOP
+        view is used.
     source
         ``"cow"`` (COW inter-state wars v4.0, to 2003) or ``"mid"`` (MIDB 4.3, hostlev ≥ 4).
     start, end
@@ -283,7 +285,7 @@ def opportunities(system: CommitmentSystem | None = None, *, source: str = "cow"
         Also list the offence and neutrality pledges owed to initiators and joiners
         (``role`` ``"initiator"`` or ``"joiner"``); False: attacked partners only.
     crosswalk
-        The treaty crosswalk (default :func:`foedus.model.crosswalk.load_crosswalk`).
+        The treaty crosswalk (default :func:`foedus.data.books.load_crosswalk`).
     history
         Decide the casus foederis with the historical book's condition content (the ATOP
         view with history, :meth:`CommitmentSystem.as_of` ``history=True``); False: the
@@ -303,15 +305,15 @@ def opportunities(system: CommitmentSystem | None = None, *, source: str = "cow"
     ValueError
         For a source other than ``cow`` or ``mid``, or an unknown ``invocation``.
     """
+    from foedus.data.books import load_crosswalk
     from foedus.data.store import connect
-    from foedus.model.crosswalk import load_crosswalk
 
     if source not in ("cow", "mid"):
         raise ValueError(f"source must be 'cow' or 'mid', not {source!r}")
     if invocation not in INVOCATIONS:
         raise ValueError(f"invocation must be one of {', '.join(INVOCATIONS)}, "
                          f"not {invocation!r}")
-    system = system or CommitmentSystem.load()
+    system = system or load_system()
     crosswalk = crosswalk if crosswalk is not None else load_crosswalk()
     with connect() as con:
         roles = war_roles(con, source)
@@ -413,7 +415,8 @@ def attacks_in_war(con) -> dict[tuple[str, int, int], tuple[dt.date, tuple[int, 
     (its homeland cut to the COW ``WhereFought`` regions of its participation is not empty,
     :func:`foedus.reliability.theatres.theatre`): the attack could fall on its territory.
     """
-    from foedus.model.places import Gazetteer, UnknownPlaceError
+    from foedus.data.loaders import gazetteer as shipped_gazetteer
+    from foedus.errors import UnknownPlaceError
     from foedus.reliability.targets import participations
     from foedus.reliability.theatres import WHERE_FOUGHT, _restricted
 
@@ -429,7 +432,7 @@ def attacks_in_war(con) -> dict[tuple[str, int, int], tuple[dt.date, tuple[int, 
             opened.setdefault((r.war, int(r.statea)), []).append((day, int(r.stateb)))
     part = participations(con, "cow")
     regions = where_fought(con)
-    gazetteer = Gazetteer.default()
+    gazetteer = shipped_gazetteer()
     members: dict[tuple[str, int], set[int]] = {}
     attacking: dict[str, set[int]] = {}
     for r in part.itertuples(index=False):

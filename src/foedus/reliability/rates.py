@@ -35,6 +35,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from foedus.params import RELIABILITY_GROUPS
+
 __all__ = [
     "ALLIANCE_GROUPS",
     "ALLY_GROUPS",
@@ -60,7 +62,8 @@ REGIONS = (("Americas", 2, 165), ("Europe", 200, 399), ("Africa", 400, 626),
 N_BOOT = 2000
 #: Honour windows (days) of the sensitivity table; ``inf`` is the whole war.
 WINDOWS = (7, 30, 90, 180, 365, math.inf)
-ALLY_GROUPS = ("era", "llm_window", "kind", "region", "role")
+#: The groups of the ally–partner–war rates (declared with the verb's parameters).
+ALLY_GROUPS = RELIABILITY_GROUPS
 ALLIANCE_GROUPS = ("era", "llm_window", "kind")
 
 

@@ -96,7 +96,7 @@ def theatre_places() -> dict:
     gazetteer's places: Lombardy-Venetia, Manchuria), by id."""
     from pathlib import Path
 
-    from foedus.model.places import load_places
+    from foedus.data.places import load_places
 
     path = resources.files("foedus").joinpath("books", "history", "theatres", "places.toml")
     return {p.id: p for p in load_places(Path(str(path)))}
@@ -164,15 +164,16 @@ def theatre(war: str, partner: int, role: str, day: dt.date, opponents: Iterable
     region
         COW ``WhereFought`` of its participation (None: unrestricted).
     gazetteer, table
-        Defaults: :meth:`foedus.model.places.Gazetteer.default`, :func:`theatre_table`.
+        Defaults: :func:`foedus.data.loaders.gazetteer`, :func:`theatre_table`.
 
     Returns
     -------
     Theatre
     """
-    from foedus.model.places import Gazetteer, UnknownPlaceError
+    from foedus.data.loaders import gazetteer as shipped_gazetteer
+    from foedus.errors import UnknownPlaceError
 
-    gazetteer = gazetteer or Gazetteer.default()
+    gazetteer = gazetteer or shipped_gazetteer()
     table = theatre_table() if table is None else table
     rows = table[(table["war"] == war) & table["ccode"].isin([partner, 0])]
     if not rows.empty:
