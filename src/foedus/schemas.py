@@ -36,6 +36,8 @@ SCHEMAS: dict[str, tuple[str, str]] = {
     "reliability-cases": ("foedus.reliability.answer:CasesAnswer",
                           "foedus reliability --cases --json"),
     "book-check": ("foedus.data.book_check:BookCheckAnswer", "foedus book check FILE --json"),
+    "crisis-evidence": ("foedus.crisis.evidence:Evidence", "the crisis engine's out-of-sample "
+                        "evidence (`evidence` in foedus simulate and library --json)"),
     "report": ("foedus.report.answer:ReportAnswer", "foedus report scenario|compare|library|"
                "burden|replications --json"),
 }

@@ -258,3 +258,39 @@ unrecorded_conditions = {str(flag).lower()}
         added = {(p["holder"], p["treaty"]) for p in with_.pledges} - {
             (p["holder"], p["treaty"]) for p in without.pledges}
         assert added and {t for h, t in added if h == FRA} <= undecided
+
+
+class TestStrongest:
+    """One pledge per holder: the legal obligation before an informal commitment."""
+
+    def test_legal_before_informal_whatever_the_log_odds(self):
+        from foedus.crisis.compile import _strongest
+
+        rows = [{"holder": 2, "beneficiary": 732, "consensus": False, "informal": True},
+                {"holder": 2, "beneficiary": 732, "consensus": False, "informal": False},
+                {"holder": 200, "beneficiary": 732, "consensus": False, "informal": True}]
+        logit = np.array([[-3.1, -4.0, -3.0], [-3.1, -4.5, -3.0]])  # informal higher
+        assert _strongest(rows, logit, ["holder", "beneficiary", "consensus"]) == [1, 2]
+
+    def test_among_legal_the_largest_log_odds(self):
+        from foedus.crisis.compile import _strongest
+
+        rows = [{"holder": 2, "beneficiary": 732, "consensus": False, "informal": False},
+                {"holder": 2, "beneficiary": 732, "consensus": False, "informal": False}]
+        logit = np.array([[-2.0, -1.0], [-2.0, -1.5]])
+        assert _strongest(rows, logit, ["holder", "beneficiary", "consensus"]) == [1]
+
+    def test_rows_without_the_flag(self):
+        from foedus.crisis.compile import _strongest
+
+        rows = [{"holder": 2}, {"holder": 2}]
+        assert _strongest(rows, np.array([[0.0, 1.0]]), ["holder"]) == [1]
+
+    def test_korea_2024_rests_on_the_mutual_defense_treaty(self, store_home):
+        """The United States' pledge to the Republic of Korea is the 1953 treaty's Art. III,
+        not the informal declaration that sits beside it."""
+        path = Path(__file__).resolve().parents[2] / "scenarios" / "korea-2024.toml"
+        compiled = compile_scenario(*load_scenario(path))
+        mine = [p for p in compiled.pledges if p["holder"] == USA and p["beneficiary"] == 732]
+        assert len(mine) == 1
+        assert not mine[0].get("informal", False), mine[0]

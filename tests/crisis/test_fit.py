@@ -24,7 +24,7 @@ from foedus.crisis.fit import (
 )
 from foedus.crisis.icb import GRID, cow_code
 
-from helpers import run_cli, schema_validator
+from helpers import assert_one_line_error, run_cli, schema_validator
 
 Q = 0.05
 
@@ -182,3 +182,13 @@ class TestCommand:
         assert d["estimates"]["nuclear_cost"]["source"] == "prior"
         assert payload["escalation"]["uses"] == 1
         assert payload["opportunity"] == {}
+
+    def test_another_credibility_model_needs_one_worker(self, cli_env, tmp_path):
+        """The worker processes load the shipped credibility model: asking for another with
+        several workers is refused in one line, before anything is played."""
+        model = tmp_path / "credibility.json"
+        model.write_text("{}", "utf-8")
+        for command in ("fit", "validate"):
+            proc = run_cli("crisis", command, "--credibility", str(model), "--workers", "2",
+                           "--limit", "1", env=cli_env)
+            assert_one_line_error(proc, "--credibility works with one worker only")

@@ -72,6 +72,20 @@ class TestSimulate:
             assert values == sorted(values), q
         assert co["size_mean"] >= 1 and co["size_quantiles"]["0.05"] >= 1  # the target
 
+    def test_carries_the_engine_s_evidence(self, runs):
+        """The answer states what the out-of-sample validation found (typed, from the
+        shipped record), in ``evidence`` and in its notes; the text prints it."""
+        from foedus.crisis.evidence import evidence
+
+        payload = _payload(runs, "first")
+        found = evidence().to_json()
+        assert payload["evidence"] == found
+        for note in found["notes"]:
+            assert note in payload["notes"]
+        assert any("general-deterrence check" in n for n in payload["notes"])
+        text = runs["text"].stdout
+        assert "general-deterrence check" in text and "capability ratio" in text
+
     def test_capabilities_carried_forward_are_flagged(self, runs):
         """NMC 7.0 ends in 2022 (DESIGN §7): a 2024 scenario says so, twice."""
         payload = _payload(runs, "first")

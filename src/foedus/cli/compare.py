@@ -190,5 +190,7 @@ def library(
             f"{top['state']} {_short(top['p'], top['se'])}" if top else "none",
             f"{trap['state']} {_short(trap['p'], trap['se'])}" if trap else "none")
     out.print(table)
+    for note in result["notes"]:
+        out.print(f"note: {note}", style="yellow", highlight=False)
     if sensitivity is not None:
         err.print(f"sensitivity plots in {sensitivity}", highlight=False)

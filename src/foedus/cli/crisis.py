@@ -3,6 +3,7 @@ verdicts tested against history (docs/crisis.md)."""
 
 from __future__ import annotations
 
+import datetime
 import time
 from pathlib import Path
 from typing import Annotated
@@ -25,6 +26,30 @@ Limit = Annotated[int | None, typer.Option("--limit", min=1, help="Only the firs
 Workers = Annotated[int, typer.Option("--workers", min=1, help="Processes that play the "
                                       "crises and compute the dyad-year profiles (the "
                                       "answer does not depend on it).")]
+Credibility = Annotated[Path | None, typer.Option(
+    "--credibility", help="The credibility model the crises and dyad-year profiles are "
+    "played with (a `foedus credibility fit --out` file; default: the shipped one).")]
+
+
+def _credibility(path: Path | None, workers: int):
+    """The credibility model to play the crises with, and its record for the answer."""
+    import hashlib
+
+    from foedus.credibility.model import load
+    from foedus.errors import FoedusError
+
+    if path is not None and workers > 1:
+        raise FoedusError("--credibility works with one worker only (the worker processes "
+                          "load the shipped credibility model)")
+    model = load(path)
+    if path is None:
+        from importlib import resources
+
+        text = resources.files("foedus.credibility").joinpath("fitted.json").read_bytes()
+    else:
+        text = Path(path).read_bytes()
+    return model, {"file": "shipped" if path is None else str(path),
+                   "sha256": hashlib.sha256(text).hexdigest(), "spec": model.spec}
 
 
 class _Stages:
@@ -70,6 +95,7 @@ def fit_command(
     seed: Seed = 0,
     limit: Limit = None,
     workers: Workers = 1,
+    credibility: Credibility = None,
     general: Annotated[bool, typer.Option("--general/--no-general", help="Fit the "
                                           "opportunity layer of general deterrence (slow "
                                           "the first time).")] = True,
@@ -84,9 +110,11 @@ def fit_command(
     from foedus.provenance import provenance
 
     start = time.perf_counter()
+    model, _ = _credibility(credibility, workers)
     with _Stages() as stages:
         fitted, _ = fit_all(draws=draws, seed=seed, cache=_cache(), limit=limit,
-                            general=general, workers=workers, progress=stages)
+                            general=general, workers=workers, fitted=model,
+                            progress=stages)
     if save_to is not None:
         save(fitted, save_to)
     d = fitted["decision"]
@@ -174,6 +202,11 @@ def validate_command(
     general: Annotated[bool, typer.Option("--general/--no-general", help="Check general "
                                           "deterrence and entrapment on the dyad-years "
                                           "(slow the first time).")] = True,
+    credibility: Credibility = None,
+    save_to: Annotated[Path | None, typer.Option("--out", help="Also save the answer here "
+                                                 "(the validation record the simulation "
+                                                 "answers cite: src/foedus/crisis/"
+                                                 "validation.json).")] = None,
     json: Json = False,
 ) -> None:
     """Score the engine's verdicts out of sample beside a constant and the capability
@@ -185,13 +218,14 @@ def validate_command(
 
     start = time.perf_counter()
     shipped = fitted_params.load()
+    model, model_record = _credibility(credibility, workers)
     q = float(shipped["escalation"]["mean"])
     with _Stages() as stages:
         frame, left = cases()
         if limit is not None:
             frame = frame.head(limit)
         played = worlds(frame, draws=draws, seed=seed, crisis_fit=shipped, cache=_cache(),
-                        workers=workers,
+                        fitted=model, workers=workers,
                         progress=lambda i, n, _: stages("ICB crises played out", i, n))
         attack = validate.immediate(
             played, split_year=split_year, q=q, seed=seed,
@@ -204,16 +238,23 @@ def validate_command(
             from foedus.crisis.general import cached_profiles, check
 
             prof = cached_profiles(range(1816, 2011), seed=seed, cache=_cache(),
-                                   crisis_fit=shipped, workers=workers, progress=stages)
+                                   crisis_fit=shipped, fitted=model, workers=workers,
+                                   progress=stages)
             dyadic, _ = check(seed=seed, crisis_fit=shipped, prof=prof)
             entrapment = expected(disputes(), prof, shipped["decision"], q=q, seed=seed)
     payload = {"attack": attack, "joins": joined, "general": dyadic,
                "entrapment": entrapment, "left_out": left,
+               "run": {"date": datetime.date.today().isoformat(), "draws": draws,
+                       "seed": seed, "split_year": split_year, "limit": limit,
+                       "parameters_sha256": fitted_params.validated_sha256(shipped),
+                       "credibility": model_record},
                "seconds": time.perf_counter() - start, "max_rss_mb": _memory_mb(),
                "provenance": provenance(["icb_actors", "cow_wars", "dyadic_war", "nmc_7",
                                          "atop_alliances", "atop_members", "capitals"],
                                         view="legal",
                                         engine_version=shipped["engine_version"])}
+    if save_to is not None:
+        fitted_params.save(payload, save_to)
     if json:
         print_json(payload)
         return

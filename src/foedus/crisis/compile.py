@@ -300,13 +300,18 @@ def _attacker_allies(system, scenario: Scenario, attacks: list[ResolvedAttack], 
 
 
 def _strongest(rows: list[dict], logit: np.ndarray, keys: list[str]) -> list[int]:
-    """Indices of the rows with the largest mean log-odds per ``keys`` (in row order)."""
+    """Indices of the rows kept per ``keys`` (in row order): a legal obligation before an
+    informal commitment (``row["informal"]``) of the same holder — the treaty binds, the
+    declaration only adds its own chance where there is no treaty — then the largest mean
+    log-odds."""
     if not rows:
         return []
     frame = pd.DataFrame(rows)
     frame["mean_logit"] = logit.mean(axis=0)
+    frame["_legal"] = ~frame["informal"].fillna(False).astype(bool) if (
+        "informal" in frame) else True
     frame["_i"] = np.arange(len(frame))
-    best = frame.sort_values("mean_logit", ascending=False, kind="stable"
+    best = frame.sort_values(["_legal", "mean_logit"], ascending=False, kind="stable"
                              ).drop_duplicates(keys)
     return sorted(best["_i"].tolist())
 

@@ -325,12 +325,14 @@ SPLIT_YEAR = 1965
 
 def fit_all(*, draws: int = 16_384, seed: int = 0, cache: Path | None = None,
             limit: int | None = None, general: bool = True, workers: int = 1,
-            progress: Callable[[str, int, int], None] | None = None) -> tuple[dict, pd.DataFrame]:
+            fitted=None, progress: Callable[[str, int, int], None] | None = None
+            ) -> tuple[dict, pd.DataFrame]:
     """Every part of the fit (module docstring): the ``fitted.json`` object and the ICB
     worlds it rests on. ``limit`` keeps the first cases only (a quick look, tests);
     ``general`` fits the opportunity layer of general deterrence (slow the first time:
     some 14,000 profiles, then cached); ``workers`` processes play the ICB crises and
-    compute the profiles (the results do not depend on it)."""
+    compute the profiles (the results do not depend on it); ``fitted`` is the credibility
+    model the crises and profiles are played with (default: the shipped one)."""
     from foedus.crisis.icb import cases, worlds
 
     def step(label: str):
@@ -346,7 +348,7 @@ def fit_all(*, draws: int = 16_384, seed: int = 0, cache: Path | None = None,
     if limit is not None:
         frame = frame.head(limit)
     played = worlds(frame, draws=draws, seed=seed, crisis_fit=out, cache=cache,
-                    workers=workers, progress=step("ICB crises played out"))
+                    fitted=fitted, workers=workers, progress=step("ICB crises played out"))
     q = float(out["escalation"]["mean"])
     out["decision"] = fit_decision(played, q=q, seed=seed)
     out["decision"]["fit"].update({
@@ -359,6 +361,6 @@ def fit_all(*, draws: int = 16_384, seed: int = 0, cache: Path | None = None,
         from foedus.crisis.general import check
 
         _, out["opportunity"] = check(seed=seed, cache=cache, crisis_fit=out,
-                                      workers=workers, progress=progress)
+                                      fitted=fitted, workers=workers, progress=progress)
     out["provenance"] = provenance()
     return out, played

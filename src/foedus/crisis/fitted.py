@@ -29,7 +29,7 @@ import numpy as np
 from foedus.errors import FoedusError
 
 __all__ = ["ENGINE_VERSION", "FORMAT_VERSION", "PRIORS", "decision_defaults",
-           "decision_draws", "load", "save", "sha256"]
+           "decision_draws", "load", "save", "sha256", "validated_sha256"]
 
 #: The engine's version: 2 decides ex ante over the types (``p_deterred`` changed meaning).
 ENGINE_VERSION = "2.0"
@@ -91,6 +91,13 @@ def save(fit: dict, path: str | Path) -> Path:
 def sha256(fit: dict) -> str:
     """The hash of a parameter set (to cite a refit)."""
     return hashlib.sha256(json.dumps(fit, sort_keys=True).encode()).hexdigest()
+
+
+def validated_sha256(fit: dict) -> str:
+    """The hash a validation record cites (:mod:`foedus.crisis.evidence`): the parameter set
+    without its ``opportunity`` block, which ``foedus crisis validate`` refits itself (to
+    1945) and never reads."""
+    return sha256({k: v for k, v in fit.items() if k != "opportunity"})
 
 
 def prior_point(name: str) -> float:

@@ -466,11 +466,12 @@ def _nato(frame: pd.DataFrame, system) -> np.ndarray:
 
 
 def cached_profiles(years, *, seed: int = 0, cache=None, crisis_fit: dict | None = None,
-                    system=None, workers: int = 1,
+                    system=None, fitted=None, workers: int = 1,
                     progress: Callable[[str, int, int], None] | None = None) -> dict:
     """:func:`profiles`, read from and written to ``cache`` (a folder) under a key of
     everything they depend on (the credibility model, the informal model, the data, the
-    years and the seed)."""
+    years and the seed). ``fitted`` is the credibility model (default: the shipped one;
+    another is used only by the serial path)."""
     import hashlib
     import json
     import pickle
@@ -482,7 +483,7 @@ def cached_profiles(years, *, seed: int = 0, cache=None, crisis_fit: dict | None
     from foedus.provenance import provenance
 
     crisis_fit = crisis_fit or fitted_params.load()
-    fitted = load()
+    fitted = fitted or load()
     years = list(years)
     path = None
     if cache is not None:
@@ -508,11 +509,13 @@ def cached_profiles(years, *, seed: int = 0, cache=None, crisis_fit: dict | None
 
 
 def check(*, seed: int = 0, cache=None, crisis_fit: dict | None = None, years=None,
-          split_year: int = SPLIT_YEAR, prof: dict | None = None, workers: int = 1,
-          progress: Callable[[str, int, int], None] | None = None) -> tuple[dict, dict]:
+          split_year: int = SPLIT_YEAR, prof: dict | None = None, fitted=None,
+          workers: int = 1, progress: Callable[[str, int, int], None] | None = None
+          ) -> tuple[dict, dict]:
     """The general-deterrence check of the module docstring, and the opportunity models
     fitted on every year (for ``fitted.json``). ``years`` restricts the dyad-years (tests);
-    ``prof`` are the profiles (default: :func:`cached_profiles` with ``cache``)."""
+    ``prof`` are the profiles (default: :func:`cached_profiles` with ``cache`` and the
+    credibility model ``fitted``)."""
     from foedus.crisis import fitted as fitted_params
     from foedus.model.system import CommitmentSystem
 
@@ -522,7 +525,8 @@ def check(*, seed: int = 0, cache=None, crisis_fit: dict | None = None, years=No
     frame = dyads(min(years), max(years))
     frame = frame[frame["year"].isin(years)].reset_index(drop=True)
     prof = prof or cached_profiles(years, seed=seed, cache=cache, crisis_fit=crisis_fit,
-                                   system=system, workers=workers, progress=progress)
+                                   system=system, fitted=fitted, workers=workers,
+                                   progress=progress)
     q = float(crisis_fit["escalation"]["mean"])
     engine, has_pact, guarantor = attack_probability(frame, prof, crisis_fit["decision"],
                                                      q=q)

@@ -67,7 +67,7 @@ def library(files: list[Path], *, draws: int | None = None, seed: int | None = N
 
 
 def _run_cases(files: list[Path], *, draws, seed, client, progress) -> dict:
-    from foedus.crisis.report import DATASETS
+    from foedus.crisis.report import DATASETS, shipped_evidence
     from foedus.crisis.scenario import load_scenario
     from foedus.provenance import provenance
 
@@ -107,7 +107,11 @@ def _run_cases(files: list[Path], *, draws, seed, client, progress) -> dict:
             "vs_base": vs_base, "modifications": r["modifications"]})
         if progress:
             progress()
-    return {"cases": rows, "provenance": provenance(list(DATASETS), view="legal")}
+    found, why = shipped_evidence()
+    return {"cases": rows,
+            "evidence": None if found is None else found.to_json(),
+            "notes": found.notes if found is not None else [why],
+            "provenance": provenance(list(DATASETS), view="legal")}
 
 
 def sensitivity(path: Path, *, client, draws: int | None = None, seed: int | None = None,

@@ -6,7 +6,7 @@ import datetime as dt
 
 from foedus.crisis.run import Result
 
-__all__ = ["DATASETS", "answer", "state_key"]
+__all__ = ["DATASETS", "answer", "shipped_evidence", "state_key"]
 
 #: Registry datasets a simulation reads (commitments, capabilities, capitals, the
 #: credibility model's features).
@@ -33,6 +33,18 @@ def carried_records(flags: list[str]) -> list[dict] | None:
         out.append({"dataset": name, "last_day": last.isoformat(),
                     "what": flag.split(": ", 1)[-1]})
     return out or None
+
+def shipped_evidence():
+    """The engine's out-of-sample evidence (:func:`foedus.crisis.evidence.evidence`) from
+    the shipped validation record, and None with the reason when it cannot be read."""
+    from foedus.crisis.evidence import evidence
+    from foedus.errors import FoedusError
+
+    try:
+        return evidence(), None
+    except FoedusError as exc:
+        return None, f"evidence: none ({exc})"
+
 
 def _state(cow: int, day: dt.date):
     from foedus.data.identities import resolve_state
@@ -104,6 +116,8 @@ def answer(result: Result, *, as_of: dt.date, as_of_source: str, attacks,
     notes = list(c.notes)
     if d is None:
         notes.append("no verdict: the probabilities of who is drawn in are given the attack")
+    found, why = shipped_evidence()
+    notes += found.notes if found is not None else [why]
     params = {k: v for k, v in c.params.items() if k != "stated"}
     params["engine_version"] = ENGINE_VERSION
     return {
@@ -140,6 +154,7 @@ def answer(result: Result, *, as_of: dt.date, as_of_source: str, attacks,
         "parameters": params,
         "modifications": c.modifications,
         "flags": c.flags, "notes": notes,
+        "evidence": None if found is None else found.to_json(),
         "provenance": provenance(list(DATASETS), view=c.view, as_of=day.isoformat(),
                                  carried_forward=carried_records(carried),
                                  engine_version=ENGINE_VERSION),
