@@ -136,7 +136,7 @@ def test_sensitivity_sweeps_on_dask(tmp_path, store_home):
     (common random numbers), and the plot is written."""
     from foedus.crisis.library import sensitivity
     from foedus.crisis.run import close_client, dask_client
-    from foedus.report.scenario_plots import plot_sensitivity
+    from foedus.report.scenario_plots import plot_sensitivity, write_sensitivity
 
     client = dask_client(2, None)
     try:
@@ -150,3 +150,9 @@ def test_sensitivity_sweeps_on_dask(tmp_path, store_home):
     assert p[0] <= p[1] <= p[2]
     path = plot_sensitivity(found, tmp_path / "case.png", title="test")
     assert path.read_bytes()[:4] == b"\x89PNG"
+    # the library's folder: one image per case and the sweeps as JSON, nothing else
+    written = write_sensitivity({"base": found}, tmp_path / "plots")
+    assert sorted(p.name for p in (tmp_path / "plots").iterdir()) == [
+        "base.png", "sensitivity.json"] == sorted(p.name for p in written)
+    assert json.loads((tmp_path / "plots" / "sensitivity.json").read_text()) == {
+        "base": found}

@@ -167,8 +167,12 @@ def library(
     with step_progress("cases") as bar:
         task = bar.add_task("", total=len(files))
         result = run_library(files, draws=draws, seed=seed, workers=workers,
-                             scheduler=scheduler, sensitivity=sensitivity,
+                             scheduler=scheduler, sweeps=sensitivity is not None,
                              progress=lambda: bar.advance(task, 1))
+    if sensitivity is not None:
+        from foedus.report.scenario_plots import write_sensitivity
+
+        write_sensitivity(result["sensitivity"], sensitivity)
     if json:
         print_json(result)
         return

@@ -46,20 +46,23 @@ def _event(answer: dict) -> tuple:
 
 def library(files: list[Path], *, draws: int | None = None, seed: int | None = None,
             workers: int = 1, scheduler: str | None = None,
-            sensitivity: Path | None = None,
+            sweeps: bool = False,
             progress: Callable[[], None] | None = None) -> dict:
     """Run every scenario file; the ``foedus library --json`` object. With ``workers`` > 1,
-    a ``scheduler`` or ``sensitivity``, one Dask client serves every case."""
+    a ``scheduler`` or ``sweeps``, one Dask client serves every case; ``sweeps``
+    adds each case's sweeps (:func:`sensitivity`) under ``"sensitivity"``, keyed by case
+    (``foedus library --sensitivity DIR`` draws and writes them:
+    :func:`foedus.report.scenario_plots.write_sensitivity`)."""
     if not files:
         raise FoedusError("no scenario files (*.toml) in the folder")
     client = dask_client(max(workers, 1), scheduler) if (
-        workers > 1 or scheduler or sensitivity is not None) else None
+        workers > 1 or scheduler or sweeps) else None
     try:
         result = _run_cases(files, draws=draws, seed=seed, client=client,
                             progress=progress)
-        if sensitivity is not None:
-            result["sensitivity"] = _sensitivity_all(files, sensitivity, client=client,
-                                                     draws=draws, seed=seed)
+        if sweeps:
+            result["sensitivity"] = {Path(path).stem: sensitivity(
+                path, client=client, draws=draws, seed=seed) for path in files}
     finally:
         if client is not None:
             close_client(client)
@@ -136,19 +139,3 @@ def sensitivity(path: Path, *, client, draws: int | None = None, seed: int | Non
                       "p_deterred": res.p_deterred[0], "p_deterred_se": res.p_deterred[1]}
                      for i, (point, res) in enumerate(points)]
     return out
-
-
-def _sensitivity_all(files: list[Path], folder: Path, *, client, **kwargs) -> dict:
-    import json
-
-    from foedus.report.scenario_plots import plot_sensitivity
-
-    folder.mkdir(parents=True, exist_ok=True)
-    found = {}
-    for path in files:
-        found[Path(path).stem] = result = sensitivity(path, client=client, **kwargs)
-        plot_sensitivity(result, folder / f"{Path(path).stem}.png", title=Path(path).stem)
-    tmp = folder / "sensitivity.json.tmp"
-    tmp.write_text(json.dumps(found, indent=2), "utf-8")
-    tmp.replace(folder / "sensitivity.json")
-    return found

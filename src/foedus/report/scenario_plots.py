@@ -5,11 +5,13 @@ as the reports and the web app). Every estimate is drawn with its 95 % interval
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from foedus import charts
+from foedus.report.answer import write_atomic
 
-__all__ = ["plot_comparison", "plot_sensitivity", "plot_sweep"]
+__all__ = ["plot_comparison", "plot_sensitivity", "plot_sweep", "write_sensitivity"]
 
 
 def plot_comparison(result: dict, folder: str | Path, top: int = 15) -> list[Path]:
@@ -96,3 +98,21 @@ def plot_sensitivity(result: dict, path: str | Path, title: str = "") -> Path:
         ``path``.
     """
     return charts.save(charts.sensitivity(result, title=title or None), path)
+
+
+def write_sensitivity(found: dict[str, dict], folder: str | Path) -> list[Path]:
+    """Write the case library's sweeps (``foedus library --json``'s ``sensitivity``: case →
+    :func:`foedus.crisis.library.sensitivity`) to ``folder``: one PNG per case and
+    ``sensitivity.json``, each written whole or not at all; the paths written.
+
+    Raises
+    ------
+    foedus.errors.ReportError
+        If the folder cannot be created or written.
+    """
+    folder = Path(folder)
+    paths = [plot_sensitivity(result, folder / f"{case}.png", title=case)
+             for case, result in found.items()]
+    out = folder / "sensitivity.json"
+    write_atomic(out, json.dumps(found, indent=2).encode("utf-8"))
+    return [*paths, out]
