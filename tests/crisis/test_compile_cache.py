@@ -99,3 +99,21 @@ def test_no_canonical_form_means_no_key():
 
     with pytest.raises(TypeError):
         compile_cache._canonical(Opaque())
+
+
+def test_only_the_defaults_use_the_cache(store_home):
+    """The library passes the store's system and the shipped models explicitly: they count
+    as the defaults; anything else (another system object, other parameters) does not."""
+    import copy
+
+    from foedus.credibility import load
+    from foedus.crisis import fitted as fitted_params
+    from foedus.crisis.compile import _defaults
+    from foedus.data.loaders import load_system
+
+    assert _defaults(None, None, None)
+    assert _defaults(load_system(), load(), fitted_params.load())
+    assert not _defaults(copy.copy(load_system()), None, None)
+    other = fitted_params.load()
+    other["reach"] = {}
+    assert not _defaults(None, None, other)

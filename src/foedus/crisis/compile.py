@@ -733,6 +733,23 @@ def _assemble(st: _Setting, sides: _Sides, scores: _Scores) -> Compiled:
         decision_draws=st.decision_draws)
 
 
+def _defaults(system, fitted, crisis_fit: dict | None) -> bool:
+    """Whether ``system``, ``fitted`` and ``crisis_fit`` are the defaults (None, the
+    store's system itself, a credibility model that pickles to the shipped one's bytes,
+    parameters equal to the shipped ones): only then may the compile cache be used."""
+    import pickle
+
+    from foedus.credibility import load
+    from foedus.crisis import fitted as fitted_params
+    from foedus.data.loaders import load_system
+
+    if system is not None and system is not load_system():
+        return False
+    if crisis_fit is not None and crisis_fit != fitted_params.load():
+        return False
+    return fitted is None or pickle.dumps(fitted) == pickle.dumps(load())
+
+
 def compile_scenario(scenario: Scenario, attacks: list[ResolvedAttack], *, system=None,
                      fitted=None, crisis_fit: dict | None = None, cache: bool = True
                      ) -> Compiled:
@@ -755,9 +772,10 @@ def compile_scenario(scenario: Scenario, attacks: list[ResolvedAttack], *, syste
     crisis_fit
         The engine's parameters (default: :func:`foedus.crisis.fitted.load`).
     cache
-        With all three defaults, read and write the compiled scenario in the compile cache
-        (:mod:`foedus.crisis.compile_cache`), keyed by the scenario, foedus's code and
-        shipped data, and the store's build: a new process answers a scenario it has
+        With the default system, models and parameters (given as None, or equal to the
+        defaults: :func:`_defaults`), read and write the compiled scenario in the compile
+        cache (:mod:`foedus.crisis.compile_cache`), keyed by the scenario, foedus's code
+        and shipped data, and the store's build: a new process answers a scenario it has
         compiled before without the obligations queries.
 
     Returns
@@ -765,7 +783,7 @@ def compile_scenario(scenario: Scenario, attacks: list[ResolvedAttack], *, syste
     Compiled
     """
     key = None
-    if cache and system is None and fitted is None and crisis_fit is None:
+    if cache and _defaults(system, fitted, crisis_fit):
         from foedus.crisis import compile_cache
 
         key = compile_cache.key(scenario, attacks)
