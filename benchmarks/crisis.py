@@ -131,7 +131,8 @@ def main() -> None:
     system, fitted = load_system(), load()
     loading = time.perf_counter() - t0
     t0 = time.perf_counter()
-    compiled = compile_scenario(scenario, attacks, system=system, fitted=fitted)
+    compiled = compile_scenario(scenario, attacks, system=system, fitted=fitted,
+                                cache=False)  # the compilation itself, not the cache
     compiling = time.perf_counter() - t0
     n = args.draws
     print(f"{scenario.name}")
