@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
@@ -739,7 +740,6 @@ def _defaults(system, fitted, crisis_fit: dict | None) -> bool:
     parameters equal to the shipped ones): only then may the compile cache be used."""
     import pickle
 
-    from foedus.credibility import load
     from foedus.crisis import fitted as fitted_params
     from foedus.data.loaders import load_system
 
@@ -747,7 +747,17 @@ def _defaults(system, fitted, crisis_fit: dict | None) -> bool:
         return False
     if crisis_fit is not None and crisis_fit != fitted_params.load():
         return False
-    return fitted is None or pickle.dumps(fitted) == pickle.dumps(load())
+    return fitted is None or pickle.dumps(fitted) == _shipped_model()
+
+
+@cache
+def _shipped_model() -> bytes:
+    """The shipped credibility model, pickled (once per process)."""
+    import pickle
+
+    from foedus.credibility import load
+
+    return pickle.dumps(load())
 
 
 def compile_scenario(scenario: Scenario, attacks: list[ResolvedAttack], *, system=None,
