@@ -28,9 +28,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from foedus.data.queries import ATOP_DUMMIES as DUMMIES
+from foedus.data.queries import atop_dyad_years, system_years
 from foedus.measures.similarity import similarity_matrices, valued_ties
-from foedus.panels.alliances import DUMMIES, atop_dyad_years
-from foedus.panels.create import system_years
 from similarity_reference import naive_year
 
 

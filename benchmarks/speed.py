@@ -15,7 +15,12 @@ same way and the ratio before/now printed:
   alliances,cinc,distance,contiguity,similarity --out FILE`` (38 columns); *before*: the
   eager reference (``benchmarks/panel_reference.py``, the code as it was) written to
   Parquet as the writer did;
-- ``panel without similarity``: the same with ``--add alliances,cinc,distance,contiguity``.
+- ``panel without similarity``: the same with ``--add alliances,cinc,distance,contiguity``;
+- ``simulate``: ``foedus simulate scenarios/baltic-estonia-2024.toml --draws 1000 --json``,
+  the compiled scenario read from the compile cache (:mod:`foedus.crisis.compile_cache`;
+  the untimed first run fills it); *before*: the same with ``FOEDUS_COMPILE_CACHE=0``,
+  compiling on every call (as a first run on a machine, or every run before the cache);
+- ``simulate1m``: the same with ``--draws 1000000``.
 
 The peacesciencer column is the issue's recorded figure (R, same machine kind, measured by
 the issue's author; not re-run here: R is not installed). Never a test: timings vary with
@@ -46,6 +51,7 @@ HERE = Path(__file__).resolve().parent
 FOEDUS = [sys.executable, "-m", "foedus.cli"]
 OBLIGATIONS = [*FOEDUS, "obligations", "--attacker", "RUS", "--target", "EST", "--as-of",
                "2024-07-01", "--json"]
+ESTONIA = str(HERE.parent / "scenarios" / "baltic-estonia-2024.toml")
 FULL = "alliances,cinc,distance,contiguity,similarity"
 NOSIM = "alliances,cinc,distance,contiguity"
 REFERENCE = ("import sys; sys.path.insert(0, {here!r}); from panel_reference import "
@@ -57,6 +63,9 @@ ROWS = {
     "panel": ("full directed dyad-year panel 1816-2018, 38 columns, to Parquet", 3.0, 1000,
               None),
     "nosim": ("same without similarity (26 columns)", 2.0, None, 5.5),
+    "simulate": ("foedus simulate scenarios/baltic-estonia-2024.toml --draws 1000", 1.5, 400,
+                 None),
+    "simulate1m": ("same with 1,000,000 draws", 3.0, None, None),
 }
 
 
@@ -119,7 +128,7 @@ def main() -> None:
     """Measure the rows asked for and print them."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--only", default="obligations,panel,nosim")
+    parser.add_argument("--only", default="obligations,panel,nosim,simulate,simulate1m")
     parser.add_argument("--no-before", action="store_true",
                         help="skip the code before the issue (faster)")
     options = parser.parse_args()
@@ -138,6 +147,13 @@ def main() -> None:
                 if not options.no_before:
                     before = _measure([OBLIGATIONS], options.runs,
                                       _store_without_prebuilt(tmp))
+            elif row.startswith("simulate"):
+                draws = "1000" if row == "simulate" else "1000000"
+                command = [*FOEDUS, "simulate", ESTONIA, "--draws", draws, "--json"]
+                now = _measure([command], options.runs, env)
+                if not options.no_before:
+                    before = _measure([command], options.runs,
+                                      {**env, "FOEDUS_COMPILE_CACHE": "0"})
             else:
                 out = str(tmp / f"{row}.parquet")
                 add = FULL if row == "panel" else NOSIM

@@ -55,14 +55,28 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
-import pandas as pd
 
 from foedus.crisis.scenario import ResolvedAttack, Scenario
 from foedus.model.vocab import Decision, Domain, Hit, ObligationKind, View
 
 __all__ = ["Compiled", "compile_scenario"]
+
+
+class _Pandas:
+    """pandas, imported on first use: a scenario read from the compile cache
+    (:mod:`foedus.crisis.compile_cache`) never needs it, and its import is a third of a
+    second of a new process's start."""
+
+    def __getattr__(self, name: str):
+        import pandas
+
+        return getattr(pandas, name)
+
+
+pd = _Pandas()
 
 _KM_PER_MILE = 1.609344
 #: Obligation kinds of an informal commitment that can bring its holder into the war (the
@@ -135,7 +149,7 @@ def _event_args(a: ResolvedAttack) -> dict:
 
 def _closure(system, scenario: Scenario, attacks: list[ResolvedAttack], view: View):
     """Defence edges from the targets outward, and the states they reach."""
-    from foedus.data.places import default_gazetteer
+    from foedus.data.loaders import gazetteer as default_gazetteer
     from foedus.model.places import UnknownPlaceError
     from foedus.query.obligations import obligations
 
@@ -240,37 +254,71 @@ def _attacker_side(system, day: dt.date, attackers, view: View):
     return snap, offense, neutral
 
 
-def _logits(fitted, system, rows: list[dict], kind: str, day: dt.date, state_attackers,
-            shape_b: int, shifts=(), informal: tuple[float, float] | None = None
-            ) -> np.ndarray:
-    """Log-odds of each pledge per draw of the credibility model, with the counterfactual
-    shifts added; informal commitments (``row["informal"]``) get theirs from the informal
-    model's Beta(α, β) (``informal``) instead."""
+@dataclass
+class _Ask:
+    """One group of pledges to score (:func:`_score`): its rows, their obligation kind, the
+    state attackers their features see (less each row's beneficiary), and the informal
+    model's Beta(α, β) for its informal rows (None: no informal row is expected)."""
+
+    rows: list[dict]
+    kind: str
+    attackers: tuple = ()
+    informal: tuple[float, float] | None = None
+
+
+def _score(fitted, system, asks: list[_Ask], day: dt.date, shape_b: int, shifts=()
+           ) -> list[np.ndarray]:
+    """Log-odds of every pledge of every ``asks`` group per draw of the credibility model
+    (shape (B, rows) each), with the counterfactual shifts added; informal commitments
+    (``row["informal"]``) get theirs from the informal model's Beta(α, β) instead.
+
+    The formal pledges of all the groups are scored in one
+    :func:`foedus.credibility.pledge_features` call (its lookups are loaded once, not once
+    per group); a pledge's features and log-odds depend on its own row only, so this gives
+    the numbers of one call per group.
+    """
     from foedus.counterfactual.shifts import pledge_shifts
     from foedus.credibility import log_odds_draws, pledge_features
     from foedus.crisis.informal import log_odds
 
-    if not rows:
-        return np.zeros((shape_b, 0))
-    frame = pd.DataFrame([{"ally": r["holder"], "target": r["beneficiary"], "kind": kind,
-                           "treaty": r["treaty"], "obligation": r["obligation"], "date": day,
-                           "attackers": tuple(a for a in state_attackers
-                                              if a != r["beneficiary"])} for r in rows])
-    loose = np.array([bool(r.get("informal")) for r in rows])
-    out = np.empty((shape_b, len(rows)))
-    if (~loose).any():
-        out[:, ~loose] = log_odds_draws(fitted, pledge_features(frame[~loose], system))
-    if loose.any():
-        alpha, beta = informal
-        out[:, loose] = log_odds(alpha, beta, shape_b, int(loose.sum()), seed=0)
-    return out + pledge_shifts(shifts, frame["ally"], frame["target"], frame["treaty"])
+    frames, formal = [], []
+    for ask in asks:
+        frame = pd.DataFrame([{"ally": r["holder"], "target": r["beneficiary"],
+                               "kind": ask.kind, "treaty": r["treaty"],
+                               "obligation": r["obligation"], "date": day,
+                               "attackers": tuple(a for a in ask.attackers
+                                                  if a != r["beneficiary"])}
+                              for r in ask.rows], columns=["ally", "target", "kind", "treaty",
+                                                           "obligation", "date", "attackers"])
+        loose = np.array([bool(r.get("informal")) for r in ask.rows], dtype=bool)
+        frames.append((frame, loose))
+        formal.append(frame[~loose])
+    every = pd.concat(formal, ignore_index=True) if formal else pd.DataFrame()
+    scored = log_odds_draws(fitted, pledge_features(every, system)) if len(every) else \
+        np.zeros((shape_b, 0))
+    out, at = [], 0
+    for ask, (frame, loose) in zip(asks, frames, strict=True):
+        if not ask.rows:
+            out.append(np.zeros((shape_b, 0)))
+            continue
+        logit = np.empty((shape_b, len(ask.rows)))
+        n_formal = int((~loose).sum())
+        if n_formal:
+            logit[:, ~loose] = scored[:, at:at + n_formal]
+            at += n_formal
+        if loose.any():
+            alpha, beta = ask.informal
+            logit[:, loose] = log_odds(alpha, beta, shape_b, int(loose.sum()), seed=0)
+        out.append(logit + pledge_shifts(shifts, frame["ally"], frame["target"],
+                                         frame["treaty"]))
+    return out
 
 
 def _attacker_allies(system, scenario: Scenario, attacks: list[ResolvedAttack], view: View,
                      targets: list[int]) -> list[dict]:
     """The defence pledges an attack by the targets on each state attacker's homeland
     triggers (formal and informal; holders neither attackers nor targets)."""
-    from foedus.data.places import default_gazetteer
+    from foedus.data.loaders import gazetteer as default_gazetteer
     from foedus.model.places import UnknownPlaceError
     from foedus.query.obligations import obligations
 
@@ -365,200 +413,401 @@ def modified_system(scenario: Scenario, system):
     return apply_modifications(system, resolved), resolved
 
 
-def compile_scenario(scenario: Scenario, attacks: list[ResolvedAttack], *, system=None,
-                     fitted=None, crisis_fit: dict | None = None) -> Compiled:
-    """Compile a validated scenario (see the module docstring). ``fitted`` is the
-    credibility model (default: the shipped one), ``crisis_fit`` the engine's parameters
-    (default: :func:`foedus.crisis.fitted.load`)."""
-    from foedus.counterfactual.modifications import credibility_shifts, describe
+@dataclass
+class _Setting:
+    """What every step of the compilation reads: the scenario, the (modified) commitment
+    system, the two fitted models and the parameters drawn from them."""
+
+    scenario: Scenario
+    attacks: list[ResolvedAttack]
+    system: object
+    fitted: object
+    crisis_fit: dict
+    resolved: list
+    shifts: object
+    params: dict
+    decision_draws: list[dict]
+    informal: tuple
+    attackers: tuple
+    state_attackers: tuple
+
+    @property
+    def day(self) -> dt.date:
+        return self.scenario.date
+
+    @property
+    def view(self) -> View:
+        return View(self.scenario.view)
+
+    @property
+    def n_boot(self) -> int:
+        return len(self.fitted.draws)
+
+
+def _setting(scenario: Scenario, attacks: list[ResolvedAttack], system, fitted,
+             crisis_fit: dict | None) -> _Setting:
+    """Step 0: the defaults loaded, the scenario's ``[[modify]]`` tables applied, the
+    challenger's parameters (step 8) and the informal model's Beta(α, β) chosen."""
+    from foedus.counterfactual.modifications import credibility_shifts
     from foedus.credibility import load
     from foedus.crisis import fitted as fitted_params
-    from foedus.crisis.history import reach_probability
-    from foedus.crisis.means import capabilities, capitals, is_nuclear, spending_plan
-    from foedus.measures.distance import haversine_km
-    from foedus.measures.power import loss_of_strength
-    from foedus.model.system import CommitmentSystem
+    from foedus.data.loaders import load_system
 
-    system = system or CommitmentSystem.load()
+    system = system or load_system()
     fitted = fitted or load()
     crisis_fit = crisis_fit or fitted_params.load()
-    day, view = scenario.date, View(scenario.view)
     system, resolved = modified_system(scenario, system)
-    shifts = credibility_shifts(resolved)
-    ch, al = scenario.challenger, scenario.allies
+    al = scenario.allies
     params, decision_draws = _parameters(scenario, crisis_fit)
-    informal = (None, None)
     if al.informal is None:
         post = crisis_fit.get("informal") or {}
         informal = (post.get("alpha"), post.get("beta"))
     else:
         informal = (al.informal * 1e6 + 1e-9, (1 - al.informal) * 1e6 + 1e-9)
     attackers = tuple(dict.fromkeys(a.attacker for a in attacks))
-    state_attackers = tuple(a for a in attackers if isinstance(a, int))
-    states, edges, notes = _closure(system, scenario, attacks, view)
-    snap, offense, neutral = _attacker_side(system, day, attackers, view)
-    n_targets = len(dict.fromkeys(a.target for a in attacks))
-    targets_list = list(states[:n_targets])
-    index = {s: i for i, s in enumerate(states)}
-    b = len(fitted.draws)
+    return _Setting(scenario=scenario, attacks=attacks, system=system, fitted=fitted,
+                    crisis_fit=crisis_fit, resolved=resolved,
+                    shifts=credibility_shifts(resolved), params=params,
+                    decision_draws=decision_draws, informal=informal, attackers=attackers,
+                    state_attackers=tuple(a for a in attackers if isinstance(a, int)))
 
+
+@dataclass
+class _Sides:
+    """Steps 1, 2 and 7: the states that could be drawn in (targets first), the defence
+    pledges between them, and the pledges on the attacker's side (rows of dicts)."""
+
+    states: list[int]
+    n_targets: int
+    edges: list[dict]
+    notes: list[str]
+    snap: object
+    offense: list[dict]
+    neutral: list[dict]
+    allies: list[dict]
+
+    @property
+    def targets(self) -> list[int]:
+        return list(self.states[:self.n_targets])
+
+    @property
+    def index(self) -> dict[int, int]:
+        return {s: i for i, s in enumerate(self.states)}
+
+
+def _sides(st: _Setting) -> _Sides:
+    """Steps 1, 2 and 7 of the module docstring (the obligations queries)."""
+    states, edges, notes = _closure(st.system, st.scenario, st.attacks, st.view)
+    snap, offense, neutral = _attacker_side(st.system, st.day, st.attackers, st.view)
+    n_targets = len(dict.fromkeys(a.target for a in st.attacks))
+    known = set(states)
+    allies = _attacker_allies(st.system, st.scenario, st.attacks, st.view,
+                              list(states[:n_targets]))
+    return _Sides(states=states, n_targets=n_targets, edges=edges, notes=notes, snap=snap,
+                  offense=offense, neutral=[r for r in neutral if r["holder"] in known],
+                  allies=allies)
+
+
+@dataclass
+class _Scores:
+    """Step 3: the log-odds per draw of the credibility model (B, rows) of each kept
+    pledge: the defence edges (one per holder, beneficiary and decision rule), the
+    neutrality and offence pledges to the attacker, and its allies (one per holder)."""
+
+    edges: pd.DataFrame
+    edge_logit: np.ndarray
+    neutral_logit: np.ndarray
+    offense_logit: np.ndarray
+    allies: list[dict]
+    ally_logit: np.ndarray
+
+
+def _probabilities(st: _Setting, sides: _Sides) -> _Scores:
+    """Step 3 of the module docstring: every pledge scored in one batch (:func:`_score`),
+    then the strongest pledge kept per (holder, beneficiary)."""
+    b = st.n_boot
+    edge_logit, neutral_logit, off_logit, ally_logit = _score(
+        st.fitted, st.system,
+        [_Ask(sides.edges, "defense", st.state_attackers, st.informal),
+         _Ask(sides.neutral, "neutrality"), _Ask(sides.offense, "offense"),
+         _Ask(sides.allies, "defense", tuple(sides.targets), st.informal)],
+        st.day, b, st.shifts)
     # one probability per (holder, beneficiary): the strongest of its pledges (module doc)
-    logit = _logits(fitted, system, edges, "defense", day, state_attackers, b, shifts,
-                    informal)
-    keep = _strongest(edges, logit, ["holder", "beneficiary", "consensus"])
-    frame = pd.DataFrame(edges).iloc[keep] if edges else pd.DataFrame(edges)
-    logit = logit[:, keep]
-    holder = np.array([index[h] for h in frame.get("holder", [])], dtype=np.int64)
-    beneficiary = np.array([index[x] for x in frame.get("beneficiary", [])], dtype=np.int64)
-    consensus = frame["consensus"].to_numpy(dtype=bool) if edges else np.zeros(0, bool)
-    groups = []
-    if consensus.any():
-        for (_, x), idx in frame.reset_index(drop=True)[consensus].groupby(
-                ["treaty", "beneficiary"]).groups.items():
-            groups.append((index[x], np.asarray(idx, dtype=np.int64)))
-    targets = set(targets_list)
-    direct = np.zeros(len(states), dtype=bool)
-    for h, x in zip(holder, beneficiary, strict=True):
-        if states[x] in targets:
-            direct[h] = True
+    keep = _strongest(sides.edges, edge_logit, ["holder", "beneficiary", "consensus"])
+    frame = pd.DataFrame(sides.edges).iloc[keep] if sides.edges else \
+        pd.DataFrame(sides.edges)
+    keep_allies = _strongest(sides.allies, ally_logit, ["holder"])
+    return _Scores(edges=frame, edge_logit=edge_logit[:, keep], neutral_logit=neutral_logit,
+                   offense_logit=off_logit, allies=[sides.allies[i] for i in keep_allies],
+                   ally_logit=ally_logit[:, keep_allies])
 
-    # the attacker's side: offence and neutrality pledges, and allies that join if struck
-    neutral = [r for r in neutral if r["holder"] in index]
-    neutral_logit = _logits(fitted, system, neutral, "neutrality", day, (), b, shifts)
-    neutral_holder = np.array([index[r["holder"]] for r in neutral], dtype=np.int64)
-    off_logit = _logits(fitted, system, offense, "offense", day, (), b, shifts)
-    off_codes = [r["holder"] for r in offense]
-    allies = _attacker_allies(system, scenario, attacks, view, targets_list)
-    ally_logit = _logits(fitted, system, allies, "defense", day, tuple(targets_list), b,
-                         shifts, informal)
-    keep = _strongest(allies, ally_logit, ["holder"])
-    allies = [allies[i] for i in keep]
-    ally_logit = ally_logit[:, keep]
-    ally_codes = [r["holder"] for r in allies]
 
-    # capabilities, distances, arrival
-    codes = list(dict.fromkeys([*states, *state_attackers, *off_codes, *ally_codes]))
-    scale, _, unset = spending_plan(resolved, system, day)
-    share, milper, flags = capabilities(codes, day.year, scenario.capability, scale)
-    if unset:
-        flags.append("spending_unset: no SIPRI burden on record for "
-                     f"{', '.join(f'cow:{c}' for c in unset)}: spending left as observed")
-    caps = capitals(codes, day.year)
-    theatre = states[0]
+class _Forces:
+    """Step 4: capability shares, capitals, forward forces and reinforcement plans, and
+    the discounts they give (loss of strength with distance, arrival time)."""
 
-    def km(a: int, t: int = theatre) -> float:
-        x, y = caps.get(a), caps.get(t)
+    def __init__(self, st: _Setting, sides: _Sides, codes: list[int]):
+        from foedus.crisis.means import capabilities, capitals, spending_plan
+
+        day = st.day
+        self.st = st
+        scale, _, unset = spending_plan(st.resolved, st.system, day)
+        self.share, self.milper, self.flags = capabilities(codes, day.year,
+                                                           st.scenario.capability, scale)
+        if unset:
+            self.flags.append("spending_unset: no SIPRI burden on record for "
+                              f"{', '.join(f'cow:{c}' for c in unset)}: spending left as "
+                              "observed")
+        self.caps = capitals(codes, day.year)
+        self.theatre = sides.states[0]
+        self.forward: dict[int, float] = {}
+        self.reinforcement: dict[str, float] = {}
+        for t in sides.snap.treaties:
+            for f in t.provisions.forward_forces:
+                if f.host != self.theatre or not f.active(day):
+                    continue
+                if f.reinforcement_days is not None:
+                    self.reinforcement[t.id] = float(f.reinforcement_days)
+                nations = list(dict.fromkeys([*([f.lead] if f.lead else []),
+                                              *f.contributors]))
+                for s in nations:
+                    troops = (f.size or 0) / max(len(nations), 1)
+                    self.forward[s] = self.forward.get(s, 0.0) + troops
+        self.treaty_of: dict[int, set] = {}
+        for r in sides.edges:
+            self.treaty_of.setdefault(r["holder"], set()).add(r["treaty"])
+
+    def km(self, a: int, t: int | None = None) -> float:
+        """Capital-to-capital kilometres (0 when a capital is unknown)."""
+        from foedus.measures.distance import haversine_km
+
+        x, y = self.caps.get(a), self.caps.get(self.theatre if t is None else t)
         if x is None or y is None:
             return 0.0
         return float(haversine_km(x[0], x[1], y[0], y[1]))
 
-    def discounted(code: int) -> float:
-        return float(loss_of_strength(share.get(code, 0.0), km(code) / _KM_PER_MILE))
+    def discounted(self, code: int) -> float:
+        """The capability share discounted by the loss-of-strength gradient."""
+        from foedus.measures.power import loss_of_strength
 
-    forward: dict[int, float] = {}
-    reinforcement: dict[str, float] = {}
-    for t in snap.treaties:
-        for f in t.provisions.forward_forces:
-            if f.host != theatre or not f.active(day):
-                continue
-            if f.reinforcement_days is not None:
-                reinforcement[t.id] = float(f.reinforcement_days)
-            nations = list(dict.fromkeys([*([f.lead] if f.lead else []), *f.contributors]))
-            for s in nations:
-                troops = (f.size or 0) / max(len(nations), 1)
-                forward[s] = forward.get(s, 0.0) + troops
-    treaty_of: dict[int, set] = {}
-    for r in edges:
-        treaty_of.setdefault(r["holder"], set()).add(r["treaty"])
+        return float(loss_of_strength(self.share.get(code, 0.0),
+                                      self.km(code) / _KM_PER_MILE))
 
-    def timely(s: int) -> float:
+    def timely(self, s: int) -> float:
         """The share of an ally's capability that arrives before the objective falls."""
-        days = [reinforcement[t] for t in treaty_of.get(s, ()) if t in reinforcement]
-        arrival = min([*days, al.mobilisation_days + km(s) / al.km_per_day])
-        per = milper.get(s)
-        f = min(1.0, forward.get(s, 0.0) / (per * 1000)) if per else 0.0
+        ch, al = self.st.scenario.challenger, self.st.scenario.allies
+        days = [self.reinforcement[t] for t in self.treaty_of.get(s, ())
+                if t in self.reinforcement]
+        arrival = min([*days, al.mobilisation_days + self.km(s) / al.km_per_day])
+        per = self.milper.get(s)
+        f = min(1.0, self.forward.get(s, 0.0) / (per * 1000)) if per else 0.0
         return f + (1 - f) * min(1.0, ch.days_to_objective / arrival) if arrival > 0 else 1.0
 
-    capability = np.array([discounted(s) * (1.0 if s in targets else timely(s))
-                           for s in states])
 
-    guarantor = np.array([is_nuclear(s, day) for s in states], dtype=bool)
-    for t in snap.treaties:
+def _guarantors(st: _Setting, sides: _Sides) -> np.ndarray:
+    """Step 5: the nuclear-armed states and nuclear guarantors of the defending side."""
+    from foedus.crisis.means import is_nuclear
+
+    day, index, targets = st.day, sides.index, sides.targets
+    guarantor = np.array([is_nuclear(s, day) for s in sides.states], dtype=bool)
+    for t in sides.snap.treaties:
         for g in t.provisions.nuclear:
             if g.active(day) and g.guarantor in index and any(
                     t.member_on(x, day) for x in targets):
                 guarantor[index[g.guarantor]] = True
+    return guarantor
 
-    # strikes: the reach models, unless the scenario states flat probabilities
-    reach = crisis_fit["reach"]
+
+def _strikes(st: _Setting, sides: _Sides, forces: _Forces, has_allies: bool, notes: list[str]
+             ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Step 6: per-state strike and strike-back probabilities (the reach models, unless
+    the scenario states flat ones); a note when a non-state attacker strikes."""
+    from foedus.crisis.history import reach_probability
+
+    ch, al, states = st.scenario.challenger, st.scenario.allies, sides.states
+    reach = st.crisis_fit["reach"]
     strike = strike_back = None
     if ch.strike_allies is None:
-        if state_attackers:
+        if st.state_attackers:
             spared = np.ones(len(states))
-            for a in state_attackers:
-                spared *= 1 - reach_probability(reach["strike"], [km(a, s) for s in states],
-                                                share.get(a, 0.0))
+            for a in st.state_attackers:
+                spared *= 1 - reach_probability(reach["strike"],
+                                                [forces.km(a, s) for s in states],
+                                                forces.share.get(a, 0.0))
             strike = 1 - spared
         else:
             base = reach["strike"]["positives"] / max(reach["strike"]["n"], 1)
             strike = np.full(len(states), base)
             notes.append(f"a non-state attacker has no capital: it strikes a joining state "
                          f"with the record's base rate, {base:.2f}")
-    if al.strike_back is None and allies:
+    if al.strike_back is None and has_allies:
         spared = np.ones(len(states))
-        for a in state_attackers:
+        for a in st.state_attackers:
             spared *= 1 - reach_probability(reach["strike_back"],
-                                            [km(s, a) for s in states],
-                                            [share.get(s, 0.0) for s in states])
+                                            [forces.km(s, a) for s in states],
+                                            [forces.share.get(s, 0.0) for s in states])
         strike_back = 1 - spared
     elif al.strike_back is not None:
         strike_back = np.full(len(states), al.strike_back)
+    return strike, strike_back
 
-    reason = None
-    if state_attackers and len(state_attackers) == len(attackers):
-        attacker_cap = sum(discounted(a) for a in state_attackers)
-    elif ch.capability is not None and ch.value is not None:
-        attacker_cap = ch.capability + sum(discounted(a) for a in state_attackers)
-    else:
-        attacker_cap = None
-        missing = [f"challenger.{f}" for f in ("capability", "value")
-                   if getattr(ch, f) is None]
-        reason = (f"a non-state attacker's capability and stakes are not in the data: give "
+
+def _attacker_capability(st: _Setting, forces: _Forces) -> tuple[float | None, str | None]:
+    """The attacker's discounted capability, or None and the reason there is none."""
+    ch = st.scenario.challenger
+    if st.state_attackers and len(st.state_attackers) == len(st.attackers):
+        return sum(forces.discounted(a) for a in st.state_attackers), None
+    if ch.capability is not None and ch.value is not None:
+        return ch.capability + sum(forces.discounted(a) for a in st.state_attackers), None
+    missing = [f"challenger.{f}" for f in ("capability", "value") if getattr(ch, f) is None]
+    return None, (f"a non-state attacker's capability and stakes are not in the data: give "
                   f"{' and '.join(missing)} in the scenario")
 
-    def listed(rows, lg):
-        return [{**{k: r[k] for k in ("holder", "beneficiary", "treaty", "treaty_name",
-                                      "obligation", "article", "consensus", "informal")},
-                 "probability": float(np.mean(1 / (1 + np.exp(-(lg[:, j]
-                                                                + al.credibility_shift)))))}
-                for j, r in enumerate(rows)]
 
-    pledges = listed(frame.to_dict("records"), logit) if edges else []
-    if not edges:
+def _listed(rows: list[dict], logit: np.ndarray, shift: float) -> list[dict]:
+    """The pledges as reported, with their mean probability over the model's draws."""
+    return [{**{k: r[k] for k in ("holder", "beneficiary", "treaty", "treaty_name",
+                                  "obligation", "article", "consensus", "informal")},
+             "probability": float(np.mean(1 / (1 + np.exp(-(logit[:, j] + shift)))))}
+            for j, r in enumerate(rows)]
+
+
+def _assemble(st: _Setting, sides: _Sides, scores: _Scores) -> Compiled:
+    """Steps 4–6 and the arrays of :class:`Compiled`."""
+    from foedus.counterfactual.modifications import describe
+    from foedus.crisis.means import is_nuclear
+
+    day, states, index = st.day, sides.states, sides.index
+    targets = set(sides.targets)
+    frame = scores.edges
+    holder = np.array([index[h] for h in frame.get("holder", [])], dtype=np.int64)
+    beneficiary = np.array([index[x] for x in frame.get("beneficiary", [])], dtype=np.int64)
+    consensus = frame["consensus"].to_numpy(dtype=bool) if sides.edges else np.zeros(0, bool)
+    groups = []
+    if consensus.any():
+        for (_, x), idx in frame.reset_index(drop=True)[consensus].groupby(
+                ["treaty", "beneficiary"]).groups.items():
+            groups.append((index[x], np.asarray(idx, dtype=np.int64)))
+    direct = np.zeros(len(states), dtype=bool)
+    for h, x in zip(holder, beneficiary, strict=True):
+        if states[x] in targets:
+            direct[h] = True
+
+    off_codes = [r["holder"] for r in sides.offense]
+    ally_codes = [r["holder"] for r in scores.allies]
+    codes = list(dict.fromkeys([*states, *st.state_attackers, *off_codes, *ally_codes]))
+    forces = _Forces(st, sides, codes)
+    capability = np.array([forces.discounted(s) * (1.0 if s in targets else forces.timely(s))
+                           for s in states])
+    notes = sides.notes
+    strike, strike_back = _strikes(st, sides, forces, bool(scores.allies), notes)
+    attacker_cap, reason = _attacker_capability(st, forces)
+    shift = st.scenario.allies.credibility_shift
+    pledges = _listed(frame.to_dict("records"), scores.edge_logit, shift) if sides.edges \
+        else []
+    if not sides.edges:
         notes.append("no defence obligation is triggered by this attack")
+    b = st.n_boot
     return Compiled(
-        name=scenario.name, date=day, view=view.value,
-        capability_measure=scenario.capability, states=np.asarray(states, dtype=np.int64),
-        n_targets=n_targets,
-        attribution=np.array([next(a.attribution for a in attacks if a.target == t)
-                              for t in states[:n_targets]]),
-        attackers=tuple(a if isinstance(a, int) else str(a) for a in attackers),
+        name=st.scenario.name, date=day, view=st.view.value,
+        capability_measure=st.scenario.capability,
+        states=np.asarray(states, dtype=np.int64), n_targets=sides.n_targets,
+        attribution=np.array([next(a.attribution for a in st.attacks if a.target == t)
+                              for t in sides.targets]),
+        attackers=tuple(a if isinstance(a, int) else str(a) for a in st.attackers),
         edge_holder=holder, edge_beneficiary=beneficiary,
-        edge_logit=logit.astype(np.float64), edge_consensus=consensus,
+        edge_logit=scores.edge_logit.astype(np.float64), edge_consensus=consensus,
         consensus_groups=groups, direct=direct, capability=capability,
-        guarantor=guarantor, neutral_holder=neutral_holder,
-        neutral_logit=neutral_logit.astype(np.float64),
-        offense_holder=np.array(off_codes, dtype=np.int64), offense_logit=off_logit,
-        offense_capability=np.array([discounted(c) for c in off_codes]),
-        attacker_capability=attacker_cap, params=params,
-        deterrence_reason=reason, flags=flags, notes=notes, pledges=pledges,
-        modifications=[describe(m) for m in resolved],
+        guarantor=_guarantors(st, sides),
+        neutral_holder=np.array([index[r["holder"]] for r in sides.neutral], dtype=np.int64),
+        neutral_logit=scores.neutral_logit.astype(np.float64),
+        offense_holder=np.array(off_codes, dtype=np.int64),
+        offense_logit=scores.offense_logit,
+        offense_capability=np.array([forces.discounted(c) for c in off_codes]),
+        attacker_capability=attacker_cap, params=st.params,
+        deterrence_reason=reason, flags=forces.flags, notes=notes, pledges=pledges,
+        modifications=[describe(m) for m in st.resolved],
         strike=strike, strike_back=strike_back,
         offense_nuclear=np.array([is_nuclear(c, day) for c in off_codes], dtype=bool),
-        attacker_nuclear=any(is_nuclear(a, day) for a in state_attackers),
+        attacker_nuclear=any(is_nuclear(a, day) for a in st.state_attackers),
         ally_holder=np.array(ally_codes, dtype=np.int64),
-        ally_logit=ally_logit.astype(np.float64).reshape(b, len(ally_codes)),
-        ally_capability=np.array([discounted(c) * timely(c) for c in ally_codes]),
+        ally_logit=scores.ally_logit.astype(np.float64).reshape(b, len(ally_codes)),
+        ally_capability=np.array([forces.discounted(c) * forces.timely(c)
+                                  for c in ally_codes]),
         ally_nuclear=np.array([is_nuclear(c, day) for c in ally_codes], dtype=bool),
-        ally_pledges=listed(allies, ally_logit),
-        decision_draws=decision_draws)
+        ally_pledges=_listed(scores.allies, scores.ally_logit, shift),
+        decision_draws=st.decision_draws)
+
+
+def _defaults(system, fitted, crisis_fit: dict | None) -> bool:
+    """Whether ``system``, ``fitted`` and ``crisis_fit`` are the defaults (None, the
+    store's system itself, a credibility model that pickles to the shipped one's bytes,
+    parameters equal to the shipped ones): only then may the compile cache be used."""
+    import pickle
+
+    from foedus.crisis import fitted as fitted_params
+    from foedus.data.loaders import load_system
+
+    if system is not None and system is not load_system():
+        return False
+    if crisis_fit is not None and crisis_fit != fitted_params.load():
+        return False
+    return fitted is None or pickle.dumps(fitted) == _shipped_model()
+
+
+@cache
+def _shipped_model() -> bytes:
+    """The shipped credibility model, pickled (once per process)."""
+    import pickle
+
+    from foedus.credibility import load
+
+    return pickle.dumps(load())
+
+
+def compile_scenario(scenario: Scenario, attacks: list[ResolvedAttack], *, system=None,
+                     fitted=None, crisis_fit: dict | None = None, cache: bool = True
+                     ) -> Compiled:
+    """Compile a validated scenario (see the module docstring).
+
+    The steps: :func:`_setting` (defaults, modifications, parameters), :func:`_sides`
+    (who could be drawn in: the obligations queries), :func:`_probabilities` (every pledge
+    scored in one batch), :func:`_assemble` (capabilities, nuclear weapons, strikes, the
+    arrays).
+
+    Parameters
+    ----------
+    scenario, attacks
+        A validated scenario and its resolved attacks
+        (:func:`foedus.crisis.scenario.load_scenario`).
+    system
+        The commitment system (default: the store's, :func:`foedus.data.loaders.load_system`).
+    fitted
+        The credibility model (default: the shipped one).
+    crisis_fit
+        The engine's parameters (default: :func:`foedus.crisis.fitted.load`).
+    cache
+        With the default system, models and parameters (given as None, or equal to the
+        defaults: :func:`_defaults`), read and write the compiled scenario in the compile
+        cache (:mod:`foedus.crisis.compile_cache`), keyed by the scenario, foedus's code
+        and shipped data, and the store's build: a new process answers a scenario it has
+        compiled before without the obligations queries.
+
+    Returns
+    -------
+    Compiled
+    """
+    key = None
+    if cache and _defaults(system, fitted, crisis_fit):
+        from foedus.crisis import compile_cache
+
+        key = compile_cache.key(scenario, attacks)
+        hit = compile_cache.read(key)
+        if hit is not None:
+            return hit
+    st = _setting(scenario, attacks, system, fitted, crisis_fit)
+    sides = _sides(st)
+    compiled = _assemble(st, sides, _probabilities(st, sides))
+    if key is not None:
+        compile_cache.write(key, compiled)
+    return compiled

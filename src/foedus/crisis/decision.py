@@ -58,6 +58,7 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -152,8 +153,16 @@ def _nodes(lo: float, hi: float, n: int = NODES) -> tuple[np.ndarray, np.ndarray
     mass when lo == hi); the weights sum to 1."""
     if hi <= lo:
         return np.array([float(lo)]), np.array([1.0])
-    t, w = np.polynomial.legendre.leggauss(n)
+    t, w = _legendre(n)
     return lo + (hi - lo) * (t + 1) / 2, w / 2
+
+
+@cache
+def _legendre(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``numpy.polynomial.legendre.leggauss(n)``, computed once per ``n`` (read-only)."""
+    t, w = np.polynomial.legendre.leggauss(n)
+    t.flags.writeable = w.flags.writeable = False
+    return t, w
 
 
 def _logistic(z: np.ndarray) -> np.ndarray:

@@ -60,6 +60,15 @@ draw's number, so nothing is cleared between draws; the probability tables (per 
 bootstrap row, grouped by beneficiary so that a draw reads one short run) are built once
 per process and ``Compiled`` object.
 
+**Where the compiled loop is kept.** Numba writes it (``cache=True``) next to this module,
+in ``foedus/crisis/__pycache__``; where that folder is not writable (a wheel installed
+system-wide, a read-only container image) it falls back to a per-user folder, and
+``NUMBA_CACHE_DIR`` puts it anywhere (set it to a writable, persistent folder in containers
+and on cluster workers, so that each new process loads the loop instead of compiling it,
+a few seconds). The cache records the CPU model and features it was compiled for, so a
+folder shared between machines serves only the machines that match (Numba, "Notes on
+Caching", https://numba.readthedocs.io/en/0.62.0/developer/caching.html).
+
 The stream is xoshiro256++ (Blackman & Vigna 2021, *ACM Trans. Math. Softw.* 47(4):36,
 doi:10.1145/3460772), its 256-bit state taken from the chunk's ``SeedSequence``. A chunk's
 tally depends only on the compiled scenario, the seed and the chunk size: the loop's order

@@ -33,8 +33,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from foedus.counterfactual.modifications import Modification
-from foedus.data.books import BookProblem
-from foedus.errors import FoedusError
+from foedus.errors import BookProblem, FoedusError
 from foedus.model.events import NonState
 from foedus.model.toml_positions import field_path, key_lines, line_of, syntax_error
 from foedus.model.vocab import Domain, Hit, View
@@ -191,7 +190,7 @@ class ScenarioError(FoedusError):
 def _resolve(scenario: Scenario, file: str, lines) -> tuple[list[ResolvedAttack],
                                                             list[BookProblem]]:
     from foedus.data.identities import resolve_state
-    from foedus.data.places import default_gazetteer
+    from foedus.data.loaders import gazetteer as default_gazetteer
     from foedus.errors import UnknownStateError
 
     problems: list[BookProblem] = []
