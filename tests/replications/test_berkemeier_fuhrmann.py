@@ -121,3 +121,22 @@ def test_greece_serbia_1914_violated_as_they_code_it(result):
     assert row["theirs"] == "violated" and row["llm"] == "violated"
     (moved,) = [r for r in result.tables["window_sensitivity"] if r["atopid"] == 1490]
     assert moved["llm_whole"] == "honoured"
+
+
+def test_tripartite_pact_decided_from_art_3(result):
+    # ATOP 2515: Art. 3's class of adversaries (history/tripartite_pact_1940.toml) decides
+    # the legs; Greece, in the class and at war with Italy when Hungary, Romania and
+    # Bulgaria acceded, meets it under the rule for pledges made during a war, and the three
+    # entered after the window (tests/books/test_tripartite_pact.py)
+    from foedus.replications.berkemeier_fuhrmann_2018 import load_causes
+
+    (row,) = [r for r in result.tables["matchable"]
+              if r["war"] == "cow:139" and r["atopid"] == 2515]
+    assert row["theirs"] == "honoured" and row["llm"] == "violated"
+    (legs,) = [r["our_reasons"] for r in result.tables["disagreements"]
+               if r["war"] == "cow:139" and r["atopid"] == 2515]
+    assert "named adversary among the attackers" in legs
+    assert "adversary type not recorded" not in legs
+    causes = load_causes()
+    cause = causes[(causes["war"] == "cow:139") & (causes["atopid"] == 2515)]["cause"]
+    assert list(cause) == ["wartime_enemy_not_attacker"]

@@ -203,6 +203,11 @@ CAUSES = {
     "ally_stayed_out": ("data", "COW does not list the ally in the war"),
     "new_attacker_not_invoked": ("definition", "a state entering the war later is no new "
                                  "invocation in our rules"),
+    "wartime_enemy_not_attacker": ("definition", "a pledge made during a war is judged "
+                                   "against every state at war with the partner on the pledge "
+                                   "day (rule L2); the text's adversary, authored in the "
+                                   "historical book, is among them though it attacked no "
+                                   "member"),
     "membership_date": ("data", "ATOP 5.1's membership dates differ from the fighting's"),
     "dna_decided": ("definition", "they code no case (casus foederis not met, consultation, "
                     "non-aggression); we find an invoked pledge or a fight between members"),
