@@ -8,7 +8,7 @@ kernel. Both build the full directed panel 1816-2018 here, in the same run.
 
 from __future__ import annotations
 
-import sys
+import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -18,9 +18,13 @@ import pytest
 from foedus.errors import PanelError
 from foedus.panels import create_dyad_years, create_state_years
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-
-from panel_reference import reference_dyad_years
+# loaded from its file, not by putting benchmarks/ on sys.path: its web.py would hide
+# the tests' own web package from every test collected after this one
+_spec = importlib.util.spec_from_file_location(
+    "panel_reference", Path(__file__).resolve().parents[2] / "benchmarks" / "panel_reference.py")
+_reference = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_reference)
+reference_dyad_years = _reference.reference_dyad_years
 
 #: The weighted S is a sum of floats in the order the BLAS library picks (it changes with
 #: the number of threads, which the plan sets to one); every other column is compared
