@@ -10,8 +10,10 @@ carry the last membership forward, as peacesciencer does, and say so), ATOP on
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -27,7 +29,8 @@ __all__ = ["ATOP_DUMMIES", "ATOP_LAST_YEAR", "FIRST_YEAR", "NMC", "atop_dyad_yea
            "capabilities", "capitals", "capitals_by_year", "capitals_by_year_of",
            "contiguity_spells", "gdp_maddison", "gdp_wdi", "ideal_points",
            "major_power_spells", "major_powers_by_year", "mid_participants", "polity",
-           "spending_nato", "spending_sipri", "states", "system_years", "table"]
+           "spending_nato", "spending_sipri", "state_names", "states", "states_on",
+           "system_years", "table"]
 
 #: The NMC version read by default: the registry's ``nmc_7``.
 NMC: str = dataset("nmc_7").version
@@ -64,6 +67,81 @@ def states() -> pd.DataFrame:
     """Every COW state: ``ccode``, ``iso3``, ``abb``, ``name``."""
     with connect() as con:
         return con.execute("SELECT ccode, iso3, abb, name FROM states").df()
+
+
+@lru_cache(maxsize=4)
+def _state_spells(stamp: tuple) -> tuple[list[tuple], dict[int, list[tuple]]]:
+    """The store's state spells and capital spells, read once per build (``stamp``)."""
+    with connect() as con:
+        spells = con.execute("SELECT s.ccode, s.abb, s.name, st.iso3, s.start_date, "
+                             "s.end_date FROM state_spells s LEFT JOIN states st "
+                             "USING (ccode) ORDER BY s.ccode, s.start_date").fetchall()
+        rows = con.execute("SELECT ccode, capital, start_date, end_date, lat, lon "
+                           "FROM capitals ORDER BY ccode, start_date").fetchall()
+    caps: dict[int, list[tuple]] = defaultdict(list)
+    for row in rows:
+        caps[int(row[0])].append(row[1:])
+    return spells, dict(caps)
+
+
+def _capital_on(caps: list[tuple], day: dt.date
+                ) -> tuple[str | None, float | None, float | None]:
+    """The capital in use on ``day``: the spell covering it, else the nearest in time."""
+    if not caps:
+        return None, None, None
+    best = min(caps, key=lambda c: 0 if c[1] <= day <= c[2] else
+               min(abs((day - c[1]).days), abs((day - c[2]).days)))
+    return best[0], float(best[3]), float(best[4])
+
+
+def states_on(day: dt.date) -> tuple[list[dict], list[str]]:
+    """The states of the COW system on ``day``, each with the capital in use then.
+
+    After COW's last recorded day (``dataset("cow_system").last_day``, 2016-12-31) the
+    states whose spell runs to it are carried forward, as the panels do, and the notes say
+    so.
+
+    Parameters
+    ----------
+    day : datetime.date
+        The date.
+
+    Returns
+    -------
+    tuple of (list of dict, list of str)
+        The states in COW-code order (``ccode``, ``abb``, ``name``, ``iso3``, ``capital``,
+        ``lat``, ``lon``; no capital known: None) and the notes.
+
+    References
+    ----------
+    .. [1] Correlates of War Project. 2017. "State System Membership List, v2016."
+       https://correlatesofwar.org/data-sets/state-system-membership/
+    """
+    last: dt.date = dataset("cow_system").last_day  # type: ignore[assignment]
+    spells, caps = _state_spells(store_stamp())
+    carried = day > last
+    found: dict[int, dict] = {}
+    for ccode, abb, name, iso3, start, end in spells:
+        if start <= day <= end or (carried and end == last):
+            capital, lat, lon = _capital_on(caps.get(int(ccode), []), day)
+            found[int(ccode)] = {"ccode": int(ccode), "abb": abb, "name": name,
+                                 "iso3": iso3, "capital": capital, "lat": lat, "lon": lon}
+    notes = ([f"COW system membership ends on {last}; states in the system then are "
+              "carried forward."] if carried else [])
+    return [found[c] for c in sorted(found)], notes
+
+
+def state_names() -> dict[int, dict]:
+    """COW code → ``abb``, ``name``, ``iso3`` of every state that was ever in the system
+    (the latest spell's). Read once per build: do not modify the answer."""
+    return _state_names(store_stamp())
+
+
+@lru_cache(maxsize=4)
+def _state_names(stamp: tuple) -> dict[int, dict]:
+    spells, _ = _state_spells(stamp)
+    return {int(c): {"abb": abb, "name": name, "iso3": iso3}
+            for c, abb, name, iso3, _s, _e in spells}
 
 
 def _check_years(start: int, end: int) -> None:

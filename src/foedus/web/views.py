@@ -16,9 +16,9 @@ from functools import lru_cache
 import networkx as nx
 import numpy as np
 
+from foedus.data import queries
 from foedus.data.loaders import load_system, store_stamp
 from foedus.data.places import default_gazetteer
-from foedus.data.store import connect
 from foedus.model.vocab import ObligationKind, View
 from foedus.provenance import provenance
 
@@ -28,55 +28,24 @@ __all__ = ["KIND_ORDER", "legal_status", "network_on", "state_pledges", "states_
 #: Obligation kinds from the strongest to the weakest: an edge takes its strongest kind.
 KIND_ORDER = (ObligationKind.DEFENSE, ObligationKind.OFFENSE, ObligationKind.NEUTRALITY,
               ObligationKind.NONAGGRESSION, ObligationKind.CONSULTATION)
-#: COW's last recorded day: membership spells ending then continue (as the gazetteer reads).
-COW_LAST_DAY = dt.date(2016, 12, 31)
 #: Seed of the network layout.
 LAYOUT_SEED = 1816
 _STATE_DATASETS = ["cow_states", "capitals"]
 
 
-@lru_cache(maxsize=4)
-def _spells(stamp: tuple) -> tuple[list[tuple], dict[int, list[tuple]]]:
-    with connect() as con:
-        spells = con.execute("SELECT s.ccode, s.abb, s.name, st.iso3, s.start_date, "
-                             "s.end_date FROM state_spells s LEFT JOIN states st "
-                             "USING (ccode) ORDER BY s.ccode, s.start_date").fetchall()
-        capitals = con.execute("SELECT ccode, capital, start_date, end_date, lat, lon "
-                               "FROM capitals ORDER BY ccode, start_date").fetchall()
-    caps: dict[int, list[tuple]] = defaultdict(list)
-    for row in capitals:
-        caps[int(row[0])].append(row[1:])
-    return spells, dict(caps)
-
-
-def _capital(caps: list[tuple], day: dt.date) -> tuple[str | None, float | None, float | None]:
-    """The capital in use on ``day`` (the nearest spell when none covers it)."""
-    if not caps:
-        return None, None, None
-    best = min(caps, key=lambda c: 0 if c[1] <= day <= c[2] else
-               min(abs((day - c[1]).days), abs((day - c[2]).days)))
-    return best[0], float(best[3]), float(best[4])
-
-
 def states_on(day: dt.date) -> dict:
-    """The states of the COW system on ``day`` with their capitals (``GET /api/states``).
+    """The states of the COW system on ``day`` with their capitals (``GET /api/states``):
+    :func:`foedus.data.queries.states_on` with the keys the pages use.
 
     After COW's last day (2016-12-31) the states whose spell runs to it continue, and the
     answer says so.
     """
-    spells, caps = _spells(store_stamp())
-    carried = day > COW_LAST_DAY
-    rows = {}
-    for ccode, abb, name, iso3, start, end in spells:
-        if start <= day <= end or (carried and end == COW_LAST_DAY):
-            capital, lat, lon = _capital(caps.get(int(ccode), []), day)
-            rows[int(ccode)] = {"cow": int(ccode), "abb": abb, "name": name, "iso3": iso3,
-                                "key": iso3 or f"cow:{abb}", "capital": capital,
-                                "lat": lat, "lon": lon}
-    notes = ([f"COW system membership ends on {COW_LAST_DAY}; states in the system then "
-              "are carried forward."] if carried else [])
-    return {"as_of": day.isoformat(), "states": sorted(rows.values(), key=lambda r: r["cow"]),
-            "notes": notes, "provenance": provenance(_STATE_DATASETS, as_of=day.isoformat())}
+    rows, notes = queries.states_on(day)
+    states = [{"cow": r["ccode"], "abb": r["abb"], "name": r["name"], "iso3": r["iso3"],
+               "key": r["iso3"] or f"cow:{r['abb']}", "capital": r["capital"],
+               "lat": r["lat"], "lon": r["lon"]} for r in rows]
+    return {"as_of": day.isoformat(), "states": states, "notes": notes,
+            "provenance": provenance(_STATE_DATASETS, as_of=day.isoformat())}
 
 
 def _layout(nodes: list[int], edges: list[tuple[int, int]], start: dict[int, tuple]
@@ -122,7 +91,7 @@ def _network(day: dt.date, view: str, stamp: tuple) -> dict:
     start = {c: (states[c]["lat"], states[c]["lon"]) if c in states else (None, None)
              for c in nodes}
     pos = _layout(nodes, list(pairs), start)
-    names = _names(stamp)
+    names = queries.state_names()
     node_rows = []
     for c in nodes:
         s = states.get(c) or names.get(c) or {"abb": str(c), "name": str(c), "iso3": None}
@@ -136,13 +105,6 @@ def _network(day: dt.date, view: str, stamp: tuple) -> dict:
             "kinds": [str(k) for k in KIND_ORDER], "layout": {"seed": LAYOUT_SEED,
                                                               "method": "spring from capitals"},
             "notes": list(snap.notes)}
-
-
-@lru_cache(maxsize=4)
-def _names(stamp: tuple) -> dict[int, dict]:
-    spells, _ = _spells(stamp)
-    return {int(c): {"abb": abb, "name": name, "iso3": iso3}
-            for c, abb, name, iso3, _s, _e in spells}
 
 
 def network_on(day: dt.date, view: View | str = View.LEGAL) -> dict:
@@ -167,7 +129,7 @@ def legal_status(day: dt.date) -> dict:
     2014-03-18), or that are claimed by another state: the legal overlay on the de facto
     map."""
     places = []
-    names = _names(store_stamp())
+    names = queries.state_names()
     for place in default_gazetteer():
         if place.lat is None or place.lon is None:
             continue
@@ -190,7 +152,7 @@ def legal_status(day: dt.date) -> dict:
 def state_pledges(cow: int, day: dt.date, view: View | str = View.LEGAL) -> dict:
     """The pledges ``cow`` gives and receives on ``day``, by treaty and kind."""
     snap = load_system().as_of(day, View(view))
-    names = _names(store_stamp())
+    names = queries.state_names()
     given: dict[tuple, set] = defaultdict(set)
     received: dict[tuple, set] = defaultdict(set)
     for p in snap.pledges():
@@ -263,7 +225,7 @@ def treaty_detail(treaty_id: str) -> dict:
     """
     system = load_system()
     treaty = system.treaty(treaty_id)
-    names = _names(store_stamp())
+    names = queries.state_names()
     record = treaty.model_dump(mode="json")
     for m in record["members"]:
         m["name"] = names.get(m["state"], {}).get("name", str(m["state"]))
