@@ -25,12 +25,34 @@ from foedus.errors import PanelError
 from foedus.model.dyads import DUMMY_OF, directed_dyad_years
 from foedus.registry import dataset
 
-__all__ = ["ATOP_DUMMIES", "ATOP_LAST_YEAR", "FIRST_YEAR", "NMC", "atop_dyad_years",
-           "capabilities", "capitals", "capitals_by_year", "capitals_by_year_of",
-           "contiguity_spells", "gdp_maddison", "gdp_wdi", "ideal_points",
-           "major_power_spells", "major_powers_by_year", "mid_participants", "polity",
-           "spending_nato", "spending_sipri", "state_names", "states", "states_on",
-           "system_years", "table"]
+__all__ = [
+    "ATOP_DUMMIES",
+    "ATOP_LAST_YEAR",
+    "FIRST_YEAR",
+    "NMC",
+    "atop_dyad_years",
+    "border_dates",
+    "capabilities",
+    "capitals",
+    "capitals_by_year",
+    "capitals_by_year_of",
+    "contiguity_spells",
+    "gdp_maddison",
+    "gdp_wdi",
+    "ideal_points",
+    "major_power_spells",
+    "major_powers_by_year",
+    "mid_participants",
+    "polity",
+    "spending_nato",
+    "spending_sipri",
+    "state_dates",
+    "state_names",
+    "states",
+    "states_on",
+    "system_years",
+    "table",
+]
 
 #: The NMC version read by default: the registry's ``nmc_7``.
 NMC: str = dataset("nmc_7").version
@@ -129,6 +151,29 @@ def states_on(day: dt.date) -> tuple[list[dict], list[str]]:
     notes = ([f"COW system membership ends on {last}; states in the system then are "
               "carried forward."] if carried else [])
     return [found[c] for c in sorted(found)], notes
+
+
+def state_dates() -> frozenset[dt.date]:
+    """Every date on which a state spell or a capital spell begins or ends: between two of
+    them, :func:`states_on` gives the same states with the same capitals."""
+    spells, caps = _state_spells(store_stamp())
+    found = {d for row in spells for d in row[4:6]}
+    found |= {d for rows in caps.values() for row in rows for d in row[1:3]}
+    return frozenset(d for d in found if d is not None)
+
+
+def border_dates() -> tuple[dt.date, ...]:
+    """Every date on which a CShapes 2.0 polygon begins or ends, in order: between two of
+    them, :func:`foedus.data.borders.borders_on` cuts the same map."""
+    return _border_dates(store_stamp())
+
+
+@lru_cache(maxsize=2)
+def _border_dates(stamp: tuple) -> tuple[dt.date, ...]:
+    with connect() as con:
+        rows = con.execute("SELECT start_date AS d FROM cshapes UNION "
+                           "SELECT end_date FROM cshapes ORDER BY d").fetchall()
+    return tuple(r[0] for r in rows if r[0] is not None)
 
 
 def state_names() -> dict[int, dict]:

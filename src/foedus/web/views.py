@@ -10,19 +10,23 @@ picture (issue 18: "states as nodes placed by a seeded layout computed in Python
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from functools import lru_cache
+from collections import OrderedDict, defaultdict
+from collections.abc import Hashable
+from typing import Any
 
 import networkx as nx
 import numpy as np
 
 from foedus.data import queries
+from foedus.data.borders import borders_on
 from foedus.data.loaders import load_system, store_stamp
 from foedus.data.places import default_gazetteer
+from foedus.model.system import check_date
 from foedus.model.vocab import ObligationKind, View
 from foedus.provenance import provenance
+from foedus.web.epochs import border_epochs, network_epochs
 
-__all__ = ["KIND_ORDER", "legal_status", "network_on", "state_pledges", "states_on",
+__all__ = ["KIND_ORDER", "borders_json", "legal_status", "network_on", "state_pledges", "states_on",
            "treaty_detail", "treaty_list"]
 
 #: Obligation kinds from the strongest to the weakest: an edge takes its strongest kind.
@@ -71,7 +75,42 @@ def _layout(nodes: list[int], edges: list[tuple[int, int]], start: dict[int, tup
                 round(float((ys.max() - laid[n][1]) / span * 1000), 1)) for n in nodes}
 
 
-@lru_cache(maxsize=64)
+class _Cache:
+    """A bounded least-recently-used map (thread-safe enough: a race computes twice)."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.items = size, OrderedDict()
+
+    def get(self, key: Hashable) -> Any:
+        value = self.items.get(key)
+        if value is not None:
+            self.items.move_to_end(key)
+        return value
+
+    def put(self, key: Hashable, value: Any) -> Any:
+        self.items[key] = value
+        self.items.move_to_end(key)
+        while len(self.items) > self.size:
+            self.items.popitem(last=False)
+        return value
+
+
+#: Networks by (store, view, stretch of days): :mod:`foedus.web.epochs`.
+_NETWORKS = _Cache(256)
+
+
+def _network_cached(day: dt.date, view: str) -> dict:
+    """The network of ``day``, computed once per stretch of days in which it cannot change
+    (:func:`foedus.web.epochs.network_epochs`); ``as_of`` is the day asked for."""
+    stamp = store_stamp()
+    check_date(day, view)
+    key = (stamp, view, network_epochs(stamp).index(day))
+    found = _NETWORKS.get(key)
+    if found is None:
+        found = _NETWORKS.put(key, _network(day, view, stamp))
+    return {**found, "as_of": day.isoformat()}
+
+
 def _network(day: dt.date, view: str, stamp: tuple) -> dict:
     snap = load_system().as_of(day, view)
     states = {s["cow"]: s for s in states_on(day)["states"]}
@@ -118,10 +157,31 @@ def network_on(day: dt.date, view: View | str = View.LEGAL) -> dict:
         For a date the view does not cover (the ATOP view ends in 2018).
     """
     view = View(view).value
-    out = dict(_network(day, view, store_stamp()))
+    out = _network_cached(day, view)
     out["provenance"] = provenance(["atop_alliances", "atop_members", "cow_states"],
                                    view=view, as_of=day.isoformat())
     return out
+
+
+#: Borders by (store, tolerance, stretch of days) inside CShapes, by day outside it.
+_BORDERS = _Cache(128)
+
+
+def borders_json(day: dt.date, tolerance: float) -> dict:
+    """``borders_on(day, tolerance=tolerance).to_json()`` (``GET /api/borders``), cut once
+    per stretch of days with the same CShapes polygons
+    (:func:`foedus.web.epochs.border_epochs`)."""
+    stamp = store_stamp()
+    dates = queries.border_dates()
+    inside = bool(dates) and dates[0] <= day <= dates[-1]
+    key = (stamp, tolerance, border_epochs(stamp).index(day) if inside else day)
+    found = _BORDERS.get(key)
+    if found is None:
+        return _BORDERS.put(key, borders_on(day, tolerance=tolerance).to_json())
+    if not inside:
+        return found
+    return {**found, "as_of": day.isoformat(), "map_date": day.isoformat(),
+            "provenance": {**found["provenance"], "as_of": day.isoformat()}}
 
 
 def legal_status(day: dt.date) -> dict:
