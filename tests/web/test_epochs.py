@@ -14,6 +14,7 @@ from foedus.data.borders import borders_on
 from foedus.data.loaders import store_stamp
 from foedus.web import views
 from foedus.web.epochs import Epochs, border_epochs, dates_in, network_epochs
+from foedus.web.warm import AtlasWarmer, slider_days
 
 pytestmark = pytest.mark.usefixtures("store_home")
 
@@ -83,3 +84,20 @@ def test_borders_are_the_same_through_a_stretch() -> None:
     # outside CShapes: the nearest map, with the banner of the day asked for
     for day in (dt.date(2024, 7, 1), dt.date(2025, 1, 1), dt.date(1850, 1, 1)):
         assert views.borders_json(day, 0.05) == borders_on(day).to_json()
+
+
+def test_the_warm_up_computes_the_slider_days() -> None:
+    assert slider_days(dt.date(1820, 3, 1)) == [
+        dt.date(1820, 3, 1), dt.date(1819, 7, 1), dt.date(1818, 7, 1), dt.date(1817, 7, 1),
+        dt.date(1816, 7, 1)]
+    views._NETWORKS.items.clear()
+    views._BORDERS.items.clear()
+    warmer = AtlasWarmer(today=dt.date(1820, 3, 1)).start()
+    warmer.thread.join(300)
+    assert warmer.done == warmer.total == 10  # five days, both views
+    stamp = store_stamp()
+    epochs = network_epochs(stamp)
+    for day in slider_days(dt.date(1820, 3, 1)):
+        for view in ("legal", "atop"):
+            assert (stamp, view, epochs.index(day)) in views._NETWORKS
+    assert len(views._BORDERS.items) >= 1  # before CShapes: one map, by day

@@ -25,6 +25,7 @@ from foedus.charts import deterrence_sweep, stack, state_probabilities
 from foedus.crisis.scenario import with_overrides
 from foedus.data.places import default_gazetteer
 from foedus.data.resolve import resolve_actor
+from foedus.data.simplify import DEFAULT_TOLERANCE
 from foedus.errors import DateOutOfRangeError, FoedusError, ParameterError, UnknownStateError
 from foedus.query.answer import obligations_answer
 from foedus.replications import replicate, study_list
@@ -100,9 +101,12 @@ def require_token(settings: SettingsDep,
 # --- the map, the network, states ------------------------------------------------------------
 
 @router.get("/health", summary="The server is up")
-def health() -> dict:
-    """The server's version."""
-    return {"status": "ok", "version": __version__}
+def health(request: Request) -> dict:
+    """The server's version, and how far the atlas's warm-up has got (the slider's dates
+    computed, of all)."""
+    warmer = getattr(request.app.state, "warmer", None)
+    warm = None if warmer is None else {"done": warmer.done, "total": warmer.total}
+    return {"status": "ok", "version": __version__, "atlas_warmup": warm}
 
 
 def fast_json(answer: dict) -> Response:
@@ -140,7 +144,7 @@ def network(as_of: AsOf = None, view: ViewQ = "legal") -> Response:
 @router.get("/borders", summary="The de facto borders on a date", responses=ERRORS,
             response_model=dict)
 def borders(as_of: AsOf = None,
-            tolerance: Annotated[float, Query(ge=0.0, le=1.0)] = 0.05) -> Response:
+            tolerance: Annotated[float, Query(ge=0.0, le=1.0)] = DEFAULT_TOLERANCE) -> Response:
     """CShapes 2.0 borders as TopoJSON (the nearest map before 1886 and after 2019, with a
     banner)."""
     return fast_json(views.borders_json(_day(as_of), tolerance))
