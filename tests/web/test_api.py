@@ -61,7 +61,7 @@ def test_network_of_1914_has_the_franco_russian_tie_in_both_views(client) -> Non
 
 def test_network_layout_is_seeded_and_the_dates_differ(client) -> None:
     a = client.get("/api/network", params={"as_of": "1955-06-01"}).json()
-    views._network.cache_clear()
+    views._NETWORKS.items.clear()
     b = client.get("/api/network", params={"as_of": "1955-06-01"}).json()
     assert a["nodes"] == b["nodes"]
     assert {e["id"] for e in a["edges"]} >= {"2-260"}  # West Germany in NATO (1955-05-06)

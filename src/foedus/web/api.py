@@ -138,7 +138,7 @@ def state_pledges(cow: Annotated[int, PathParam(ge=1, le=999)], as_of: AsOf = No
 def network(as_of: AsOf = None, view: ViewQ = "legal") -> Response:
     """States tied by a pledge in force, edges by their strongest obligation kind, with a
     seeded layout."""
-    return fast_json(views.network_on(_day(as_of), view))
+    return Response(views.network_bytes(_day(as_of), view), media_type="application/json")
 
 
 @router.get("/borders", summary="The de facto borders on a date", responses=ERRORS,
@@ -147,7 +147,8 @@ def borders(as_of: AsOf = None,
             tolerance: Annotated[float, Query(ge=0.0, le=1.0)] = DEFAULT_TOLERANCE) -> Response:
     """CShapes 2.0 borders as TopoJSON (the nearest map before 1886 and after 2019, with a
     banner)."""
-    return fast_json(views.borders_json(_day(as_of), tolerance))
+    return Response(views.borders_bytes(_day(as_of), tolerance),
+                    media_type="application/json")
 
 
 @router.get("/legal-status", summary="Where legal status and control differ",

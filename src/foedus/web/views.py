@@ -23,13 +23,14 @@ from foedus.data import queries
 from foedus.data.borders import borders_on
 from foedus.data.loaders import load_system, store_stamp
 from foedus.data.places import default_gazetteer
+from foedus.data.simplify import TOPOLOGY
 from foedus.model.system import check_date
 from foedus.model.vocab import ObligationKind, View
 from foedus.provenance import provenance
 from foedus.web.epochs import border_epochs, network_epochs
 
-__all__ = ["KIND_ORDER", "borders_json", "legal_status", "network_on", "state_pledges", "states_on",
-           "treaty_detail", "treaty_list"]
+__all__ = ["KIND_ORDER", "borders_bytes", "borders_json", "legal_status", "network_bytes",
+           "network_on", "state_pledges", "states_on", "treaty_detail", "treaty_list"]
 
 #: Obligation kinds from the strongest to the weakest: an edge takes its strongest kind.
 KIND_ORDER = (ObligationKind.DEFENSE, ObligationKind.OFFENSE, ObligationKind.NEUTRALITY,
@@ -78,48 +79,66 @@ def _layout(nodes: list[int], edges: list[tuple[int, int]], start: dict[int, tup
 
 
 class _Cache:
-    """A bounded least-recently-used map of JSON-ready answers, kept compressed (a 2024
-    network is about 0.5 MB of JSON, a tenth of that compressed; the warm-up fills
-    hundreds)."""
+    """A bounded least-recently-used map of JSON objects, kept encoded and compressed (a
+    2024 network is about 0.5 MB of JSON, a tenth of that compressed; the warm-up fills
+    hundreds). An answer is served by splicing the fields of the day asked for in front
+    of the stored ones (:func:`_splice`): nothing is decoded or encoded again."""
 
     def __init__(self, size: int) -> None:
         self.size, self.items = size, OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: Hashable) -> dict | None:
+    def get(self, key: Hashable) -> bytes | None:
+        """The JSON text stored under ``key``, or None."""
         with self.lock:
             packed = self.items.get(key)
             if packed is not None:
                 self.items.move_to_end(key)
-        return None if packed is None else json.loads(zlib.decompress(packed))
+        return None if packed is None else zlib.decompress(packed)
 
-    def put(self, key: Hashable, value: dict) -> dict:
-        packed = zlib.compress(json.dumps(value, separators=(",", ":")).encode(), 1)
+    def put(self, key: Hashable, value: dict) -> bytes:
+        """Store ``value`` (a non-empty JSON object); returns its JSON text."""
+        text = _dumps(value)
         with self.lock:
-            self.items[key] = packed
+            self.items[key] = zlib.compress(text, 1)
             self.items.move_to_end(key)
             while len(self.items) > self.size:
                 self.items.popitem(last=False)
-        return value
+        return text
 
     def __contains__(self, key: Hashable) -> bool:
         return key in self.items
+
+
+def _dumps(value: dict) -> bytes:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False,
+                      separators=(",", ":")).encode("utf-8")
+
+
+def _splice(fields: dict, stored: bytes) -> bytes:
+    """The JSON object ``fields`` joined with the stored object (no key in both)."""
+    return _dumps(fields)[:-1] + b"," + stored[1:]
 
 
 #: Networks by (store, view, stretch of days): :mod:`foedus.web.epochs`.
 _NETWORKS = _Cache(1024)
 
 
-def _network_cached(day: dt.date, view: str) -> dict:
-    """The network of ``day``, computed once per stretch of days in which it cannot change
-    (:func:`foedus.web.epochs.network_epochs`); ``as_of`` is the day asked for."""
+def network_bytes(day: dt.date, view: View | str = View.LEGAL) -> bytes:
+    """:func:`network_on` as JSON text; the network is computed once per stretch of days in
+    which it cannot change (:func:`foedus.web.epochs.network_epochs`)."""
+    view = View(view).value
     stamp = store_stamp()
     check_date(day, view)
     key = (stamp, view, network_epochs(stamp).index(day))
-    found = _NETWORKS.get(key)
-    if found is None:
-        found = _NETWORKS.put(key, _network(day, view, stamp))
-    return {**found, "as_of": day.isoformat()}
+    stored = _NETWORKS.get(key)
+    if stored is None:
+        body = _network(day, view, stamp)
+        body.pop("as_of")
+        stored = _NETWORKS.put(key, body)
+    return _splice({"as_of": day.isoformat(),
+                    "provenance": provenance(["atop_alliances", "atop_members", "cow_states"],
+                                             view=view, as_of=day.isoformat())}, stored)
 
 
 def _network(day: dt.date, view: str, stamp: tuple) -> dict:
@@ -167,32 +186,38 @@ def network_on(day: dt.date, view: View | str = View.LEGAL) -> dict:
     DateOutOfRangeError
         For a date the view does not cover (the ATOP view ends in 2018).
     """
-    view = View(view).value
-    out = _network_cached(day, view)
-    out["provenance"] = provenance(["atop_alliances", "atop_members", "cow_states"],
-                                   view=view, as_of=day.isoformat())
-    return out
+    return json.loads(network_bytes(day, view))
 
 
 #: Borders by (store, tolerance, stretch of days) inside CShapes, by day outside it.
 _BORDERS = _Cache(512)
 
 
-def borders_json(day: dt.date, tolerance: float) -> dict:
-    """``borders_on(day, tolerance=tolerance).to_json()`` (``GET /api/borders``), cut once
-    per stretch of days with the same CShapes polygons
-    (:func:`foedus.web.epochs.border_epochs`)."""
+def borders_bytes(day: dt.date, tolerance: float) -> bytes:
+    """:func:`borders_json` as JSON text."""
     stamp = store_stamp()
     dates = queries.border_dates()
     inside = bool(dates) and dates[0] <= day <= dates[-1]
     key = (stamp, tolerance, border_epochs(stamp).index(day) if inside else day)
-    found = _BORDERS.get(key)
-    if found is None:
-        return _BORDERS.put(key, borders_on(day, tolerance=tolerance).to_json())
+    stored = _BORDERS.get(key)
+    if stored is None:
+        answer = borders_on(day, tolerance=tolerance).to_json()
+        if not inside:
+            return _BORDERS.put(key, answer)
+        for field in ("as_of", "map_date", "provenance"):
+            answer.pop(field)
+        stored = _BORDERS.put(key, answer)
     if not inside:
-        return found
-    return {**found, "as_of": day.isoformat(), "map_date": day.isoformat(),
-            "provenance": {**found["provenance"], "as_of": day.isoformat()}}
+        return stored
+    return _splice({"as_of": day.isoformat(), "map_date": day.isoformat(),
+                    "provenance": provenance([TOPOLOGY], as_of=day.isoformat())}, stored)
+
+
+def borders_json(day: dt.date, tolerance: float) -> dict:
+    """``borders_on(day, tolerance=tolerance).to_json()`` (``GET /api/borders``), cut once
+    per stretch of days with the same CShapes polygons
+    (:func:`foedus.web.epochs.border_epochs`)."""
+    return json.loads(borders_bytes(day, tolerance))
 
 
 def legal_status(day: dt.date) -> dict:
