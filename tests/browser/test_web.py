@@ -149,6 +149,32 @@ def test_a_crisis_run_from_the_lab_matches_foedus_simulate(page, app_url, cli_en
     assert page.evaluate("document.querySelectorAll('#cascade canvas').length") >= 1
 
 
+def test_a_sweep_from_the_lab_matches_foedus_sweep(page, app_url, cli_env) -> None:
+    page.goto(f"{app_url}/lab")
+    page.select_option("#case", CASE)
+    page.wait_for_function("document.getElementById('toml').value.includes('[[attack]]')")
+    page.fill("#draws", "3000")
+    page.fill("#seed", "7")
+    page.select_option("#sweep-param", "challenger.value")
+    page.fill("#sweep-values", "0.5, 2")
+    page.click("#sweep")
+    page.wait_for_selector("body[data-run-state=done]", state="attached", timeout=240_000)
+    page.wait_for_selector("#sweep-chart svg", timeout=60_000)
+    shown = [c.inner_text() for c in page.query_selector_all("#sweep-table td.p-deterred")]
+    proc = run_cli("sweep", str(library_dir() / CASE), "--grid", "challenger.value=0.5,2",
+                   "--draws", "3000", "--seed", "7", "--json", env=cli_env)
+    assert proc.returncode == 0, proc.stderr
+    cli = json.loads(proc.stdout)
+    assert shown == [f"{pt['p_deterred']:.3f} ± {pt['p_deterred_se']:.3f}"
+                     for pt in cli["points"]]
+    link = page.get_attribute("#sweep-link", "href")
+    assert re.fullmatch(r"/runs/[0-9a-f]{16}", link)
+    page.goto(app_url + link)
+    _ready(page)
+    assert page.evaluate("document.querySelectorAll('#result-chart svg').length") == 1
+    assert page.evaluate("document.querySelectorAll('#sweep-table tbody tr').length") == 2
+
+
 @pytest.mark.parametrize("path", ["/burden", "/studies", "/runs", "/lab"])
 def test_other_pages_load_clean(page, app_url, path) -> None:
     page.goto(app_url + path)

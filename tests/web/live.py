@@ -61,7 +61,8 @@ def live_server(settings: Settings, env: dict[str, str] | None = None
 def lowered_settings(tmp: Path, **overrides) -> Settings:
     """Settings with the runs database in ``tmp`` and lowered limits (tests may lower
     more)."""
-    values = {"runs_db": tmp / "runs.duckdb", "max_draws": 10_000, "job_seconds": 60.0,
+    values = {"runs_db": tmp / "runs.duckdb", "max_draws": 10_000, "max_grid": 16,
+              "job_seconds": 60.0, "warm_atlas": False,
               "workers": 2, "queue": 20, **overrides}
     return Settings(**values)
 

@@ -14,7 +14,7 @@ from foedus.web.settings import library_dir
 from web.conftest import TOKEN
 from web.live import wait
 
-from helpers import run_cli
+from helpers import run_cli, schema_validator
 
 CASE = "baltic-estonia-2024.toml"
 
@@ -61,7 +61,7 @@ def test_network_of_1914_has_the_franco_russian_tie_in_both_views(client) -> Non
 
 def test_network_layout_is_seeded_and_the_dates_differ(client) -> None:
     a = client.get("/api/network", params={"as_of": "1955-06-01"}).json()
-    views._network.cache_clear()
+    views._NETWORKS.items.clear()
     b = client.get("/api/network", params={"as_of": "1955-06-01"}).json()
     assert a["nodes"] == b["nodes"]
     assert {e["id"] for e in a["edges"]} >= {"2-260"}  # West Germany in NATO (1955-05-06)
@@ -282,3 +282,65 @@ def test_the_scenario_form_round_trips_through_toml(client) -> None:
     assert made["problems"] == [] and "[[attack]]" in made["toml"]
     checked = client.post("/api/scenario/check", json={"toml": made["toml"]}).json()
     assert checked["ok"] and checked["fields"] == fields
+
+
+# --- sweeps ------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_a_sweep_is_foedus_sweep_with_its_chart(client, cli_env) -> None:
+    grid = {"challenger.value": [0.5, 2]}
+    accepted = client.post("/api/sweeps", json={"case": CASE, "grid": grid, "draws": 2000,
+                                                "seed": 5})
+    assert accepted.status_code == 202, accepted.text
+    run = wait(client, accepted.json()["id"])
+    assert run["status"] == "done", run
+    assert run["kind"] == "sweep" and run["progress"] == 1.0
+    proc = run_cli("sweep", str(library_dir() / CASE), "--grid", "challenger.value=0.5,2",
+                   "--draws", "2000", "--seed", "5", "--json", env=cli_env)
+    assert proc.returncode == 0, proc.stderr
+    assert _without_file(run["result"]) == _without_file(json.loads(proc.stdout))
+    assert run["result"]["scenario"]["file"] == CASE
+    schema_validator("sweep").validate(run["result"])
+    # the stakes raise the attacker's resolve: deterrence cannot rise with them
+    low, high = (pt["p_deterred"] for pt in run["result"]["points"])
+    assert high <= low
+
+    chart = client.get(f"/api/runs/{run['id']}/chart").json()
+    drawn = [v["x"] for layer in chart["layer"] for v in layer["data"]["values"]]
+    assert sorted(set(drawn)) == ["0.5", "2"]
+    page = client.get(f"/runs/{run['id']}")
+    assert page.status_code == 200 and 'id="sweep-table"' in page.text
+    rerun = wait(client, client.post(f"/api/runs/{run['id']}/rerun").json()["id"])
+    assert rerun["result"]["points"] == run["result"]["points"]
+
+
+def test_a_sweep_over_the_limits_is_refused(client, settings) -> None:
+    cap = settings.max_grid
+    one_too_many = {"challenger.value": list(range(1, cap + 2))}
+    # two parameters, each under the cap, whose product is over it
+    product = {"challenger.value": list(range(1, cap // 2 + 1)),
+               "allies.solidarity": [0.1, 0.2, 0.3]}
+    cases = [(one_too_many, 1, f"at most {cap} points"),
+             (product, 1, f"at most {cap} points"),
+             ({"challenger.value": [1, 2, 3]}, settings.max_draws // 2, "over every point"),
+             ({"challenger.nonsense": [1, 2]}, 100, "unknown scenario parameter"),
+             ({"allies.solidarity": [2.5]}, 100, "solidarity")]
+    for grid, draws, needle in cases:
+        response = client.post("/api/sweeps", json={"case": CASE, "grid": grid,
+                                                    "draws": draws})
+        _error(response, 422, needle)
+        assert "\n" not in response.json()["error"]
+    # at the cap exactly, the sweep is accepted (and cancelled: its numbers are not the point)
+    full = {"challenger.value": list(range(1, cap + 1))}
+    at_cap = client.post("/api/sweeps", json={"case": CASE, "draws": 1, "grid": full})
+    assert at_cap.status_code == 202, at_cap.text
+    client.post(f"/api/runs/{at_cap.json()['id']}/cancel")
+
+
+def test_a_sweep_names_one_or_two_parameters(client) -> None:
+    three = {"challenger.value": [1], "allies.solidarity": [0.5],
+             "challenger.war_cost": [1]}
+    for grid in ({}, three):
+        response = client.post("/api/sweeps", json={"case": CASE, "grid": grid})
+        assert response.status_code == 422, response.text
+        assert set(response.json()) == {"error"}

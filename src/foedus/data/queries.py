@@ -10,8 +10,10 @@ carry the last membership forward, as peacesciencer does, and say so), ATOP on
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -23,11 +25,34 @@ from foedus.errors import PanelError
 from foedus.model.dyads import DUMMY_OF, directed_dyad_years
 from foedus.registry import dataset
 
-__all__ = ["ATOP_DUMMIES", "ATOP_LAST_YEAR", "FIRST_YEAR", "NMC", "atop_dyad_years",
-           "capabilities", "capitals", "capitals_by_year", "capitals_by_year_of",
-           "contiguity_spells", "gdp_maddison", "gdp_wdi", "ideal_points",
-           "major_power_spells", "major_powers_by_year", "mid_participants", "polity",
-           "spending_nato", "spending_sipri", "states", "system_years", "table"]
+__all__ = [
+    "ATOP_DUMMIES",
+    "ATOP_LAST_YEAR",
+    "FIRST_YEAR",
+    "NMC",
+    "atop_dyad_years",
+    "border_dates",
+    "capabilities",
+    "capitals",
+    "capitals_by_year",
+    "capitals_by_year_of",
+    "contiguity_spells",
+    "gdp_maddison",
+    "gdp_wdi",
+    "ideal_points",
+    "major_power_spells",
+    "major_powers_by_year",
+    "mid_participants",
+    "polity",
+    "spending_nato",
+    "spending_sipri",
+    "state_dates",
+    "state_names",
+    "states",
+    "states_on",
+    "system_years",
+    "table",
+]
 
 #: The NMC version read by default: the registry's ``nmc_7``.
 NMC: str = dataset("nmc_7").version
@@ -64,6 +89,104 @@ def states() -> pd.DataFrame:
     """Every COW state: ``ccode``, ``iso3``, ``abb``, ``name``."""
     with connect() as con:
         return con.execute("SELECT ccode, iso3, abb, name FROM states").df()
+
+
+@lru_cache(maxsize=4)
+def _state_spells(stamp: tuple) -> tuple[list[tuple], dict[int, list[tuple]]]:
+    """The store's state spells and capital spells, read once per build (``stamp``)."""
+    with connect() as con:
+        spells = con.execute("SELECT s.ccode, s.abb, s.name, st.iso3, s.start_date, "
+                             "s.end_date FROM state_spells s LEFT JOIN states st "
+                             "USING (ccode) ORDER BY s.ccode, s.start_date").fetchall()
+        rows = con.execute("SELECT ccode, capital, start_date, end_date, lat, lon "
+                           "FROM capitals ORDER BY ccode, start_date").fetchall()
+    caps: dict[int, list[tuple]] = defaultdict(list)
+    for row in rows:
+        caps[int(row[0])].append(row[1:])
+    return spells, dict(caps)
+
+
+def _capital_on(caps: list[tuple], day: dt.date
+                ) -> tuple[str | None, float | None, float | None]:
+    """The capital in use on ``day``: the spell covering it, else the nearest in time."""
+    if not caps:
+        return None, None, None
+    best = min(caps, key=lambda c: 0 if c[1] <= day <= c[2] else
+               min(abs((day - c[1]).days), abs((day - c[2]).days)))
+    return best[0], float(best[3]), float(best[4])
+
+
+def states_on(day: dt.date) -> tuple[list[dict], list[str]]:
+    """The states of the COW system on ``day``, each with the capital in use then.
+
+    After COW's last recorded day (``dataset("cow_system").last_day``, 2016-12-31) the
+    states whose spell runs to it are carried forward, as the panels do, and the notes say
+    so.
+
+    Parameters
+    ----------
+    day : datetime.date
+        The date.
+
+    Returns
+    -------
+    tuple of (list of dict, list of str)
+        The states in COW-code order (``ccode``, ``abb``, ``name``, ``iso3``, ``capital``,
+        ``lat``, ``lon``; no capital known: None) and the notes.
+
+    References
+    ----------
+    .. [1] Correlates of War Project. 2017. "State System Membership List, v2016."
+       https://correlatesofwar.org/data-sets/state-system-membership/
+    """
+    last: dt.date = dataset("cow_system").last_day  # type: ignore[assignment]
+    spells, caps = _state_spells(store_stamp())
+    carried = day > last
+    found: dict[int, dict] = {}
+    for ccode, abb, name, iso3, start, end in spells:
+        if start <= day <= end or (carried and end == last):
+            capital, lat, lon = _capital_on(caps.get(int(ccode), []), day)
+            found[int(ccode)] = {"ccode": int(ccode), "abb": abb, "name": name,
+                                 "iso3": iso3, "capital": capital, "lat": lat, "lon": lon}
+    notes = ([f"COW system membership ends on {last}; states in the system then are "
+              "carried forward."] if carried else [])
+    return [found[c] for c in sorted(found)], notes
+
+
+def state_dates() -> frozenset[dt.date]:
+    """Every date on which a state spell or a capital spell begins or ends: between two of
+    them, :func:`states_on` gives the same states with the same capitals."""
+    spells, caps = _state_spells(store_stamp())
+    found = {d for row in spells for d in row[4:6]}
+    found |= {d for rows in caps.values() for row in rows for d in row[1:3]}
+    return frozenset(d for d in found if d is not None)
+
+
+def border_dates() -> tuple[dt.date, ...]:
+    """Every date on which a CShapes 2.0 polygon begins or ends, in order: between two of
+    them, :func:`foedus.data.borders.borders_on` cuts the same map."""
+    return _border_dates(store_stamp())
+
+
+@lru_cache(maxsize=2)
+def _border_dates(stamp: tuple) -> tuple[dt.date, ...]:
+    with connect() as con:
+        rows = con.execute("SELECT start_date AS d FROM cshapes UNION "
+                           "SELECT end_date FROM cshapes ORDER BY d").fetchall()
+    return tuple(r[0] for r in rows if r[0] is not None)
+
+
+def state_names() -> dict[int, dict]:
+    """COW code → ``abb``, ``name``, ``iso3`` of every state that was ever in the system
+    (the latest spell's). Read once per build: do not modify the answer."""
+    return _state_names(store_stamp())
+
+
+@lru_cache(maxsize=4)
+def _state_names(stamp: tuple) -> dict[int, dict]:
+    spells, _ = _state_spells(stamp)
+    return {int(c): {"abb": abb, "name": name, "iso3": iso3}
+            for c, abb, name, iso3, _s, _e in spells}
 
 
 def _check_years(start: int, end: int) -> None:

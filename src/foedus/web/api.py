@@ -8,30 +8,40 @@ Every answer is the library's own object (``foedus obligations --json`` is
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 import tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
 from fastapi import Path as PathParam
 from pydantic import BaseModel, ConfigDict, Field
 
 from foedus._version import __version__
 from foedus.burden.answer import burden_answer
-from foedus.data.borders import borders_on
+from foedus.charts import deterrence_sweep, stack, state_probabilities
+from foedus.crisis.scenario import with_overrides
 from foedus.data.places import default_gazetteer
 from foedus.data.resolve import resolve_actor
+from foedus.data.simplify import DEFAULT_TOLERANCE
 from foedus.errors import DateOutOfRangeError, FoedusError, ParameterError, UnknownStateError
 from foedus.query.answer import obligations_answer
 from foedus.replications import replicate, study_list
 from foedus.units import as_day
 from foedus.web import views
-from foedus.web.charts import crisis_bars
 from foedus.web.credibility import credibility_json
+from foedus.web.jobs import grid_points
 from foedus.web.runs import hash_changes
-from foedus.web.scenarios import UPLOAD, case_names, check_upload, parse, scenario_toml
+from foedus.web.scenarios import (
+    UPLOAD,
+    Checked,
+    case_names,
+    check_upload,
+    parse,
+    scenario_toml,
+)
 from foedus.web.settings import Settings
 
 __all__ = ["router"]
@@ -91,15 +101,27 @@ def require_token(settings: SettingsDep,
 # --- the map, the network, states ------------------------------------------------------------
 
 @router.get("/health", summary="The server is up")
-def health() -> dict:
-    """The server's version."""
-    return {"status": "ok", "version": __version__}
+def health(request: Request) -> dict:
+    """The server's version, and how far the atlas's warm-up has got (the slider's dates
+    computed, of all)."""
+    warmer = getattr(request.app.state, "warmer", None)
+    warm = None if warmer is None else {"done": warmer.done, "total": warmer.total}
+    return {"status": "ok", "version": __version__, "atlas_warmup": warm}
 
 
-@router.get("/states", summary="States of the system on a date", responses=ERRORS)
-def states(as_of: AsOf = None) -> dict:
+def fast_json(answer: dict) -> Response:
+    """A JSON answer encoded at once (FastAPI's encoder walks every value of a map or a
+    network, which costs more than computing a cached one)."""
+    return Response(json.dumps(answer, ensure_ascii=False, allow_nan=False,
+                               separators=(",", ":")).encode("utf-8"),
+                    media_type="application/json")
+
+
+@router.get("/states", summary="States of the system on a date", responses=ERRORS,
+            response_model=dict)
+def states(as_of: AsOf = None) -> Response:
     """The COW states on the date with their capitals."""
-    return views.states_on(_day(as_of))
+    return fast_json(views.states_on(_day(as_of)))
 
 
 @router.get("/states/{cow}/pledges", summary="A state's pledges given and received",
@@ -111,27 +133,30 @@ def state_pledges(cow: Annotated[int, PathParam(ge=1, le=999)], as_of: AsOf = No
     return views.state_pledges(cow, day, view)
 
 
-@router.get("/network", summary="The alliance network on a date", responses=ERRORS)
-def network(as_of: AsOf = None, view: ViewQ = "legal") -> dict:
+@router.get("/network", summary="The alliance network on a date", responses=ERRORS,
+            response_model=dict)
+def network(as_of: AsOf = None, view: ViewQ = "legal") -> Response:
     """States tied by a pledge in force, edges by their strongest obligation kind, with a
     seeded layout."""
-    return views.network_on(_day(as_of), view)
+    return Response(views.network_bytes(_day(as_of), view), media_type="application/json")
 
 
-@router.get("/borders", summary="The de facto borders on a date", responses=ERRORS)
+@router.get("/borders", summary="The de facto borders on a date", responses=ERRORS,
+            response_model=dict)
 def borders(as_of: AsOf = None,
-            tolerance: Annotated[float, Query(ge=0.0, le=1.0)] = 0.05) -> dict:
+            tolerance: Annotated[float, Query(ge=0.0, le=1.0)] = DEFAULT_TOLERANCE) -> Response:
     """CShapes 2.0 borders as TopoJSON (the nearest map before 1886 and after 2019, with a
     banner)."""
-    return borders_on(_day(as_of), tolerance=tolerance).to_json()
+    return Response(views.borders_bytes(_day(as_of), tolerance),
+                    media_type="application/json")
 
 
 @router.get("/legal-status", summary="Where legal status and control differ",
-            responses=ERRORS)
-def legal_status(as_of: AsOf = None) -> dict:
+            responses=ERRORS, response_model=dict)
+def legal_status(as_of: AsOf = None) -> Response:
     """The gazetteer's places administered by another state than the sovereign, or
     claimed by another, on the date (the legal overlay of the de facto map)."""
-    return views.legal_status(_day(as_of))
+    return fast_json(views.legal_status(_day(as_of)))
 
 
 @router.get("/places", summary="Gazetteer places by name (autocomplete)", responses=ERRORS)
@@ -261,6 +286,22 @@ class RunRequest(Source):
     seed: int | None = Field(None, ge=0, le=2**63 - 1)
 
 
+GridValue = Annotated[int | float | str, Field(union_mode="left_to_right")]
+
+
+class SweepRequest(Source):
+    """``POST /api/sweeps``: one of ``toml``, ``scenario`` or ``case``, and a grid of
+    scenario fields (``{"challenger.value": [0.5, 1, 2]}``) run at every combination, each
+    point with ``draws`` draws (default: the file's own) and the same ``seed``."""
+
+    grid: dict[Annotated[str, Field(min_length=1, max_length=80)],
+               Annotated[list[GridValue], Field(min_length=1, max_length=10_000)]] = Field(
+        min_length=1, max_length=2, description="One or two scenario fields and their "
+        "values (the chart draws the first across, one line per value of the second).")
+    draws: int | None = Field(None, ge=1)
+    seed: int | None = Field(None, ge=0, le=2**63 - 1)
+
+
 class CompareRequest(BaseModel):
     """``POST /api/compare``: a base and an alternative (usually ``base = "<case>"`` plus
     ``[[modify]]`` tables)."""
@@ -330,6 +371,51 @@ def create_run(body: RunRequest, request: Request, settings: SettingsDep) -> Acc
     return Accepted(id=job.id, status_url=_status_url(request, job.id))
 
 
+def check_grid(grid: dict[str, list], checked: Checked, settings: Settings) -> None:
+    """Refuse a grid over the server's limits (points, draws over every point) or naming
+    what the scenario cannot take, before it is queued.
+
+    Raises
+    ------
+    ParameterError
+        For a grid of more than ``max_grid`` points, or more than ``max_draws`` draws in
+        all.
+    FoedusError
+        For a field that is not the scenario's or a value it refuses.
+    """
+    points = grid_points(grid)
+    if points > settings.max_grid:
+        raise ParameterError(f"A sweep grid may have at most {settings.max_grid:,} points on "
+                             f"this server. Got {points:,}.")
+    total = points * checked.draws
+    if total > settings.max_draws:
+        raise ParameterError(f"A sweep's draws (over every point) must be at most "
+                             f"{settings.max_draws:,} on this server. Got {points:,} points "
+                             f"× {checked.draws:,} draws = {total:,}.")
+    for name, values in grid.items():
+        for value in values:
+            with_overrides(checked.scenario, {name: value})
+
+
+@router.post("/sweeps", status_code=202, response_model=Accepted,
+             summary="Sweep a scenario over a grid", responses=ERRORS)
+def create_sweep(body: SweepRequest, request: Request, settings: SettingsDep) -> Accepted:
+    """Queue a sweep; its ``result``, once done, is ``foedus sweep --json`` for the same
+    file, grid, draws and seed."""
+    text, name = _source(body, settings, UPLOAD)
+    checked = check_upload(text, settings, name=name, draws=body.draws, seed=body.seed,
+                           enforce_draws=False)
+    grid = {k.strip(): list(v) for k, v in body.grid.items()}
+    check_grid(grid, checked, settings)
+    spec = {"kind": "sweep", "files": {name: text}, "main": name, "grid": grid,
+            "draws": checked.draws, "seed": checked.seed,
+            "expected_draws": checked.draws * grid_points(grid)}
+    params = {"scenario": name, "toml": text, "grid": grid, "draws": checked.draws,
+              "seed": checked.seed}
+    job = request.app.state.jobs.submit("sweep", spec, params)
+    return Accepted(id=job.id, status_url=_status_url(request, job.id))
+
+
 @router.post("/compare", status_code=202, response_model=Accepted,
              summary="Compare a counterfactual with its base", responses=ERRORS)
 def create_compare(body: CompareRequest, request: Request, settings: SettingsDep
@@ -388,14 +474,29 @@ def get_run(run_id: RunId, request: Request) -> dict:
     return run_record(request, run_id)
 
 
-@router.get("/runs/{run_id}/chart", summary="A finished simulation's chart (Vega-Lite)",
+@router.get("/runs/{run_id}/chart", summary="A finished run's chart (Vega-Lite)",
             responses=ERRORS)
 def run_chart(run_id: RunId, request: Request) -> dict:
-    """Who is drawn in and who is entrapped, each ± one standard error (Vega-Lite)."""
+    """A simulation: who is drawn in and who is entrapped; a sweep: P(deterred) across
+    the grid; each estimate with its 95 % interval (Vega-Lite)."""
     rec = run_record(request, run_id)
-    if rec["status"] != "done" or rec["kind"] != "simulate":
-        raise HTTPException(409, f"Run {run_id} is not a finished simulation.")
-    return crisis_bars(rec["result"])
+    if rec["status"] != "done" or rec["kind"] not in ("simulate", "sweep"):
+        raise HTTPException(409, f"Run {run_id} is not a finished simulation or sweep.")
+    return run_chart_spec(rec["kind"], rec["result"])
+
+
+def run_chart_spec(kind: str, result: dict) -> dict:
+    """A finished run's chart from the shared builders (:mod:`foedus.charts`): a sweep's
+    P(deterred) across its first parameter (one line per value of a second), or a
+    simulation's P(drawn in) above its P(entrapped)."""
+    if kind == "sweep":
+        names = list(result["grid"])
+        title = f"{result['scenario']['name'] or result['scenario']['file']}: P(deterred) " \
+                f"across {names[0]} ({result['draws']:,} draws per point)"
+        return deterrence_sweep(result["points"], names[0],
+                                by=names[1] if len(names) > 1 else None, title=title)
+    return stack([state_probabilities(result, "drawn_in"),
+                  state_probabilities(result, "entrapment")])
 
 
 @router.get("/runs", summary="Recent runs", responses=ERRORS)
@@ -432,6 +533,13 @@ def rerun(run_id: RunId, request: Request, settings: SettingsDep) -> Accepted:
         spec = {"kind": "simulate", "files": {p["scenario"]: p["toml"]},
                 "main": p["scenario"], "draws": checked.draws, "seed": checked.seed,
                 "expected_draws": checked.draws}
+    elif rec["kind"] == "sweep":
+        checked = check_upload(p["toml"], settings, name=p["scenario"], draws=p["draws"],
+                               seed=p["seed"], enforce_draws=False)
+        check_grid(p["grid"], checked, settings)
+        spec = {"kind": "sweep", "files": {p["scenario"]: p["toml"]}, "main": p["scenario"],
+                "grid": p["grid"], "draws": checked.draws, "seed": checked.seed,
+                "expected_draws": checked.draws * grid_points(p["grid"])}
     else:
         spec = {"kind": "compare", "files": p["toml"], "base": p["base"], "alt": p["alt"],
                 "draws": p["draws"], "seed": p["seed"], "alliance": p["alliance"],

@@ -37,6 +37,7 @@ from foedus.web import api, pages
 from foedus.web.jobs import Jobs, QueueFullError
 from foedus.web.runs import RunStore
 from foedus.web.settings import Settings
+from foedus.web.warm import AtlasWarmer
 
 __all__ = ["create_app"]
 
@@ -135,9 +136,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         jobs = Jobs(runs, settings.library, workers=settings.workers,
                     queue_length=settings.queue, job_seconds=settings.job_seconds)
         app.state.runs, app.state.jobs = runs, jobs
+        warmer = AtlasWarmer().start() if settings.warm_atlas else None
+        app.state.warmer = warmer
         try:
             yield
         finally:
+            if warmer is not None:
+                warmer.stop()
             jobs.close()
             runs.close()
 

@@ -8,8 +8,9 @@ is recorded as ``cancelled`` with the reason: never lost. A full queue refuses n
 (:class:`QueueFullError`).
 
 A worker runs the crisis engine's public functions exactly as the command line does
-(:func:`foedus.crisis.simulate.simulate`, :func:`foedus.counterfactual.compare.compare`),
-on scenario files written to a private temporary folder in which the case library's files
+(:func:`foedus.crisis.simulate.simulate`, :func:`foedus.counterfactual.compare.compare`,
+:func:`foedus.crisis.sweep.sweep` with the answer ``foedus sweep --json`` prints), on
+scenario files written to a private temporary folder in which the case library's files
 are linked, so that ``base =`` resolves inside the library and nowhere else.
 """
 
@@ -28,12 +29,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from distributed import Client
+
 from foedus.counterfactual.compare import compare
+from foedus.crisis.report import DATASETS
+from foedus.crisis.scenario import load_scenario
 from foedus.crisis.simulate import simulate
+from foedus.crisis.sweep import sweep
 from foedus.errors import FoedusError, QueueFullError
+from foedus.provenance import provenance
 from foedus.web.runs import RunStore, data_hashes
 
-__all__ = ["Job", "Jobs", "QueueFullError"]
+__all__ = ["Job", "Jobs", "QueueFullError", "grid_points", "sweep_answer"]
 
 #: How often a slot thread looks at its pipe, the clock and the cancel flag (seconds).
 _POLL = 0.05
@@ -79,12 +86,61 @@ def _materialise(folder: Path, library: Path, files: dict[str, str]) -> None:
         (folder / name).write_text(text, "utf-8")
 
 
+def grid_points(grid: dict[str, list]) -> int:
+    """The number of points of a sweep grid (every combination of its values)."""
+    points = 1
+    for values in grid.values():
+        points *= len(values)
+    return points
+
+
+def sweep_answer(path: Path, grid: dict[str, list], *, draws: int | None = None,
+                 seed: int | None = None, progress: Callable[[int], None] | None = None
+                 ) -> dict:
+    """Sweep the scenario in ``path`` over ``grid``: the object ``foedus sweep --json``
+    prints for the same file, grid, draws and seed.
+
+    The points run on an in-process Dask cluster of one single-threaded worker (a job's
+    worker process may not start processes of its own); the chunks and their order are
+    those of ``foedus sweep --workers 1``, so the numbers are the same.
+
+    Raises
+    ------
+    FoedusError
+        For a grid naming no scenario field, or a value the field refuses.
+    """
+    scenario, attacks = load_scenario(path)
+    n = draws or scenario.draws
+    s = scenario.seed if seed is None else seed
+    with Client(processes=False, n_workers=1, threads_per_worker=1,
+                dashboard_address=None) as client:
+        results = sweep(scenario, attacks, grid, draws=n, seed=s, client=client,
+                        progress=progress)
+    rows = []
+    for point, res in results:
+        p, se = res.p_deterred
+        w, wse = res.p_widens
+        co = res.coalition()
+        rows.append({"parameters": point, "p_deterred": p, "p_deterred_se": se,
+                     "p_deterred_reason": res.compiled.deterrence_reason,
+                     "p_widens": w, "p_widens_se": wse,
+                     "coalition_size_mean": co["size_mean"],
+                     "coalition_size_mean_se": co["size_mean_se"]})
+    return {"scenario": {"name": scenario.name, "file": str(path),
+                         "date": scenario.date.isoformat()},
+            "as_of": scenario.date.isoformat(), "grid": grid, "draws": n, "seed": s,
+            "points": rows,
+            "provenance": provenance(list(DATASETS), view=scenario.view.value,
+                                     as_of=scenario.date.isoformat())}
+
+
 def run_spec(spec: dict, library: Path, report: Callable[[float], None]) -> tuple[dict, float]:
     """Run one job's specification; returns the answer and the seconds it took.
 
-    ``spec``: ``kind`` (``simulate`` or ``compare``), ``files`` (uploaded texts by name),
-    ``main`` (simulate) or ``base`` and ``alt`` (compare), ``draws``, ``seed``, and for a
-    comparison ``alliance`` and ``threshold``.
+    ``spec``: ``kind`` (``simulate``, ``sweep`` or ``compare``), ``files`` (uploaded texts
+    by name), ``main`` (simulate, sweep) or ``base`` and ``alt`` (compare), ``draws``,
+    ``seed``, for a sweep its ``grid``, and for a comparison ``alliance`` and
+    ``threshold``.
     """
     expected = max(1, int(spec.get("expected_draws") or 1))
     state = {"done": 0, "total": expected, "sent": 0.0}
@@ -107,6 +163,11 @@ def run_spec(spec: dict, library: Path, report: Callable[[float], None]) -> tupl
             path = folder / spec["main"]
             result = simulate(path, draws=spec.get("draws"), seed=spec.get("seed"),
                               on_total=on_total, progress=progress)
+            names = {str(path): spec["main"]}
+        elif spec["kind"] == "sweep":
+            path = folder / spec["main"]
+            result = sweep_answer(path, spec["grid"], draws=spec.get("draws"),
+                                  seed=spec.get("seed"), progress=progress)
             names = {str(path): spec["main"]}
         else:
             base, alt = folder / spec["base"], folder / spec["alt"]

@@ -18,6 +18,13 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from foedus._version import __version__
+from foedus.charts import (
+    exploitation_test,
+    membership_records,
+    spending_over_time,
+    treaty_members,
+)
+from foedus.data.loaders import load_system
 from foedus.errors import FoedusError
 from foedus.query.answer import obligations_answer
 from foedus.replications import study_list
@@ -28,12 +35,12 @@ from foedus.web.api import (
     _burden,
     _day,
     _study,
+    run_chart_spec,
     run_record,
     saved_dir,
 )
 from foedus.web.api import places as places_api
 from foedus.web.api import treaties as treaties_api
-from foedus.web.charts import burden_charts, crisis_bars, members_chart
 from foedus.web.credibility import credibility_json
 from foedus.web.scenarios import case_names
 from foedus.web.vendor import scripts
@@ -51,6 +58,11 @@ _NEEDS = {
     "network": ("cytoscape", "layout-base", "cose-base", "cytoscape-fcose"),
     "chart": ("vega", "vega-lite", "vega-embed"),
 }
+
+#: The fields the lab offers to sweep (any scenario field can be swept through the API).
+SWEEP_PARAMETERS = ("challenger.value", "challenger.cost_tolerance", "challenger.war_cost",
+                    "challenger.days_to_objective", "allies.credibility_shift",
+                    "allies.solidarity", "allies.strike_back", "allies.nuclear_escalation")
 
 PAGES = [("/atlas", "Atlas"), ("/obligations", "Who must defend whom"),
          ("/treaties", "Treaties"), ("/lab", "Crisis lab"), ("/burden", "Burden"),
@@ -171,7 +183,9 @@ def treaty_page(request: Request, treaty_id: str) -> HTMLResponse:
               "text": obligation_words(o, name), "flags": o.get("flags", []),
               "note": o.get("note", "")} for o in t["obligations"]]
     return render(request, "treaty.html", needs=("chart",), page_script="treaty.js",
-                  d=detail, t=t, words=words, chart=members_chart(t), name=name)
+                  d=detail, t=t, words=words, name=name,
+                  chart=treaty_members(membership_records(load_system().treaty(treaty_id),
+                                                          name=name), title=t["name"]))
 
 
 @router.get("/lab", response_class=HTMLResponse)
@@ -180,7 +194,8 @@ def lab(request: Request) -> HTMLResponse:
     settings = request.app.state.settings
     cases = case_names(settings.library) + case_names(saved_dir(settings))
     return render(request, "lab.html", needs=("chart",), page_script="lab.js", cases=cases,
-                  max_draws=settings.max_draws, writable=settings.token is not None)
+                  max_draws=settings.max_draws, max_grid=settings.max_grid,
+                  sweep_params=SWEEP_PARAMETERS, writable=settings.token is not None)
 
 
 @router.get("/runs", response_class=HTMLResponse)
@@ -197,8 +212,8 @@ def run_page(request: Request, run_id: str) -> HTMLResponse:
         raise HTTPException(404, f"No run {run_id}.")
     rec = run_record(request, run_id)
     chart = None
-    if rec["status"] == "done" and rec["kind"] == "simulate":
-        chart = crisis_bars(rec["result"])
+    if rec["status"] == "done" and rec["kind"] in ("simulate", "sweep"):
+        chart = run_chart_spec(rec["kind"], rec["result"])
     return render(request, "run.html", needs=("chart", "network"), page_script="run.js",
                   run=rec, chart=chart)
 
@@ -212,7 +227,7 @@ def burden_page(request: Request, alliance: Annotated[str, Query(max_length=80)]
     error, answer, charts = None, None, None
     try:
         answer = _burden(alliance.strip(), start, end, series, "legal")
-        charts = burden_charts(answer)
+        charts = {"spending": spending_over_time(answer), "test": exploitation_test(answer)}
     except FoedusError as exc:
         error = str(exc)
     return render(request, "burden.html", needs=("chart",), page_script="burden.js",

@@ -50,6 +50,9 @@ class Settings:
         The runs database (beside the store by default; written only by the server).
     library : Path
         The case library (scenario files a ``base =`` may name).
+    warm_atlas : bool
+        Compute the atlas's networks and borders for the slider's dates in the background
+        at start-up (:mod:`foedus.web.warm`).
     """
 
     token: str | None = None
@@ -62,6 +65,7 @@ class Settings:
     queue: int = 20
     runs_db: Path = field(default_factory=config.runs_path)
     library: Path = field(default_factory=library_dir)
+    warm_atlas: bool = True
 
     def __post_init__(self) -> None:
         if not 1 <= self.workers <= 2:

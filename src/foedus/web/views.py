@@ -10,73 +10,49 @@ picture (issue 18: "states as nodes placed by a seeded layout computed in Python
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from functools import lru_cache
+import json
+import threading
+import zlib
+from collections import OrderedDict, defaultdict
+from collections.abc import Hashable
 
 import networkx as nx
 import numpy as np
 
+from foedus.data import queries
+from foedus.data.borders import borders_on
 from foedus.data.loaders import load_system, store_stamp
 from foedus.data.places import default_gazetteer
-from foedus.data.store import connect
+from foedus.data.simplify import TOPOLOGY
+from foedus.model.system import check_date
 from foedus.model.vocab import ObligationKind, View
 from foedus.provenance import provenance
+from foedus.web.epochs import border_epochs, network_epochs
 
-__all__ = ["KIND_ORDER", "legal_status", "network_on", "state_pledges", "states_on",
-           "treaty_detail", "treaty_list"]
+__all__ = ["KIND_ORDER", "borders_bytes", "borders_json", "legal_status", "network_bytes",
+           "network_on", "state_pledges", "states_on", "treaty_detail", "treaty_list"]
 
 #: Obligation kinds from the strongest to the weakest: an edge takes its strongest kind.
 KIND_ORDER = (ObligationKind.DEFENSE, ObligationKind.OFFENSE, ObligationKind.NEUTRALITY,
               ObligationKind.NONAGGRESSION, ObligationKind.CONSULTATION)
-#: COW's last recorded day: membership spells ending then continue (as the gazetteer reads).
-COW_LAST_DAY = dt.date(2016, 12, 31)
 #: Seed of the network layout.
 LAYOUT_SEED = 1816
 _STATE_DATASETS = ["cow_states", "capitals"]
 
 
-@lru_cache(maxsize=4)
-def _spells(stamp: tuple) -> tuple[list[tuple], dict[int, list[tuple]]]:
-    with connect() as con:
-        spells = con.execute("SELECT s.ccode, s.abb, s.name, st.iso3, s.start_date, "
-                             "s.end_date FROM state_spells s LEFT JOIN states st "
-                             "USING (ccode) ORDER BY s.ccode, s.start_date").fetchall()
-        capitals = con.execute("SELECT ccode, capital, start_date, end_date, lat, lon "
-                               "FROM capitals ORDER BY ccode, start_date").fetchall()
-    caps: dict[int, list[tuple]] = defaultdict(list)
-    for row in capitals:
-        caps[int(row[0])].append(row[1:])
-    return spells, dict(caps)
-
-
-def _capital(caps: list[tuple], day: dt.date) -> tuple[str | None, float | None, float | None]:
-    """The capital in use on ``day`` (the nearest spell when none covers it)."""
-    if not caps:
-        return None, None, None
-    best = min(caps, key=lambda c: 0 if c[1] <= day <= c[2] else
-               min(abs((day - c[1]).days), abs((day - c[2]).days)))
-    return best[0], float(best[3]), float(best[4])
-
-
 def states_on(day: dt.date) -> dict:
-    """The states of the COW system on ``day`` with their capitals (``GET /api/states``).
+    """The states of the COW system on ``day`` with their capitals (``GET /api/states``):
+    :func:`foedus.data.queries.states_on` with the keys the pages use.
 
     After COW's last day (2016-12-31) the states whose spell runs to it continue, and the
     answer says so.
     """
-    spells, caps = _spells(store_stamp())
-    carried = day > COW_LAST_DAY
-    rows = {}
-    for ccode, abb, name, iso3, start, end in spells:
-        if start <= day <= end or (carried and end == COW_LAST_DAY):
-            capital, lat, lon = _capital(caps.get(int(ccode), []), day)
-            rows[int(ccode)] = {"cow": int(ccode), "abb": abb, "name": name, "iso3": iso3,
-                                "key": iso3 or f"cow:{abb}", "capital": capital,
-                                "lat": lat, "lon": lon}
-    notes = ([f"COW system membership ends on {COW_LAST_DAY}; states in the system then "
-              "are carried forward."] if carried else [])
-    return {"as_of": day.isoformat(), "states": sorted(rows.values(), key=lambda r: r["cow"]),
-            "notes": notes, "provenance": provenance(_STATE_DATASETS, as_of=day.isoformat())}
+    rows, notes = queries.states_on(day)
+    states = [{"cow": r["ccode"], "abb": r["abb"], "name": r["name"], "iso3": r["iso3"],
+               "key": r["iso3"] or f"cow:{r['abb']}", "capital": r["capital"],
+               "lat": r["lat"], "lon": r["lon"]} for r in rows]
+    return {"as_of": day.isoformat(), "states": states, "notes": notes,
+            "provenance": provenance(_STATE_DATASETS, as_of=day.isoformat())}
 
 
 def _layout(nodes: list[int], edges: list[tuple[int, int]], start: dict[int, tuple]
@@ -102,7 +78,69 @@ def _layout(nodes: list[int], edges: list[tuple[int, int]], start: dict[int, tup
                 round(float((ys.max() - laid[n][1]) / span * 1000), 1)) for n in nodes}
 
 
-@lru_cache(maxsize=64)
+class _Cache:
+    """A bounded least-recently-used map of JSON objects, kept encoded and compressed (a
+    2024 network is about 0.5 MB of JSON, a tenth of that compressed; the warm-up fills
+    hundreds). An answer is served by splicing the fields of the day asked for in front
+    of the stored ones (:func:`_splice`): nothing is decoded or encoded again."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.items = size, OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Hashable) -> bytes | None:
+        """The JSON text stored under ``key``, or None."""
+        with self.lock:
+            packed = self.items.get(key)
+            if packed is not None:
+                self.items.move_to_end(key)
+        return None if packed is None else zlib.decompress(packed)
+
+    def put(self, key: Hashable, value: dict) -> bytes:
+        """Store ``value`` (a non-empty JSON object); returns its JSON text."""
+        text = _dumps(value)
+        with self.lock:
+            self.items[key] = zlib.compress(text, 1)
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return text
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self.items
+
+
+def _dumps(value: dict) -> bytes:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False,
+                      separators=(",", ":")).encode("utf-8")
+
+
+def _splice(fields: dict, stored: bytes) -> bytes:
+    """The JSON object ``fields`` joined with the stored object (no key in both)."""
+    return _dumps(fields)[:-1] + b"," + stored[1:]
+
+
+#: Networks by (store, view, stretch of days): :mod:`foedus.web.epochs`.
+_NETWORKS = _Cache(1024)
+
+
+def network_bytes(day: dt.date, view: View | str = View.LEGAL) -> bytes:
+    """:func:`network_on` as JSON text; the network is computed once per stretch of days in
+    which it cannot change (:func:`foedus.web.epochs.network_epochs`)."""
+    view = View(view).value
+    stamp = store_stamp()
+    check_date(day, view)
+    key = (stamp, view, network_epochs(stamp).index(day))
+    stored = _NETWORKS.get(key)
+    if stored is None:
+        body = _network(day, view, stamp)
+        body.pop("as_of")
+        stored = _NETWORKS.put(key, body)
+    return _splice({"as_of": day.isoformat(),
+                    "provenance": provenance(["atop_alliances", "atop_members", "cow_states"],
+                                             view=view, as_of=day.isoformat())}, stored)
+
+
 def _network(day: dt.date, view: str, stamp: tuple) -> dict:
     snap = load_system().as_of(day, view)
     states = {s["cow"]: s for s in states_on(day)["states"]}
@@ -122,7 +160,7 @@ def _network(day: dt.date, view: str, stamp: tuple) -> dict:
     start = {c: (states[c]["lat"], states[c]["lon"]) if c in states else (None, None)
              for c in nodes}
     pos = _layout(nodes, list(pairs), start)
-    names = _names(stamp)
+    names = queries.state_names()
     node_rows = []
     for c in nodes:
         s = states.get(c) or names.get(c) or {"abb": str(c), "name": str(c), "iso3": None}
@@ -138,13 +176,6 @@ def _network(day: dt.date, view: str, stamp: tuple) -> dict:
             "notes": list(snap.notes)}
 
 
-@lru_cache(maxsize=4)
-def _names(stamp: tuple) -> dict[int, dict]:
-    spells, _ = _spells(stamp)
-    return {int(c): {"abb": abb, "name": name, "iso3": iso3}
-            for c, abb, name, iso3, _s, _e in spells}
-
-
 def network_on(day: dt.date, view: View | str = View.LEGAL) -> dict:
     """The alliance network of ``day`` (``GET /api/network``): every pair of states tied by
     a pledge in force, coloured by the strongest obligation kind, with the treaties behind
@@ -155,11 +186,38 @@ def network_on(day: dt.date, view: View | str = View.LEGAL) -> dict:
     DateOutOfRangeError
         For a date the view does not cover (the ATOP view ends in 2018).
     """
-    view = View(view).value
-    out = dict(_network(day, view, store_stamp()))
-    out["provenance"] = provenance(["atop_alliances", "atop_members", "cow_states"],
-                                   view=view, as_of=day.isoformat())
-    return out
+    return json.loads(network_bytes(day, view))
+
+
+#: Borders by (store, tolerance, stretch of days) inside CShapes, by day outside it.
+_BORDERS = _Cache(512)
+
+
+def borders_bytes(day: dt.date, tolerance: float) -> bytes:
+    """:func:`borders_json` as JSON text."""
+    stamp = store_stamp()
+    dates = queries.border_dates()
+    inside = bool(dates) and dates[0] <= day <= dates[-1]
+    key = (stamp, tolerance, border_epochs(stamp).index(day) if inside else day)
+    stored = _BORDERS.get(key)
+    if stored is None:
+        answer = borders_on(day, tolerance=tolerance).to_json()
+        if not inside:
+            return _BORDERS.put(key, answer)
+        for field in ("as_of", "map_date", "provenance"):
+            answer.pop(field)
+        stored = _BORDERS.put(key, answer)
+    if not inside:
+        return stored
+    return _splice({"as_of": day.isoformat(), "map_date": day.isoformat(),
+                    "provenance": provenance([TOPOLOGY], as_of=day.isoformat())}, stored)
+
+
+def borders_json(day: dt.date, tolerance: float) -> dict:
+    """``borders_on(day, tolerance=tolerance).to_json()`` (``GET /api/borders``), cut once
+    per stretch of days with the same CShapes polygons
+    (:func:`foedus.web.epochs.border_epochs`)."""
+    return json.loads(borders_bytes(day, tolerance))
 
 
 def legal_status(day: dt.date) -> dict:
@@ -167,7 +225,7 @@ def legal_status(day: dt.date) -> dict:
     2014-03-18), or that are claimed by another state: the legal overlay on the de facto
     map."""
     places = []
-    names = _names(store_stamp())
+    names = queries.state_names()
     for place in default_gazetteer():
         if place.lat is None or place.lon is None:
             continue
@@ -190,7 +248,7 @@ def legal_status(day: dt.date) -> dict:
 def state_pledges(cow: int, day: dt.date, view: View | str = View.LEGAL) -> dict:
     """The pledges ``cow`` gives and receives on ``day``, by treaty and kind."""
     snap = load_system().as_of(day, View(view))
-    names = _names(store_stamp())
+    names = queries.state_names()
     given: dict[tuple, set] = defaultdict(set)
     received: dict[tuple, set] = defaultdict(set)
     for p in snap.pledges():
@@ -263,7 +321,7 @@ def treaty_detail(treaty_id: str) -> dict:
     """
     system = load_system()
     treaty = system.treaty(treaty_id)
-    names = _names(store_stamp())
+    names = queries.state_names()
     record = treaty.model_dump(mode="json")
     for m in record["members"]:
         m["name"] = names.get(m["state"], {}).get("name", str(m["state"]))

@@ -124,6 +124,12 @@ function start(kind) {
   $("progress").value = 0;
   document.body.dataset.runState = "running";
   if (kind === "run") return foedus.postJson("/api/runs", {toml: text, draws, seed});
+  if (kind === "sweep") {
+    const values = $("sweep-values").value.split(",").map((v) => v.trim()).filter((v) => v)
+      .map((v) => (Number.isNaN(Number(v)) ? v : Number(v)));
+    return foedus.postJson("/api/sweeps", {toml: text, draws, seed,
+                                           grid: {[$("sweep-param").value]: values}});
+  }
   const alt = `${text}\n\n${$("modify").value}\n`;
   return foedus.postJson("/api/compare", {base: {toml: text}, alt: {toml: alt}, draws, seed});
 }
@@ -149,6 +155,27 @@ $("run").addEventListener("click", async () => {
       const spec = await foedus.getJson(`/api/runs/${run.id}/chart`);
       await foedus.embed($("result-chart"), spec);
       lab.result = r;
+      document.body.dataset.runState = "done";
+    });
+  } catch (error) { failed(error); }
+});
+
+$("sweep").addEventListener("click", async () => {
+  try {
+    const job = await start("sweep");
+    if (!job) return;
+    lab.runId = job.id;
+    await poll(job.status_url, async (run) => {
+      const r = run.result, name = Object.keys(r.grid)[0];
+      const pct = (v, se) => (v === null ? "n/a" : `${v.toFixed(3)} ± ${se.toFixed(3)}`);
+      $("sweep-head").textContent = name;
+      $("sweep-table").querySelector("tbody").innerHTML = r.points.map((pt) =>
+        `<tr><td>${foedus.escape(String(pt.parameters[name]))}</td><td class="p-deterred">${pct(pt.p_deterred, pt.p_deterred_se)}</td>` +
+        `<td>${pct(pt.p_widens, pt.p_widens_se)}</td><td>${pt.coalition_size_mean.toFixed(2)}</td></tr>`).join("");
+      $("sweep-link").href = `/runs/${run.id}`;
+      $("sweep-result").hidden = false;
+      await foedus.embed($("sweep-chart"), await foedus.getJson(`/api/runs/${run.id}/chart`));
+      lab.sweep = r;
       document.body.dataset.runState = "done";
     });
   } catch (error) { failed(error); }
