@@ -46,7 +46,7 @@ from foedus.model.crosswalk import Crosswalk, check_crosswalk
 from foedus.model.events import Event, Invocation, NonState
 from foedus.model.overlaps import TABLE_BEGIN, TABLE_END, Overlap, _start, overlaps
 from foedus.model.system import EARLIEST
-from foedus.model.toml_positions import field_path, line_of, parse_toml
+from foedus.model.toml_positions import field_path, line_of, parse_toml, read_toml_text
 from foedus.model.vocab import Decision, Domain, Hit, ObligationKind, Response, TreatyKind
 
 __all__ = ["BookError", "BookProblem", "book_paths", "books_table", "check_book", "crosswalk_path",
@@ -436,9 +436,9 @@ def _dedupe(problems: list[BookProblem]) -> list[BookProblem]:
 def read_text(path: str | Path, what: str, error: type[FileProblemsError] = BookError) -> str:
     """The text of one of our files (UTF-8), or ``error`` saying why it cannot be read."""
     try:
-        return Path(path).read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(f"cannot read {what} {path}: {exc}") from None
+        return read_toml_text(path, what)  # regular files under 1 MB only
+    except ValueError as exc:
+        raise error(str(exc)) from None
 
 
 def load_book(path: Path) -> Treaty:
