@@ -14,6 +14,7 @@ import pytest
 
 from foedus.data import store
 from foedus.errors import StoreError
+
 from helpers import assert_one_line_error, run_cli
 
 
@@ -26,6 +27,11 @@ def home(built_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> P
         shutil.copy2(built_home / name, folder / name)
     monkeypatch.setenv("FOEDUS_HOME", str(folder))
     return folder
+
+
+def _open_store() -> None:
+    with store.connect():
+        pass
 
 
 def _env(home: Path) -> dict[str, str]:
@@ -46,8 +52,7 @@ def test_a_truncated_store_is_one_line(home: Path, size) -> None:
     with path.open("r+b") as fh:
         fh.truncate(path.stat().st_size // 3 if size == "third" else size)
     with pytest.raises(StoreError, match=r"truncated, damaged .*foedus data build"):
-        with store.connect():
-            pass
+        _open_store()
     status = store.status(verify=False)["store"]
     assert status["valid"] is False and str(path) in status["problem"]
     proc = run_cli("data", "status", env=_env(home))
@@ -70,8 +75,7 @@ def test_a_foreign_duckdb_file_is_not_a_store(home: Path) -> None:
     con.execute("CREATE TABLE notes AS SELECT 1 AS x")
     con.close()
     with pytest.raises(StoreError, match="not a foedus store"):
-        with store.connect():
-            pass
+        _open_store()
     assert_one_line_error(run_cli("summary", env=_env(home)), "not a foedus store",
                           "foedus data build")
 
@@ -95,8 +99,7 @@ def test_another_schema_is_refused_on_open(home: Path) -> None:
     con.close()
     with pytest.raises(StoreError, match=rf"store schema 0; this foedus reads schema "
                                          rf"{store.SCHEMA}.*foedus data build"):
-        with store.connect():
-            pass
+        _open_store()
 
 
 def test_a_folder_in_place_of_the_store(home: Path) -> None:
