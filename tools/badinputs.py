@@ -227,6 +227,8 @@ CASES: list[Case] = [
     Case("scenario-no-attack", _sim('date = 2024-07-01\n'), True),
     Case("scenario-base-loop", lambda w: ["simulate", str(_write(
         w / "loop.toml", 'base = "loop.toml"\n' + _scenario()))], True),
+    Case("obligations-self-attack", _fixed("obligations", "--attacker", "EST", "--target",
+                                           "Estonia", "--as-of", "2024-07-01"), True),
     Case("sweep-nan", lambda w: ["sweep", str(_write(w / "s.toml", _scenario())), "--grid",
                                  "challenger.value=nan,1", "--draws", "100"], True),
     Case("sweep-inf", lambda w: ["sweep", str(_write(w / "s.toml", _scenario())), "--grid",

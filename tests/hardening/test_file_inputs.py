@@ -3,6 +3,7 @@ each is now one problem with its file and line (issue 20)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 from pathlib import Path
@@ -142,3 +143,12 @@ def test_a_book_over_the_limit_is_refused_with_its_size(tmp_path: Path) -> None:
     path.write_text(_duplicates(1) + "# " + "x" * (7 * MAX_BYTES) + "\n")
     with pytest.raises(FileProblemsError, match=r"is 7\.0 MB"):
         check_files([path])
+
+
+def test_the_obligations_query_refuses_a_state_attacking_itself(store_home: Path) -> None:
+    from foedus.data.loaders import load_system
+    from foedus.errors import ParameterError
+    from foedus.query.obligations import obligations
+
+    with pytest.raises(ParameterError, match="also an attacker"):
+        obligations(load_system(), as_of=dt.date(2024, 7, 1), attackers=[366], target=366)
