@@ -22,6 +22,7 @@ import os
 import re
 import stat
 import tomllib
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -50,52 +51,15 @@ def _split_key(text: str) -> list[str]:
     return [a or b or c for a, b, c in parts]
 
 
-def _open_brackets(value: str) -> tuple[int, str | None]:
-    """Net bracket depth opened by a value, and the delimiter of a multi-line string that
-    stays open at the end of the line (None if none)."""
-    depth, i, in_str = 0, 0, None
-    while i < len(value):
-        ch = value[i]
-        if in_str:
-            if value.startswith(in_str, i):
-                i += len(in_str)
-                in_str = None
-                continue
-            if ch == "\\" and in_str in ('"', '"""'):
-                i += 2
-                continue
-        elif value.startswith(('"""', "'''"), i):
-            in_str = value[i:i + 3]
-            i += 3
-            continue
-        elif ch in "\"'":
-            in_str = ch
-        elif ch == "#":
-            break
-        elif ch in "[{":
-            depth += 1
-        elif ch in "]}":
-            depth -= 1
-        i += 1
-    return depth, in_str if in_str in ('"""', "'''") else None
-
-
-def nesting_error(text: str, limit: int = MAX_DEPTH) -> tuple[int, str] | None:
-    """The line and message of the first array or inline table nested deeper than
-    ``limit`` (None if none), found by a scan of the text before it is parsed.
-
-    Examples
-    --------
-    >>> nesting_error("x = [[1], [2]]") is None
-    True
-    >>> nesting_error("a = 1\\nx = " + "[" * 100 + "]" * 100)
-    (2, 'arrays or inline tables nested more than 64 deep')
-    """
-    depth, line, i, in_str, n = 0, 1, 0, None, len(text)
+def _structure(text: str, state: list[str | None]) -> Iterator[str]:
+    """The brackets, braces and newlines of a TOML text that stand outside strings and
+    comments, in order; ``state[0]`` is left holding the delimiter of a string still open
+    at the end (None if none)."""
+    i, in_str, n = 0, None, len(text)
     while i < n:
         ch = text[i]
         if ch == "\n":
-            line += 1
+            yield ch
             if in_str in ('"', "'"):  # a one-line string ends at the line's end
                 in_str = None
         if in_str:
@@ -116,13 +80,41 @@ def nesting_error(text: str, limit: int = MAX_DEPTH) -> tuple[int, str] | None:
             end = text.find("\n", i)
             i = n if end < 0 else end
             continue
+        elif ch in "[]{}":
+            yield ch
+        i += 1
+    state[0] = in_str
+
+
+def _open_brackets(value: str) -> tuple[int, str | None]:
+    """Net bracket depth opened by a value, and the delimiter of a multi-line string that
+    stays open at the end of the line (None if none)."""
+    state: list[str | None] = [None]
+    depth = sum(1 if ch in "[{" else -1 for ch in _structure(value, state) if ch != "\n")
+    return depth, state[0] if state[0] in ('"""', "'''") else None
+
+
+def nesting_error(text: str, limit: int = MAX_DEPTH) -> tuple[int, str] | None:
+    """The line and message of the first array or inline table nested deeper than
+    ``limit`` (None if none), found by a scan of the text before it is parsed.
+
+    Examples
+    --------
+    >>> nesting_error("x = [[1], [2]]") is None
+    True
+    >>> nesting_error("a = 1\\nx = " + "[" * 100 + "]" * 100)
+    (2, 'arrays or inline tables nested more than 64 deep')
+    """
+    depth, line = 0, 1
+    for ch in _structure(text, [None]):
+        if ch == "\n":
+            line += 1
         elif ch in "[{":
             depth += 1
             if depth > limit:
                 return line, f"arrays or inline tables nested more than {limit} deep"
-        elif ch in "]}":
+        else:
             depth = max(depth - 1, 0)
-        i += 1
     return None
 
 
