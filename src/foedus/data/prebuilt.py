@@ -181,8 +181,9 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, dict[str, bytes]]:
             blobs = {name: handle.read(size) for name, size in header["objects"]}
         if any(len(blobs[name]) != size for name, size in header["objects"]):
             return None, {}  # a truncated file: stale, built from the sources instead
-    except (OSError, pickle.UnpicklingError, EOFError, KeyError, ValueError, TypeError):
-        return None, {}
+    except (OSError, pickle.UnpicklingError, EOFError, KeyError, ValueError, TypeError,
+            AttributeError, ImportError, IndexError, MemoryError, RecursionError):
+        return None, {}  # a damaged or foreign file (random bytes may ask for any size)
     return header, blobs
 
 
