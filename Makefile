@@ -13,7 +13,7 @@ export FOEDUS_DATA_MIRROR := $(abspath $(FOEDUS_DATA_MIRROR))
 NPM    ?= npm
 VENDOR := src/foedus/web/static/vendor/manifest.json
 
-.PHONY: demo test lint vendor docs bench sensitivity clean
+.PHONY: demo test lint vendor docs bench sensitivity clean harden
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,12 @@ lint: $(BIN)/.installed
 
 test: lint vendor
 	$(BIN)/python -m pytest
+
+# The bad-input corpus (issue 20, tools/badinputs.py): every input as a CLI subprocess; prints
+# inputs tried, clean answers, tracebacks, wrong answers (exit 0), hangs and half-written
+# files. Needs a built store (make demo, or foedus data build).
+harden: $(BIN)/.installed
+	$(BIN)/python tools/badinputs.py
 
 # The documentation site, offline, warnings as errors; then its internal links and that no
 # page loads anything from outside the site.

@@ -309,5 +309,5 @@ def test_no_store_or_an_old_store_is_a_store_error(tmp_path: Path,
     con = duckdb.connect(str(tmp_path / "foedus.duckdb"))
     con.execute("CREATE TABLE cshapes AS SELECT 1 AS geometry_index")
     con.close()
-    with pytest.raises(StoreError, match="no border tables"):
+    with pytest.raises(StoreError, match="not a foedus store"):
         borders_on("1914-07-01")

@@ -14,7 +14,8 @@ import typer
 from rich.table import Table
 
 from foedus._validation import typer_option
-from foedus.cli.output import err, out, print_json
+from foedus.atomic import check_output_folder
+from foedus.cli.output import err, out, plots_or_error, print_json
 from foedus.cli.panel import _years
 from foedus.model.vocab import View
 from foedus.params import BURDEN
@@ -41,17 +42,24 @@ def command(
     from foedus.burden.answer import burden_answer
 
     start, end = _years(years)
+    if plot is not None:
+        check_output_folder(plot)  # before the work: a bad --plot fails at once
     answer = burden_answer(alliance, start, end, series=series, view=view, seed=seed)
+    failed = None
     if plot is not None:
         from foedus.report.burden_plots import plot_burden
 
-        answer.plots = [str(p) for p in plot_burden(answer.report, plot)]
+        failed = plots_or_error(lambda: plot_burden(answer.report, plot), plot)
+        if isinstance(failed, list):
+            answer.plots, failed = [str(p) for p in failed], None
     if json:
         print_json(answer.to_json())
-        return
-    _print(answer)
-    for path in answer.plots:
-        err.print(f"wrote {path}", highlight=False)
+    else:
+        _print(answer)
+        for path in answer.plots:
+            err.print(f"wrote {path}", highlight=False)
+    if failed is not None:  # the results are printed; the plots alone failed
+        raise failed
 
 
 def _print(answer) -> None:

@@ -10,8 +10,10 @@ import typer
 from rich import box
 from rich.table import Table
 
-from foedus.cli.output import err, out, print_json, step_progress
+from foedus.atomic import check_output_folder
+from foedus.cli.output import err, out, plots_or_error, print_json, step_progress
 from foedus.cli.simulate import Draws, Json, Scheduler, Seed, Workers, _pct
+from foedus.errors import FoedusError
 
 Threshold = Annotated[float, typer.Option("--threshold", min=0.0, max=1.0, help="Coverage "
                                           "counts pledges at least this credible.")]
@@ -82,20 +84,26 @@ def compare(
     """Compare two scenarios: P(deterred), drawn in, entrapment and system metrics."""
     from foedus.counterfactual.compare import compare as run_compare
 
+    if plot is not None:
+        check_output_folder(plot)  # before the work: a bad --plot fails at once
     with step_progress("draws") as bar:
         task = bar.add_task("", total=None)
         result = run_compare(base, alt, draws=draws, seed=seed, alliance=alliance,
                              threshold=threshold, workers=workers, scheduler=scheduler,
                              progress=lambda n: bar.advance(task, n))
+    written: list | FoedusError = []
     if plot is not None:
         from foedus.report.scenario_plots import plot_comparison
 
-        for path in plot_comparison(result, plot):
-            err.print(f"wrote {path}", highlight=False)
+        written = plots_or_error(lambda: plot_comparison(result, plot), plot)
     if json:
         print_json(result)
-        return
-    _print(result)
+    else:
+        _print(result)
+    if isinstance(written, FoedusError):  # the results are printed; the plots alone failed
+        raise written
+    for path in written:
+        err.print(f"wrote {path}", highlight=False)
 
 
 def _print(r: dict) -> None:

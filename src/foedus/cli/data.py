@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from foedus.cli.output import DownloadBar, err, out, print_json, step_progress
+from foedus.errors import StoreError
 
 app = typer.Typer(help="Obtain, verify, build and cite the datasets foedus uses.",
                   no_args_is_help=True,
@@ -70,15 +71,27 @@ def status(json: JsonFlag = False) -> None:
     from foedus.data.answers import store_status
 
     answer = store_status()
+    s = answer.store
     if json:
         print_json(answer.to_json())
-        return
-    s = answer.store
-    if s.present:
-        out.print(f"Store: {s.path} built {s.built_at} by foedus {s.foedus_version}, "
-                  f"{(s.size_bytes or 0) / 1e6:.1f} MB, {len(s.tables or {})} tables.")
-    else:
+    elif not s.present:
         out.print(f"Store: none at {s.path} (run `foedus data build`).")
+    elif s.valid:
+        out.print(f"Store: {s.path} built {s.built_at} by foedus {s.foedus_version}, "
+                  f"{(s.size_bytes or 0) / 1e6:.1f} MB, {len(s.tables or {})} tables, "
+                  f"schema {s.store_schema}, all present.")
+    else:
+        out.print(f"Store: {s.path} is NOT valid: {len(s.tables or {})} tables readable, "
+                  f"missing or unreadable: {', '.join(s.missing_tables or []) or 'none'}.",
+                  highlight=False)
+    if not json:
+        _datasets_table(answer)
+    if s.present and not s.valid:  # the status is printed; the one-line error follows
+        raise StoreError(s.problem or f"The store at {s.path} is not valid; rebuild it with "
+                         "`foedus data build`.")
+
+
+def _datasets_table(answer) -> None:
     table = Table("dataset", "version", "found in", "verified", "in store")
     mark = {True: "[green]yes[/]", False: "[red]NO[/]", None: "-"}
     for row in answer.datasets:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from rich.console import Console
@@ -20,6 +21,8 @@ from rich.progress import (
     TimeRemainingColumn,
     TransferSpeedColumn,
 )
+
+from foedus.errors import FoedusError, WriteError
 
 __all__ = ["DownloadBar", "err", "out", "print_json", "step_progress"]
 
@@ -83,3 +86,17 @@ def step_progress(label: str) -> Progress:
     return Progress(TextColumn(f"{label} " + "{task.description}"), BarColumn(),
                     TextColumn("{task.completed}/{task.total}"), console=err,
                     transient=True)
+
+
+def plots_or_error(draw: Callable[[], list[Any]], folder: Any) -> list[Any] | FoedusError:
+    """The paths ``draw()`` wrote, or the one-line error to raise once the results are
+    printed (a failed plot must not lose an answer already computed)."""
+    from foedus.atomic import reason
+
+    try:
+        return list(draw())
+    except FoedusError as exc:
+        return exc
+    except OSError as exc:
+        return WriteError(f"cannot write the plots into {folder}: {reason(exc)}; the "
+                          "results were printed.")

@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from foedus._validation import typer_option
+from foedus.atomic import atomic_path, check_output_file
 from foedus.cli.output import err, print_json, step_progress
 from foedus.errors import ParameterError
 from foedus.params import (
@@ -57,6 +58,7 @@ def _list(text: str, allowed: tuple[str, ...], flag: str) -> list[str]:
 
 def _build(unit: str, years: str, add: str, out: Path, json: bool, **options: object) -> None:
     from foedus.panels.answer import make_panel
+    from foedus.panels.writers import FORMATS
 
     steps = _list(add, STEPS, "--add") if add else []
     if "coding" in options:
@@ -64,12 +66,14 @@ def _build(unit: str, years: str, add: str, out: Path, json: bool, **options: ob
         options["convention"] = _list(str(options["convention"]), SIMILARITY_CONVENTIONS,
                                       "--convention")
     start, end = _years(years)
-    with step_progress("panel") as bar:
+    check_output_file(out, suffixes=FORMATS)  # before the work: a bad --out fails at once
+    with step_progress("panel") as bar, atomic_path(out) as tmp:
         task = bar.add_task("create", total=len(steps) + 2)
-        answer = make_panel(unit, start, end, add=steps, out=out,
-                            progress=lambda step: bar.update(task, advance=1,
-                                                             description=step),
+        answer = make_panel(unit, start, end, add=steps, out=tmp,
+                            progress=lambda step: bar.update(
+                                task, advance=1, description=step.replace(tmp.name, out.name)),
                             **options)  # type: ignore[arg-type]
+    answer.path = str(out)
     if json:
         print_json(answer.to_json())
         return

@@ -25,7 +25,9 @@ every problem with its file, line and field, as ``foedus book check`` does for b
 from __future__ import annotations
 
 import datetime as dt
+import math
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -34,8 +36,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from foedus.counterfactual.modifications import Modification
 from foedus.errors import BookProblem, FoedusError
+from foedus.errors import ScenarioError as _FamilyScenarioError
 from foedus.model.events import NonState
-from foedus.model.toml_positions import field_path, key_lines, line_of, syntax_error
+from foedus.model.toml_positions import (
+    field_path,
+    key_lines,
+    line_of,
+    nesting_error,
+    read_toml_text,
+    syntax_error,
+)
 from foedus.model.vocab import Domain, Hit, View
 
 __all__ = ["Allies", "Attack", "Challenger", "Scenario", "ScenarioError", "check_scenario",
@@ -44,13 +54,13 @@ __all__ = ["Allies", "Attack", "Challenger", "Scenario", "ScenarioError", "check
 
 
 class _Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def _range(value: float | tuple[float, float], name: str, low: float = 0.0
            ) -> tuple[float, float]:
     lo, hi = (value, value) if isinstance(value, (int, float)) else value
-    if lo < low or hi < lo:
+    if not (math.isfinite(lo) and math.isfinite(hi)) or lo < low or hi < lo:
         raise ValueError(f"{name} must be a number ≥ {low:g} or a range [low, high] with "
                          f"{low:g} ≤ low ≤ high, not {value!r}")
     return float(lo), float(hi)
@@ -156,6 +166,13 @@ class Scenario(_Entry):
     base: str | None = None
     modify: tuple[Modification, ...] = ()
 
+    @field_validator("draws", "seed", mode="before")
+    @classmethod
+    def _whole_number(cls, v):
+        if isinstance(v, bool):  # TOML's true would be taken for 1
+            raise ValueError(f"must be a whole number, not {str(v).lower()}")
+        return v
+
     def events(self) -> dict[str, tuple[int, ...]]:
         """The attack events: attacks sharing an ``event`` label happen together (one
         crisis); unlabelled attacks form one event named after the scenario."""
@@ -178,13 +195,9 @@ class ResolvedAttack:
     provoked: bool
 
 
-class ScenarioError(FoedusError):
-    """A scenario file that does not validate; ``problems`` lists every error found."""
-
-    def __init__(self, problems: list[BookProblem]) -> None:
-        self.problems = problems
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(f"{problems[0]}{more}")
+class ScenarioError(_FamilyScenarioError):
+    """A scenario file that does not validate; ``problems`` lists every error found
+    (:class:`foedus.errors.ScenarioError`, whose subclass it is)."""
 
 
 def _resolve(scenario: Scenario, file: str, lines) -> tuple[list[ResolvedAttack],
@@ -273,10 +286,9 @@ def _on_base(raw: dict, file: str, lines, seen: tuple[str, ...]
         return raw, [BookProblem(where.file, where.line, "base",
                                  f"{raw['base']} leads back to itself")]
     try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return raw, [BookProblem(where.file, where.line, "base",
-                                 f"cannot read {raw['base']}: {exc}")]
+        text = read_toml_text(path, "base scenario")
+    except ValueError as exc:
+        return raw, [BookProblem(where.file, where.line, "base", str(exc))]
     _, _, problems = check_scenario(text, str(path), _seen=(*seen, str(path)))
     if problems:
         return raw, problems
@@ -293,6 +305,19 @@ def _on_base(raw: dict, file: str, lines, seen: tuple[str, ...]
     return merged, []
 
 
+def _non_finite(node: Any, loc: tuple = ()) -> Iterator[tuple[tuple, float]]:
+    """Where NaN or an infinity stands in a parsed scenario (TOML has both; no parameter
+    of a scenario takes either)."""
+    if isinstance(node, float) and not math.isfinite(node):
+        yield loc, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _non_finite(value, (*loc, key))
+    elif isinstance(node, list | tuple):
+        for i, value in enumerate(node):
+            yield from _non_finite(value, (*loc, i))
+
+
 def check_scenario(text: str, file: str = "<scenario>", *, _seen: tuple[str, ...] = ()
                    ) -> tuple[Scenario | None, list[ResolvedAttack], list[BookProblem]]:
     """Parse and validate a scenario; never raises on bad input.
@@ -301,12 +326,19 @@ def check_scenario(text: str, file: str = "<scenario>", *, _seen: tuple[str, ...
     and every problem with its file, line and field. A scenario may name another as its
     ``base`` and change only what differs (its ``[[modify]]`` tables add to the base's).
     """
+    deep = nesting_error(text)
+    if deep is not None:
+        return None, [], [BookProblem(file, deep[0], "", deep[1])]
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line, message = syntax_error(exc, text)
         return None, [], [BookProblem(file, line, "", message)]
     lines = key_lines(text)
+    bad = [BookProblem(file, line_of(lines, loc), field_path(loc), "must be a finite number, "
+                       f"not {value}") for loc, value in _non_finite(raw)]
+    if bad:
+        return None, [], bad
     if "base" in raw:
         raw, problems = _on_base(raw, file, lines, _seen)
         if problems:
@@ -340,9 +372,9 @@ def load_scenario(path: str | Path) -> tuple[Scenario, list[ResolvedAttack]]:
     problem (file:line: field: message)."""
     path = Path(path)
     try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FoedusError(f"cannot read scenario {path}: {exc}") from None
+        text = read_toml_text(path, "scenario")
+    except ValueError as exc:
+        raise ScenarioError(str(exc)) from None
     scenario, attacks, problems = check_scenario(text, str(path))
     if problems or scenario is None:
         raise ScenarioError(problems)
@@ -369,6 +401,8 @@ def with_overrides(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
                               f"fields of the scenario file, e.g. challenger.value, "
                               f"allies.credibility_shift, challenger.days_to_objective")
         node[leaf] = value
+        for _, bad in _non_finite(value):
+            raise ScenarioError(f"{dotted}: must be a finite number, not {bad}")
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:

@@ -248,14 +248,21 @@ def build_store(*, step: Callable[[str, int, int], None] | None = None,
 
 
 class StoreState(TypedAnswer):
-    """The store: where it is, whether it is there, when and by whom it was built."""
+    """The store: where it is, whether it is there and valid (its schema and tables those
+    of this foedus; else ``problem`` says what is wrong and the fix), when and by whom it
+    was built, the tables present (with row counts) and those missing."""
 
     omit_if_none = frozenset({"built_at", "foedus_version", "size_bytes", "tables",
-                              "unmatched_names"})
+                              "unmatched_names", "valid", "problem", "store_schema",
+                              "missing_tables"})
 
     path: str
     present: bool
+    valid: bool | None = None
+    problem: str | None = None
+    store_schema: str | None = None
     tables: dict[str, int] | None = None
+    missing_tables: list[str] | None = None
     unmatched_names: int | None = None
     built_at: str | None = None
     foedus_version: str | None = None
@@ -295,12 +302,14 @@ def store_status(*, verify: bool = True) -> StatusAnswer:
     -------
     StatusAnswer
         The store (path, when and by which version it was built, tables) and each dataset
-        (where found, verified, in the store).
+        (where found, verified, in the store). A store that is truncated, damaged,
+        foreign, of another schema or missing tables has ``valid`` false and ``problem``
+        saying what is wrong (it is reported, not raised).
 
     Raises
     ------
-    StoreError
-        For a store file that cannot be opened.
+    ParameterError
+        For a ``verify`` that is not a bool.
 
     References
     ----------

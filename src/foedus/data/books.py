@@ -46,7 +46,7 @@ from foedus.model.crosswalk import Crosswalk, check_crosswalk
 from foedus.model.events import Event, Invocation, NonState
 from foedus.model.overlaps import TABLE_BEGIN, TABLE_END, Overlap, _start, overlaps
 from foedus.model.system import EARLIEST
-from foedus.model.toml_positions import field_path, line_of, parse_toml
+from foedus.model.toml_positions import field_path, line_of, parse_toml, read_toml_text
 from foedus.model.vocab import Decision, Domain, Hit, ObligationKind, Response, TreatyKind
 
 __all__ = ["BookError", "BookProblem", "book_paths", "books_table", "check_book", "crosswalk_path",
@@ -260,6 +260,21 @@ def _place_ids() -> frozenset[str]:
         return frozenset()
 
 
+def _repeated_member(check: _Checker, state: StateRef, pairs: list[tuple[int, int]]
+                     ) -> None:
+    """One problem for every entry of a state whose span overlaps an earlier entry of it:
+    a pair is named, more are grouped (1,000 repeats are one line, not 500,500)."""
+    (i, j), more = pairs[0], len(pairs) - 1
+    if not more:
+        check.problem(("members", i, "state"),
+                      f"state {state!r} is listed twice (overlaps members[{j}])")
+        return
+    listed = ", ".join(f"members[{k}]" for k, _ in pairs[:5])
+    check.problem(("members", i, "state"),
+                  f"state {state!r} is listed more than twice: {len(pairs)} entries overlap "
+                  f"an earlier one ({listed}{', …' if more >= 5 else ''})")
+
+
 def _convert(book: _BookEntry, check: _Checker) -> Treaty:
     start_of = book.in_force or book.signed
     if book.status == "signed" and (book.in_force is not None or book.signed is None):
@@ -269,14 +284,15 @@ def _convert(book: _BookEntry, check: _Checker) -> Treaty:
     check.span(book.in_force, book.ended, (), ("in_force", "ended"))
     members: list[Membership] = []
     spans: dict[int, list[tuple[dt.date, dt.date | None, int]]] = {}
+    repeats: dict[int, list[tuple[int, int]]] = {}  # state: (entry, first entry it overlaps)
     for i, m in enumerate(book.members):
         path = ("members", i)
         check.span(m.start, m.end, path)
         cow = check.state(m.state, m.start, (*path, "state"))
         for s, e, j in spans.get(cow, []):
             if (e is None or m.start < e) and (m.end is None or s < m.end):
-                check.problem((*path, "state"),
-                              f"state {m.state!r} is listed twice (overlaps members[{j}])")
+                repeats.setdefault(cow, []).append((i, j))
+                break
         spans.setdefault(cow, []).append((m.start, m.end, i))
         excluded = []
         for k, x in enumerate(m.participation_excluded):
@@ -289,6 +305,8 @@ def _convert(book: _BookEntry, check: _Checker) -> Treaty:
         members.append(Membership(state=cow, start=m.start, end=m.end,
                                   basis=check.basis(m.basis), excluded=tuple(excluded),
                                   note=m.note))
+    for pairs in repeats.values():
+        _repeated_member(check, book.members[pairs[0][0]].state, pairs)
 
     def refs(values: list[StateRef] | Literal["all"], on: dt.date | None,
              path: tuple[Any, ...]) -> tuple[int, ...] | None:
@@ -418,9 +436,9 @@ def _dedupe(problems: list[BookProblem]) -> list[BookProblem]:
 def read_text(path: str | Path, what: str, error: type[FileProblemsError] = BookError) -> str:
     """The text of one of our files (UTF-8), or ``error`` saying why it cannot be read."""
     try:
-        return Path(path).read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(f"cannot read {what} {path}: {exc}") from None
+        return read_toml_text(path, what)  # regular files under 1 MB only
+    except ValueError as exc:
+        raise error(str(exc)) from None
 
 
 def load_book(path: Path) -> Treaty:

@@ -179,8 +179,11 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, dict[str, bytes]]:
             if not isinstance(header, dict) or header.get("format") != FORMAT:
                 return None, {}
             blobs = {name: handle.read(size) for name, size in header["objects"]}
-    except (OSError, pickle.UnpicklingError, EOFError, KeyError, ValueError, TypeError):
-        return None, {}
+        if any(len(blobs[name]) != size for name, size in header["objects"]):
+            return None, {}  # a truncated file: stale, built from the sources instead
+    except (OSError, pickle.UnpicklingError, EOFError, KeyError, ValueError, TypeError,
+            AttributeError, ImportError, IndexError, MemoryError, RecursionError):
+        return None, {}  # a damaged or foreign file (random bytes may ask for any size)
     return header, blobs
 
 
@@ -200,6 +203,9 @@ def _load(path: str, stamp: tuple[int, int] | None) -> dict[str, bytes] | None:
                          f"{', '.join(state.datasets_changed)} than the registry names; run "
                          "`foedus data build`.")
     if not state.fresh:
+        from foedus.data.store import check_store  # noqa: PLC0415 - store imports this
+
+        check_store(Path(path))  # a broken store is the error to report, not a stale file
         log.warning("foedus: %s; built from the sources instead (slower). Run `foedus data "
                     "build` to store it again.", state.message)
         return None
@@ -211,7 +217,14 @@ def _object(path: str, stamp: tuple[int, int] | None, name: str) -> Any:
     blobs = _load(path, stamp)
     if blobs is None or name not in blobs:
         return None
-    return pickle.loads(blobs[name])
+    try:
+        return pickle.loads(blobs[name])
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError,
+            TypeError, ValueError) as exc:
+        log.warning("foedus: the prebuilt file beside the store is damaged (%s); built from "
+                    "the sources instead (slower). Run `foedus data build` to store it again.",
+                    type(exc).__name__)
+        return None
 
 
 def _here() -> tuple[str, tuple[int, int] | None]:

@@ -31,12 +31,20 @@ if TYPE_CHECKING:
 
     from foedus.data.fetch import Located, ProgressFactory
 
-__all__ = ["BuildReport", "build", "connect", "status"]
+__all__ = ["SCHEMA", "BuildReport", "build", "check_store", "connect", "expected_tables",
+           "status"]
 
 #: Called as ``step(label, done, total)`` while building; the CLI draws a bar from it.
 StepCallback = Callable[[str, int, int], None]
 
 _PARTIAL = ".building-"
+
+#: The layout of the store (its tables and their meaning). A store records the schema it was
+#: built with in ``store_info``; one built with another (or none: an older foedus) is
+#: refused on open with the fix, ``foedus data build``. Raise it when the tables change.
+SCHEMA = 1
+#: The tables every store has beside the tidy and prebuilt ones.
+META_TABLES = ("provenance", "store_info", "unmatched_names")
 
 
 @dataclass(frozen=True)
@@ -196,9 +204,11 @@ def _write_meta(con: duckdb.DuckDBPyConnection, located: dict[str, Located],
         "sha256": loc.dataset.sha256, "rows": loc.dataset.rows,
         "origin": loc.origin, "citation": loc.dataset.citation,
     } for name, loc in located.items()])
-    info = pd.DataFrame({"key": ["built_at", "foedus_version", "build_seconds", "tables"],
+    names = sorted([*counts, *META_TABLES])
+    info = pd.DataFrame({"key": ["built_at", "foedus_version", "build_seconds", "tables",
+                                 "schema", "table_names"],
                          "value": [built_at, __version__, f"{seconds:.2f}",
-                                   str(len(counts))]})
+                                   str(len(counts)), str(SCHEMA), ",".join(names)]})
     for name, frame in (("provenance", provenance), ("store_info", info),
                         ("unmatched_names", unmatched)):
         con.register("meta_view", frame)
@@ -206,55 +216,141 @@ def _write_meta(con: duckdb.DuckDBPyConnection, located: dict[str, Located],
         con.unregister("meta_view")
 
 
-@contextlib.contextmanager
-def connect(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection to the store.
+_FIX = "rebuild it with `foedus data build`"
+_VALID: set[tuple[str, int, int]] = set()  # stores checked in this process (path, size, mtime)
+
+
+def _open(target: Path) -> duckdb.DuckDBPyConnection:
+    if not target.exists():
+        raise StoreError(f"No store at {target}; run `foedus data build` first "
+                         "(FOEDUS_HOME moves it).")
+    if not target.is_file():
+        raise StoreError(f"The store at {target} is not a file; remove it and run "
+                         "`foedus data build`.")
+    try:
+        return duckdb.connect(str(target), read_only=True)
+    except duckdb.Error as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise StoreError(f"The store at {target} cannot be opened ({first}): it is "
+                         f"truncated, damaged or not a foedus store; {_FIX}.") from None
+
+
+def _schema_problem(con: duckdb.DuckDBPyConnection) -> str | None:
+    """What is wrong with an open store's schema (None when it is a store of this foedus)."""
+    try:
+        names = {r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables").fetchall()}
+        if "store_info" not in names:
+            return "is not a foedus store (no store_info table)"
+        info = dict(con.execute("SELECT key, value FROM store_info").fetchall())
+    except duckdb.Error as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        return f"cannot be read ({first})"
+    schema = info.get("schema")
+    if schema != str(SCHEMA):
+        built = info.get("foedus_version", "an unknown version")
+        return (f"was built by foedus {built} with store schema {schema or 'none'}; this "
+                f"foedus reads schema {SCHEMA}")
+    missing = [t for t in str(info.get("table_names", "")).split(",") if t and t not in names]
+    if missing:
+        shown = ", ".join(missing[:4]) + (f" and {len(missing) - 4} more"
+                                          if len(missing) > 4 else "")
+        return f"lacks {len(missing)} of its tables ({shown})"
+    return None
+
+
+def _check_open(con: duckdb.DuckDBPyConnection, target: Path) -> None:
+    try:
+        st = target.stat()
+    except OSError:
+        st = None
+    key = (str(target), st.st_size, st.st_mtime_ns) if st is not None else None
+    if key is not None and key in _VALID:
+        return
+    problem = _schema_problem(con)
+    if problem is not None:
+        raise StoreError(f"The store at {target} {problem}; {_FIX}.")
+    if key is not None:
+        _VALID.add(key)
+
+
+def check_store(path: Path | None = None) -> Path:
+    """Check that the store opens and has the schema and tables of this foedus.
+
+    Parameters
+    ----------
+    path
+        The store file (default: ``config.store_path()``).
+
+    Returns
+    -------
+    pathlib.Path
+        The store file.
 
     Raises
     ------
     StoreError
-        If no store has been built yet, or the file is not a readable store.
+        One line naming the path, what is wrong (missing, truncated or damaged, foreign,
+        another schema, tables missing) and the fix, ``foedus data build``.
+    """
+    with connect(path) as _:
+        pass
+    return path or config.store_path()
+
+
+@contextlib.contextmanager
+def connect(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the store, checked (once per process and file state)
+    for its schema version and tables.
+
+    Raises
+    ------
+    StoreError
+        If no store has been built yet, or the file is not a readable store of this
+        foedus (truncated, damaged, foreign, another schema, tables missing).
     """
     target = path or config.store_path()
-    if not target.is_file():
-        raise StoreError(f"No store at {target}; run `foedus data build` first "
-                         "(FOEDUS_HOME moves it).")
+    con = _open(target)
     try:
-        con = duckdb.connect(str(target), read_only=True)
-    except duckdb.Error as exc:
-        raise StoreError(f"The store at {target} cannot be opened: "
-                         f"{str(exc).splitlines()[0]}; rebuild it with `foedus data build`."
-                         ) from None
-    try:
+        _check_open(con, target)
         yield con
+    except duckdb.Error as exc:  # a store damaged beyond its header fails on reading
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        if not isinstance(exc, duckdb.IOException | duckdb.InternalException
+                          | duckdb.SerializationException):
+            raise
+        raise StoreError(f"The store at {target} could not be read ({first}): it is "
+                         f"truncated or damaged; {_FIX}.") from None
     finally:
         con.close()
+
+
+def expected_tables() -> tuple[str, ...]:
+    """The tables a store built by this foedus holds: the tidy tables, the prebuilt ones
+    and the metadata."""
+    from foedus.data.tidy import TABLES
+
+    return tuple(sorted({t.name for t in TABLES} | set(prebuilt.PREBUILT_TABLES)
+                        | set(META_TABLES)))
 
 
 def status(*, verify: bool = True) -> dict:
     """What is present, verified and built, and when.
 
-    Returns a JSON-ready dict: ``store`` (path, present, built_at, foedus_version, size,
-    tables with row counts), ``datasets`` (per registered file: where it was found, whether
-    its hash verified, whether the store holds that exact version) and ``provenance``.
+    Returns a JSON-ready dict: ``store`` (path, present, valid, the problem when it is not,
+    built_at, foedus_version, schema, size, the tables present with row counts, the tables
+    missing), ``datasets`` (per registered file: where it was found, whether its hash
+    verified, whether the store holds that exact version). A damaged store is reported in
+    ``store.problem``, never raised.
     """
     from foedus.data.fetch import sha256_file
 
     target = config.store_path()
-    store: dict = {"path": str(target), "present": target.is_file()}
+    store: dict = {"path": str(target), "present": target.exists()}
     built: dict[str, str] = {}
     if store["present"]:
-        with connect(target) as con:
-            info = dict(con.execute("SELECT key, value FROM store_info").fetchall())
-            built = dict(con.execute("SELECT dataset, sha256 FROM provenance").fetchall())
-            tables = [r[0] for r in con.execute(
-                "SELECT table_name FROM information_schema.tables ORDER BY table_name"
-            ).fetchall()]
-            store["tables"] = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
-                               for t in tables}
-            store["unmatched_names"] = store["tables"].get("unmatched_names", 0)
-        store.update(built_at=info.get("built_at"), foedus_version=info.get("foedus_version"),
-                     size_bytes=target.stat().st_size)
+        store.update(_store_state(target))
+        built = store.pop("_built", {})
     rows = []
     for entry in datasets():
         where, ok = None, None
@@ -267,3 +363,49 @@ def status(*, verify: bool = True) -> dict:
                      "found_in": where, "verified": ok,
                      "in_store": built.get(entry.name) == entry.sha256})
     return {"store": store, "datasets": rows}
+
+
+def _store_state(target: Path) -> dict:
+    """The store's part of :func:`status`: valid or the one-line problem, tables present
+    (with row counts) and missing."""
+    state: dict = {"valid": False}
+    try:
+        con = _open(target)
+    except StoreError as exc:
+        return {**state, "problem": str(exc)}
+    try:
+        state["size_bytes"] = target.stat().st_size
+        problem = _schema_problem(con)
+        names = sorted(r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables").fetchall())
+        info: dict[str, str] = {}
+        if "store_info" in names:
+            info = dict(con.execute("SELECT key, value FROM store_info").fetchall())
+        if "provenance" in names:
+            state["_built"] = dict(con.execute(
+                "SELECT dataset, sha256 FROM provenance").fetchall())
+        tables: dict[str, int] = {}
+        unreadable = []
+        for t in names:
+            try:
+                tables[t] = con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
+            except duckdb.Error:
+                unreadable.append(t)
+        wanted = [t for t in str(info.get("table_names", "")).split(",") if t] or \
+            list(expected_tables())
+        missing = sorted(set(wanted) - set(names))
+        if problem is None and unreadable:
+            problem = f"has tables that cannot be read ({', '.join(unreadable[:4])})"
+        state.update(tables=tables, missing_tables=missing + unreadable,
+                     unmatched_names=tables.get("unmatched_names"),
+                     built_at=info.get("built_at"), foedus_version=info.get("foedus_version"),
+                     store_schema=info.get("schema"))
+    except duckdb.Error as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        problem = f"cannot be read ({first}): it is truncated or damaged"
+    finally:
+        con.close()
+    if problem is not None:
+        state["problem"] = f"The store at {target} {problem}; {_FIX}."
+    state["valid"] = problem is None
+    return state

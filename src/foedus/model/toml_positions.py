@@ -18,15 +18,26 @@ multi-line array is reported at the line of the key that holds it.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from foedus.errors import Problem
 
-__all__ = ["field_path", "key_lines", "line_of", "parse_toml", "syntax_error"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "field_path", "key_lines", "line_of", "nesting_error",
+           "parse_toml", "read_toml_text", "syntax_error"]
+
+#: The largest file of ours read (a scenario or a book): larger ones are refused with their
+#: size (the largest book shipped is under 100 kB).
+MAX_BYTES = 1_000_000
+#: The deepest nesting of arrays and inline tables parsed: Python's TOML parser recurses
+#: once a level, and 100,000 levels end in RecursionError.
+MAX_DEPTH = 64
 
 Path = tuple[str | int, ...]
 
@@ -40,34 +51,124 @@ def _split_key(text: str) -> list[str]:
     return [a or b or c for a, b, c in parts]
 
 
-def _open_brackets(value: str) -> tuple[int, str | None]:
-    """Net bracket depth opened by a value, and the delimiter of a multi-line string that
-    stays open at the end of the line (None if none)."""
-    depth, i, in_str = 0, 0, None
-    while i < len(value):
-        ch = value[i]
+def _structure(text: str, state: list[str | None]) -> Iterator[str]:
+    """The brackets, braces and newlines of a TOML text that stand outside strings and
+    comments, in order; ``state[0]`` is left holding the delimiter of a string still open
+    at the end (None if none)."""
+    i, in_str, n = 0, None, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            yield ch
+            if in_str in ('"', "'"):  # a one-line string ends at the line's end
+                in_str = None
         if in_str:
-            if value.startswith(in_str, i):
+            if text.startswith(in_str, i):
                 i += len(in_str)
                 in_str = None
                 continue
             if ch == "\\" and in_str in ('"', '"""'):
                 i += 2
                 continue
-        elif value.startswith(('"""', "'''"), i):
-            in_str = value[i:i + 3]
+        elif text.startswith(('"""', "'''"), i):
+            in_str = text[i:i + 3]
             i += 3
             continue
         elif ch in "\"'":
             in_str = ch
         elif ch == "#":
-            break
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        elif ch in "[]{}":
+            yield ch
+        i += 1
+    state[0] = in_str
+
+
+def _open_brackets(value: str) -> tuple[int, str | None]:
+    """Net bracket depth opened by a value, and the delimiter of a multi-line string that
+    stays open at the end of the line (None if none)."""
+    state: list[str | None] = [None]
+    depth = sum(1 if ch in "[{" else -1 for ch in _structure(value, state) if ch != "\n")
+    return depth, state[0] if state[0] in ('"""', "'''") else None
+
+
+def nesting_error(text: str, limit: int = MAX_DEPTH) -> tuple[int, str] | None:
+    """The line and message of the first array or inline table nested deeper than
+    ``limit`` (None if none), found by a scan of the text before it is parsed.
+
+    Examples
+    --------
+    >>> nesting_error("x = [[1], [2]]") is None
+    True
+    >>> nesting_error("a = 1\\nx = " + "[" * 100 + "]" * 100)
+    (2, 'arrays or inline tables nested more than 64 deep')
+    """
+    depth, line = 0, 1
+    for ch in _structure(text, [None]):
+        if ch == "\n":
+            line += 1
         elif ch in "[{":
             depth += 1
-        elif ch in "]}":
-            depth -= 1
-        i += 1
-    return depth, in_str if in_str in ('"""', "'''") else None
+            if depth > limit:
+                return line, f"arrays or inline tables nested more than {limit} deep"
+        else:
+            depth = max(depth - 1, 0)
+    return None
+
+
+def read_toml_text(path: str | os.PathLike[str], what: str, limit: int = MAX_BYTES) -> str:
+    """The text of one of our TOML files: a regular file of at most ``limit`` bytes, UTF-8.
+
+    Devices (``/dev/zero``), FIFOs and folders are refused before they are opened, a file
+    over the limit with its size; nothing is read past the limit.
+
+    Parameters
+    ----------
+    path
+        The file.
+    what
+        What it is, for the message ("scenario", "book").
+    limit
+        The largest size accepted, in bytes.
+
+    Returns
+    -------
+    str
+        The text.
+
+    Raises
+    ------
+    ValueError
+        One line saying why the file cannot be read (the callers raise their own
+        :class:`~foedus.errors.FileProblemsError` with it).
+    """
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise ValueError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ValueError(f"cannot read {what} {path}: it is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise ValueError(f"cannot read {what} {path}: it is not a regular file (a device, "
+                         "FIFO or socket)")
+    if info.st_size > limit:
+        raise ValueError(f"{what} {path} is {info.st_size / 1e6:.1f} MB; files of ours are "
+                         f"at most {limit / 1e6:g} MB")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise ValueError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise ValueError(f"{what} {path} is over {limit / 1e6:g} MB, the limit of files of "
+                         "ours")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"cannot read {what} {path}: not UTF-8 text (byte {exc.start})"
+                         ) from None
 
 
 def key_lines(text: str) -> dict[Path, int]:
@@ -169,6 +270,9 @@ def parse_toml(text: str, file: str, schema: type[BaseModel], *, prefix: tuple =
         (:func:`key_lines`) and every problem, each with its file, line and field, in
         order and without repeats.
     """
+    deep = nesting_error(text)
+    if deep is not None:
+        return None, {}, [Problem(file, deep[0], "", deep[1])]
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

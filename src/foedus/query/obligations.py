@@ -35,6 +35,7 @@ from numbers import Integral
 
 from foedus._validation import Interval, Options, TypeOf, validate_params
 from foedus.data import loaders
+from foedus.errors import ParameterError
 from foedus.model.commitments import Condition, Obligation, ScopeRule, Treaty
 from foedus.model.events import Event, NonState
 from foedus.model.places import Place
@@ -414,7 +415,8 @@ def obligations(system: CommitmentSystem, *, as_of: dt.date, attackers: list[int
     Raises
     ------
     ParameterError
-        For a parameter of the wrong type or outside its choices.
+        For a parameter of the wrong type or outside its choices, or a target among the
+        attackers.
     DateOutOfRangeError
         For a date before 1815, or after ATOP's end in the ATOP view.
     UnknownPlaceError
@@ -433,6 +435,9 @@ def obligations(system: CommitmentSystem, *, as_of: dt.date, attackers: list[int
     >>> 2 in {b.state for b in a.obligations if b.treaty.id == "book:nato"}
     True
     """
+    if target in attackers:
+        raise ParameterError(f"the target ({target}) is also an attacker: a state does not "
+                             "attack itself.")
     gazetteer = loaders.gazetteer()
     defaults = []
     where = gazetteer.find(place) if place else gazetteer.homeland(target)
