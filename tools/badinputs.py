@@ -238,10 +238,10 @@ CASES: list[Case] = [
                                  "challenger.value=nan,1", "--draws", "100"], True),
     Case("sweep-inf", lambda w: ["sweep", str(_write(w / "s.toml", _scenario())), "--grid",
                                  "allies.credibility_shift=inf", "--draws", "100"], True),
-    # --- options (other helpers' ground: counted, not asserted here) ------------------------
+    # --- options --------------------------------------------------------------------------
     Case("simulate-scheduler-junk", lambda w: ["simulate", str(SCENARIO), "--draws", "100",
-                                               "--scheduler", "junk"]),
-    Case("simulate-draws-1", lambda w: ["simulate", str(SCENARIO), "--draws", "1"],
+                                               "--scheduler", "junk"], True),
+    Case("simulate-draws-1", lambda w: ["simulate", str(SCENARIO), "--draws", "1"], True,
          answers=True, note="documented minimum: should answer (exit 0 is right here)"),
     Case("reliability-from-3000", _fixed("reliability", "--from", "3000")),
     Case("reliability-from-negative", _fixed("reliability", "--from", "-5")),

@@ -61,7 +61,11 @@ def simulate(
 
 
 def _pct(p: float | None, se: float | None) -> str:
-    return "n/a" if p is None else f"{p:.3f} ± {se:.3f}"
+    """An estimate ± its standard error; ``se`` is None for a single draw (no error can be
+    estimated from one draw)."""
+    if p is None:
+        return "n/a"
+    return f"{p:.3f} ± n/a" if se is None else f"{p:.3f} ± {se:.3f}"
 
 
 def _print(r: dict) -> None:

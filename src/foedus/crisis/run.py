@@ -215,7 +215,8 @@ def dask_client(workers: int, scheduler: str | None):
     if scheduler:
         try:
             return Client(scheduler, timeout="10s")
-        except (OSError, TimeoutError) as exc:
+        except (OSError, TimeoutError, ValueError) as exc:
+            # ValueError: not an address at all ("junk": no port, unknown protocol)
             raise FoedusError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") \
                 from None
     # the scheduler runs in this process and logs its life at INFO: keep stderr for the

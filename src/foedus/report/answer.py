@@ -14,8 +14,9 @@ import tempfile
 from pathlib import Path
 from typing import Any, ClassVar
 
+from foedus import atomic
 from foedus.answer import TypedAnswer
-from foedus.errors import ReportError
+from foedus.errors import ReportError, WriteError
 from foedus.provenance import Provenance
 
 __all__ = ["CHROMIUM", "ReportAnswer", "ReportError", "print_pdf", "publish", "write_atomic"]
@@ -39,7 +40,9 @@ class ReportAnswer(TypedAnswer):
 
 
 def write_atomic(path: str | Path, data: bytes) -> int:
-    """Write ``data`` to ``path`` through a temporary file and a rename; the bytes written.
+    """Write ``data`` to ``path`` through :func:`foedus.atomic.write_atomic` (a temporary
+    file in the same folder, fsync, rename; nothing left behind on failure), creating the
+    folder; the bytes written.
 
     Raises
     ------
@@ -49,18 +52,11 @@ def write_atomic(path: str | Path, data: bytes) -> int:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        return atomic.write_atomic(path, data)
     except OSError as exc:
         raise ReportError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return len(data)
+    except WriteError as exc:
+        raise ReportError(str(exc)) from None
 
 
 def _chromium() -> str:
