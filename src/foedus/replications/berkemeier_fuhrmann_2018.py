@@ -287,8 +287,8 @@ def run(*, n_boot: int = 2000, seed: int = 0) -> tuple[list[Figure],
         ``(figures, tables, notes)``: tables ``universe_diff``, ``matchable`` (each
         matchable row: theirs and our verdicts), ``disagreements`` and ``confusion``.
     """
+    from foedus.data.loaders import load_system
     from foedus.data.store import connect
-    from foedus.model.system import CommitmentSystem
     from foedus.reliability import alliance_wars, allied_fights, opportunities
     from foedus.reliability.opportunities import WINDOW_DAYS
     from foedus.reliability.universe import alliance_war_universe, compare_universe
@@ -306,7 +306,7 @@ def run(*, n_boot: int = 2000, seed: int = 0) -> tuple[list[Figure],
         "(b) published rows with a COW war number found in the ATOP 5.1 x COW universe",
         with_number, found, tolerance=0.0, unit="count", n=len(universe),
         note="; ".join(f"{i}, {r}: {n}" for (i, r), n in reasons.items())))
-    system = CommitmentSystem.load()
+    system = load_system()
     fights = allied_fights(system)
     opp = opportunities(system, end=2003, invocation="llm")
     rows = _ours(alliance_wars(opp, fights), bf, universe)
