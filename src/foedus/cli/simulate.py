@@ -129,11 +129,10 @@ def sweep(
     json: Json = False,
 ) -> None:
     """Run a grid of scenario variants on Dask: P(deterred) and more at every point."""
-    from foedus.crisis.report import DATASETS
+    from foedus.crisis.report import sweep_answer
     from foedus.crisis.scenario import load_scenario
     from foedus.crisis.sweep import parse_grid
     from foedus.crisis.sweep import sweep as run_sweep
-    from foedus.provenance import provenance
 
     scenario, attacks = load_scenario(file)
     parsed = parse_grid(grid)
@@ -146,22 +145,8 @@ def sweep(
         task = bar.add_task("", total=n * points)
         results = run_sweep(scenario, attacks, parsed, draws=n, seed=s, workers=workers,
                             scheduler=scheduler, progress=lambda k: bar.advance(task, k))
-    rows = []
-    for point, res in results:
-        p, se = res.p_deterred
-        w, wse = res.p_widens
-        co = res.coalition()
-        rows.append({"parameters": point, "p_deterred": p, "p_deterred_se": se,
-                     "p_deterred_reason": res.compiled.deterrence_reason,
-                     "p_widens": w, "p_widens_se": wse,
-                     "coalition_size_mean": co["size_mean"],
-                     "coalition_size_mean_se": co["size_mean_se"]})
-    payload = {"scenario": {"name": scenario.name, "file": str(file),
-                            "date": scenario.date.isoformat()},
-               "as_of": scenario.date.isoformat(), "grid": parsed, "draws": n, "seed": s,
-               "points": rows,
-               "provenance": provenance(list(DATASETS), view=scenario.view.value,
-                                        as_of=scenario.date.isoformat())}
+    payload = sweep_answer(scenario, file, parsed, results, draws=n, seed=s)
+    rows = payload["points"]
     if plot is not None:
         from foedus.report.scenario_plots import plot_sweep
 

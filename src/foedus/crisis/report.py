@@ -6,7 +6,7 @@ import datetime as dt
 
 from foedus.crisis.run import Result
 
-__all__ = ["DATASETS", "answer", "shipped_evidence", "state_key"]
+__all__ = ["DATASETS", "answer", "shipped_evidence", "state_key", "sweep_answer"]
 
 #: Registry datasets a simulation reads (commitments, capabilities, capitals, the
 #: credibility model's features).
@@ -159,3 +159,27 @@ def answer(result: Result, *, as_of: dt.date, as_of_source: str, attacks,
                                  carried_forward=carried_records(carried),
                                  engine_version=ENGINE_VERSION),
     }
+
+
+def sweep_answer(scenario, path, grid: dict, results: list, *, draws: int,
+                 seed: int) -> dict:
+    """The ``foedus sweep --json`` object (the web app's sweep runs return the same): per
+    grid point P(deterred), P(widens) and the coalition's mean size, each with its Monte
+    Carlo standard error, from :func:`foedus.crisis.sweep.sweep`'s ``(point, Result)``
+    pairs."""
+    from foedus.provenance import provenance
+
+    rows = []
+    for point, res in results:
+        p, se = res.p_deterred
+        w, wse = res.p_widens
+        co = res.coalition()
+        rows.append({"parameters": point, "p_deterred": p, "p_deterred_se": se,
+                     "p_deterred_reason": res.compiled.deterrence_reason,
+                     "p_widens": w, "p_widens_se": wse,
+                     "coalition_size_mean": co["size_mean"],
+                     "coalition_size_mean_se": co["size_mean_se"]})
+    day = scenario.date.isoformat()
+    return {"scenario": {"name": scenario.name, "file": str(path), "date": day},
+            "as_of": day, "grid": grid, "draws": draws, "seed": seed, "points": rows,
+            "provenance": provenance(list(DATASETS), view=scenario.view.value, as_of=day)}

@@ -32,12 +32,11 @@ from typing import Any
 from distributed import Client
 
 from foedus.counterfactual.compare import compare
-from foedus.crisis.report import DATASETS
+from foedus.crisis.report import sweep_answer as sweep_payload
 from foedus.crisis.scenario import load_scenario
 from foedus.crisis.simulate import simulate
 from foedus.crisis.sweep import sweep
 from foedus.errors import FoedusError, QueueFullError
-from foedus.provenance import provenance
 from foedus.web.runs import RunStore, data_hashes
 
 __all__ = ["Job", "Jobs", "QueueFullError", "grid_points", "sweep_answer"]
@@ -116,22 +115,7 @@ def sweep_answer(path: Path, grid: dict[str, list], *, draws: int | None = None,
                 dashboard_address=None) as client:
         results = sweep(scenario, attacks, grid, draws=n, seed=s, client=client,
                         progress=progress)
-    rows = []
-    for point, res in results:
-        p, se = res.p_deterred
-        w, wse = res.p_widens
-        co = res.coalition()
-        rows.append({"parameters": point, "p_deterred": p, "p_deterred_se": se,
-                     "p_deterred_reason": res.compiled.deterrence_reason,
-                     "p_widens": w, "p_widens_se": wse,
-                     "coalition_size_mean": co["size_mean"],
-                     "coalition_size_mean_se": co["size_mean_se"]})
-    return {"scenario": {"name": scenario.name, "file": str(path),
-                         "date": scenario.date.isoformat()},
-            "as_of": scenario.date.isoformat(), "grid": grid, "draws": n, "seed": s,
-            "points": rows,
-            "provenance": provenance(list(DATASETS), view=scenario.view.value,
-                                     as_of=scenario.date.isoformat())}
+    return sweep_payload(scenario, path, grid, results, draws=n, seed=s)
 
 
 def run_spec(spec: dict, library: Path, report: Callable[[float], None]) -> tuple[dict, float]:
