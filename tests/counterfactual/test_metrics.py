@@ -37,9 +37,9 @@ def env(built_home: Path, mirror: Path):
 
 @pytest.fixture(scope="module")
 def system(env):
-    from foedus.model.system import CommitmentSystem
+    from foedus.data.loaders import load_system
 
-    return CommitmentSystem.load()
+    return load_system()
 
 
 @pytest.fixture(scope="module")
