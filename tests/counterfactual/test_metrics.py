@@ -64,7 +64,8 @@ def without_turkey(env, system):
                     if m.state == TUR and m.end is None else m for m in nato.members)
     changed = nato.model_copy(update={"members": members})
     return CommitmentSystem(list(system.atop),
-                            [changed if t.id == nato.id else t for t in system.book])
+                            [changed if t.id == nato.id else t for t in system.book],
+                            crosswalk=system.crosswalk, history=system.history)
 
 
 class TestShape:
