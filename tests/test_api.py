@@ -21,6 +21,20 @@ def _cli_json(*args: str) -> dict:
     return json.loads(proc.stdout)
 
 
+def _printed(answer) -> str:
+    """An answer as ``--json`` prints it (the CLI's ``print_json``)."""
+    return json.dumps(answer.to_json(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _cli_text(*args: str) -> str:
+    proc = run_cli(*args, "--json")
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+
+
 def test_no_verb_is_shadowed_by_a_subpackage() -> None:
     modules = {m.name for m in pkgutil.iter_modules(foedus.__path__)}
     verbs = set(foedus.__all__) - {"FoedusError", "__version__"}
@@ -116,6 +130,106 @@ class TestAnswersEqualTheCommandLine:
         answer = foedus.check_books([good, bad])
         assert answer.to_json() == _cli_json("book", "check", str(good), str(bad))
         assert [f.ok for f in answer.files] == [True, False]
+
+
+@pytest.mark.usefixtures("store_home")
+class TestCrisisAnswersEqualTheCommandLine:
+    """Byte for byte: the verb's answer printed as the CLI prints it is the CLI's stdout."""
+
+    @pytest.mark.parametrize(("scenario", "extra"), [
+        ("baltic-estonia-2024.toml", ()),  # NMC carried forward: typed records
+        ("article5-2001.toml", ()),  # a non-state attacker, no verdict
+        ("nato-central-front-1983.toml", ("--as-of", "1983-06-01")),
+    ])
+    def test_simulate(self, scenario: str, extra: tuple[str, ...]) -> None:
+        import datetime as dt
+
+        path = SCENARIOS / scenario
+        as_of = dt.date.fromisoformat(extra[1]) if extra else None
+        answer = foedus.simulate(path, draws=300, seed=11, as_of=as_of)
+        assert isinstance(answer, foedus.crisis.answer.SimulateAnswer)
+        assert answer.draws == 300 and answer.seed == 11
+        assert _printed(answer) == _cli_text("simulate", str(path), "--draws", "300",
+                                             "--seed", "11", *extra)
+
+    def test_simulate_carries_typed_provenance(self) -> None:
+        answer = foedus.simulate(SCENARIOS / "baltic-estonia-2024.toml", draws=50, seed=1)
+        carried = answer.provenance.carried_forward
+        assert carried and carried[0].dataset == "nmc_7" and carried[0].last_day.year == 2022
+        assert answer.provenance.engine_version == answer.parameters["engine_version"]
+
+    def test_sweep(self) -> None:
+        path = SCENARIOS / "baltic-estonia-2024.toml"
+        answer = foedus.sweep(path, {"challenger.value": [0.5, 2]}, draws=200, seed=5)
+        assert [p.parameters for p in answer.points] == [{"challenger.value": 0.5},
+                                                         {"challenger.value": 2}]
+        assert _printed(answer) == _cli_text("sweep", str(path), "--grid",
+                                             "challenger.value=0.5,2", "--draws", "200",
+                                             "--seed", "5")
+        as_strings = foedus.sweep(path, ["challenger.value=0.5,2"], draws=200, seed=5)
+        assert as_strings.to_json() == answer.to_json()
+
+
+@pytest.mark.usefixtures("store_home")
+class TestCounterfactualAnswersEqualTheCommandLine:
+    def test_compare(self) -> None:
+        base, alt = SCENARIOS / "baltic-estonia-2024.toml", SCENARIOS / "us-withdrawal-2024.toml"
+        answer = foedus.compare(base, alt, draws=200, seed=4)
+        assert answer.base.scenario.base is None
+        assert answer.alt.scenario.base == "baltic-estonia-2024.toml"
+        assert set(answer.diff.events) == set(answer.base.events) & set(answer.alt.events)
+        assert _printed(answer) == _cli_text("compare", str(base), str(alt), "--draws",
+                                             "200", "--seed", "4")
+
+    def test_library(self, tmp_path: Path) -> None:
+        import shutil
+
+        for name in ("baltic-estonia-2024.toml", "us-withdrawal-2024.toml",
+                     "article5-2001.toml"):
+            shutil.copy(SCENARIOS / name, tmp_path / name)
+        answer = foedus.case_library(tmp_path, draws=200, seed=4)
+        assert [c.case for c in answer.cases] == ["article5-2001", "baltic-estonia-2024",
+                                                  "us-withdrawal-2024"]
+        withdrawal = answer.cases[2]
+        assert withdrawal.vs_base is not None
+        assert withdrawal.vs_base.p_deterred == pytest.approx(
+            withdrawal.p_deterred - answer.cases[1].p_deterred)
+        assert answer.sensitivity is None and "sensitivity" not in answer.to_json()
+        assert _printed(answer) == _cli_text("library", str(tmp_path), "--draws", "200",
+                                             "--seed", "4")
+
+    def test_library_sensitivity(self, tmp_path: Path) -> None:
+        import shutil
+
+        cases, plots = tmp_path / "cases", tmp_path / "plots"
+        cases.mkdir()
+        shutil.copy(SCENARIOS / "baltic-estonia-2024.toml", cases)
+        answer = foedus.case_library(cases, draws=20, seed=2, sensitivity=True)
+        from foedus.crisis.library import SENSITIVITY
+
+        sweeps = answer.sensitivity["baltic-estonia-2024"]
+        assert {k: [p.value for p in v] for k, v in sweeps.items()} == SENSITIVITY
+        assert _printed(answer) == _cli_text("library", str(cases), "--draws", "20",
+                                             "--seed", "2", "--sensitivity", str(plots))
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("store_home")
+def test_credibility_fit(tmp_path: Path) -> None:
+    """A quick refit (two folds, a short chain: the hidden options) both ways; only the
+    wall times (``diagnostics``' ``*seconds``) differ."""
+    quick = {"folds": 2, "steps": 50, "warmup": 20, "samples": 20, "chains": 1}
+    answer = foedus.credibility_fit(seed=1, out=tmp_path / "a.json", **quick)
+    cli = json.loads(_cli_text("credibility", "fit", "--seed", "1", "--out",
+                               str(tmp_path / "a.json"),
+                               *(x for k, v in quick.items() for x in (f"--{k}", str(v)))))
+    body = answer.to_json()
+    assert body["saved"] == str(tmp_path / "a.json") and body["shipped"] == answer.shipped
+    for side in (body, cli):
+        timed = [k for k in side["diagnostics"] if k.endswith("seconds")]
+        assert "seconds" in timed
+        side["diagnostics"].update(dict.fromkeys(timed, 0))
+    assert json.dumps(body, indent=2) == json.dumps(cli, indent=2)
 
 
 def test_data_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -26,8 +26,11 @@ verb                        what it answers
 ``load_system``             the commitment system (ATOP 5.1 and our book)
 ``resolve_actor``           a state or ``nonstate:NAME`` (also ``resolve_state``,
                             ``resolve_alliance``, ``resolve_place``)
-``simulate``, ``compare``   the crisis engine and counterfactuals
+``simulate``, ``sweep``     the crisis engine: one scenario, a grid of its variants
+``compare``                 two scenarios side by side (counterfactuals)
+``case_library``            every scenario of a folder, one row per case
 ``pledge_credibility``      P(a pledge is honoured), the credibility model
+``credibility_fit``         the credibility model refitted and cross-validated
 ``alliance_reliability``    alliance reliability on two units, beside the published
                             figures (``reliability_cases``; the tables:
                             ``reliability_opportunities``, ``reliability_rates``)
@@ -73,13 +76,14 @@ _VERBS: dict[str, tuple[str, str]] = {
     "resolve_alliance": ("foedus.data.resolve", "resolve_alliance"),
     "resolve_place": ("foedus.data.resolve", "resolve_place"),
     "pledge_credibility": ("foedus.credibility.answer", "credibility_answer"),
+    "credibility_fit": ("foedus.credibility.refit", "credibility_fit"),
     "alliance_reliability": ("foedus.reliability.answer", "reliability_answer"),
     "reliability_cases": ("foedus.reliability.answer", "reliability_cases"),
-    # the lenses being rewritten (second pass: typed answers), as they are today
-    "simulate": ("foedus.crisis.simulate", "simulate"),
-    "sweep": ("foedus.crisis.sweep", "sweep"),
-    "compare": ("foedus.counterfactual.compare", "compare"),
-    "case_library": ("foedus.crisis.library", "library"),
+    # the crisis engine and counterfactuals
+    "simulate": ("foedus.crisis.answer", "simulate_answer"),
+    "sweep": ("foedus.crisis.answer", "sweep_answer"),
+    "compare": ("foedus.counterfactual.answer", "compare_answer"),
+    "case_library": ("foedus.crisis.answer", "library_answer"),
     # the reliability lens's tables
     "reliability_opportunities": ("foedus.reliability", "opportunities"),
     "reliability_rates": ("foedus.reliability", "reliability_rates"),

@@ -37,9 +37,9 @@ def env(built_home: Path, mirror: Path):
 
 @pytest.fixture(scope="module")
 def system(env):
-    from foedus.model.system import CommitmentSystem
+    from foedus.data.loaders import load_system
 
-    return CommitmentSystem.load()
+    return load_system()
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,8 @@ def without_turkey(env, system):
                     if m.state == TUR and m.end is None else m for m in nato.members)
     changed = nato.model_copy(update={"members": members})
     return CommitmentSystem(list(system.atop),
-                            [changed if t.id == nato.id else t for t in system.book])
+                            [changed if t.id == nato.id else t for t in system.book],
+                            crosswalk=system.crosswalk, history=system.history)
 
 
 class TestShape:

@@ -31,9 +31,9 @@ def system(built_home, mirror):
     saved = os.environ.get("FOEDUS_HOME")
     os.environ["FOEDUS_HOME"] = str(built_home)
     try:
-        from foedus.model.system import CommitmentSystem
+        from foedus.data.loaders import load_system
 
-        yield CommitmentSystem.load()
+        yield load_system()
     finally:
         if saved is None:
             os.environ.pop("FOEDUS_HOME", None)

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from foedus.data.places import load_places
+from foedus.data.places import default_gazetteer, load_places
 from foedus.data.readers import read_raw
 from foedus.errors import FoedusError, PlaceBookError, UnknownPlaceError
 from foedus.model.places import (
@@ -29,7 +29,7 @@ USA, UKG, FRN, SPN, CYP, RUS, UKR, ALG, TUR, CHN, TAW, JPN, PHI = (
 
 @pytest.fixture(scope="module")
 def gaz() -> Gazetteer:
-    return Gazetteer.default()
+    return default_gazetteer()
 
 
 def _cow_codes() -> set[int]:
@@ -187,7 +187,7 @@ class TestTerritoryOf:
 
 @pytest.fixture(scope="module")
 def every_place() -> list[Place]:
-    return list(Gazetteer.default())
+    return list(default_gazetteer())
 
 
 @settings(max_examples=300, deadline=None,

@@ -82,15 +82,15 @@ def compare(
     json: Json = False,
 ) -> None:
     """Compare two scenarios: P(deterred), drawn in, entrapment and system metrics."""
-    from foedus.counterfactual.compare import compare as run_compare
+    from foedus.counterfactual.answer import compare_answer
 
     if plot is not None:
         check_output_folder(plot)  # before the work: a bad --plot fails at once
     with step_progress("draws") as bar:
         task = bar.add_task("", total=None)
-        result = run_compare(base, alt, draws=draws, seed=seed, alliance=alliance,
-                             threshold=threshold, workers=workers, scheduler=scheduler,
-                             progress=lambda n: bar.advance(task, n))
+        result = compare_answer(base, alt, draws=draws, seed=seed, alliance=alliance,
+                                threshold=threshold, workers=workers, scheduler=scheduler,
+                                progress=lambda n: bar.advance(task, n)).to_json()
     written: list | FoedusError = []
     if plot is not None:
         from foedus.report.scenario_plots import plot_comparison
@@ -169,14 +169,14 @@ def library(
     json: Json = False,
 ) -> None:
     """Run every scenario of the case library and print one table."""
-    from foedus.crisis.library import library as run_library
+    from foedus.crisis.answer import library_answer
 
     files = sorted(folder.glob("*.toml"))
     with step_progress("cases") as bar:
         task = bar.add_task("", total=len(files))
-        result = run_library(files, draws=draws, seed=seed, workers=workers,
-                             scheduler=scheduler, sweeps=sensitivity is not None,
-                             progress=lambda: bar.advance(task, 1))
+        result = library_answer(files, draws=draws, seed=seed, workers=workers,
+                                scheduler=scheduler, sensitivity=sensitivity is not None,
+                                progress=lambda: bar.advance(task, 1)).to_json()
     if sensitivity is not None:
         from foedus.report.scenario_plots import write_sensitivity
 

@@ -104,70 +104,55 @@ def fit_command(
     source: Annotated[str, typer.Option("--source", help="cow or mid.")] = "cow",
     seed: Annotated[int, typer.Option("--seed")] = 0,
     json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    folds: Annotated[int | None, typer.Option("--folds", min=2, hidden=True)] = None,
+    steps: Annotated[int | None, typer.Option("--steps", min=1, hidden=True)] = None,
+    warmup: Annotated[int | None, typer.Option("--warmup", min=1, hidden=True)] = None,
+    samples: Annotated[int | None, typer.Option("--samples", min=2, hidden=True)] = None,
+    chains: Annotated[int | None, typer.Option("--chains", min=1, hidden=True)] = None,
 ) -> None:
     """Refit the credibility model: grouped cross-validation (by war, by treaty) of both
     specifications beside constant forecasts, the choice of the one that ships, and its
     posterior (NUTS)."""
     if source not in ("cow", "mid"):
         raise typer.BadParameter("must be cow or mid", param_hint="--source")
-    import time
+    from foedus.credibility.refit import credibility_fit
 
-    from foedus.credibility import case_counts, fit, plot_calibration, save
-    from foedus.model.system import CommitmentSystem
-    from foedus.provenance import provenance
-    from foedus.reliability import opportunities
-
-    start = time.perf_counter()
+    quick = {k: v for k, v in (("folds", folds), ("steps", steps), ("warmup", warmup),
+                               ("samples", samples), ("chains", chains)) if v is not None}
     with step_progress("credibility fit") as bar:
         task = bar.add_task("opportunities", total=4)
-        system = CommitmentSystem.load()
-        opp = opportunities(system, source=source)
-        counts = case_counts(opp)
-        bar.update(task, advance=1, description="features")
 
         def progress(text: str) -> None:
             bar.update(task, advance=1, description=text)
 
-        fitted = fit(opp, system, seed=seed, source=source, progress=progress)
-    seconds = time.perf_counter() - start
-    paths = []
-    if plot is not None:
-        plot.mkdir(parents=True, exist_ok=True)
-        paths.append(str(plot_calibration(fitted, plot / "calibration.png")))
-    if save_to is not None:
-        save(fitted, save_to)
-    coefficients = fitted.coefficients().to_dict("records")
+        answer = credibility_fit(source=source, seed=seed, plot=plot, out=save_to,
+                                 progress=progress, **quick)
     if json:
-        names = [d["name"] for d in fitted.provenance.get("datasets", []) if d.get("sha256")]
-        print_json({"cases": counts, "shipped": fitted.spec,
-                    "shipped_because": fitted.shipped_because, "metrics": fitted.metrics,
-                    "validation": fitted.validation, "calibration": fitted.calibration,
-                    "coefficients": coefficients,
-                    "coefficients_literature": fitted.coefficients_literature,
-                    "diagnostics": {**fitted.diagnostics, "seconds": round(seconds, 1)},
-                    "plots": paths, "saved": str(save_to) if save_to else None,
-                    "provenance": provenance(names, view="atop")})
+        print_json(answer.to_json())
         return
+    counts, paths, seconds = answer.cases, answer.plots, answer.diagnostics["seconds"]
+    coefficients = [c.model_dump() for c in answer.coefficients]
+    calibration = [c.model_dump() for c in answer.calibration]
     out.print(f"cases: {counts['cases']} of {counts['rows']} opportunity rows "
               f"({counts['casus_foederis_none']} with an undecidable casus foederis left "
               "out)", highlight=False)
-    _print_validation(fitted.validation, fitted.spec)
-    out.print(f"\n[bold]Ships: {fitted.spec}[/] — {fitted.shipped_because}", highlight=False)
+    _print_validation(answer.validation, answer.shipped)
+    out.print(f"\n[bold]Ships: {answer.shipped}[/] — {answer.shipped_because}", highlight=False)
     out.print("\nCalibration (shipped, held out by war): "
               + "; ".join(f"[{c['bin_low']:.1f}, {c['bin_high']:.1f}) n={c['n']} "
                           f"predicted {c['mean_predicted']:.2f} observed {c['observed']:.2f}"
-                          for c in fitted.calibration), highlight=False)
-    out.print(f"\nShipped posterior (NUTS; R-hat ≤ {fitted.diagnostics['r_hat_max']:.3f}, "
-              f"ESS ≥ {fitted.diagnostics['ess_min']:.0f}, "
-              f"{fitted.diagnostics['divergences']} divergences; 90% intervals):",
+                          for c in calibration), highlight=False)
+    out.print(f"\nShipped posterior (NUTS; R-hat ≤ {answer.diagnostics['r_hat_max']:.3f}, "
+              f"ESS ≥ {answer.diagnostics['ess_min']:.0f}, "
+              f"{answer.diagnostics['divergences']} divergences; 90% intervals):",
               highlight=False)
     for c in coefficients:
         out.print(f"  {c['feature']:<22} [{c['lower']:+.3f}, {c['upper']:+.3f}] mean "
                   f"{c['coef']:+.3f}", highlight=False)
-    if fitted.spec != "literature":
+    if answer.shipped != "literature":
         out.print("Literature covariates (not shipped; posterior by ADVI on all cases, per "
                   "SD, 90% intervals):", highlight=False)
-        for c in fitted.coefficients_literature:
+        for c in answer.coefficients_literature:
             out.print(f"  {c['feature']:<22} [{c['lower']:+.3f}, {c['upper']:+.3f}] mean "
                       f"{c['mean']:+.3f}", highlight=False)
     err.print(f"fitted in {seconds:.0f} s", highlight=False)

@@ -39,7 +39,7 @@ def simulate(
     """Simulate a crisis: P(deterred), who is drawn in, entrapment, the coalition."""
     import datetime as dt
 
-    from foedus.crisis.simulate import simulate as run_simulation
+    from foedus.crisis.answer import simulate_answer
     from foedus.errors import FoedusError
 
     day = None
@@ -50,10 +50,11 @@ def simulate(
             raise FoedusError(f"--as-of {as_of!r} is not a date (use YYYY-MM-DD).") from None
     with step_progress("draws") as bar:
         task = bar.add_task("", total=None)
-        result = run_simulation(
+        answer = simulate_answer(
             file, as_of=day, draws=draws, seed=seed, workers=workers, scheduler=scheduler,
             on_total=lambda n: bar.update(task, total=n),
             progress=lambda n: bar.advance(task, n))
+    result = answer.to_json()
     if json:
         print_json(result)
         return
@@ -129,39 +130,33 @@ def sweep(
     json: Json = False,
 ) -> None:
     """Run a grid of scenario variants on Dask: P(deterred) and more at every point."""
-    from foedus.crisis.report import sweep_answer
-    from foedus.crisis.scenario import load_scenario
-    from foedus.crisis.sweep import parse_grid
-    from foedus.crisis.sweep import sweep as run_sweep
+    from foedus.crisis.answer import sweep_answer
 
-    scenario, attacks = load_scenario(file)
-    parsed = parse_grid(grid)
-    n = draws or scenario.draws
-    s = scenario.seed if seed is None else seed
-    points = 1
-    for values in parsed.values():
-        points *= len(values)
     with step_progress("draws") as bar:
-        task = bar.add_task("", total=n * points)
-        results = run_sweep(scenario, attacks, parsed, draws=n, seed=s, workers=workers,
-                            scheduler=scheduler, progress=lambda k: bar.advance(task, k))
-    payload = sweep_answer(scenario, file, parsed, results, draws=n, seed=s)
-    rows = payload["points"]
+        task = bar.add_task("", total=None)
+        answer = sweep_answer(file, grid, draws=draws, seed=seed, workers=workers,
+                              scheduler=scheduler,
+                              on_total=lambda total: bar.update(task, total=total),
+                              progress=lambda k: bar.advance(task, k))
+    payload = answer.to_json()
+    rows, parsed = payload["points"], payload["grid"]
+    n, s = payload["draws"], payload["seed"]
+    name = payload["scenario"]["name"] or file
     if plot is not None:
         from foedus.report.scenario_plots import plot_sweep
 
         path = plot_sweep(rows, parsed, plot / f"sweep-{Path(file).stem}.png",
-                          title=f"{scenario.name or file}: {n:,} draws per point")
+                          title=f"{name}: {n:,} draws per point")
         err.print(f"wrote {path}", highlight=False)
     if json:
         print_json(payload)
         return
     names = list(parsed)
     table = Table(*names, "P(deterred)", "P(widens)", "coalition size",
-                  title=f"{scenario.name or file}: {n:,} draws per point, seed {s}")
+                  title=f"{name}: {n:,} draws per point, seed {s}")
     for r in rows:
         table.add_row(*(str(r["parameters"][k]) for k in names),
                       _pct(r["p_deterred"], r["p_deterred_se"]),
                       _pct(r["p_widens"], r["p_widens_se"]), f"{r['coalition_size_mean']:.2f}")
     out.print(table)
-    err.print(f"{points} points × {n:,} draws", highlight=False)
+    err.print(f"{len(rows)} points × {n:,} draws", highlight=False)

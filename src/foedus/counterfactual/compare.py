@@ -94,13 +94,13 @@ def evaluate(path: str | Path, *, draws: int | None = None, seed: int | None = N
         describe,
     )
     from foedus.credibility import load
-    from foedus.model.system import CommitmentSystem
+    from foedus.data.loaders import load_system
 
     scenario, attacks = load_scenario(path)
     overrides = {k: v for k, v in (("draws", draws), ("seed", seed)) if v is not None}
     if overrides:
         scenario = with_overrides(scenario, overrides)
-    system = system or CommitmentSystem.load()
+    system = system or load_system()
     fitted = fitted or load()
     events = {}
     for label, part, chosen in _events(scenario, attacks):
@@ -170,12 +170,12 @@ def compare(base: str | Path, alt: str | Path, *, draws: int | None = None,
     from foedus.counterfactual.metrics import DATASETS as SYSTEM_DATASETS
     from foedus.credibility import load
     from foedus.crisis.report import DATASETS
-    from foedus.model.system import CommitmentSystem
+    from foedus.data.loaders import load_system
     from foedus.provenance import provenance
 
     base_scenario, base_attacks = load_scenario(base)
     alt_scenario, alt_attacks = load_scenario(alt)
-    system, fitted = CommitmentSystem.load(), load()
+    system, fitted = load_system(), load()
     if alliance is None:
         alliance = base_scenario.alliance or alt_scenario.alliance
     if alliance is None:

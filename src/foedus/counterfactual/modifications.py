@@ -389,7 +389,9 @@ def apply_modifications(system, mods: Sequence[Resolved]):
             for k, t in enumerate(treaties):
                 if t.id == m.treaty:
                     treaties[k] = _apply(t, m)
-    return CommitmentSystem(atop, book)
+    # the system's own crosswalk and historical book (was: the shipped files re-read, with
+    # a DeprecationWarning)
+    return CommitmentSystem(atop, book, crosswalk=system.crosswalk, history=system.history)
 
 
 def credibility_shifts(mods: Sequence[Resolved]) -> list[PledgeShift]:

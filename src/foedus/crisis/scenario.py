@@ -252,9 +252,9 @@ def _check_modifications(scenario: Scenario):
     """Problems of the ``[[modify]]`` tables: unknown states or treaties, and changes
     that do not fit the system (each applied in turn, as the compiler will)."""
     from foedus.counterfactual.modifications import apply_modifications, resolve_modifications
-    from foedus.model.system import CommitmentSystem
+    from foedus.data.loaders import load_system
 
-    system = CommitmentSystem.load()
+    system = load_system()
     resolved, problems = resolve_modifications(scenario.modify, scenario.date, system)
     yield from problems
     if problems:
