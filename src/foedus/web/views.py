@@ -146,20 +146,23 @@ def _network(day: dt.date, view: str, stamp: tuple) -> dict:
     states = {s["cow"]: s for s in states_on(day)["states"]}
     rank = {k: i for i, k in enumerate(KIND_ORDER)}
     pairs: dict[tuple[int, int], dict] = {}
-    for p in snap.pledges():
-        if p.holder == p.beneficiary:
-            continue
-        a, b = sorted((p.holder, p.beneficiary))
-        edge = pairs.setdefault((a, b), {"kind": p.obligation.kind, "treaties": set(),
-                                         "directions": set()})
-        if rank[p.obligation.kind] < rank[edge["kind"]]:
-            edge["kind"] = p.obligation.kind
-        edge["treaties"].add(p.treaty.id)
-        edge["directions"].add((p.holder, p.beneficiary))
+    # Each (holder, beneficiary, kind, treaty) once: many pledges differ only in the
+    # obligation (article) behind them, which the network does not show.
+    legs = {(p.holder, p.beneficiary, p.obligation.kind, p.treaty.id)
+            for p in snap.pledges() if p.holder != p.beneficiary}
+    for holder, beneficiary, kind, treaty in legs:
+        a, b = (holder, beneficiary) if holder < beneficiary else (beneficiary, holder)
+        edge = pairs.get((a, b))
+        if edge is None:
+            edge = pairs[(a, b)] = {"kind": kind, "treaties": set(), "directions": set()}
+        elif rank[kind] < rank[edge["kind"]]:
+            edge["kind"] = kind
+        edge["treaties"].add(treaty)
+        edge["directions"].add((holder, beneficiary))
     nodes = sorted({c for pair in pairs for c in pair})
     start = {c: (states[c]["lat"], states[c]["lon"]) if c in states else (None, None)
              for c in nodes}
-    pos = _layout(nodes, list(pairs), start)
+    pos = _layout(nodes, sorted(pairs), start)
     names = queries.state_names()
     node_rows = []
     for c in nodes:
