@@ -62,3 +62,36 @@ def test_network_in_both_views_has_edges(store_home) -> None:
     day = dt.date(1962, 10, 16)
     for view in View:
         assert len(views._network(day, view.value, store_stamp())["edges"]) > 50
+
+
+def test_borders_text_is_borders_on_byte_for_byte(store_home) -> None:
+    """The atlas's borders of a day inside CShapes, joined from arcs encoded once
+    (``views._cut_text``), are ``borders_on(day).to_json()`` exactly, at two tolerances,
+    on a seeded spread of days and the map's first and last."""
+    import json
+    import random
+
+    from foedus.data.borders import borders_on
+    from foedus.data.queries import border_dates
+
+    first, last = border_dates()[0], border_dates()[-1]
+    rng = random.Random(1886)
+    days = [first, last, dt.date(1914, 7, 1), dt.date(1991, 12, 26), dt.date(2014, 3, 18)]
+    days += [first + dt.timedelta(days=rng.randrange((last - first).days)) for _ in range(8)]
+    for tolerance in (0.05, 0.2):
+        for day in days:
+            views._BORDERS.items.clear()
+            text = views.borders_bytes(day, tolerance)
+            answer = borders_on(day, tolerance=tolerance).to_json()
+            assert json.loads(text) == answer, day
+            fields = {k: answer.pop(k) for k in ("as_of", "map_date", "banner",
+                                                 "provenance")}
+            assert text == views._splice(fields, views._dumps(answer)), day  # the old text
+            assert views._cut_text(day, tolerance) is not None  # the fast path was taken
+    assert views._cut_text(first, 2.0) is None  # out of range: borders_on refuses it
+    # outside CShapes: the nearest map, cut once for every day before (or after) it
+    views._BORDERS.items.clear()
+    for day in (dt.date(1850, 1, 1), dt.date(1816, 7, 1), dt.date(2024, 7, 1),
+                dt.date(2025, 1, 1)):
+        assert views.borders_json(day, 0.05) == borders_on(day).to_json(), day
+    assert len(views._BORDERS.items) == 2

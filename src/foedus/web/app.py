@@ -37,7 +37,7 @@ from foedus.web import api, pages
 from foedus.web.jobs import Jobs, QueueFullError
 from foedus.web.runs import RunStore
 from foedus.web.settings import Settings
-from foedus.web.warm import AtlasWarmer
+from foedus.web.warm import ACTIVITY, AtlasWarmer
 
 __all__ = ["create_app"]
 
@@ -101,7 +101,8 @@ class _Guard:
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, secured_send)
+            with ACTIVITY.request():  # the atlas warm-up waits while requests are served
+                await self.app(scope, limited_receive, secured_send)
         except RequestTooLargeError:
             await _error(413, f"The request body is over {limit:,} bytes.")(scope, receive,
                                                                              send)
