@@ -102,6 +102,44 @@ def fresh_dates(count: int, seed: int = 2026) -> list[str]:
     return out
 
 
+def in_process(dates: list[str]) -> dict:
+    """CPU time (this thread's, so less at the mercy of a busy machine than the wall clock)
+    of the atlas's work for ``dates``, none cached in this process: ``Snapshot.pledges``
+    against the reference implementation it replaced (``tests/model/reference_system.py``),
+    and the whole atlas (network, borders, legal overlay) as the server computes it."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from foedus.data.loaders import load_system
+    from foedus.data.simplify import DEFAULT_TOLERANCE
+    from foedus.web import views
+    from model.reference_system import reference_pledges
+
+    system = load_system()
+    views.borders_bytes(dt.date(1700, 1, 1), DEFAULT_TOLERANCE)  # arcs loaded and encoded
+    views.legal_status(dt.date(1900, 1, 1))  # the gazetteer loaded
+    out: dict = {}
+    for view in ("legal", "atop"):
+        days = [dt.date.fromisoformat(d) for d in dates
+                if view == "legal" or d <= "2018-12-31"]
+        fast, old, whole = [], [], []
+        for day in days:
+            snap = system.as_of(day, view)
+            start = time.thread_time()
+            list(snap.pledges())
+            fast.append(time.thread_time() - start)
+            start = time.thread_time()
+            reference_pledges(snap)
+            old.append(time.thread_time() - start)
+            start = time.thread_time()
+            views.network_bytes(day, view)
+            if view == "legal":
+                views.borders_bytes(day, DEFAULT_TOLERANCE)
+                views.legal_status(day)
+            whole.append(time.thread_time() - start)
+        out[view] = {"pledges_cpu": _ms(fast), "pledges_reference_cpu": _ms(old),
+                     "atlas_cpu": _ms(whole)}
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--json", action="store_true")
@@ -128,7 +166,7 @@ def main() -> None:
             progress = client.get("/api/health").json()["atlas_warmup"]
             if progress["done"] >= progress["total"]:
                 break
-            time.sleep(1)
+            time.sleep(5)  # a request holds the warm-up back (foedus.web.warm.QUIET)
         warmup = time.perf_counter() - start
 
         slider = [] if args.cold else [atlas(client, pool, d) for d in SLIDER]
@@ -156,7 +194,9 @@ def main() -> None:
                          "simulate_seconds": round(time.perf_counter() - start, 2),
                          "same_p_deterred": same["p_deterred"] ==
                          (run["result"] or {}).get("p_deterred")})
+    cpu = in_process(fresh)
     result = {
+        "atlas_in_process_cpu": cpu,
         "atlas_warmup_seconds": None if args.cold else round(warmup, 1),
         "atlas_slider_day": _ms(slider) if slider else None,
         "atlas_random_dates_legal": _ms(new["legal"]),
