@@ -42,7 +42,7 @@ from foedus.data.store import connect
 from foedus.errors import BordersError, StoreError
 from foedus.provenance import provenance
 
-__all__ = ["BorderMap", "BordersError", "borders_on", "nearest_map"]
+__all__ = ["BorderMap", "BordersError", "borders_on", "geometries_of", "nearest_map"]
 
 #: No map is cut coarser than this (degrees): past it most states are triangles.
 MAX_TOLERANCE = 1.0
@@ -278,6 +278,20 @@ def _kept(arcs: _Arcs, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
 
 def _cut(arcs: _Arcs, rows: list[tuple], tolerance: float) -> dict:
     kept, ring_ok = _kept(arcs, tolerance)
+    geometries, used = geometries_of(arcs, rows, ring_ok)
+    return {
+        "type": "Topology",
+        "transform": {"scale": list(SCALE), "translate": list(TRANSLATE)},
+        "objects": {"states": {"type": "GeometryCollection", "geometries": geometries}},
+        "arcs": _encode(arcs, kept, used),
+    }
+
+
+def geometries_of(arcs: _Arcs, rows: list[tuple], ring_ok: np.ndarray
+                  ) -> tuple[list[dict], np.ndarray]:
+    """The TopoJSON geometries of the CShapes ``rows`` (those of one day) with the rings
+    that survive, their arcs renumbered in order of first use; and the stored arcs used,
+    in that order."""
     renumber: dict[int, int] = {}
 
     def ref(r: int) -> int:
@@ -297,13 +311,7 @@ def _cut(arcs: _Arcs, rows: list[tuple], tolerance: float) -> dict:
                            "status": status, "owner": None if owner is None else int(owner),
                            "start": start.isoformat(), "end": end.isoformat()},
         })
-    return {
-        "type": "Topology",
-        "transform": {"scale": list(SCALE), "translate": list(TRANSLATE)},
-        "objects": {"states": {"type": "GeometryCollection", "geometries": geometries}},
-        "arcs": _encode(arcs, kept, np.fromiter(renumber, dtype=np.int64,
-                                                count=len(renumber))),
-    }
+    return geometries, np.fromiter(renumber, dtype=np.int64, count=len(renumber))
 
 
 def _encode(arcs: _Arcs, kept: np.ndarray, used: np.ndarray) -> list[list[list[int]]]:

@@ -29,6 +29,7 @@ from foedus.data.borders import (
     _encode,
     _kept,
     borders_on,
+    geometries_of,
     nearest_map,
 )
 from foedus.data.loaders import load_system, store_stamp
@@ -261,27 +262,8 @@ def _cut_text(day: dt.date, tolerance: float) -> bytes | None:
     _path, arcs = _arcs()
     day, _banner = nearest_map(day, arcs.first_day, arcs.last_day)
     texts, ring_ok = _arc_texts(arcs, float(tolerance))
-    renumber: dict[int, int] = {}
-
-    def ref(r: int) -> int:
-        new = renumber.setdefault(r if r >= 0 else ~r, len(renumber))
-        return new if r >= 0 else ~new
-
-    geometries = []
-    for index, ccode, name, status, owner, start, end in queries.cshapes_rows():
-        if not (start <= day and end >= day):
-            continue
-        out = [[[ref(r) for r in refs] for number, refs in polygon if ring_ok[number]]
-               for polygon in arcs.shapes[index][1] if ring_ok[polygon[0][0]]]
-        if not out:
-            continue
-        geometries.append({
-            "type": "Polygon" if len(out) == 1 else "MultiPolygon", "id": int(index),
-            "arcs": out[0] if len(out) == 1 else out,
-            "properties": {"cow": None if ccode is None else int(ccode), "name": name,
-                           "status": status, "owner": None if owner is None else int(owner),
-                           "start": start.isoformat(), "end": end.isoformat()},
-        })
+    geometries, used = geometries_of(
+        arcs, [r for r in queries.cshapes_rows() if r[5] <= day <= r[6]], ring_ok)
     shell = BorderMap(day, day, None, float(tolerance), {
         "type": "Topology",
         "transform": {"scale": list(SCALE), "translate": list(TRANSLATE)},
@@ -294,7 +276,7 @@ def _cut_text(day: dt.date, tolerance: float) -> bytes | None:
     tail = b'"arcs":[]}}'
     if list(shell)[-1] != "topology" or not head.endswith(tail):
         return None
-    return head[:-len(b"[]}}")] + b"[" + b",".join(texts[i] for i in renumber) + b"]}}"
+    return head[:-len(b"[]}}")] + b"[" + b",".join(texts[i] for i in used.tolist()) + b"]}}"
 
 
 def borders_json(day: dt.date, tolerance: float) -> dict:
