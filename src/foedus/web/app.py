@@ -135,7 +135,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runs = RunStore(settings.runs_db)
         jobs = Jobs(runs, settings.library, workers=settings.workers,
-                    queue_length=settings.queue, job_seconds=settings.job_seconds)
+                    queue_length=settings.queue, job_seconds=settings.job_seconds,
+                    prestart=settings.prestart_workers)
         app.state.runs, app.state.jobs = runs, jobs
         warmer = AtlasWarmer().start() if settings.warm_atlas else None
         app.state.warmer = warmer
