@@ -12,6 +12,7 @@ that allows nothing from outside the server.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import secrets
 from collections.abc import AsyncIterator
@@ -26,6 +27,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from foedus._version import __version__
+from foedus.data.loaders import load_system
 from foedus.errors import (
     DataError,
     FoedusError,
@@ -118,6 +120,16 @@ def _status(exc: FoedusError) -> int:
     return 422
 
 
+def _settle() -> None:
+    """Load the commitment system, then move everything loaded so far out of the garbage
+    collector's sight (:func:`gc.freeze`): the atlas builds tens of thousands of pledges
+    per new date, and each full collection would otherwise walk the whole system again
+    (about a quarter of a new network's time, measured by hand on six dates)."""
+    with contextlib.suppress(FoedusError):  # no store yet: the requests will say so
+        load_system()
+    gc.freeze()
+
+
 def static_dir() -> Path:
     """The folder of the app's static files (scripts, styles, the vendored libraries)."""
     return Path(str(resources.files("foedus.web").joinpath("static")))
@@ -138,6 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     queue_length=settings.queue, job_seconds=settings.job_seconds,
                     prestart=settings.prestart_workers)
         app.state.runs, app.state.jobs = runs, jobs
+        _settle()
         warmer = AtlasWarmer().start() if settings.warm_atlas else None
         app.state.warmer = warmer
         try:
