@@ -62,7 +62,7 @@ def lowered_settings(tmp: Path, **overrides) -> Settings:
     """Settings with the runs database in ``tmp`` and lowered limits (tests may lower
     more)."""
     values = {"runs_db": tmp / "runs.duckdb", "max_draws": 10_000, "max_grid": 16,
-              "job_seconds": 60.0, "warm_atlas": False,
+              "job_seconds": 60.0, "warm_atlas": False, "prestart_workers": False,
               "workers": 2, "queue": 20, **overrides}
     return Settings(**values)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
+import time
 
 import pytest
 
@@ -14,7 +15,7 @@ from foedus.data.borders import borders_on
 from foedus.data.loaders import store_stamp
 from foedus.web import views
 from foedus.web.epochs import Epochs, border_epochs, dates_in, network_epochs
-from foedus.web.warm import AtlasWarmer, slider_days
+from foedus.web.warm import QUIET, Activity, AtlasWarmer, slider_days
 
 pytestmark = pytest.mark.usefixtures("store_home")
 
@@ -101,3 +102,26 @@ def test_the_warm_up_computes_the_slider_days() -> None:
         for view in ("legal", "atop"):
             assert (stamp, view, epochs.index(day)) in views._NETWORKS
     assert len(views._BORDERS.items) >= 1  # before CShapes: one map, by day
+
+
+def test_the_warm_up_waits_while_a_request_is_served() -> None:
+    """The warm-up computes nothing while a request is in flight, and goes on once the
+    server has been idle for ``QUIET`` seconds."""
+    activity = Activity()
+    views._NETWORKS.items.clear()
+    with activity.request():
+        warmer = AtlasWarmer(today=dt.date(1817, 3, 1), activity=activity).start()
+        time.sleep(3 * QUIET)
+        assert warmer.done == 0
+    warmer.thread.join(300)
+    assert warmer.done == warmer.total == 4  # two days, both views
+    assert activity.active == 0 and activity.idle.is_set()
+
+
+def test_a_stopped_warm_up_ends_while_it_waits() -> None:
+    activity = Activity()
+    with activity.request():
+        warmer = AtlasWarmer(today=dt.date(1817, 3, 1), activity=activity).start()
+        warmer.stop()
+        assert not warmer.thread.is_alive()
+    assert warmer.done == 0

@@ -42,7 +42,7 @@ from foedus.data.store import connect
 from foedus.errors import BordersError, StoreError
 from foedus.provenance import provenance
 
-__all__ = ["BorderMap", "BordersError", "borders_on"]
+__all__ = ["BorderMap", "BordersError", "borders_on", "geometries_of", "nearest_map"]
 
 #: No map is cut coarser than this (degrees): past it most states are triangles.
 MAX_TOLERANCE = 1.0
@@ -223,15 +223,7 @@ def borders_on(day: dt.date | str, *, tolerance: float = DEFAULT_TOLERANCE) -> B
         raise BordersError(f"The tolerance must lie in [0, {MAX_TOLERANCE}] degrees; got "
                            f"{tolerance}.")
     path, arcs = _arcs()
-    map_date, banner = as_of, None
-    if as_of < arcs.first_day:
-        map_date = arcs.first_day
-        banner = (f"CShapes 2.0 begins on {map_date.isoformat()}: the borders shown are "
-                  f"those of that day, not of {as_of.isoformat()}.")
-    elif as_of > arcs.last_day:
-        map_date = arcs.last_day
-        banner = (f"CShapes 2.0 ends on {map_date.isoformat()}: the borders shown are those "
-                  f"of that day, not of {as_of.isoformat()}.")
+    map_date, banner = nearest_map(as_of, arcs.first_day, arcs.last_day)
     with connect(path) as con:
         rows = con.execute(
             "SELECT geometry_index, ccode, name, status, owner, start_date, end_date "
@@ -239,6 +231,18 @@ def borders_on(day: dt.date | str, *, tolerance: float = DEFAULT_TOLERANCE) -> B
             [map_date, map_date]).fetchall()
     topology = _cut(arcs, rows, tolerance)
     return BorderMap(as_of, map_date, banner, tolerance, topology)
+
+
+def nearest_map(as_of: dt.date, first: dt.date, last: dt.date) -> tuple[dt.date, str | None]:
+    """The date whose map is drawn for ``as_of`` when CShapes covers ``first`` to ``last``,
+    and the banner that says so when it is not ``as_of`` (None otherwise)."""
+    if as_of < first:
+        return first, (f"CShapes 2.0 begins on {first.isoformat()}: the borders shown are "
+                       f"those of that day, not of {as_of.isoformat()}.")
+    if as_of > last:
+        return last, (f"CShapes 2.0 ends on {last.isoformat()}: the borders shown are those "
+                      f"of that day, not of {as_of.isoformat()}.")
+    return as_of, None
 
 
 def _ring_stats(arcs: _Arcs, kept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -274,6 +278,20 @@ def _kept(arcs: _Arcs, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
 
 def _cut(arcs: _Arcs, rows: list[tuple], tolerance: float) -> dict:
     kept, ring_ok = _kept(arcs, tolerance)
+    geometries, used = geometries_of(arcs, rows, ring_ok)
+    return {
+        "type": "Topology",
+        "transform": {"scale": list(SCALE), "translate": list(TRANSLATE)},
+        "objects": {"states": {"type": "GeometryCollection", "geometries": geometries}},
+        "arcs": _encode(arcs, kept, used),
+    }
+
+
+def geometries_of(arcs: _Arcs, rows: list[tuple], ring_ok: np.ndarray
+                  ) -> tuple[list[dict], np.ndarray]:
+    """The TopoJSON geometries of the CShapes ``rows`` (those of one day) with the rings
+    that survive, their arcs renumbered in order of first use; and the stored arcs used,
+    in that order."""
     renumber: dict[int, int] = {}
 
     def ref(r: int) -> int:
@@ -293,13 +311,7 @@ def _cut(arcs: _Arcs, rows: list[tuple], tolerance: float) -> dict:
                            "status": status, "owner": None if owner is None else int(owner),
                            "start": start.isoformat(), "end": end.isoformat()},
         })
-    return {
-        "type": "Topology",
-        "transform": {"scale": list(SCALE), "translate": list(TRANSLATE)},
-        "objects": {"states": {"type": "GeometryCollection", "geometries": geometries}},
-        "arcs": _encode(arcs, kept, np.fromiter(renumber, dtype=np.int64,
-                                                count=len(renumber))),
-    }
+    return geometries, np.fromiter(renumber, dtype=np.int64, count=len(renumber))
 
 
 def _encode(arcs: _Arcs, kept: np.ndarray, used: np.ndarray) -> list[list[list[int]]]:

@@ -37,6 +37,7 @@ __all__ = [
     "capitals_by_year",
     "capitals_by_year_of",
     "contiguity_spells",
+    "cshapes_rows",
     "gdp_maddison",
     "gdp_wdi",
     "ideal_points",
@@ -174,6 +175,20 @@ def _border_dates(stamp: tuple) -> tuple[dt.date, ...]:
         rows = con.execute("SELECT start_date AS d FROM cshapes UNION "
                            "SELECT end_date FROM cshapes ORDER BY d").fetchall()
     return tuple(r[0] for r in rows if r[0] is not None)
+
+
+def cshapes_rows() -> list[tuple]:
+    """Every CShapes 2.0 polygon as :func:`foedus.data.borders.borders_on` reads it
+    (``geometry_index, ccode, name, status, owner, start_date, end_date``), in order of
+    geometry index; read once per build: do not modify the answer."""
+    return _cshapes_rows(store_stamp())
+
+
+@lru_cache(maxsize=2)
+def _cshapes_rows(stamp: tuple) -> list[tuple]:
+    with connect() as con:
+        return con.execute("SELECT geometry_index, ccode, name, status, owner, start_date, "
+                           "end_date FROM cshapes ORDER BY geometry_index").fetchall()
 
 
 def state_names() -> dict[int, dict]:

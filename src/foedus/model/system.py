@@ -94,17 +94,36 @@ class Snapshot:
         return [t for t in self.treaties if any(m.state == state for m in t.members)]
 
     def _raw(self, beneficiary: int | None) -> Iterator[Pledge]:
+        # The same pledges in the same order as testing ``Obligation.binds`` and
+        # ``Treaty.suspended`` for every holder and beneficiary of every obligation
+        # (``tests/model/reference_system.py`` keeps that loop; a test compares the two),
+        # with each test that does not depend on the pair done once per obligation or
+        # treaty: the obligation's span, its holders and beneficiaries, its exceptions in
+        # force and the treaty's suspended legs.
+        day = self.day
         for treaty in self.treaties:
-            members = treaty.members_on(self.day)
+            members = treaty.members_on(day)
             if len(members) < 2:
                 continue
             targets = members if beneficiary is None else (
                 [beneficiary] if beneficiary in members else [])
+            if not targets:
+                continue
+            suspended = {(s.holder, s.beneficiary) for s in treaty.suspensions
+                         if s.active(day)}
             for obligation in treaty.obligations:
-                for holder in members:
-                    for b in targets:
-                        if obligation.binds(holder, b, self.day) and \
-                                treaty.suspended(holder, b, self.day) is None:
+                if not obligation.active(day):
+                    continue
+                holders = members if obligation.holders is None else [
+                    h for h in members if h in obligation.holders]
+                owed = targets if obligation.beneficiaries is None else [
+                    b for b in targets if b in obligation.beneficiaries]
+                excepted = {e.partner for e in obligation.exceptions if e.active(day)}
+                if excepted:
+                    owed = [b for b in owed if b not in excepted]
+                for holder in holders:
+                    for b in owed:
+                        if holder != b and (not suspended or (holder, b) not in suspended):
                             yield Pledge(treaty, obligation, holder, b)
 
     def displaced(self, treaty: Treaty, obligation: Obligation) -> CrosswalkDecision | None:
@@ -129,21 +148,54 @@ class Snapshot:
         the strongest (:func:`pledge_strength`)."""
         if self.crosswalk is None:
             return list(pledges)
+        # The reference loop (tests/model/reference_system.py) with each crosswalk look-up,
+        # alias set and strength computed once per treaty or obligation, not per pledge.
         displaced: dict[tuple[str, str], bool] = {}
-        kept: list[Pledge] = []
-        for p in pledges:
-            key = (p.treaty.id, p.obligation.id)
-            if key not in displaced:
-                displaced[key] = self.displaced(p.treaty, p.obligation) is not None
-            if not displaced[key]:
-                kept.append(p)
+        kept: list[tuple[Pledge, tuple]] = []
         legs: dict[tuple, list[Pledge]] = defaultdict(list)
-        for p in kept:
-            legs[(p.holder, p.beneficiary, p.obligation.kind)].append(p)
+        for p in pledges:
+            treaty, obligation = p.treaty, p.obligation
+            key = (treaty.id, obligation.id)
+            gone = displaced.get(key)
+            if gone is None:
+                gone = displaced[key] = self.displaced(treaty, obligation) is not None
+            if not gone:
+                leg = (p.holder, p.beneficiary, obligation.kind)
+                kept.append((p, leg))
+                legs[leg].append(p)
         peers: dict = {}
-        return [p for p in kept if len(legs[(p.holder, p.beneficiary, p.obligation.kind)]) == 1
-                or self.stronger_concurrent(
-                    p, legs[(p.holder, p.beneficiary, p.obligation.kind)], peers) is None]
+        aliases: dict[str, frozenset[str]] = {}
+        strength: dict[tuple[str, str], tuple] = {}
+        return [p for p, leg in kept if len(legs[leg]) == 1
+                or not self._outranked(p, legs[leg], peers, aliases, strength)]
+
+    def _outranked(self, pledge: Pledge, others: list[Pledge], peers: dict,
+                   aliases: dict[str, frozenset[str]],
+                   strength: dict[tuple[str, str], tuple]) -> bool:
+        """Whether :meth:`stronger_concurrent` finds a stronger pledge among ``others``
+        (all on ``pledge``'s leg), with its look-ups kept in the dictionaries given."""
+        def strong(p: Pledge) -> tuple:
+            key = (p.treaty.id, p.obligation.id)
+            if key not in strength:
+                strength[key] = pledge_strength(p.treaty, p.obligation)
+            return strength[key]
+
+        own = pledge.treaty.id
+        rivals = [o for o in others if o.treaty.id != own]
+        if not rivals:
+            return False
+        key = (own, pledge.obligation.kind)
+        if key not in peers:
+            peers[key] = set(self.crosswalk.concurrent(  # type: ignore[union-attr]
+                own, pledge.obligation.kind, self.day, aliases=pledge.treaty.aliases))
+        mine = strong(pledge)
+        for o in rivals:
+            names = aliases.get(o.treaty.id)
+            if names is None:
+                names = aliases[o.treaty.id] = frozenset(o.treaty.aliases)
+            if not peers[key].isdisjoint(names) and strong(o) > mine:
+                return True
+        return False
 
     def stronger_concurrent(self, pledge: Pledge, others: Iterable[Pledge],
                             cache: dict | None = None) -> Pledge | None:

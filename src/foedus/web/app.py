@@ -12,6 +12,7 @@ that allows nothing from outside the server.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import secrets
 from collections.abc import AsyncIterator
@@ -26,6 +27,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from foedus._version import __version__
+from foedus.data.loaders import load_system
 from foedus.errors import (
     DataError,
     FoedusError,
@@ -37,7 +39,7 @@ from foedus.web import api, pages
 from foedus.web.jobs import Jobs, QueueFullError
 from foedus.web.runs import RunStore
 from foedus.web.settings import Settings
-from foedus.web.warm import AtlasWarmer
+from foedus.web.warm import ACTIVITY, AtlasWarmer
 
 __all__ = ["create_app"]
 
@@ -101,7 +103,8 @@ class _Guard:
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, secured_send)
+            with ACTIVITY.request():  # the atlas warm-up waits while requests are served
+                await self.app(scope, limited_receive, secured_send)
         except RequestTooLargeError:
             await _error(413, f"The request body is over {limit:,} bytes.")(scope, receive,
                                                                              send)
@@ -115,6 +118,16 @@ def _status(exc: FoedusError) -> int:
     if isinstance(exc, DataError):
         return 409  # the server's data are not there (no store): nothing the request can fix
     return 422
+
+
+def _settle() -> None:
+    """Load the commitment system, then move everything loaded so far out of the garbage
+    collector's sight (:func:`gc.freeze`): the atlas builds tens of thousands of pledges
+    per new date, and each full collection would otherwise walk the whole system again
+    (about a quarter of a new network's time, measured by hand on six dates)."""
+    with contextlib.suppress(FoedusError):  # no store yet: the requests will say so
+        load_system()
+    gc.freeze()
 
 
 def static_dir() -> Path:
@@ -134,8 +147,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runs = RunStore(settings.runs_db)
         jobs = Jobs(runs, settings.library, workers=settings.workers,
-                    queue_length=settings.queue, job_seconds=settings.job_seconds)
+                    queue_length=settings.queue, job_seconds=settings.job_seconds,
+                    prestart=settings.prestart_workers)
         app.state.runs, app.state.jobs = runs, jobs
+        _settle()
         warmer = AtlasWarmer().start() if settings.warm_atlas else None
         app.state.warmer = warmer
         try:

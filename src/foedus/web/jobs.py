@@ -223,6 +223,11 @@ class _Slot:
 
     def _loop(self) -> None:
         jobs = self.jobs
+        if jobs.prestart:  # the interpreter and its imports ready before the first job
+            try:
+                self._start()
+            except Exception:  # started again, lazily, for the first job
+                self._kill()
         while not jobs.stopping.is_set():
             try:
                 job = jobs.pending.get(timeout=0.2)
@@ -297,11 +302,15 @@ class Jobs:
         Jobs that may wait beyond those running.
     job_seconds : float
         The time limit of one job.
+    prestart : bool
+        Start the worker processes at once rather than for the first job (which would
+        otherwise wait for a new interpreter and its imports, some seconds).
     """
 
     def __init__(self, runs: RunStore, library: Path, *, workers: int = 2,
-                 queue_length: int = 20, job_seconds: float = 600.0) -> None:
-        self.runs, self.library = runs, library
+                 queue_length: int = 20, job_seconds: float = 600.0,
+                 prestart: bool = False) -> None:
+        self.runs, self.library, self.prestart = runs, library, prestart
         self.queue_length, self.job_seconds = queue_length, job_seconds
         self.pending: queue.Queue[Job | None] = queue.Queue()
         self.stopping = threading.Event()

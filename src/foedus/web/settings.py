@@ -52,7 +52,10 @@ class Settings:
         The case library (scenario files a ``base =`` may name).
     warm_atlas : bool
         Compute the atlas's networks and borders for the slider's dates in the background
-        at start-up (:mod:`foedus.web.warm`).
+        at start-up, while no request is being served (:mod:`foedus.web.warm`).
+    prestart_workers : bool
+        Start the job worker processes with the server, so that the first job does not
+        wait for them.
     """
 
     token: str | None = None
@@ -66,6 +69,7 @@ class Settings:
     runs_db: Path = field(default_factory=config.runs_path)
     library: Path = field(default_factory=library_dir)
     warm_atlas: bool = True
+    prestart_workers: bool = True
 
     def __post_init__(self) -> None:
         if not 1 <= self.workers <= 2:

@@ -15,15 +15,26 @@ import threading
 import zlib
 from collections import OrderedDict, defaultdict
 from collections.abc import Hashable
+from functools import lru_cache
+from typing import Any
 
 import networkx as nx
 import numpy as np
 
 from foedus.data import queries
-from foedus.data.borders import borders_on
+from foedus.data.borders import (
+    MAX_TOLERANCE,
+    BorderMap,
+    _arcs,
+    _encode,
+    _kept,
+    borders_on,
+    geometries_of,
+    nearest_map,
+)
 from foedus.data.loaders import load_system, store_stamp
 from foedus.data.places import default_gazetteer
-from foedus.data.simplify import TOPOLOGY
+from foedus.data.simplify import SCALE, TOPOLOGY, TRANSLATE
 from foedus.model.system import check_date
 from foedus.model.vocab import ObligationKind, View
 from foedus.provenance import provenance
@@ -98,7 +109,10 @@ class _Cache:
 
     def put(self, key: Hashable, value: dict) -> bytes:
         """Store ``value`` (a non-empty JSON object); returns its JSON text."""
-        text = _dumps(value)
+        return self.put_text(key, _dumps(value))
+
+    def put_text(self, key: Hashable, text: bytes) -> bytes:
+        """Store the JSON text of an object; returns it."""
         with self.lock:
             self.items[key] = zlib.compress(text, 1)
             self.items.move_to_end(key)
@@ -146,20 +160,23 @@ def _network(day: dt.date, view: str, stamp: tuple) -> dict:
     states = {s["cow"]: s for s in states_on(day)["states"]}
     rank = {k: i for i, k in enumerate(KIND_ORDER)}
     pairs: dict[tuple[int, int], dict] = {}
-    for p in snap.pledges():
-        if p.holder == p.beneficiary:
-            continue
-        a, b = sorted((p.holder, p.beneficiary))
-        edge = pairs.setdefault((a, b), {"kind": p.obligation.kind, "treaties": set(),
-                                         "directions": set()})
-        if rank[p.obligation.kind] < rank[edge["kind"]]:
-            edge["kind"] = p.obligation.kind
-        edge["treaties"].add(p.treaty.id)
-        edge["directions"].add((p.holder, p.beneficiary))
+    # Each (holder, beneficiary, kind, treaty) once: many pledges differ only in the
+    # obligation (article) behind them, which the network does not show.
+    legs = {(p.holder, p.beneficiary, p.obligation.kind, p.treaty.id)
+            for p in snap.pledges() if p.holder != p.beneficiary}
+    for holder, beneficiary, kind, treaty in legs:
+        a, b = (holder, beneficiary) if holder < beneficiary else (beneficiary, holder)
+        edge = pairs.get((a, b))
+        if edge is None:
+            edge = pairs[(a, b)] = {"kind": kind, "treaties": set(), "directions": set()}
+        elif rank[kind] < rank[edge["kind"]]:
+            edge["kind"] = kind
+        edge["treaties"].add(treaty)
+        edge["directions"].add((holder, beneficiary))
     nodes = sorted({c for pair in pairs for c in pair})
     start = {c: (states[c]["lat"], states[c]["lon"]) if c in states else (None, None)
              for c in nodes}
-    pos = _layout(nodes, list(pairs), start)
+    pos = _layout(nodes, sorted(pairs), start)
     names = queries.state_names()
     node_rows = []
     for c in nodes:
@@ -194,23 +211,72 @@ _BORDERS = _Cache(512)
 
 
 def borders_bytes(day: dt.date, tolerance: float) -> bytes:
-    """:func:`borders_json` as JSON text."""
+    """:func:`borders_json` as JSON text. Inside CShapes the map is cut once per stretch of
+    days with the same polygons; outside it, once for all the days before (or after), which
+    share the nearest map and differ only in the date asked for and the banner."""
     stamp = store_stamp()
     dates = queries.border_dates()
     inside = bool(dates) and dates[0] <= day <= dates[-1]
-    key = (stamp, tolerance, border_epochs(stamp).index(day) if inside else day)
+    side = "before" if dates and day < dates[0] else "after"
+    key = (stamp, tolerance, border_epochs(stamp).index(day) if inside else side)
     stored = _BORDERS.get(key)
     if stored is None:
-        answer = borders_on(day, tolerance=tolerance).to_json()
-        if not inside:
-            return _BORDERS.put(key, answer)
-        for field in ("as_of", "map_date", "provenance"):
-            answer.pop(field)
-        stored = _BORDERS.put(key, answer)
+        fast = _cut_text(day, tolerance)
+        if fast is not None:
+            stored = _BORDERS.put_text(key, fast)
+        else:
+            answer = borders_on(day, tolerance=tolerance).to_json()
+            if not inside:  # a day the fast cut does not serve: not cached
+                return _dumps(answer)
+            for field in ("as_of", "map_date", "banner", "provenance"):
+                answer.pop(field)
+            stored = _BORDERS.put(key, answer)
+    fields: dict = {"as_of": day.isoformat(), "map_date": day.isoformat(), "banner": None}
     if not inside:
-        return stored
-    return _splice({"as_of": day.isoformat(), "map_date": day.isoformat(),
-                    "provenance": provenance([TOPOLOGY], as_of=day.isoformat())}, stored)
+        _path, arcs = _arcs()
+        map_date, banner = nearest_map(day, arcs.first_day, arcs.last_day)
+        fields = {**fields, "map_date": map_date.isoformat(), "banner": banner}
+    fields["provenance"] = provenance([TOPOLOGY], as_of=day.isoformat())
+    return _splice(fields, stored)
+
+
+@lru_cache(maxsize=4)
+def _arc_texts(arcs, tolerance: float) -> tuple[list[bytes], Any]:
+    """The JSON text of every arc at ``tolerance`` (its kept positions, delta-encoded, as
+    :func:`foedus.data.borders.borders_on` writes it: each arc is encoded on its own, so
+    the text of a map is that of its arcs joined), and the rings that survive."""
+    kept, ring_ok = _kept(arcs, tolerance)
+    every = np.arange(len(arcs.offsets) - 1, dtype=np.int64)
+    return [_dumps(a) for a in _encode(arcs, kept, every)], ring_ok
+
+
+def _cut_text(day: dt.date, tolerance: float) -> bytes | None:
+    """The JSON text of ``borders_on(day, tolerance=tolerance).to_json()`` less its
+    ``as_of``, ``map_date``, ``banner`` and ``provenance`` (the nearest map's for a day
+    outside CShapes), byte for byte, without cutting the arcs again: the polygons of the
+    day are picked from rows read once, and the arcs' text joined from
+    :func:`_arc_texts`. None for a tolerance out of range (the caller then asks
+    :func:`borders_on`, which refuses it)."""
+    if not 0.0 <= tolerance <= MAX_TOLERANCE:
+        return None
+    _path, arcs = _arcs()
+    day, _banner = nearest_map(day, arcs.first_day, arcs.last_day)
+    texts, ring_ok = _arc_texts(arcs, float(tolerance))
+    geometries, used = geometries_of(
+        arcs, [r for r in queries.cshapes_rows() if r[5] <= day <= r[6]], ring_ok)
+    shell = BorderMap(day, day, None, float(tolerance), {
+        "type": "Topology",
+        "transform": {"scale": list(SCALE), "translate": list(TRANSLATE)},
+        "objects": {"states": {"type": "GeometryCollection", "geometries": geometries}},
+        "arcs": [],
+    }).to_json()
+    for field in ("as_of", "map_date", "banner", "provenance"):
+        shell.pop(field)
+    head = _dumps(shell)
+    tail = b'"arcs":[]}}'
+    if list(shell)[-1] != "topology" or not head.endswith(tail):
+        return None
+    return head[:-len(b"[]}}")] + b"[" + b",".join(texts[i] for i in used.tolist()) + b"]}}"
 
 
 def borders_json(day: dt.date, tolerance: float) -> dict:
