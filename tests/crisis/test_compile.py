@@ -49,11 +49,11 @@ class TestEstonia2024:
         """The states directly pledged to Estonia are exactly those the obligations query
         binds to defend it, and a state reached only through another ally (Brazil, by the
         Rio Treaty to the United States) is in the cascade but not direct."""
-        from foedus.model.system import CommitmentSystem
+        from foedus.data.loaders import load_system
 
         scenario, attacks, c = estonia
         a = attacks[0]
-        bound = _defence_holders(CommitmentSystem.load(), scenario.date, [a.attacker], EST,
+        bound = _defence_holders(load_system(), scenario.date, [a.attacker], EST,
                                  place=a.place, hit=a.hit, domain=a.domain)
         index = {s: i for i, s in enumerate(c.states.tolist())}
         direct = {s for s, i in index.items() if c.direct[i]}
@@ -120,13 +120,13 @@ place = "falkland_islands"
 """
 
     def test_no_one_is_drawn_in(self, tmp_path, store_home):
-        from foedus.model.system import CommitmentSystem
+        from foedus.data.loaders import load_system
 
         day = dt.date(2024, 7, 1)
-        assert not _defence_holders(CommitmentSystem.load(), day, [160], GBR,
+        assert not _defence_holders(load_system(), day, [160], GBR,
                                     place="falkland_islands")
         # the same attack on the British homeland does trigger NATO Art. 5
-        assert USA in _defence_holders(CommitmentSystem.load(), day, [160], GBR)
+        assert USA in _defence_holders(load_system(), day, [160], GBR)
         scenario, attacks = load_scenario(_write(tmp_path, "falklands.toml", self.TEXT))
         c = compile_scenario(scenario, attacks)
         assert c.states.tolist() == [GBR] and len(c.edge_holder) == 0
@@ -242,10 +242,10 @@ unrecorded_conditions = {str(flag).lower()}
         return compile_scenario(*load_scenario(path))
 
     def test_undecided_pledges_count_only_with_the_option(self, tmp_path, store_home):
-        from foedus.model.system import CommitmentSystem
+        from foedus.data.loaders import load_system
         from foedus.query.obligations import obligations
 
-        answer_ = obligations(CommitmentSystem.load(), as_of=dt.date(1914, 8, 1),
+        answer_ = obligations(load_system(), as_of=dt.date(1914, 8, 1),
                               attackers=[255], target=365, view=View.ATOP)
         undecided = {n.treaty.id for n in answer_.not_triggered
                      if n.reason == "condition_not_recorded"}

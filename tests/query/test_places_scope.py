@@ -68,9 +68,9 @@ def test_us_pacific_islands_under_anzus(ask, place) -> None:
 
 
 def test_occupied_ukraine_is_ukrainian_and_russian_held(system) -> None:
-    from foedus.model.places import Gazetteer
+    from foedus.data.places import default_gazetteer
 
-    g = Gazetteer.default()
+    g = default_gazetteer()
     for name in ("Donetsk", "Luhansk", "Melitopol", "Nova Kakhovka"):
         place = g.find(name)
         assert place.sovereign_on(2023) == 369 and place.administrator_on(2023) == 365

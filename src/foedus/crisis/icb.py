@@ -232,9 +232,9 @@ _WORKER: dict = {}
 
 def _init_worker(crisis_fit: dict, draws: int, seed: int) -> None:
     from foedus.credibility import load
-    from foedus.model.system import CommitmentSystem
+    from foedus.data.loaders import load_system
 
-    _WORKER.update(system=CommitmentSystem.load(), fitted=load(), crisis_fit=crisis_fit,
+    _WORKER.update(system=load_system(), fitted=load(), crisis_fit=crisis_fit,
                    draws=draws, seed=seed)
 
 
@@ -268,7 +268,7 @@ def worlds(frame: pd.DataFrame, *, draws: int = 16_384, seed: int = 0,
     load the shipped ones)."""
     from foedus.credibility import load
     from foedus.crisis import fitted as fitted_params
-    from foedus.model.system import CommitmentSystem
+    from foedus.data.loaders import load_system
 
     crisis_fit = _record_only(crisis_fit or fitted_params.load())
     fitted = fitted or load()
@@ -292,7 +292,7 @@ def worlds(frame: pd.DataFrame, *, draws: int = 16_384, seed: int = 0,
                 if progress:
                     progress(i + 1, len(records), row["name"])
     else:
-        system = system or CommitmentSystem.load()
+        system = system or load_system()
         for i, case in enumerate(records):
             rows.append(_play(case, system=system, fitted=fitted, crisis_fit=crisis_fit,
                               draws=draws, seed=seed))
