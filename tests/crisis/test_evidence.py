@@ -246,8 +246,29 @@ class TestToyRecords:
                            "scores": {"all": {m: _scores(-0.4, 0.12, 0.8)
                                               for m in MODELS}}}
         found = evidence(record, fitted_params.load())
-        assert found.joins.pairs == 400
+        assert found.joins.pairs == 400 and found.joins.eras == {}
         assert any("who joins, out of sample (5 folds of 30 wars" in n for n in found.notes)
+        assert any("does not beat both baselines" in n for n in found.notes)
+
+    def test_joins_by_era(self):
+        """The engine wins before 1945 and loses after: the era comparisons and the note
+        say so from the figures."""
+        record = _toy(set(), inside=0)
+        win = {"engine": _scores(-0.40, 0.10, 0.8, n=70),
+               "constant": _scores(-0.60, 0.20, 0.5, n=70),
+               "capability_ratio": _scores(-0.55, 0.18, 0.6, n=70)}
+        lose = {"engine": _scores(-0.70, 0.09, 0.7, n=110),
+                "constant": _scores(-0.30, 0.06, 0.5, n=110),
+                "capability_ratio": _scores(-0.31, 0.07, 0.6, n=110)}
+        record["joins"] = {"folds": 5, "wars": 35, "pairs": 180, "joined": 28,
+                           "scores": {"all": lose, "≤1945": win, ">1945": lose}}
+        found = evidence(record, fitted_params.load())
+        assert found.joins.eras["≤1945"].beats_baselines is True
+        assert found.joins.eras[">1945"].beats_baselines is False
+        note = next(n for n in found.notes if "who joins" in n)
+        assert "does not beat both baselines" in note
+        assert ">1945: engine log score -0.700, Brier 0.090 against the constant's " \
+            "-0.300, 0.060" in note
 
 
 class TestBadRecords:

@@ -113,13 +113,15 @@ class GeneralCheck(TypedAnswer):
 
 
 class JoinsCheck(TypedAnswer):
-    """Who joins, out of sample (folds of wars), the engine beside the baselines."""
+    """Who joins, out of sample (folds of wars), the engine beside the baselines: overall
+    and by era (``eras``: ``≤1945`` and ``>1945``, by the year of the partner's entry)."""
 
     folds: int
     wars: int
     pairs: int
     joined: int
     all: Comparison
+    eras: dict[str, Comparison]
 
 
 class RecordRef(TypedAnswer):
@@ -237,7 +239,9 @@ def _joins(block: dict | None) -> JoinsCheck | None:
         return None
     return JoinsCheck(folds=int(block["folds"]), wars=int(block["wars"]),
                       pairs=int(block["pairs"]), joined=int(block["joined"]),
-                      all=_comparison(block["scores"]["all"]))
+                      all=_comparison(block["scores"]["all"]),
+                      eras={era: _comparison(b) for era, b in block["scores"].items()
+                            if era != "all" and b["engine"]["n"]})
 
 
 def _fmt(s: Scores) -> str:
@@ -289,9 +293,16 @@ def _notes(ts: AttackCheck, lo: AttackCheck, split_year: int | None,
         notes.append("evidence: who joins has not been validated out of sample yet "
                      "(`foedus crisis validate` without --no-joins)")
     else:
+        verdict = ("beats both baselines" if joins.all.beats_baselines else
+                   "does not beat both baselines (a higher log score and a lower Brier)")
+        eras = "; ".join(f"{era}: engine log score {c.engine.log_score:.3f}, Brier "
+                         f"{c.engine.brier:.3f} against the constant's "
+                         f"{c.constant.log_score:.3f}, {c.constant.brier:.3f}"
+                         for era, c in joins.eras.items())
         notes.append(f"evidence: who joins, out of sample ({joins.folds} folds of "
                      f"{joins.wars} wars, {joins.pairs} ally pairs, {joins.joined} joined): "
-                     f"{_vs(joins.all)}")
+                     f"the engine {verdict}: {_vs(joins.all)}" + (f" ({eras})" if eras
+                                                                 else ""))
     if not ref.parameters_current:
         notes.append("evidence: the validation record was made with other parameters than "
                      "the ones used here: it validated crisis/fitted.json sha256 "
