@@ -73,6 +73,18 @@ class TestFromTheRecord:
         assert record["run"]["parameters_sha256"] == fitted_params.sha256(without)
         assert found.record.parameters_current
 
+    def test_the_record_is_about_the_shipped_credibility_model(self, found):
+        """Refitting the credibility model without rerunning `foedus crisis validate
+        --out` fails here (the record names the model by the sha256 of its file)."""
+        import hashlib
+
+        shipped = resources.files("foedus.credibility").joinpath("fitted.json").read_bytes()
+        record = _shipped_record()
+        assert record["run"]["credibility"]["sha256"] == hashlib.sha256(shipped).hexdigest()
+        assert found.record.credibility_current is True and found.record.current
+        assert not any("another credibility model" in n or "other parameters" in n
+                       for n in found.notes)
+
     def test_the_record_is_a_validate_answer(self):
         errors = sorted(schema_validator("crisis-validate").iter_errors(_shipped_record()),
                         key=str)
