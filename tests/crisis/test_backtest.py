@@ -86,3 +86,26 @@ def test_limit_and_roles(store_home):
     r = backtest(years=(1939, 1939), draws=500, seed=0, limit=1, roles=("target",))
     assert r.groups_run + len(r.skipped) == 1
     assert set(r.pairs["role"]) <= {"target"}
+
+
+def test_cases_and_features_computed_once_give_the_same_pairs(store_home):
+    """The folds of the who-joins validation pass the cases and their features in (computed
+    once for all wars): the pairs equal those the backtest computes itself."""
+    import pandas.testing as pdt
+
+    from foedus.credibility import cases, pledge_features
+    from foedus.model.system import CommitmentSystem
+    from foedus.reliability import opportunities
+
+    system = CommitmentSystem.load()
+    rows = cases(opportunities(system, source="cow"))
+    x = pledge_features(rows, system)
+    own = backtest(years=(1939, 1939), draws=500, seed=1, limit=3, system=system)
+    given = backtest(years=(1939, 1939), draws=500, seed=1, limit=3, system=system,
+                     cases=rows, features=x)
+    assert len(own.pairs) > 0 and own.groups == given.groups
+    pdt.assert_frame_equal(own.pairs, given.pairs)
+    wars = sorted(set(own.pairs["war"]))[:1]
+    some = backtest(years=(1939, 1939), draws=500, seed=1, system=system, cases=rows,
+                    features=x, wars=wars)
+    assert set(some.pairs["war"]) == set(wars)

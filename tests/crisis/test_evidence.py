@@ -9,7 +9,7 @@ from importlib import resources
 import pytest
 
 from foedus.crisis import fitted as fitted_params
-from foedus.crisis.evidence import evidence, load_record
+from foedus.crisis.evidence import credibility_record, evidence, load_record
 from foedus.errors import FoedusError
 
 from helpers import schema_validator
@@ -71,7 +71,19 @@ class TestFromTheRecord:
         shipped = fitted_params.load()
         without = {k: v for k, v in shipped.items() if k != "opportunity"}
         assert record["run"]["parameters_sha256"] == fitted_params.sha256(without)
-        assert found.record.current
+        assert found.record.parameters_current
+
+    def test_the_record_is_about_the_shipped_credibility_model(self, found):
+        """Refitting the credibility model without rerunning `foedus crisis validate
+        --out` fails here (the record names the model by the sha256 of its file)."""
+        import hashlib
+
+        shipped = resources.files("foedus.credibility").joinpath("fitted.json").read_bytes()
+        record = _shipped_record()
+        assert record["run"]["credibility"]["sha256"] == hashlib.sha256(shipped).hexdigest()
+        assert found.record.credibility_current is True and found.record.current
+        assert not any("another credibility model" in n or "other parameters" in n
+                       for n in found.notes)
 
     def test_the_record_is_a_validate_answer(self):
         errors = sorted(schema_validator("crisis-validate").iter_errors(_shipped_record()),
@@ -157,6 +169,82 @@ class TestToyRecords:
         assert not found.record.current
         assert any("other parameters" in n for n in found.notes)
 
+    def test_the_stale_note_names_both_parameter_sets(self):
+        """The note says which parameters were validated and which are used; a record made
+        with the parameters in use has no such note."""
+        shipped = fitted_params.load()
+        in_use = fitted_params.validated_sha256(shipped)
+        found = evidence(_toy(set(), inside=0), shipped)
+        stale = [n for n in found.notes if "other parameters" in n]
+        assert len(stale) == 1
+        assert "00000000…" in stale[0] and f"{in_use[:8]}…" in stale[0]
+        assert found.record.parameters_in_use_sha256 == in_use
+        assert not found.record.parameters_current
+        record = _toy(set(), inside=0)
+        record["run"]["parameters_sha256"] = in_use
+        fresh = evidence(record, shipped)
+        assert fresh.record.parameters_current and fresh.record.current
+        assert not any("other parameters" in n for n in fresh.notes)
+
+    def test_other_parameters_in_use_are_named(self):
+        """A record made with the shipped parameters, read by an answer that uses others
+        (a refit): stale, and the note names the refit's hash."""
+        shipped = fitted_params.load()
+        refit = copy.deepcopy(shipped)
+        refit["escalation"]["mean"] = float(refit["escalation"]["mean"]) + 0.01
+        record = _toy(set(), inside=0)
+        record["run"]["parameters_sha256"] = fitted_params.validated_sha256(shipped)
+        found = evidence(record, refit)
+        assert not found.record.current
+        note = [n for n in found.notes if "other parameters" in n]
+        assert len(note) == 1
+        assert f"{fitted_params.validated_sha256(refit)[:8]}…" in note[0]
+
+    def test_another_credibility_model_says_which(self, tmp_path):
+        """The record validated one credibility model, the answer plays another: one note
+        names both (file, sha256, specification); the same model gives no note."""
+        import hashlib
+
+        shipped = resources.files("foedus.credibility").joinpath("fitted.json").read_bytes()
+        shipped_sha = hashlib.sha256(shipped).hexdigest()
+        old = {"file": "/tmp/old-credibility.json", "sha256": "97732f6b" + "0" * 56,
+               "spec": "pooled_rate"}
+        params = fitted_params.load()
+        record = _toy(set(), inside=0)
+        record["run"]["parameters_sha256"] = fitted_params.validated_sha256(params)
+        record["run"]["credibility"] = old
+        found = evidence(record, params)
+        notes = [n for n in found.notes if "another credibility model" in n]
+        assert len(notes) == 1
+        assert "/tmp/old-credibility.json (sha256 97732f6b…, specification pooled_rate)" \
+            in notes[0]
+        assert f"the shipped model (sha256 {shipped_sha[:8]}…" in notes[0]
+        assert found.record.credibility_current is False and not found.record.current
+        assert found.record.parameters_current
+        assert found.record.credibility_in_use["sha256"] == shipped_sha
+
+        record["run"]["credibility"] = {"file": "shipped", "sha256": shipped_sha,
+                                        "spec": json.loads(shipped)["spec"]}
+        same = evidence(record, params)
+        assert same.record.credibility_current is True and same.record.current
+        assert not any("credibility model" in n for n in same.notes)
+
+        # the answer played with a --credibility FILE: compared by the file's bytes
+        other = tmp_path / "refit.json"
+        other.write_bytes(shipped.replace(b'"seed":', b'"seed" :', 1))
+        played = credibility_record(other)
+        assert played["file"] == str(other) and played["sha256"] != shipped_sha
+        found = evidence(record, params, credibility=played)
+        notes = [n for n in found.notes if "another credibility model" in n]
+        assert len(notes) == 1 and str(other) in notes[0]
+        assert f"sha256 {played['sha256'][:8]}…" in notes[0]
+
+    def test_a_record_without_its_credibility_model(self):
+        """An old record that does not name its credibility model: unknown, no note."""
+        found = evidence(_toy(set(), inside=0), fitted_params.load())
+        assert found.record.credibility_current is None
+        assert not any("credibility model" in n for n in found.notes)
+
     def test_a_tie_is_not_a_win(self):
         record = _toy(set(SUBSETS), inside=0)
         block = record["attack"]["time_split"]["scores"]["all"]
@@ -170,8 +258,29 @@ class TestToyRecords:
                            "scores": {"all": {m: _scores(-0.4, 0.12, 0.8)
                                               for m in MODELS}}}
         found = evidence(record, fitted_params.load())
-        assert found.joins.pairs == 400
+        assert found.joins.pairs == 400 and found.joins.eras == {}
         assert any("who joins, out of sample (5 folds of 30 wars" in n for n in found.notes)
+        assert any("does not beat both baselines" in n for n in found.notes)
+
+    def test_joins_by_era(self):
+        """The engine wins before 1945 and loses after: the era comparisons and the note
+        say so from the figures."""
+        record = _toy(set(), inside=0)
+        win = {"engine": _scores(-0.40, 0.10, 0.8, n=70),
+               "constant": _scores(-0.60, 0.20, 0.5, n=70),
+               "capability_ratio": _scores(-0.55, 0.18, 0.6, n=70)}
+        lose = {"engine": _scores(-0.70, 0.09, 0.7, n=110),
+                "constant": _scores(-0.30, 0.06, 0.5, n=110),
+                "capability_ratio": _scores(-0.31, 0.07, 0.6, n=110)}
+        record["joins"] = {"folds": 5, "wars": 35, "pairs": 180, "joined": 28,
+                           "scores": {"all": lose, "≤1945": win, ">1945": lose}}
+        found = evidence(record, fitted_params.load())
+        assert found.joins.eras["≤1945"].beats_baselines is True
+        assert found.joins.eras[">1945"].beats_baselines is False
+        note = next(n for n in found.notes if "who joins" in n)
+        assert "does not beat both baselines" in note
+        assert ">1945: engine log score -0.700, Brier 0.090 against the constant's " \
+            "-0.300, 0.060" in note
 
 
 class TestBadRecords:
@@ -180,6 +289,10 @@ class TestBadRecords:
         path.write_text('{"cases": []}', "utf-8")
         with pytest.raises(FoedusError, match="not a crisis validation record"):
             load_record(path)
+
+    def test_unreadable_credibility_model(self, tmp_path):
+        with pytest.raises(FoedusError, match="cannot read the credibility model"):
+            credibility_record(tmp_path / "missing.json")
 
     def test_unreadable(self, tmp_path):
         path = tmp_path / "x.json"

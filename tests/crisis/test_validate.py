@@ -170,3 +170,78 @@ class TestEntrapment:
         assert out["disputes"] == 2 and out["us_joined_in_midb"] == 1
         assert out["expected_where_us_joined"] == pytest.approx(0.3)
         assert out["beckley"] == 5 and out["interval"] == [0.0, 1.0]
+
+
+class TestFoldFit:
+    """The approximate credibility refit inside the who-joins folds
+    (``fit_frame(sampler="advi")``, :data:`foedus.crisis.validate.FOLD_FIT`) on a toy
+    record whose slope is known: same choice rule, the ADVI posterior of all cases."""
+
+    TRUE_SLOPE = -1.5
+
+    @staticmethod
+    def toy(n: int = 320, seed: int = 3):
+        rng = np.random.default_rng(seed)
+        treaty, war = rng.integers(0, 32, n), rng.integers(0, 16, n)
+        distance = rng.normal(7.5, 1.0, n)
+        kind = np.where(treaty % 3 == 0, "neutrality", "defense")
+        eta = (0.3 + TestFoldFit.TRUE_SLOPE * (distance - 7.5)
+               + rng.normal(0, 0.5, 32)[treaty] + rng.normal(0, 0.5, 16)[war])
+        y = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(int)
+        features = pd.DataFrame({
+            "log_distance": distance, "treaty_level": [f"atop:{t}" for t in treaty],
+            "ally": rng.integers(2, 40, n), "kind": kind,
+            "era": np.where(war < 8, "pre-1945", "post-1945"),
+            "cf_class": np.where(kind == "neutrality", "if_attacked", "unconditional"),
+            "cinc_year_ally": 1900})
+        return features, y, np.array([f"cow:{w}" for w in war])
+
+    def test_advi_fold_fit_recovers_the_slope(self):
+        from foedus.credibility import fit_frame
+
+        features, y, war = self.toy()
+        options = {**validate.FOLD_FIT, "steps": 800}
+        m = fit_frame(features, y, war=war, seed=0, provenance={"datasets": []}, **options)
+        assert m.diagnostics["sampler"] == "ADVI"
+        assert m.diagnostics["steps"] == 800
+        assert "chains" not in m.diagnostics
+        assert m.spec == "literature" and len(m.draws) == options["keep"]
+        slope = np.asarray(m.draws)[:, 1] / features["log_distance"].std(ddof=0)
+        assert slope.mean() == pytest.approx(self.TRUE_SLOPE, abs=0.5)
+        # the shipped draws are the ADVI fit of all cases the cross-validation made
+        lit = {c["feature"]: c for c in m.coefficients_literature}
+        assert lit["log_distance"]["posterior"] == "ADVI (all cases)"
+        assert np.asarray(m.draws)[:, 1].mean() == pytest.approx(
+            lit["log_distance"]["mean"], abs=0.1)
+
+    def test_unknown_sampler(self):
+        from foedus.credibility import fit_frame
+
+        features, y, war = self.toy(n=40)
+        with pytest.raises(ValueError, match="sampler"):
+            fit_frame(features, y, war=war, sampler="gibbs")
+
+
+class TestJoins:
+    """The who-joins backtest out of sample, on the real record, cut short (two folds,
+    one group each, a light refit): its bookkeeping and its figures are consistent."""
+
+    def test_two_folds(self, store_home):
+        steps = []
+        out = validate.joins(folds=2, draws=500, seed=0, limit=1,
+                             fit_options={"folds": 2, "steps": 300},
+                             progress=lambda i, n, label: steps.append((i, n, label)))
+        assert out["folds"] == 2 and len(out["credibility_specs"]) == 2
+        assert out["fit"]["sampler"] == "advi" and out["fit"]["steps"] == 300
+        assert out["draws"] == 500
+        # one fit step per fold, then one per group run (one per fold with limit=1)
+        assert [s[0] for s in steps] == list(range(1, 5)) and steps[-1][1] == 4
+        assert "credibility refitted" in steps[0][2]
+        assert out["pairs"] == out["scores"]["all"]["engine"]["n"] > 0
+        by_era = out["scores"]["≤1945"]["engine"]["n"] + out["scores"][">1945"]["engine"]["n"]
+        assert by_era == out["pairs"]
+        assert 0 <= out["monte_carlo_se"]["max"] <= 0.5 / math.sqrt(500) + 1e-12
+        for era in out["scores"].values():
+            for model in ("engine", "constant", "capability_ratio"):
+                s = era[model]
+                assert s["n"] == 0 or 0 <= s["brier"] <= 1

@@ -179,7 +179,8 @@ def _strip(report: dict) -> dict:
 def fit_frame(features: pd.DataFrame, y, *, war, seed: int = 0, folds: int = 10,
               steps: int = 3000, warmup: int = 1000, samples: int = 1000, chains: int = 2,
               keep: int = 400, provenance: dict | None = None,
-              progress: Callable[[str], None] | None = None) -> FittedModel:
+              progress: Callable[[str], None] | None = None,
+              sampler: str = "nuts") -> FittedModel:
     """Cross-validate both specifications, choose, and sample the shipped one.
 
     Parameters
@@ -202,6 +203,12 @@ def fit_frame(features: pd.DataFrame, y, *, war, seed: int = 0, folds: int = 10,
         The data the cases came from.
     progress
         Called with a line of text before each stage (for a progress display).
+    sampler
+        ``"nuts"`` (the shipped fit) or ``"advi"``: the chosen specification's posterior is
+        the mean-field ADVI fit of all cases the cross-validation already made (the
+        approximate fit the issue allows inside the folds of an out-of-sample backtest,
+        :func:`foedus.crisis.validate.joins`); ``warmup``, ``samples`` and ``chains`` are
+        then unused.
 
     Returns
     -------
@@ -216,6 +223,8 @@ def fit_frame(features: pd.DataFrame, y, *, war, seed: int = 0, folds: int = 10,
     from foedus.credibility.validation import beats
 
     say = progress or (lambda _: None)
+    if sampler not in ("nuts", "advi"):
+        raise ValueError(f"sampler must be 'nuts' or 'advi', not {sampler!r}")
     y = np.asarray(y, dtype=int)
     if min(y.sum(), len(y) - y.sum()) < 2:
         raise FitError("The credibility model needs at least two honoured and two "
@@ -240,10 +249,14 @@ def fit_frame(features: pd.DataFrame, y, *, war, seed: int = 0, folds: int = 10,
                "literature model does not beat the constant at each held-out fold's own "
                "base rate in both log score and Brier score, by war and by treaty, so the "
                "partially pooled rate for the pledge's era and kind ships: ") + "; ".join(lines)
-    say(f"sampling the {spec} posterior (NUTS, {chains} chains × {samples})")
     design, names, mean, scale, bounds = _design(spec, features, y, war)
     t1 = time.perf_counter()
-    post = fit_nuts(design, seed=seed, warmup=warmup, samples=samples, chains=chains)
+    if sampler == "advi":
+        say(f"the {spec} posterior: the ADVI fit of all cases")
+        post = fulls[spec]
+    else:
+        say(f"sampling the {spec} posterior (NUTS, {chains} chains × {samples})")
+        post = fit_nuts(design, seed=seed, warmup=warmup, samples=samples, chains=chains)
     nuts_seconds = time.perf_counter() - t1
     pick = np.linspace(0, len(post.alpha) - 1, min(keep, len(post.alpha))).round().astype(int)
     draws = np.column_stack([post.alpha, post.beta])[pick]
@@ -268,8 +281,8 @@ def fit_frame(features: pd.DataFrame, y, *, war, seed: int = 0, folds: int = 10,
                  "war": shipped["war"]["scores"], "treaty": shipped["treaty"]["scores"]},
         validation={s: _strip(r) for s, r in reports.items()},
         calibration=shipped["war"]["calibration"],
-        coefficients_literature=_summary(lit_post, lit_names, "NUTS" if spec == "literature"
-                                         else "ADVI (all cases)"),
+        coefficients_literature=_summary(lit_post, lit_names, "NUTS" if (
+            spec == "literature" and sampler == "nuts") else "ADVI (all cases)"),
         support_table=_support_table(features, y, war),
         diagnostics={**post.diagnostics, "kept_draws": len(pick),
                      "cv_seconds": round(cv_seconds, 1), "nuts_seconds": round(nuts_seconds, 1),

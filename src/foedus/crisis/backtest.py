@@ -148,7 +148,8 @@ def backtest(source: str = "cow", draws: int = 20_000, seed: int = 0, *,
              years: tuple[int, int] | None = None, limit: int | None = None,
              roles: tuple[str, ...] = ("target", "initiator"),
              unrecorded_conditions: bool = False, system=None, fitted=None,
-             wars: list[str] | None = None,
+             wars: list[str] | None = None, cases: pd.DataFrame | None = None,
+             features: pd.DataFrame | None = None,
              progress: Callable[[int, int, str], None] | None = None) -> BacktestResult:
     """Run the engine over the historical opportunities and pair its probabilities with
     what the allies did (see the module docstring).
@@ -175,13 +176,19 @@ def backtest(source: str = "cow", draws: int = 20_000, seed: int = 0, *,
     wars
         Run only these wars (``cow:<number>``): the held-out fold of an out-of-sample
         backtest (:func:`foedus.crisis.validate.joins`).
+    cases, features
+        The credibility cases of the opportunities (:func:`foedus.credibility.cases` of
+        :func:`foedus.reliability.opportunities` with this ``source``) and their
+        :func:`foedus.credibility.pledge_features` (same index), computed once by a caller
+        that runs several backtests (the folds of :func:`foedus.crisis.validate.joins`);
+        by default both are computed here. ``years``, ``roles`` and ``wars`` still apply.
     progress
         Called with (groups done, groups in all, the group's label) after each group.
     """
     import time
 
     from foedus.credibility import load, pledge_features, predict
-    from foedus.credibility.model import cases
+    from foedus.credibility.model import cases as credibility_cases
     from foedus.crisis.compile import compile_scenario
     from foedus.crisis.run import run
     from foedus.crisis.scenario import Allies, Attack, ResolvedAttack, Scenario
@@ -192,13 +199,17 @@ def backtest(source: str = "cow", draws: int = 20_000, seed: int = 0, *,
     system = system or CommitmentSystem.load()
     fitted = fitted or load()
     lo, hi = years if years is not None else (1816, 2100)
-    rows = cases(opportunities(system, source=source, start=lo, end=hi))
-    rows = rows[rows["role"].isin(roles)].reset_index(drop=True)
+    if cases is None:
+        rows = credibility_cases(opportunities(system, source=source, start=lo, end=hi))
+    else:
+        rows = cases[(cases["year"] >= lo) & (cases["year"] <= hi)]
+    rows = rows[rows["role"].isin(roles)]
     if wars is not None:
-        rows = rows[rows["war"].isin(list(wars))].reset_index(drop=True)
+        rows = rows[rows["war"].isin(list(wars))]
     if len(rows):
-        rows = rows.assign(credibility=predict(
-            fitted, pledge_features(rows, system))["probability"].to_numpy())
+        x = pledge_features(rows, system) if features is None else features.loc[rows.index]
+        rows = rows.reset_index(drop=True).assign(
+            credibility=predict(fitted, x.reset_index(drop=True))["probability"].to_numpy())
     else:
         rows = rows.assign(credibility=pd.Series(dtype=float))
     keys = ["war", "target", "date", "role"]

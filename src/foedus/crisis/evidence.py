@@ -20,9 +20,12 @@ and state in their notes:
 
 Every figure and every verdict ("beats the baselines only where the target had a
 protector", "the check fails") is computed here from the record; nothing is typed in.
-The record is **current** when it was made with the shipped parameters (the sha256 of
-``crisis/fitted.json`` without the opportunity block, which the validation refits itself:
-:func:`foedus.crisis.fitted.validated_sha256`); otherwise the answer says it is stale.
+The record is **current** when it was made with the engine parameters the answer uses (the
+sha256 of ``crisis/fitted.json`` without the opportunity block, which the validation refits
+itself: :func:`foedus.crisis.fitted.validated_sha256`) *and* with the credibility model the
+answer is played with (the sha256 of its file, as ``foedus crisis validate`` records it:
+:func:`credibility_record`). Where either differs, the answer says so in one note each,
+naming what was validated and what is used.
 
 References
 ----------
@@ -42,7 +45,7 @@ from foedus.answer import TypedAnswer
 from foedus.errors import FoedusError
 from foedus.provenance import Provenance
 
-__all__ = ["RECORD", "Evidence", "evidence", "load_record"]
+__all__ = ["RECORD", "Evidence", "credibility_record", "evidence", "load_record"]
 
 #: The shipped validation record (``foedus crisis validate --out`` writes it).
 RECORD = "src/foedus/crisis/validation.json"
@@ -110,23 +113,32 @@ class GeneralCheck(TypedAnswer):
 
 
 class JoinsCheck(TypedAnswer):
-    """Who joins, out of sample (folds of wars), the engine beside the baselines."""
+    """Who joins, out of sample (folds of wars), the engine beside the baselines: overall
+    and by era (``eras``: ``≤1945`` and ``>1945``, by the year of the partner's entry)."""
 
     folds: int
     wars: int
     pairs: int
     joined: int
     all: Comparison
+    eras: dict[str, Comparison]
 
 
 class RecordRef(TypedAnswer):
-    """Where the figures come from, and whether they are about the shipped parameters."""
+    """Where the figures come from, and whether they are about the parameters and the
+    credibility model the answer uses (``current``: both are; ``parameters_current`` and
+    ``credibility_current`` apart, the latter None when the record does not name its
+    credibility model)."""
 
     file: str
     date: str | None
     parameters_sha256: str | None
+    parameters_in_use_sha256: str
+    parameters_current: bool
     current: bool
     credibility: dict[str, str] | None
+    credibility_in_use: dict[str, str]
+    credibility_current: bool | None
 
 
 class Evidence(TypedAnswer):
@@ -227,7 +239,9 @@ def _joins(block: dict | None) -> JoinsCheck | None:
         return None
     return JoinsCheck(folds=int(block["folds"]), wars=int(block["wars"]),
                       pairs=int(block["pairs"]), joined=int(block["joined"]),
-                      all=_comparison(block["scores"]["all"]))
+                      all=_comparison(block["scores"]["all"]),
+                      eras={era: _comparison(b) for era, b in block["scores"].items()
+                            if era != "all" and b["engine"]["n"]})
 
 
 def _fmt(s: Scores) -> str:
@@ -279,16 +293,81 @@ def _notes(ts: AttackCheck, lo: AttackCheck, split_year: int | None,
         notes.append("evidence: who joins has not been validated out of sample yet "
                      "(`foedus crisis validate` without --no-joins)")
     else:
+        verdict = ("beats both baselines" if joins.all.beats_baselines else
+                   "does not beat both baselines (a higher log score and a lower Brier)")
+        eras = "; ".join(f"{era}: engine log score {c.engine.log_score:.3f}, Brier "
+                         f"{c.engine.brier:.3f} against the constant's "
+                         f"{c.constant.log_score:.3f}, {c.constant.brier:.3f}"
+                         for era, c in joins.eras.items())
         notes.append(f"evidence: who joins, out of sample ({joins.folds} folds of "
                      f"{joins.wars} wars, {joins.pairs} ally pairs, {joins.joined} joined): "
-                     f"{_vs(joins.all)}")
-    if not ref.current:
+                     f"the engine {verdict}: {_vs(joins.all)}" + (f" ({eras})" if eras
+                                                                 else ""))
+    if not ref.parameters_current:
         notes.append("evidence: the validation record was made with other parameters than "
-                     "the shipped ones (rerun `foedus crisis validate --out`)")
+                     "the ones used here: it validated crisis/fitted.json sha256 "
+                     f"{_short(ref.parameters_sha256)}, this answer uses sha256 "
+                     f"{_short(ref.parameters_in_use_sha256)} (rerun `foedus crisis validate "
+                     "--out`)")
+    if ref.credibility_current is False:
+        notes.append("evidence: the validation record was made with another credibility "
+                     f"model than the one this answer is played with: it validated "
+                     f"{_model(ref.credibility)}, this answer uses "
+                     f"{_model(ref.credibility_in_use)} (rerun `foedus crisis validate "
+                     "--out`)")
     return notes
 
 
-def evidence(record: dict | None = None, crisis_fit: dict | None = None) -> Evidence:
+def _short(sha: str | None) -> str:
+    return "(not recorded)" if not sha else f"{sha[:8]}…"
+
+
+def _model(record: dict[str, str] | None) -> str:
+    """A credibility model's record as words: its file, sha256 prefix and specification."""
+    if not record:
+        return "an unrecorded model"
+    where = record.get("file") or "an unnamed file"
+    where = "the shipped model" if where == "shipped" else where
+    spec = f", specification {record['spec']}" if record.get("spec") else ""
+    return f"{where} (sha256 {_short(record.get('sha256'))}{spec})"
+
+
+def credibility_record(path: str | Path | None = None) -> dict[str, str]:
+    """The record of a credibility model as ``foedus crisis validate`` writes it into the
+    validation record's ``run.credibility``: ``file`` (``"shipped"`` or the path),
+    ``sha256`` of the file's bytes, and ``spec``.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A ``foedus credibility fit --out`` file (default: the shipped model).
+
+    Returns
+    -------
+    dict
+        ``file``, ``sha256`` and ``spec``.
+
+    Raises
+    ------
+    FoedusError
+        The file cannot be read.
+    """
+    import hashlib
+
+    try:
+        if path is None:
+            text = resources.files("foedus.credibility").joinpath("fitted.json").read_bytes()
+        else:
+            text = Path(path).read_bytes()
+        spec = json.loads(text).get("spec")
+    except (OSError, ValueError, AttributeError) as exc:
+        raise FoedusError(f"cannot read the credibility model: {exc}") from None
+    return {"file": "shipped" if path is None else str(path),
+            "sha256": hashlib.sha256(text).hexdigest(), "spec": str(spec)}
+
+
+def evidence(record: dict | None = None, crisis_fit: dict | None = None,
+             credibility: dict[str, str] | None = None) -> Evidence:
     """The engine's out-of-sample evidence from a validation record.
 
     Parameters
@@ -298,6 +377,10 @@ def evidence(record: dict | None = None, crisis_fit: dict | None = None) -> Evid
     crisis_fit : dict, optional
         The engine's parameters the answer uses (default: the shipped ``fitted.json``); the
         record is *current* when it was made with them.
+    credibility : dict, optional
+        The record of the credibility model the answer is played with
+        (:func:`credibility_record`; default: the shipped model's); the record is current
+        only when it was made with the same model (same sha256).
 
     Returns
     -------
@@ -319,12 +402,19 @@ def evidence(record: dict | None = None, crisis_fit: dict | None = None) -> Evid
 
     record = load_record() if record is None else record
     crisis_fit = fitted_params.load() if crisis_fit is None else crisis_fit
+    in_use = credibility_record() if credibility is None else credibility
     run = record.get("run") or {}
     sha = run.get("parameters_sha256")
+    sha_in_use = fitted_params.validated_sha256(crisis_fit)
+    validated = run.get("credibility")
+    same_params = sha is not None and sha == sha_in_use
+    same_model = (None if not validated or not validated.get("sha256")
+                  else validated["sha256"] == in_use.get("sha256"))
     ref = RecordRef(file=RECORD, date=run.get("date"), parameters_sha256=sha,
-                    current=sha is not None and sha == fitted_params.validated_sha256(
-                        crisis_fit),
-                    credibility=run.get("credibility"))
+                    parameters_in_use_sha256=sha_in_use, parameters_current=same_params,
+                    current=same_params and same_model is not False,
+                    credibility=validated, credibility_in_use=in_use,
+                    credibility_current=same_model)
     attack = record["attack"]
     ts = _attack("time split", attack["time_split"]["scores"])
     lo = _attack("leave one decade out", attack["leave_one_decade_out"]["scores"])

@@ -11,10 +11,11 @@ odds of the challenger's share of the two sides' discounted capability and its s
 without allies, nuclear weapons or anything else the engine adds).
 
 **Who joins** (the backtest of :mod:`foedus.crisis.backtest`): the wars are cut into
-folds; the credibility model is refitted without each fold's wars
-(:func:`foedus.credibility.fit` on the other wars' opportunities) and the engine's
-drawn-in probabilities, given the war, are scored on the fold's allies; beside the
-constant (the training folds' join rate) and the capability ratio alone.
+folds; the credibility model is refitted without each fold's wars (the shipped procedure,
+:func:`foedus.credibility.fit_frame`, on the other wars' cases, with the approximate ADVI
+posterior of :data:`FOLD_FIT`) and the engine's drawn-in probabilities, given the war, are
+scored on the fold's allies; beside the constant (the training folds' join rate) and the
+capability ratio alone.
 
 Scores (:func:`scores`): the **log score** :math:`\frac1n\sum y\log p + (1-y)\log(1-p)`
 (nats, higher is better; probabilities clipped to [10⁻⁶, 1 − 10⁻⁶]), the **Brier score**
@@ -145,41 +146,82 @@ def immediate(worlds: pd.DataFrame, *, split_year: int, q: float, seed: int = 0,
 
 
 #: The credibility refit inside each fold of :func:`joins`: the shipped procedure
-#: (:func:`foedus.credibility.fit`: both specifications cross-validated, the winner sampled
-#: by NUTS), lighter — 3 grouped folds of 1,500 ADVI steps, one chain of 300 + 300.
-FOLD_FIT = {"folds": 3, "steps": 1500, "warmup": 300, "samples": 300, "chains": 1,
-            "keep": 200}
+#: (:func:`foedus.credibility.fit_frame`: both specifications cross-validated by war and by
+#: treaty, the winner chosen by the same rule), lighter — 3 grouped folds of 1,500 ADVI
+#: steps — and approximate: the chosen specification's posterior is its ADVI fit of the
+#: training cases (``sampler="advi"``, the approximate fit the issue allows inside folds),
+#: not a NUTS run; 200 of its draws are kept.
+FOLD_FIT = {"folds": 3, "steps": 1500, "sampler": "advi", "keep": 200}
+
+#: Monte Carlo draws per historical group in :func:`joins` (each pair's standard error is
+#: recorded; the record states the largest and the mean).
+JOINS_DRAWS = 2000
 
 
-def joins(*, folds: int = 5, draws: int = 4000, seed: int = 0,
+def joins(*, folds: int = 5, draws: int = JOINS_DRAWS, seed: int = 0,
           limit: int | None = None, fit_options: dict | None = None,
           progress: Callable[[int, int, str], None] | None = None) -> dict:
     """The who-joins backtest out of sample (module docstring): ``folds`` folds of wars,
     the credibility model refitted without each fold (:data:`FOLD_FIT`, or
     ``fit_options``), the engine's drawn-in probability given the war scored on the
-    fold's allies."""
+    fold's allies.
+
+    The opportunities, their credibility cases and the cases' pledge features are
+    computed once and sliced per fold (each is a function of its own row: the cases a
+    row filter, the features row by row), so every fold's fit sees exactly the training
+    wars' cases, as :func:`foedus.credibility.fit` on the training opportunities would.
+    ``progress`` is called with (steps done, steps in all, label): one step per fold's
+    fit and one per historical group.
+    """
+    import time
+
     from foedus.credibility import cases as credibility_cases
-    from foedus.credibility import fit
+    from foedus.credibility import fit_frame, pledge_features
+    from foedus.credibility.cases import with_original_target
+    from foedus.credibility.model import _provenance
     from foedus.crisis.backtest import backtest
     from foedus.model.system import CommitmentSystem
     from foedus.reliability import opportunities
 
+    start = time.perf_counter()
     system = CommitmentSystem.load()
     opp = opportunities(system, source="cow")
     rows = credibility_cases(opp)
+    # the fit's rows (original_target from the war's first day, as credibility.fit) and
+    # the backtest's (original_target from the role, as backtest scores its pairs)
+    fit_rows = with_original_target(rows)
+    fit_x = pledge_features(fit_rows, system)
+    y = fit_rows["honoured"].astype(bool).to_numpy()
+    war = fit_rows["war"].to_numpy()
+    bt_x = pledge_features(rows, system)
+    options = {**FOLD_FIT, **(fit_options or {})}
+    provenance = {**_provenance(("cow_wars", "dyadic_war", "cow_states")), "source": "cow"}
     wars = sorted(rows["war"].unique())
     rng = np.random.default_rng(seed)
     fold_of = dict(zip(wars, rng.permutation(len(wars)) % folds, strict=True))
-    parts, skipped, specs = [], [], []
-    for k in range(folds):
-        held = [w for w in wars if fold_of[w] == k]
-        model = fit(opp[~opp["war"].isin(held)], system, seed=seed,
-                    **(FOLD_FIT if fit_options is None else fit_options))
+    held_out = [[w for w in wars if fold_of[w] == k] for k in range(folds)]
+    groups = rows[rows["role"].isin(("target", "initiator"))].groupby(
+        ["war", "target", "date", "role"]).ngroups
+    total, done = folds + (groups if limit is None else min(groups, folds * limit)), 0
+    parts, skipped, specs, fit_seconds = [], [], [], []
+    for k, held in enumerate(held_out):
+        train = ~np.isin(war, held)
+        t0 = time.perf_counter()
+        model = fit_frame(fit_x[train].reset_index(drop=True), y[train], war=war[train],
+                          seed=seed, provenance=provenance, **options)
+        fit_seconds.append(time.perf_counter() - t0)
         specs.append(model.spec)
+        done += 1
+        if progress:
+            progress(done, total, f"fold {k + 1}: credibility refitted ({model.spec})")
+
+        def step(i, n, label, k=k, base=done):
+            if progress:
+                progress(base + i, total, f"fold {k + 1}: {label}")
+
         result = backtest(draws=draws, seed=seed, wars=held, system=system, fitted=model,
-                          limit=limit, progress=None if progress is None else (
-                              lambda i, n, label, k=k: progress(i, n, f"fold {k + 1}: "
-                                                                   f"{label}")))
+                          limit=limit, cases=rows, features=bt_x, progress=step)
+        done += result.groups_run + len(result.skipped)
         parts.append(result.pairs.assign(fold=k))
         skipped += result.skipped
     pairs = pd.concat(parts, ignore_index=True)
@@ -193,8 +235,16 @@ def joins(*, folds: int = 5, draws: int = 4000, seed: int = 0,
         capability[mine] = cap(pairs.loc[mine, "capability_ratio"].to_numpy())
     forecasts = {"engine": pairs["probability"].to_numpy(), "constant": constant,
                  "capability_ratio": capability}
+    se = pairs["se"].to_numpy(dtype=float)
     out = {"folds": folds, "wars": len(wars), "pairs": len(pairs), "joined": int(y.sum()),
-           "groups_skipped": len(skipped), "credibility_specs": specs, "scores": {}}
+           "groups_skipped": len(skipped), "credibility_specs": specs,
+           "fit": {k: v for k, v in options.items() if k != "progress"},
+           "draws": draws,
+           "monte_carlo_se": {"max": float(se.max()) if len(se) else None,
+                              "mean": float(se.mean()) if len(se) else None},
+           "seconds": {"all": time.perf_counter() - start,
+                       "credibility_fits": float(sum(fit_seconds))},
+           "scores": {}}
     for era, mask in (("all", np.ones(len(pairs), bool)),
                       ("≤1945", (pairs["year"] <= 1945).to_numpy()),
                       (">1945", (pairs["year"] > 1945).to_numpy())):
