@@ -94,10 +94,10 @@ def test_cases_and_features_computed_once_give_the_same_pairs(store_home):
     import pandas.testing as pdt
 
     from foedus.credibility import cases, pledge_features
-    from foedus.model.system import CommitmentSystem
+    from foedus.data.loaders import load_system
     from foedus.reliability import opportunities
 
-    system = CommitmentSystem.load()
+    system = load_system()
     rows = cases(opportunities(system, source="cow"))
     x = pledge_features(rows, system)
     own = backtest(years=(1939, 1939), draws=500, seed=1, limit=3, system=system)

@@ -192,11 +192,11 @@ def backtest(source: str = "cow", draws: int = 20_000, seed: int = 0, *,
     from foedus.crisis.compile import compile_scenario
     from foedus.crisis.run import run
     from foedus.crisis.scenario import Allies, Attack, ResolvedAttack, Scenario
-    from foedus.model.system import CommitmentSystem
+    from foedus.data.loaders import load_system
     from foedus.reliability import opportunities
 
     start = time.perf_counter()
-    system = system or CommitmentSystem.load()
+    system = system or load_system()
     fitted = fitted or load()
     lo, hi = years if years is not None else (1816, 2100)
     if cases is None:

@@ -198,12 +198,12 @@ _WORKER: dict = {}
 
 def _init_worker(informal_mean: float, seed: int) -> None:
     from foedus.credibility import load
+    from foedus.data.loaders import load_system
     from foedus.data.store import connect
-    from foedus.model.system import CommitmentSystem
 
     with connect() as con:
         members = con.execute("SELECT ccode, year FROM system_membership").df()
-    _WORKER.update(system=CommitmentSystem.load(), fitted=load(),
+    _WORKER.update(system=load_system(), fitted=load(),
                    informal_mean=informal_mean, members=members, seed=seed)
 
 
@@ -225,8 +225,8 @@ def profiles(years: range | list[int], *, system=None, fitted=None,
     which load the shipped credibility model and commitment system)."""
     from foedus.credibility import load
     from foedus.crisis import fitted as fitted_params
+    from foedus.data.loaders import load_system
     from foedus.data.store import connect
-    from foedus.model.system import CommitmentSystem
 
     crisis_fit = crisis_fit or fitted_params.load()
     informal_mean = float(crisis_fit["informal"]["mean"])
@@ -248,7 +248,7 @@ def profiles(years: range | list[int], *, system=None, fitted=None,
                 if progress:
                     progress(n_done + 1, len(years), str(year))
         return {"targets": targets, "treaties": treaties}
-    system = system or CommitmentSystem.load()
+    system = system or load_system()
     fitted = fitted or load()
     with connect() as con:
         members = con.execute("SELECT ccode, year FROM system_membership").df()
@@ -517,10 +517,10 @@ def check(*, seed: int = 0, cache=None, crisis_fit: dict | None = None, years=No
     ``prof`` are the profiles (default: :func:`cached_profiles` with ``cache`` and the
     credibility model ``fitted``)."""
     from foedus.crisis import fitted as fitted_params
-    from foedus.model.system import CommitmentSystem
+    from foedus.data.loaders import load_system
 
     crisis_fit = crisis_fit or fitted_params.load()
-    system = CommitmentSystem.load()
+    system = load_system()
     years = list(years or range(1816, 2011))
     frame = dyads(min(years), max(years))
     frame = frame[frame["year"].isin(years)].reset_index(drop=True)

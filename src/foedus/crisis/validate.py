@@ -180,11 +180,11 @@ def joins(*, folds: int = 5, draws: int = JOINS_DRAWS, seed: int = 0,
     from foedus.credibility.cases import with_original_target
     from foedus.credibility.model import _provenance
     from foedus.crisis.backtest import backtest
-    from foedus.model.system import CommitmentSystem
+    from foedus.data.loaders import load_system
     from foedus.reliability import opportunities
 
     start = time.perf_counter()
-    system = CommitmentSystem.load()
+    system = load_system()
     opp = opportunities(system, source="cow")
     rows = credibility_cases(opp)
     # the fit's rows (original_target from the war's first day, as credibility.fit) and
