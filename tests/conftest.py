@@ -20,6 +20,30 @@ settings.register_profile("foedus", deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("foedus")
 
+# The suite runs on two xdist workers (`make test`: `pytest -n 2 --dist loadgroup`). Each
+# worker builds its own store (``built_home`` lives under the worker's own basetemp) and every
+# port is a free one, so nothing writable is shared; a module's tests stay on one worker so a
+# module-scoped fixture is built once, and the tests that start processes of their own (a
+# Dask cluster, a browser) or build the session-wide panel share one worker each.
+_GROUPS = (("tests/browser/", "browser"), ("tests/panels/", "panels"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "xdist_group(name): run on one xdist worker")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Give every test an ``xdist_group``: its module, or a shared group (see _GROUPS)."""
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        path = Path(str(item.path)).resolve()
+        rel = path.relative_to(REPO).as_posix() if path.is_relative_to(REPO) else path.name
+        group = next((name for prefix, name in _GROUPS if rel.startswith(prefix)), rel)
+        if "dask_client" in getattr(item, "fixturenames", ()):
+            group = "dask"
+        item.add_marker(pytest.mark.xdist_group(group))
+
 REPO = Path(__file__).resolve().parents[1]
 MIRROR = Path(os.environ.get("FOEDUS_DATA_MIRROR") or REPO.parent / "shared" / "data").resolve()
 
