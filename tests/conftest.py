@@ -22,27 +22,35 @@ settings.load_profile("foedus")
 
 # The suite runs on two xdist workers (`make test`: `pytest -n 2 --dist loadgroup`). Each
 # worker builds its own store (``built_home`` lives under the worker's own basetemp) and every
-# port is a free one, so nothing writable is shared; a module's tests stay on one worker so a
-# module-scoped fixture is built once, and the tests that start processes of their own (a
-# Dask cluster, a browser) or build the session-wide panel share one worker each.
-_GROUPS = (("tests/browser/", "browser"), ("tests/panels/", "panels"))
+# port is a free one, so nothing writable is shared. A test file's tests stay on one worker
+# (a module-scoped fixture is built once), and the files that start processes of their own
+# (a Dask cluster, a browser) or build the session-wide panel share one worker per group.
+# The groups come from the path: xdist 3.8's own `xdist_group` marks do not group under
+# pytest 9, whose node ids no longer take the "@group" suffix xdist writes.
+_GROUPS = (("tests/browser/", "browser"), ("tests/panels/", "panels"),
+           ("tests/crisis/test_sweep.py", "dask"), ("tests/crisis/test_determinism.py", "dask"),
+           ("tests/counterfactual/test_compare.py", "dask"))
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "xdist_group(name): run on one xdist worker")
+def xdist_group(nodeid: str) -> str:
+    """The group of a test: a shared one (``_GROUPS``) or its file."""
+    path = nodeid.split("::", 1)[0]
+    return next((name for prefix, name in _GROUPS if path.startswith(prefix)), path)
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Give every test an ``xdist_group``: its module, or a shared group (see _GROUPS)."""
-    for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue
-        path = Path(str(item.path)).resolve()
-        rel = path.relative_to(REPO).as_posix() if path.is_relative_to(REPO) else path.name
-        group = next((name for prefix, name in _GROUPS if rel.startswith(prefix)), rel)
-        if "dask_client" in getattr(item, "fixturenames", ()):
-            group = "dask"
-        item.add_marker(pytest.mark.xdist_group(group))
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """With ``--dist loadgroup``: xdist's scope scheduler over :func:`xdist_group`."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class PathGroups(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_group(nodeid)
+
+    return PathGroups(config, log)
+
 
 REPO = Path(__file__).resolve().parents[1]
 MIRROR = Path(os.environ.get("FOEDUS_DATA_MIRROR") or REPO.parent / "shared" / "data").resolve()
