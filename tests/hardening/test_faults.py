@@ -7,6 +7,7 @@ from __future__ import annotations
 import fcntl
 import multiprocessing
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -88,3 +89,29 @@ def test_a_killed_pool_worker_is_a_one_line_error_not_a_hang(store_home: Path) -
     killer.join(timeout=60)
     assert killed, "no worker process was seen"
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.slow
+def test_a_store_truncated_while_a_query_runs_is_one_line_and_a_build_repairs_it(
+        built_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from foedus.data import store
+    from foedus.errors import StoreError
+
+    home = tmp_path / "home"
+    home.mkdir()
+    for name in ("foedus.duckdb", "foedus.duckdb.prebuilt"):
+        if (built_home / name).is_file():
+            shutil.copy2(built_home / name, home / name)
+    monkeypatch.setenv("FOEDUS_HOME", str(home))
+    target = home / "foedus.duckdb"
+    with pytest.raises(StoreError) as caught, store.connect(target) as con:
+        tables = [r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables ORDER BY table_name").fetchall()]
+        os.truncate(target, 16384)  # another process truncates the store mid-query
+        for table in tables:
+            con.execute(f'SELECT * FROM "{table}"').fetchall()
+    message = str(caught.value)
+    assert "\n" not in message and str(target) in message and "foedus data build" in message
+    assert "truncated or damaged" in message
+    store.build()  # the next build repairs it
+    assert store.check_store(target) == target
