@@ -1,6 +1,8 @@
 """Faults survived, with real processes and bounded time: two ``foedus data build`` at once
 (the second stops with one line naming the first; the first completes; the store is never
-half-written), and a process-pool worker killed mid-run (a one-line error, no hang)."""
+half-written), a process-pool worker killed mid-run (a one-line error, no hang), and the
+store truncated while a query runs (one line naming the path and the fix; a build repairs
+it)."""
 
 from __future__ import annotations
 
