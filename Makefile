@@ -1,6 +1,6 @@
 # Two commands set everything up on a fresh machine (README):
 #   make demo   create .venv, install foedus with pinned dependencies, build the store, summarise
-#   make test   lint and run the whole test suite
+#   make test   lint and run the whole test suite (two pytest-xdist workers)
 # Data come from FOEDUS_DATA_MIRROR (default ../shared/data, made absolute) or the cache.
 # Front-end libraries come from npm (Node.js 20, npm 11), pinned by package-lock.json.
 
@@ -74,8 +74,10 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check src tests benchmarks tools docs
 	$(BIN)/lint-imports
 
+# Two xdist workers (the machine's two cores); tests/conftest.py puts each module on one
+# worker and the browser, panel and Dask tests on one worker each (--dist loadgroup).
 test: lint vendor
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 # The bad-input corpus (issue 20, tools/badinputs.py): every input as a CLI subprocess; prints
 # inputs tried, clean answers, tracebacks, wrong answers (exit 0), hangs and half-written

@@ -20,6 +20,38 @@ settings.register_profile("foedus", deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("foedus")
 
+# The suite runs on two xdist workers (`make test`: `pytest -n 2 --dist loadgroup`). Each
+# worker builds its own store (``built_home`` lives under the worker's own basetemp) and every
+# port is a free one, so nothing writable is shared. A test file's tests stay on one worker
+# (a module-scoped fixture is built once), and the files that start processes of their own
+# (a Dask cluster, a browser) or build the session-wide panel share one worker per group.
+# The groups come from the path: xdist 3.8's own `xdist_group` marks do not group under
+# pytest 9, whose node ids no longer take the "@group" suffix xdist writes.
+_GROUPS = (("tests/browser/", "browser"), ("tests/panels/", "panels"),
+           ("tests/crisis/test_sweep.py", "dask"), ("tests/crisis/test_determinism.py", "dask"),
+           ("tests/counterfactual/test_compare.py", "dask"))
+
+
+def xdist_group(nodeid: str) -> str:
+    """The group of a test: a shared one (``_GROUPS``) or its file."""
+    path = nodeid.split("::", 1)[0]
+    return next((name for prefix, name in _GROUPS if path.startswith(prefix)), path)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """With ``--dist loadgroup``: xdist's scope scheduler over :func:`xdist_group`."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class PathGroups(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_group(nodeid)
+
+    return PathGroups(config, log)
+
+
 REPO = Path(__file__).resolve().parents[1]
 MIRROR = Path(os.environ.get("FOEDUS_DATA_MIRROR") or REPO.parent / "shared" / "data").resolve()
 

@@ -79,6 +79,29 @@ def _write(path: Path, text: str | bytes) -> Path:
     return path
 
 
+def _symlink_loop(work: Path) -> Path:
+    """``a.toml`` and ``b.toml`` in ``work``, each a symbolic link to the other; a.toml."""
+    (work / "a.toml").symlink_to(work / "b.toml")
+    (work / "b.toml").symlink_to(work / "a.toml")
+    return work / "a.toml"
+
+
+def _base_outside(work: Path) -> list[str]:
+    """A scenario in ``cases/`` whose base is beside that folder (refused by default)."""
+    _write(work / "elsewhere.toml", _scenario())
+    return ["simulate", str(_write(work / "cases" / "s.toml",
+                                   'base = "../elsewhere.toml"\n' + _scenario()))]
+
+
+def _base_loop(work: Path) -> list[str]:
+    _symlink_loop(work)
+    return ["simulate", str(_write(work / "s.toml", 'base = "a.toml"\n' + _scenario()))]
+
+
+def _file_loop(work: Path) -> list[str]:
+    return ["simulate", str(_symlink_loop(work))]
+
+
 def _scenario(body: str = "", *, attacker: str = "RUS", target: str = "EST",
               draws: str = "200") -> str:
     return (f'name = "bad"\ndate = 2024-07-01\ndraws = {draws}\nseed = 1\n{body}\n'
@@ -232,6 +255,12 @@ CASES: list[Case] = [
     Case("scenario-no-attack", _sim('date = 2024-07-01\n'), True),
     Case("scenario-base-loop", lambda w: ["simulate", str(_write(
         w / "loop.toml", 'base = "loop.toml"\n' + _scenario()))], True),
+    Case("scenario-base-outside", _base_outside, True),
+    Case("scenario-base-symlink-loop", _base_loop, True),
+    Case("scenario-symlink-loop", _file_loop, True),
+    Case("scenario-base-dev-zero-allowed", lambda w: ["--allow-outside", "simulate", str(
+        _write(w / "s.toml", 'base = "/dev/zero"\n' + _scenario()))], True, timeout=60,
+        limit_memory=True),
     Case("obligations-self-attack", _fixed("obligations", "--attacker", "EST", "--target",
                                            "Estonia", "--as-of", "2024-07-01"), True),
     Case("sweep-nan", lambda w: ["sweep", str(_write(w / "s.toml", _scenario())), "--grid",

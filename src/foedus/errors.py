@@ -62,6 +62,7 @@ __all__ = [
     "UnknownStudyError",
     "UnknownTreatyError",
     "VendorMissingError",
+    "WorkerLostError",
     "WriteError",
 ]
 
@@ -247,4 +248,9 @@ class QueueFullError(FoedusError):
 
 class RequestTooLargeError(FoedusError):
     """A request body went over the server's limit (answered 413)."""
+
+
+class WorkerLostError(FoedusError):
+    """A worker process of a run ended before its work was done (killed, out of memory);
+    no partial result is reported."""
 

@@ -98,7 +98,8 @@ class TestCompare:
         bad = tmp_path / "bad.toml"
         bad.write_text(f'base = "{BASE}"\n[[modify]]\naction = "add_member"\n'
                        'treaty = "NATO"\nstate = "Atlantis"\n', "utf-8")
-        proc = run_cli("compare", str(BASE), str(bad), "--draws", "100", env=cli_env)
+        proc = run_cli("--allow-outside", "compare", str(BASE), str(bad), "--draws", "100",
+                       env=cli_env)  # the base is in the repository, outside tmp_path
         assert_one_line_error(proc, f"{bad}:5", "modify[0].state")
 
 

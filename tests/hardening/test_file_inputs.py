@@ -21,8 +21,8 @@ BODY = 'name = "t"\ndate = 2024-07-01\ndraws = 100\nseed = 1\n{extra}\n' \
        '[[attack]]\nattacker = "RUS"\ntarget = "EST"\n'
 
 
-def _problems(text: str, file: str = "s.toml") -> list[str]:
-    scenario, _, problems = check_scenario(text, file)
+def _problems(text: str, file: str = "s.toml", *, allow_outside: bool = False) -> list[str]:
+    scenario, _, problems = check_scenario(text, file, allow_outside=allow_outside)
     assert scenario is None and problems
     return [str(p) for p in problems]
 
@@ -85,6 +85,8 @@ def test_a_state_attacking_itself_is_refused() -> None:
 @pytest.mark.parametrize("base", ["/dev/zero", "/dev/urandom", "/dev/null"])
 def test_a_device_as_base_is_refused_unread(base: str) -> None:
     (problem,) = _problems(f'base = "{base}"\n' + BODY.format(extra=""))
+    assert problem.startswith("s.toml:1: base: ") and "outside the scenario's folder" in problem
+    (problem,) = _problems(f'base = "{base}"\n' + BODY.format(extra=""), allow_outside=True)
     assert problem.startswith("s.toml:1: base: cannot read base scenario") and \
         "not a regular file" in problem
 
@@ -152,3 +154,55 @@ def test_the_obligations_query_refuses_a_state_attacking_itself(store_home: Path
 
     with pytest.raises(ParameterError, match="also an attacker"):
         obligations(load_system(), as_of=dt.date(2024, 7, 1), attackers=[366], target=366)
+
+
+def _tree(tmp_path: Path) -> tuple[Path, Path]:
+    """A scenario folder ``cases/`` with a base in ``cases/sub/`` and one beside it."""
+    cases = tmp_path / "cases"
+    (cases / "sub").mkdir(parents=True)
+    (cases / "sub" / "inner.toml").write_text(BODY.format(extra=""), "utf-8")
+    (tmp_path / "outer.toml").write_text(BODY.format(extra=""), "utf-8")
+    return cases, tmp_path / "outer.toml"
+
+
+def test_a_base_inside_the_folder_tree_is_read(tmp_path: Path, store_home: Path) -> None:
+    cases, _ = _tree(tmp_path)
+    path = cases / "s.toml"
+    path.write_text('base = "sub/inner.toml"\nname = "mine"\n', "utf-8")
+    scenario, _ = load_scenario(path)
+    assert scenario.name == "mine" and scenario.draws == 100
+
+
+def test_a_base_outside_the_folder_tree_needs_allow_outside(tmp_path: Path,
+                                                             store_home: Path) -> None:
+    cases, outer = _tree(tmp_path)
+    for base in ("../outer.toml", str(outer)):
+        path = cases / "s.toml"
+        path.write_text(f'base = "{base}"\nname = "mine"\n', "utf-8")
+        with pytest.raises(ScenarioError, match=r"s\.toml:1: base: .* is outside the "
+                                                r"scenario's folder .*--allow-outside"):
+            load_scenario(path)
+        scenario, _ = load_scenario(path, allow_outside=True)
+        assert scenario.name == "mine"
+    # a base's own base is held to the first scenario's folder tree too
+    (cases / "sub" / "inner.toml").write_text('base = "../../outer.toml"\n', "utf-8")
+    path.write_text('base = "sub/inner.toml"\n', "utf-8")
+    with pytest.raises(ScenarioError, match=r"inner\.toml:1: base: .* is outside"):
+        load_scenario(path)
+    # a symbolic link inside the tree that leads outside is outside
+    (cases / "link.toml").symlink_to(outer)
+    path.write_text('base = "link.toml"\n', "utf-8")
+    with pytest.raises(ScenarioError, match="is outside"):
+        load_scenario(path)
+
+
+@pytest.mark.parametrize("allow_outside", [False, True])
+def test_a_loop_of_symbolic_links_is_one_problem(tmp_path: Path, allow_outside: bool) -> None:
+    (tmp_path / "a.toml").symlink_to(tmp_path / "b.toml")
+    (tmp_path / "b.toml").symlink_to(tmp_path / "a.toml")
+    (problem,) = _problems('base = "a.toml"\n' + BODY.format(extra=""),
+                           str(tmp_path / "s.toml"), allow_outside=allow_outside)
+    assert problem.startswith(f"{tmp_path / 's.toml'}:1: base: a.toml") and "loop" in problem
+    # the scenario file itself a loop: one line, not a traceback
+    with pytest.raises(ScenarioError, match=r"cannot read scenario .*symbolic links"):
+        load_scenario(tmp_path / "a.toml")

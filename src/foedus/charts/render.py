@@ -16,14 +16,14 @@ References
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from pathlib import Path
 from typing import Any
 
 import vl_convert
 
-from foedus.errors import ChartError
+from foedus import atomic
+from foedus.errors import ChartError, WriteError
 
 __all__ = ["VL_VERSION", "Drawing", "save", "show", "to_png", "to_svg"]
 
@@ -134,8 +134,9 @@ def to_png(spec: dict[str, Any], *, scale: float = 2.0) -> bytes:
 def save(spec: dict[str, Any], path: str | Path) -> Path:
     """Write the spec as ``.svg`` or ``.png`` (by the suffix of ``path``), atomically.
 
-    The image goes to a temporary file beside ``path`` and is renamed into place, so a
-    reader never sees half an image.
+    The image goes to a temporary file beside ``path`` and is renamed into place
+    (:func:`foedus.atomic.write_atomic`), so a reader never sees half an image; on a failure
+    the old file is left as it was and no temporary file remains.
 
     Parameters
     ----------
@@ -153,6 +154,9 @@ def save(spec: dict[str, Any], path: str | Path) -> Path:
     ------
     ChartError
         For another suffix, or a spec Vega-Lite rejects.
+    WriteError
+        When the file cannot be written (one line naming the path and the reason);
+        :class:`~foedus.errors.DiskFullError` for a full disk.
 
     References
     ----------
@@ -167,10 +171,12 @@ def save(spec: dict[str, Any], path: str | Path) -> Path:
         data = to_png(spec)
     else:
         raise ChartError(f"{path}: charts are written as .svg or .png, not {suffix!r}.")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteError(f"cannot write {path}: cannot create the folder {path.parent}: "
+                         f"{atomic.reason(exc)}; nothing was written.") from None
+    atomic.write_atomic(path, data)
     return path
 
 

@@ -11,6 +11,7 @@ exit with code 1; a malformed command line exits with code 2 (typer's own).
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from typing import Annotated
 
@@ -68,8 +69,13 @@ def _print_version(value: bool) -> None:
 @app.callback()
 def main(version: Annotated[bool, typer.Option(
         "--version", help="Print the version.", is_eager=True,
-        callback=_print_version)] = False) -> None:
+        callback=_print_version)] = False,
+         allow_outside: Annotated[bool, typer.Option(
+        "--allow-outside", help="Let a scenario's `base =` name a file outside the "
+        "scenario's folder tree (refused by default).")] = False) -> None:
     """foedus: military alliances and security commitments as data."""
+    if allow_outside:  # read by foedus.crisis.scenario.outside_allowed
+        os.environ["FOEDUS_ALLOW_OUTSIDE"] = "1"
 
 
 @app.command()

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from foedus.atomic import atomic_path
 from foedus.credibility.features import pledge_features
 from foedus.credibility.model import (
     SCORED_KINDS,
@@ -146,6 +147,9 @@ def plot_calibration(fitted: FittedModel, path: str | Path) -> Path:
            title=f"{fitted.spec}, war folds: AUC {auc if auc is None else round(auc, 2)}, "
                  f"Brier {scores.get('brier', float('nan')):.3f}")
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    try:
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp)
+    finally:
+        plt.close(fig)
     return Path(path)

@@ -60,6 +60,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from foedus.atomic import write_atomic
 from foedus.credibility.cases import case_counts, cases, with_original_target
 from foedus.credibility.features import DATASETS, FEATURES, pledge_features
 from foedus.errors import DataFormatError, FitError
@@ -455,10 +456,11 @@ def support(fitted: FittedModel, features: pd.DataFrame) -> list[dict]:
 
 
 def save(fitted: FittedModel, path: str | Path) -> Path:
-    """Write the model as versioned JSON."""
+    """Write the model as versioned JSON, atomically (:func:`foedus.atomic.write_atomic`:
+    on a failure the old file is left as it was; a one-line ``WriteError``)."""
     path = Path(path)
-    path.write_text(json.dumps(asdict(fitted), separators=(",", ":"), allow_nan=False)
-                    + "\n")
+    write_atomic(path, (json.dumps(asdict(fitted), separators=(",", ":"), allow_nan=False)
+                        + "\n").encode("utf-8"))
     return path
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from foedus.atomic import write_atomic
 from foedus.errors import FoedusError
 
 __all__ = ["ENGINE_VERSION", "FORMAT_VERSION", "PRIORS", "decision_defaults",
@@ -80,11 +81,10 @@ def load(path: str | Path | None = None) -> dict:
 
 
 def save(fit: dict, path: str | Path) -> Path:
-    """Write ``fit`` as JSON (a temporary file renamed into place)."""
+    """Write ``fit`` as JSON, atomically (:func:`foedus.atomic.write_atomic`: a temporary
+    file renamed into place; on a failure the old file is left as it was)."""
     path = Path(path)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(fit, indent=1, allow_nan=False) + "\n", "utf-8")
-    tmp.replace(path)
+    write_atomic(path, (json.dumps(fit, indent=1, allow_nan=False) + "\n").encode("utf-8"))
     return path
 
 

@@ -22,6 +22,7 @@ import math
 import warnings
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -30,7 +31,7 @@ import numpy as np
 from foedus.crisis.compile import Compiled
 from foedus.crisis.decision import Decision
 from foedus.crisis.draws import Tally, run_chunk
-from foedus.errors import FoedusError
+from foedus.errors import FoedusError, WorkerLostError
 
 __all__ = ["BATCH", "CHUNK", "QUANTILES", "Result", "add_tallies", "batches", "close_client",
            "run", "run_chunks", "seeds"]
@@ -176,16 +177,21 @@ def _run_local(compiled: Compiled, chunks, progress: Callable[[int], None] | Non
                 progress(n)
         return out
     tasks = batches(chunks, workers)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_pool_start,
-                             initargs=(compiled,)) as pool:
-        futures = [pool.submit(_pool_chunks, task) for task in tasks]
-        out = []
-        for f, task in zip(futures, tasks, strict=True):
-            out.extend(f.result())
-            if progress:
-                for _, n in task:
-                    progress(n)
-        return out
+    try:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_pool_start,
+                                 initargs=(compiled,)) as pool:
+            futures = [pool.submit(_pool_chunks, task) for task in tasks]
+            out = []
+            for f, task in zip(futures, tasks, strict=True):
+                out.extend(f.result())
+                if progress:
+                    for _, n in task:
+                        progress(n)
+            return out
+    except BrokenProcessPool:  # a worker killed (signal, out of memory): no partial tally
+        raise WorkerLostError(f"a worker process of the run ended abruptly (killed or out of "
+                              f"memory); nothing was tallied. Run again, with fewer "
+                              f"--workers than {workers} if memory is short.") from None
 
 
 def _run_dask(compiled: Compiled, chunks, progress, client) -> list[Tally]:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -272,29 +273,42 @@ _ACTIONS = {"add_member", "remove_member", "end_treaty", "suspend", "scope", "de
             "credibility"}
 
 
-def _on_base(raw: dict, file: str, lines, seen: tuple[str, ...]
-             ) -> tuple[dict, list[BookProblem]]:
+def _on_base(raw: dict, file: str, lines, seen: tuple[str, ...], root: Path,
+             allow_outside: bool) -> tuple[dict, list[BookProblem]]:
     """``raw`` laid over the scenario it names as ``base`` (a path relative to its own
     file): its keys replace the base's, ``[challenger]`` and ``[allies]`` key by key, and
     its ``[[modify]]`` tables follow the base's. Problems in the base are its own,
-    reported with its file and line."""
+    reported with its file and line. The base, symbolic links followed, must lie in
+    ``root`` (the first scenario's folder tree) unless ``allow_outside``; a symbolic-link
+    loop is a problem, not a traceback."""
     where = BookProblem(file, line_of(lines, ("base",)), "base", "")
     if not isinstance(raw["base"], str):
         return raw, [BookProblem(where.file, where.line, "base", "must be a file path")]
-    path = (Path(file).parent / raw["base"]).resolve()
+    try:
+        path = (Path(file).parent / raw["base"]).resolve()
+    except (RuntimeError, OSError):  # Python 3.11: RuntimeError("Symlink loop from ...")
+        return raw, [BookProblem(where.file, where.line, "base",
+                                 f"{raw['base']} is a loop of symbolic links")]
     if str(path) in seen:
         return raw, [BookProblem(where.file, where.line, "base",
                                  f"{raw['base']} leads back to itself")]
+    if not allow_outside and not path.is_relative_to(root):
+        return raw, [BookProblem(where.file, where.line, "base",
+                                 f"{raw['base']} is outside the scenario's folder {root}; "
+                                 "pass --allow-outside (foedus --allow-outside COMMAND …) "
+                                 "to allow it")]
     try:
         text = read_toml_text(path, "base scenario")
     except ValueError as exc:
         return raw, [BookProblem(where.file, where.line, "base", str(exc))]
-    _, _, problems = check_scenario(text, str(path), _seen=(*seen, str(path)))
+    _, _, problems = check_scenario(text, str(path), allow_outside=allow_outside,
+                                    _seen=(*seen, str(path)), _root=root)
     if problems:
         return raw, problems
     merged = tomllib.loads(text)
     if "base" in merged:  # the base's own base, already checked
-        merged, _ = _on_base(merged, str(path), key_lines(text), (*seen, str(path)))
+        merged, _ = _on_base(merged, str(path), key_lines(text), (*seen, str(path)), root,
+                             allow_outside)
     for key, value in raw.items():
         if key in _MERGED_TABLES and isinstance(value, dict):
             merged[key] = {**merged.get(key, {}), **value}
@@ -318,14 +332,20 @@ def _non_finite(node: Any, loc: tuple = ()) -> Iterator[tuple[tuple, float]]:
             yield from _non_finite(value, (*loc, i))
 
 
-def check_scenario(text: str, file: str = "<scenario>", *, _seen: tuple[str, ...] = ()
+def check_scenario(text: str, file: str = "<scenario>", *, allow_outside: bool | None = None,
+                   _seen: tuple[str, ...] = (), _root: Path | None = None
                    ) -> tuple[Scenario | None, list[ResolvedAttack], list[BookProblem]]:
     """Parse and validate a scenario; never raises on bad input.
 
     Returns the scenario (None if any problem was found), its attacks with states resolved,
     and every problem with its file, line and field. A scenario may name another as its
     ``base`` and change only what differs (its ``[[modify]]`` tables add to the base's).
+    A base (and its own bases) must lie in the folder tree of ``file`` unless
+    ``allow_outside`` (default: :func:`outside_allowed`, the command line's
+    ``foedus --allow-outside``).
     """
+    if allow_outside is None:
+        allow_outside = outside_allowed()
     deep = nesting_error(text)
     if deep is not None:
         return None, [], [BookProblem(file, deep[0], "", deep[1])]
@@ -340,7 +360,8 @@ def check_scenario(text: str, file: str = "<scenario>", *, _seen: tuple[str, ...
     if bad:
         return None, [], bad
     if "base" in raw:
-        raw, problems = _on_base(raw, file, lines, _seen)
+        root = _root if _root is not None else Path(file).parent.resolve()
+        raw, problems = _on_base(raw, file, lines, _seen, root, allow_outside)
         if problems:
             return None, [], problems
     try:
@@ -367,15 +388,22 @@ def check_scenario(text: str, file: str = "<scenario>", *, _seen: tuple[str, ...
     return (None if problems else scenario), attacks, problems
 
 
-def load_scenario(path: str | Path) -> tuple[Scenario, list[ResolvedAttack]]:
+def outside_allowed() -> bool:
+    """May a scenario's ``base`` lie outside its folder tree? Only when the command line
+    says so (``foedus --allow-outside``, which sets ``FOEDUS_ALLOW_OUTSIDE=1``)."""
+    return os.environ.get("FOEDUS_ALLOW_OUTSIDE") == "1"
+
+
+def load_scenario(path: str | Path, *, allow_outside: bool | None = None
+                  ) -> tuple[Scenario, list[ResolvedAttack]]:
     """Read and validate a scenario file; raise :class:`ScenarioError` listing every
-    problem (file:line: field: message)."""
+    problem (file:line: field: message). ``allow_outside``: see :func:`check_scenario`."""
     path = Path(path)
     try:
         text = read_toml_text(path, "scenario")
     except ValueError as exc:
         raise ScenarioError(str(exc)) from None
-    scenario, attacks, problems = check_scenario(text, str(path))
+    scenario, attacks, problems = check_scenario(text, str(path), allow_outside=allow_outside)
     if problems or scenario is None:
         raise ScenarioError(problems)
     return scenario, attacks

@@ -94,6 +94,9 @@ def _parse_book(text: str, file: str, ccodes: Collection[int]) -> tuple[Place, .
     places: list[Place] = []
     seen: set[str] = set()
     for i, entry in enumerate(data.get("place", [])):
+        if not isinstance(entry, dict):
+            raise PlaceBookError(f"{file}, line {line_of(lines, ('place',))}: place[{i}] must "
+                                 f"be a [[place]] table, not {type(entry).__name__}")
         pid = str(entry.get("id", f"#{i + 1}"))
         try:
             place = Place.model_validate(entry)

@@ -4,7 +4,10 @@ A build reads each source through the registry (verified on load), builds the ti
 :mod:`foedus.data.tidy`, writes them into a NEW file beside the store and renames it into
 place only at the end (``os.replace`` is atomic on one filesystem). An interrupted, killed or
 failed build therefore leaves the previous store exactly as it was; leftovers of killed
-builds are removed by the next build.
+builds are removed by the next build. One build runs at a time per store: a second one,
+started while the first runs, stops at once with a one-line error naming the other process
+(an exclusive ``flock`` on ``foedus.duckdb.build-lock``, released by the system when the
+building process ends, however it ends).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import fcntl
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -104,8 +108,33 @@ def build(*, step: StepCallback | None = None,
     from foedus.data.readers import read_raw
     from foedus.data.tidy import TABLES
 
-    with prebuilt.building():
+    with _build_lock(config.store_path()), prebuilt.building():
         return _build(step, progress, locate, read_raw, TABLES)
+
+
+@contextlib.contextmanager
+def _build_lock(target: Path) -> Iterator[None]:
+    """Hold the store's build lock for the block, or raise :class:`StoreError` at once when
+    another process holds it (two builds at once: the second stops, the first completes)."""
+    lock = target.with_name(f"{target.name}.build-lock")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as exc:
+        raise _space_or_store_error(exc, target) from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            other = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            raise StoreError(f"another `foedus data build` (process {other}) is building "
+                             f"{target} now; wait for it to finish (the store is replaced "
+                             "only when complete).") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def _build(step: StepCallback | None, progress: ProgressFactory | None, locate: Callable,

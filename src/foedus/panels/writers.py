@@ -3,15 +3,14 @@
 Parquet keeps the column descriptions and the provenance in its metadata, Stata the variable
 labels.
 
-The file is written to a temporary name beside the target and renamed into place only
-when complete, so a failed or interrupted write never leaves a half-written panel.
+The file is written through :func:`foedus.atomic.atomic_path`: a temporary name beside the
+target, flushed and renamed into place only when complete, with the umask's ordinary mode,
+so a failed or interrupted write never leaves a half-written panel or a temporary file.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +18,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from foedus._validation import TypeOf, validate_params
-from foedus.errors import DiskFullError, PanelError, ParameterError, WriteError
+from foedus.atomic import atomic_path
+from foedus.errors import PanelError, ParameterError, WriteError
 from foedus.panels.panel import Panel
 
 __all__ = ["FORMATS", "panel_metadata", "write_panel"]
@@ -95,7 +95,8 @@ def write_panel(panel: Panel, path: str | Path) -> Path:
 
     Parquet keeps each column's description and the provenance in its metadata, Stata its
     variable labels; CSV is the frame alone. The file is written to a temporary name beside
-    the target and renamed into place only when complete.
+    the target (:func:`foedus.atomic.atomic_path`) and renamed into place only when
+    complete; it gets the permissions of an ordinary ``open()`` (``0666`` less the umask).
 
     Parameters
     ----------
@@ -139,24 +140,11 @@ def write_panel(panel: Panel, path: str | Path) -> Path:
                           f"{', '.join(FORMATS)}.")
     if not target.parent.is_dir():
         raise WriteError(f"cannot write {target}: the folder {target.parent} does not exist.")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_path(target) as tmp:
         if suffix == ".parquet":
             _parquet(panel, tmp)
         elif suffix == ".csv":
             panel.frame.to_csv(tmp, index=False)
         else:
             _stata(panel, tmp)
-        os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        if exc.errno in (28, 27, 122):
-            raise DiskFullError(f"cannot write {target}: the disk is full or a file-size "
-                                "limit applies; nothing was written.") from None
-        raise WriteError(f"cannot write {target}: {exc.strerror or exc}.") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return target
