@@ -135,11 +135,15 @@ def _day(row) -> dt.date:
     return dt.date(int(row.year), 7, 1)
 
 
-def _treaty(system, row):
+def _treaty(system, row, memo: dict | None = None):
     tid = getattr(row, "treaty", None)
-    if isinstance(tid, str) and tid:
+    if not (isinstance(tid, str) and tid):
+        tid = f"atop:{int(row.atopid)}"
+    if memo is None:
         return system.treaty(tid)
-    return system.treaty(f"atop:{int(row.atopid)}")
+    if ("treaty", tid) not in memo:  # one look-up per treaty (an error is not kept)
+        memo[("treaty", tid)] = system.treaty(tid)
+    return memo[("treaty", tid)]
 
 
 def _obligation(treaty, row, day: dt.date):
@@ -193,9 +197,11 @@ def _role_target(row, kind: str, attackers: tuple) -> float:
     return float(kind == ObligationKind.DEFENSE or bool(attackers))
 
 
-def _treaty_facts(system, row) -> dict:
+def _treaty_facts(system, row, memo: dict) -> dict:
+    """The treaty facts of one row; ``memo`` keeps the treaties and their members on a day
+    across the rows of one :func:`pledge_features` call (many rows share them)."""
     day = _day(row)
-    treaty = _treaty(system, row)
+    treaty = _treaty(system, row, memo)
     ob = _obligation(treaty, row, day)
     ally, target = int(row.ally), int(row.target)
     attackers = tuple(int(a) for a in (getattr(row, "attackers", ()) or ()))
@@ -203,7 +209,11 @@ def _treaty_facts(system, row) -> dict:
     atopids = treaty.atopids or ((int(treaty.id.split(":")[1]),)
                                  if treaty.id.startswith("atop:") else ())
     starts = [s for s in (_entry(treaty, ally, day), _entry(treaty, target, day)) if s]
-    members = treaty.members_on(day) or [ally, target]
+    key = ("members", treaty.id, day)
+    if key not in memo:
+        memo[key] = tuple(treaty.members_on(day))
+    members = memo[key] or (ally, target)
+    kind_class = cf_class(ob)
     return {
         "offense": ob.kind == ObligationKind.OFFENSE,
         "neutrality": ob.kind == ObligationKind.NEUTRALITY,
@@ -212,11 +222,11 @@ def _treaty_facts(system, row) -> dict:
         "asymmetric": not reverse,
         "original_target": _role_target(row, ob.kind, attackers),
         "_atopids": atopids, "_integrated": treaty.provisions.integrated_command,
-        "conditional": cf_class(ob) != "unconditional",
+        "conditional": kind_class != "unconditional",
         "_entry_year": max(starts).year if starts else day.year,
         "_members": tuple(members), "_day": day, "_attackers": attackers,
         "treaty_level": f"atop:{atopids[0]}" if atopids else treaty.id,
-        "kind": str(ob.kind.value), "cf_class": cf_class(ob),
+        "kind": str(ob.kind.value), "cf_class": kind_class,
     }
 
 
@@ -344,7 +354,8 @@ def pledge_features(rows: pd.DataFrame, system=None) -> pd.DataFrame:
     ally = frame["ally"].astype(int).to_numpy()
     target = frame["target"].astype(int).to_numpy()
     with connect() as con:
-        facts = pd.DataFrame([_treaty_facts(system, r)
+        memo: dict = {}
+        facts = pd.DataFrame([_treaty_facts(system, r, memo)
                               for r in frame.itertuples(index=False)])
         days = list(facts["_day"])
         facts["institutionalisation"] = _milinst(con, list(facts["_atopids"]), days,
