@@ -231,7 +231,7 @@ def _treaty_facts(system, row, memo: dict) -> dict:
 
 
 def _milinst(con, atopids: list[tuple], days: list[dt.date], integrated: list) -> np.ndarray:
-    """Military institutionalisation (Leeds & Anac 2005 [6]_, by
+    """Military institutionalisation (Leeds & Anac 2005, doi:10.1080/03050620500294135; by
     :func:`foedus.reliability.performance.institutionalisation`) of each row's treaty on its
     day: the value of the ATOP phase in force — the last phase begun on or before the day,
     the first phase before the alliance began — of the row's first ATOP alliance (in the
