@@ -17,7 +17,15 @@ Compiles a scenario once (default: Russia attacks Estonia, 2024 — about 120 st
     load; the speed-up over (a), and whether the tally is the serial one (it must be,
     DESIGN §5). A run pays a fixed cost on Dask (the scenario scattered, tasks scheduled,
     results gathered: some 50 ms) that a one-second run does not amortise, so (a) and (b)
-    are timed again on ``--scale`` × N draws (3 runs each; ``--scale 0`` skips it);
+    are timed again on ``--scale`` × N draws (3 runs each; ``--scale 0`` skips it). The
+    CPU seconds the workers used (``client.run(time.process_time)`` before and after) and
+    those of this process (the client and the local scheduler) are printed beside the
+    wall times: on a loaded machine the wall-time speed-up says more about the other
+    processes than about Dask;
+(a') the kernel before issue 17 (``benchmarks/crisis_kernel_before.py``: every state's
+    resolve drawn at the start of each draw), the same draws pinned to the same core,
+    alternated with today's kernel: CPU times and their ratio (the fair comparison on a
+    shared machine);
 (c) the naive reference (``benchmarks/crisis_reference.naive_draws``): a plain-Python loop
     over draws implementing the same model, timed on a few thousand draws and extrapolated
     to N, measured in the same run; the ratio to (a), and whether the two agree: each
@@ -51,13 +59,25 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from crisis_reference import naive_draws
 from foedus.crisis.compile import compile_scenario
-from foedus.crisis.run import CHUNK, close_client, dask_client, run
+from foedus.crisis.run import CHUNK, add_tallies, close_client, dask_client, run, seeds
 from foedus.crisis.scenario import load_scenario
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "baltic-estonia-2024.toml"
 GOAL = 3_000_000
 #: Dask on 2 local workers against one core, 10 M draws (issue 17).
 DASK_GOAL = 1.85
+
+
+def _kernel_before():
+    """``benchmarks/crisis_kernel_before.py``: the kernel before issue 17's lazy resolves."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "crisis_kernel_before", Path(__file__).resolve().parent / "crisis_kernel_before.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["crisis_kernel_before"] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
 
 
 def _same_world(a, b) -> bool:
@@ -83,11 +103,22 @@ def _z(p1: float, n1: int, p2: float, n2: int) -> float:
     return math.nan if se == 0 else (p1 - p2) / se
 
 
+def _median(values: list[float]) -> float:
+    return float(np.median(values)) if values else math.nan
+
+
+def _worker_cpu(client) -> float:
+    """The CPU seconds the Dask workers' processes have used so far (summed)."""
+    return float(sum(client.run(time.process_time).values()))
+
+
 def _timed(compiled, n: int, seed: int, repeat: int, client):
     """Median wall times of ``repeat`` serial runs (pinned to one CPU) and Dask runs (on
-    ``client``, if any), alternated: (last serial result, serial s, Dask s, same tallies)."""
+    ``client``, if any), alternated: (last serial result, serial s, Dask s, same tallies,
+    serial CPU s, Dask workers' CPU s, Dask client's CPU s (the local scheduler runs in
+    this process))."""
     cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
-    serial_walls, serial_cpus, dask_walls = [], [], []
+    serial_walls, serial_cpus, dask_walls, worker_cpus, client_cpus = [], [], [], [], []
     same = True
     for _ in range(repeat):
         if cpus:
@@ -101,13 +132,15 @@ def _timed(compiled, n: int, seed: int, repeat: int, client):
             if cpus:
                 os.sched_setaffinity(0, cpus)
         if client is not None:
-            t0 = time.perf_counter()
+            w0 = _worker_cpu(client)
+            t0, c0 = time.perf_counter(), time.process_time()
             parallel = run(compiled, draws=n, seed=seed, client=client)
             dask_walls.append(time.perf_counter() - t0)
+            client_cpus.append(time.process_time() - c0)
+            worker_cpus.append(_worker_cpu(client) - w0)
             same = same and _same(parallel.tally, serial.tally)
-    return (serial, float(np.median(serial_walls)),
-            float(np.median(dask_walls)) if dask_walls else math.nan, same,
-            float(np.median(serial_cpus)))
+    return (serial, _median(serial_walls), _median(dask_walls), same, _median(serial_cpus),
+            _median(worker_cpus), _median(client_cpus))
 
 
 def main() -> None:
@@ -155,7 +188,7 @@ def main() -> None:
             t0 = time.perf_counter()
             run(compiled, draws=4 * CHUNK, seed=args.seed + 1, client=client)  # warm-up
             warmup = time.perf_counter() - t0
-        serial, serial_wall, dask_wall, same, serial_cpu = _timed(
+        serial, serial_wall, dask_wall, same, serial_cpu, worker_cpu, client_cpu = _timed(
             compiled, n, args.seed, args.repeat, client)
         large = _timed(compiled, args.scale * n, args.seed, 3, client) if args.scale > 1 \
             else None
@@ -171,7 +204,8 @@ def main() -> None:
         rows.append(("Dask, 2 local workers", n, dask_wall, n / dask_wall,
                      f"speed-up {serial_wall / dask_wall:.2f}x (goal {DASK_GOAL}x); same tally "
                      "as serial: "
-                     f"{'yes' if same else 'NO'}"))
+                     f"{'yes' if same else 'NO'}; CPU: workers {worker_cpu:.2f} s "
+                     f"(serial {serial_cpu:.2f} s), client and scheduler {client_cpu:.2f} s"))
     if large is not None:
         m = args.scale * n
         rows.append(("one core (serial)", m, large[1], m / large[1],
@@ -180,7 +214,35 @@ def main() -> None:
             rows.append(("Dask, 2 local workers", m, large[2], m / large[2],
                          f"speed-up {large[1] / large[2]:.2f}x (goal {DASK_GOAL}x); same "
                          "tally as serial: "
-                         f"{'yes' if large[3] else 'NO'}"))
+                         f"{'yes' if large[3] else 'NO'}; CPU: workers {large[5]:.2f} s "
+                         f"(serial {large[4]:.2f} s: {large[4] / large[5]:.2f} of the "
+                         f"workers'), client and scheduler {large[6]:.2f} s"))
+
+    # (a') the kernel before issue 17 (every resolve drawn at the start of a draw), the same
+    # draws on the same pinned core, alternated with today's
+    before = _kernel_before()
+    walls, cpus_used, now_cpus = [], [], []
+    pin = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    before.run_chunk(compiled, seeds(args.seed, CHUNK)[0][0], CHUNK)  # warm-up
+    for _ in range(args.repeat):
+        if pin:
+            os.sched_setaffinity(0, {min(pin)})
+        try:
+            t0, c0 = time.perf_counter(), time.process_time()
+            add_tallies([before.run_chunk(compiled, s, m) for s, m in seeds(args.seed, n)])
+            walls.append(time.perf_counter() - t0)
+            cpus_used.append(time.process_time() - c0)
+            c0 = time.process_time()
+            run(compiled, draws=n, seed=args.seed, executor="serial")
+            now_cpus.append(time.process_time() - c0)
+        finally:
+            if pin:
+                os.sched_setaffinity(0, pin)
+    old_cpu, now_cpu = _median(cpus_used), _median(now_cpus)
+    rows.append(("kernel before issue 17", n, _median(walls), n / _median(walls),
+                 f"CPU {old_cpu:.2f} s = {n / old_cpu:,.0f}/s; today's kernel in the same "
+                 f"loop {now_cpu:.2f} s CPU = {n / now_cpu:,.0f}/s, "
+                 f"{old_cpu / now_cpu:.2f}x the kernel before"))
 
     # (c) the naive reference
     t0 = time.perf_counter()

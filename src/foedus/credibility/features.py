@@ -135,11 +135,15 @@ def _day(row) -> dt.date:
     return dt.date(int(row.year), 7, 1)
 
 
-def _treaty(system, row):
+def _treaty(system, row, memo: dict | None = None):
     tid = getattr(row, "treaty", None)
-    if isinstance(tid, str) and tid:
+    if not (isinstance(tid, str) and tid):
+        tid = f"atop:{int(row.atopid)}"
+    if memo is None:
         return system.treaty(tid)
-    return system.treaty(f"atop:{int(row.atopid)}")
+    if ("treaty", tid) not in memo:  # one look-up per treaty (an error is not kept)
+        memo[("treaty", tid)] = system.treaty(tid)
+    return memo[("treaty", tid)]
 
 
 def _obligation(treaty, row, day: dt.date):
@@ -193,20 +197,23 @@ def _role_target(row, kind: str, attackers: tuple) -> float:
     return float(kind == ObligationKind.DEFENSE or bool(attackers))
 
 
-def _treaty_facts(system, row, milinst) -> dict:
+def _treaty_facts(system, row, memo: dict) -> dict:
+    """The treaty facts of one row; ``memo`` keeps the treaties and their members on a day
+    across the rows of one :func:`pledge_features` call (many rows share them)."""
     day = _day(row)
-    treaty = _treaty(system, row)
+    treaty = _treaty(system, row, memo)
     ob = _obligation(treaty, row, day)
     ally, target = int(row.ally), int(row.target)
     attackers = tuple(int(a) for a in (getattr(row, "attackers", ()) or ()))
     reverse = any(o.kind == ob.kind and o.binds(target, ally, day) for o in treaty.obligations)
     atopids = treaty.atopids or ((int(treaty.id.split(":")[1]),)
                                  if treaty.id.startswith("atop:") else ())
-    inst = next((v for a in atopids if not math.isnan(v := milinst(a, day))), math.nan)
-    if math.isnan(inst) and treaty.provisions.integrated_command is not None:
-        inst = 2.0 if treaty.provisions.integrated_command else 0.0
     starts = [s for s in (_entry(treaty, ally, day), _entry(treaty, target, day)) if s]
-    members = treaty.members_on(day) or [ally, target]
+    key = ("members", treaty.id, day)
+    if key not in memo:
+        memo[key] = tuple(treaty.members_on(day))
+    members = memo[key] or (ally, target)
+    kind_class = cf_class(ob)
     return {
         "offense": ob.kind == ObligationKind.OFFENSE,
         "neutrality": ob.kind == ObligationKind.NEUTRALITY,
@@ -214,34 +221,56 @@ def _treaty_facts(system, row, milinst) -> dict:
         "log_members": math.log(max(len(members), 2)),
         "asymmetric": not reverse,
         "original_target": _role_target(row, ob.kind, attackers),
-        "institutionalisation": 0.0 if math.isnan(inst) else inst,
-        "conditional": cf_class(ob) != "unconditional",
+        "_atopids": atopids, "_integrated": treaty.provisions.integrated_command,
+        "conditional": kind_class != "unconditional",
         "_entry_year": max(starts).year if starts else day.year,
         "_members": tuple(members), "_day": day, "_attackers": attackers,
         "treaty_level": f"atop:{atopids[0]}" if atopids else treaty.id,
-        "kind": str(ob.kind.value), "cf_class": cf_class(ob),
+        "kind": str(ob.kind.value), "cf_class": kind_class,
     }
 
 
-def _milinst_lookup(con):
-    """(atopid, day) → military institutionalisation of the phase in force (NaN if none;
-    past the last phase, the last phase's value)."""
+def _milinst(con, atopids: list[tuple], days: list[dt.date], integrated: list) -> np.ndarray:
+    """Military institutionalisation (Leeds & Anac 2005, doi:10.1080/03050620500294135; by
+    :func:`foedus.reliability.performance.institutionalisation`) of each row's treaty on its
+    day: the value of the ATOP phase in force — the last phase begun on or before the day,
+    the first phase before the alliance began — of the row's first ATOP alliance (in the
+    order of ``atopids``) whose phase has a value; else 2 (integrated command) or 0 by the
+    treaty's provisions, else 0.
+
+    One sorted search over all (row, alliance) pairs at once (issue 17: this was a pandas
+    lookup per row, the larger part of a scenario's compile time).
+    """
     from foedus.reliability.performance import institutionalisation
 
     phases = con.execute("select * from atop_phases").df()
     inst = institutionalisation(phases).merge(
         phases[["atopidphase", "start_date", "end_date"]], on="atopidphase")
-    inst["start"] = pd.to_datetime(inst["start_date"]).dt.date
-    by = {int(a): g.sort_values("start") for a, g in inst.groupby("atopid")}
-
-    def lookup(atopid: int, day: dt.date) -> float:
-        g = by.get(int(atopid))
-        if g is None:
-            return math.nan
-        begun = g[g["start"] <= day]
-        row = begun.iloc[-1] if len(begun) else g.iloc[0]
-        return float(row["milinst"])
-    return lookup
+    start = pd.to_datetime(inst["start_date"]).to_numpy().astype("datetime64[D]")
+    # one sorted key per phase: (alliance, start day); a day fits in the low 32 bits
+    key = inst["atopid"].to_numpy(dtype=np.int64) << 32 | (start.astype(np.int64) + 2**31)
+    order = np.argsort(key, kind="stable")
+    key, value = key[order], inst["milinst"].to_numpy(dtype=float)[order]
+    # every (row, alliance) pair, in the order the row lists its alliances
+    n = len(days)
+    count = np.fromiter((len(a) for a in atopids), dtype=np.int64, count=n)
+    row = np.repeat(np.arange(n), count)
+    want = np.fromiter((int(a) for ids in atopids for a in ids), dtype=np.int64,
+                       count=int(count.sum())) << 32
+    day = np.array(days, dtype="datetime64[D]").astype(np.int64)[row] + 2**31
+    first = np.searchsorted(key, want, side="left")  # the alliance's phases: first … end
+    end = np.searchsorted(key, want + (1 << 32), side="left")
+    # the last phase begun on or before the day, else the alliance's first phase
+    at = np.maximum(np.searchsorted(key, want | day, side="right") - 1, first)
+    got = np.where(first < end, value[np.minimum(at, len(value) - 1)], np.nan)
+    # per row, the first of its alliances with a value
+    out = np.full(n, np.nan)
+    valued = np.nonzero(~np.isnan(got))[0]
+    rows_valued, pick = np.unique(row[valued], return_index=True)
+    out[rows_valued] = got[valued[pick]]
+    command = np.array([np.nan if c is None else (2.0 if c else 0.0) for c in integrated])
+    out = np.where(np.isnan(out), command, out)
+    return np.nan_to_num(out, nan=0.0)
 
 
 def _values(con, sql: str, keys: pd.DataFrame, value: str) -> np.ndarray:
@@ -325,10 +354,12 @@ def pledge_features(rows: pd.DataFrame, system=None) -> pd.DataFrame:
     ally = frame["ally"].astype(int).to_numpy()
     target = frame["target"].astype(int).to_numpy()
     with connect() as con:
-        milinst = _milinst_lookup(con)
-        facts = pd.DataFrame([_treaty_facts(system, r, milinst)
+        memo: dict = {}
+        facts = pd.DataFrame([_treaty_facts(system, r, memo)
                               for r in frame.itertuples(index=False)])
         days = list(facts["_day"])
+        facts["institutionalisation"] = _milinst(con, list(facts["_atopids"]), days,
+                                                 list(facts["_integrated"]))
         year = np.array([d.year for d in days])
         attackers = list(facts["_attackers"])
         # capabilities of allies and attackers: one lookup of (ccode, year)

@@ -48,17 +48,30 @@ of its value, costs or tolerance.
 **Implementation.** The draws of a chunk run one after another in a loop compiled by
 Numba (``nogil``; the machine code is cached on disk, so only the first call on a machine
 compiles, a few seconds, and each new process loads it in well under a second). A draw
-does only what its cascade reaches: a state's resolve is drawn the first time it is asked
-(a pledge it holds is triggered, or a consensus group it belongs to), a strike uniform when
-a state joins, and the loop visits the pledges of the triggered beneficiaries only — about
-90 per draw for Estonia 2024 instead of (draws × states) arrays, and a big cascade (the
-United States struck triggers its 49 pledgers) costs only in the draws that have one.
-Drawing lazily from one stream does not change the model: every uniform is used once, for
-one purpose, so the resolves, strikes and coin flips are independent U(0, 1) as in the
-dense formulation. Per-draw state lives in arrays of length *n_states* stamped with the
-draw's number, so nothing is cleared between draws; the probability tables (per pledge and
-bootstrap row, grouped by beneficiary so that a draw reads one short run) are built once
-per process and ``Compiled`` object.
+does only what its cascade reaches: a state's own resolve is drawn the first time the draw
+asks for it (a pledge it holds to a triggered belligerent, a consensus group it belongs
+to, or its pledge to the attacker when the attacker is struck), a strike uniform when a
+state joins, and the loop visits the pledges of the triggered beneficiaries only — about
+90 per draw for Estonia 2024, which draws some 25 resolves of its 122 states, instead of
+(draws × states) arrays; a big cascade (the United States struck triggers its 49
+pledgers) costs only in the draws that have one. Drawing lazily from one stream does not
+change the model: every uniform is used once, for one purpose, so the resolves, strikes
+and coin flips are independent U(0, 1) as in the dense formulation. Per-draw state lives
+in arrays of length *n_states*: the resolves (set to "not drawn", or to the shared
+resolve, by one fill at the start of a draw) and stamps holding the draw's number (barred,
+counted), which need no clearing; the probability tables (per pledge and bootstrap row,
+grouped by beneficiary so that a draw reads one short run) are built once per process and
+``Compiled`` object.
+
+**The stream changed in issue 17.** Until then every state's resolve was drawn at the start
+of each draw (two 32-bit resolves per 64-bit word), so one seed gives other tallies than
+before (the kernel before is kept in ``benchmarks/crisis_kernel_before.py``). The model is
+the same: ``tests/crisis/test_draws_equivalence.py`` runs both kernels, 200,000 draws each,
+on every case of the library and finds P(widens), every state's drawn-in frequency and
+P(deterred) within 4 Monte Carlo standard errors (computed from the draws: the pooled
+two-proportion SE, and the decision's own SE), and the same comparison catches a shift of
+0.1 in every pledge's log-odds. Determinism per seed is unchanged (one core, processes and
+Dask give the same bits).
 
 **Where the compiled loop is kept.** Numba writes it (``cache=True``) next to this module,
 in ``foedus/crisis/__pycache__``; where that folder is not writable (a wheel installed
@@ -296,24 +309,10 @@ def _below(rng, m: int):
     return int(x >> np.uint64(32)), rng
 
 
-@njit(cache=True, nogil=True, inline='always')
-def _resolves(rng, u, live, k):
-    """Fill ``u[0:k]`` (and its copy ``live``) with independent U[0, 1) resolves, two per
-    64-bit word (32 bits each: probabilities are compared at a resolution of 2⁻³²), and
-    the next state."""
-    scale = 1.0 / 4294967296.0
-    for i in range(0, k - 1, 2):
-        x, rng = _next(rng)
-        u[i] = live[i] = float(x >> np.uint64(32)) * scale
-        u[i + 1] = live[i + 1] = float(x & np.uint64(0xFFFFFFFF)) * scale
-    if k % 2:
-        x, rng = _next(rng)
-        u[k - 1] = live[k - 1] = float(x >> np.uint64(32)) * scale
-    return rng
-
-
 #: A resolve no probability exceeds: a state closed to joining (belligerent or barred).
 _CLOSED = 2.0
+#: A resolve not drawn yet in this draw (below every uniform).
+_FRESH = -1.0
 
 
 @njit(cache=True, nogil=True)
@@ -328,16 +327,19 @@ def _draws(rng, n, n_targets, n_boot, rho, attribution,
     arrays, fills the per-draw capability, balance (1 − P), nuclear count and attacker-side
     nuclear flag, returns (widens, struck back).
 
-    Every state's resolve is drawn at the start of a draw (or set to the shared one), and
-    copied into ``live``, where a state closed to joining (belligerent, or barred by a kept
-    neutrality pledge or by fighting on the attacker's side) has :data:`_CLOSED`: a pledge
-    scan is then one comparison per pledge. The cascade runs in rounds. A round visits the
-    pledges to the states it triggers (the attributed targets, then the belligerents struck
-    in the round before); a state joins at the first triggered pledge whose probability
-    exceeds its resolve, which is the same as comparing the resolve with the largest of
-    them. A NaN probability never exceeds a resolve (such a pledge is never honoured). A
-    consensus group benefiting a triggered state acts when every member's resolve is below
-    its pledge (belligerent members' too) and no member is barred; its members not yet
+    A draw first decides whether its resolves are the shared one (drawn then) or each
+    state's own; ``resolve`` and ``live`` are filled with the shared resolve or with
+    :data:`_FRESH` (not drawn yet, below every uniform), and a state's own resolve is
+    drawn the first time the draw asks for it. ``live`` also holds :data:`_CLOSED` for a
+    state closed to joining (belligerent, or barred by a kept neutrality pledge or by
+    fighting on the attacker's side), so a pledge's test is one comparison once the
+    resolve is drawn. The cascade runs in rounds. A round visits the pledges to the states
+    it triggers (the attributed targets, then the belligerents struck in the round
+    before); an open state joins at the first triggered pledge whose probability exceeds
+    its resolve, which is the same as comparing the resolve with the largest of them. A NaN
+    probability never exceeds a resolve (such a pledge is never honoured). A consensus
+    group benefiting a triggered state acts when every member's resolve is below its
+    pledge (belligerent members' too) and no member is barred; its members not yet
     belligerent join. Each new belligerent then gets one strike uniform. Then one uniform
     decides whether the defending side strikes back at the attacker's homeland (any
     belligerent, each with its own probability), and the attacker's allies decide.
@@ -345,8 +347,8 @@ def _draws(rng, n, n_targets, n_boot, rho, attribution,
     k = len(capability)
     barred = np.zeros(k, np.int64)  # the draw (+1) in which a state was last barred
     counted = np.zeros(k, np.int64)  # … counted (non-finite capabilities)
-    resolve = np.zeros(k + 1)
-    live = np.zeros(k + 1)
+    resolve = np.zeros(k + 1)  # each state's resolve (_FRESH until drawn)
+    live = np.zeros(k + 1)  # the same, _CLOSED for a state closed to joining
     joined = np.zeros(k + 1, np.int64)  # the belligerents, in the order they joined
     trigger = np.zeros(k, np.int64)
     side = np.zeros(len(offense_state), np.bool_)
@@ -372,13 +374,11 @@ def _draws(rng, n, n_targets, n_boot, rho, attribution,
         b = rows[order[d]]
         r, rng = _uniform(rng)
         shared = r < rho
-        common = 0.0
+        common = _FRESH
         if shared:
             common, rng = _uniform(rng)
-            for i in range(k):
-                resolve[i] = live[i] = common
-        else:
-            rng = _resolves(rng, resolve, live, k)
+        for i in range(k):  # a fill, not draws: the resolves are drawn when asked
+            resolve[i] = live[i] = common
         for j in range(len(neutral_holder)):
             r, rng = _uniform(rng)
             if r < neutral_p[b, j]:
@@ -414,17 +414,29 @@ def _draws(rng, n, n_targets, n_boot, rho, attribution,
                 x = trigger[i]
                 for j in range(pledge_start[x], pledge_start[x + 1]):
                     h = pledge_holder[j]
-                    was = live[h]
-                    ok = was < pledge_p[b, j]
-                    joined[size] = h  # kept only if it joins (branch-free: joins are rare
-                    size += ok  # and unpredictable)
-                    live[h] = _CLOSED if ok else was
+                    u = live[h]
+                    if u < 0.0:  # open, its resolve not drawn yet
+                        u, rng = _uniform(rng)
+                        resolve[h] = live[h] = u
+                    if u < pledge_p[b, j]:  # never for a closed state (u = _CLOSED)
+                        live[h] = _CLOSED
+                        joined[size] = h
+                        size += 1
                 for g in range(group_start[x], group_start[x + 1]):
                     agree = True
                     for m in range(member_start[g], member_start[g + 1]):
                         h = member[m]
-                        if barred[h] == tag or not resolve[h] < member_p[b, m]:
+                        if barred[h] == tag:
                             agree = False  # a barred member vetoes
+                            break
+                        u = resolve[h]
+                        if u < 0.0:  # not drawn yet (the state may be belligerent)
+                            u, rng = _uniform(rng)
+                            resolve[h] = u
+                            if live[h] < 0.0:
+                                live[h] = u
+                        if not u < member_p[b, m]:
+                            agree = False
                             break
                     if agree:
                         for m in range(member_start[g], member_start[g + 1]):
@@ -467,9 +479,12 @@ def _draws(rng, n, n_targets, n_boot, rho, attribution,
                 for j in range(n_allies):
                     h = ally_state[j]
                     if h >= 0:
-                        if live[h] == _CLOSED:  # at war on the defending side, or barred
+                        u = live[h]
+                        if u == _CLOSED:  # at war on the defending side, or barred
                             continue
-                        u = resolve[h]
+                        if u < 0.0:
+                            u, rng = _uniform(rng)
+                            resolve[h] = live[h] = u
                     elif shared:
                         u = common
                     else:

@@ -7,11 +7,13 @@ one seed gives the same numbers serially, on ``workers`` local processes or on a
 cluster (``scheduler`` address, or a ``LocalCluster`` started for ``workers > 1``).
 
 In parallel, consecutive chunks are grouped into tasks (:func:`batches`): a chunk takes
-some 30 ms, and a task costs a few milliseconds beyond its work (round trips to the Dask
-scheduler, the result sent back), more on a busy machine. So a task runs several chunks:
-at least two tasks per worker thread (a spare one to hand out when a worker is slowed),
-of at most :data:`BATCH` chunks, and of equal sizes give or take a chunk, so that the
-workers finish together. The compiled scenario is sent once per worker (scattered
+some 30 to 100 ms, and a task costs a few milliseconds beyond its work (round trips to the
+Dask scheduler, the result sent back), more on a busy machine, where the scheduler and the
+client take their CPU from the workers. So a task runs several chunks: at least two tasks
+per worker thread (a spare one to hand out when a worker is slowed), of at most
+:data:`BATCH` chunks (10 million draws on 2 workers: 10 tasks of 15 or 16 chunks, one to
+two seconds each), and of equal sizes give or take a chunk, so that the workers finish
+together. The compiled scenario is sent once per worker (scattered
 to every Dask worker; given to each pool process when it starts), not with every task.
 """
 
@@ -39,7 +41,7 @@ __all__ = ["BATCH", "CHUNK", "QUANTILES", "Result", "add_tallies", "batches", "c
 #: Draws per chunk (the unit of work and of seeding).
 CHUNK = 65_536
 #: Most chunks in one parallel task (see the module docstring).
-BATCH = 8
+BATCH = 16
 #: Quantiles reported for the coalition's size and capability.
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 

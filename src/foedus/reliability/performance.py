@@ -263,6 +263,6 @@ def _dyad_change(cases: pd.DataFrame, values: pd.DataFrame, rule, latest: bool =
     pairs["changed"] = _changed(values, pairs, rule, latest)
     grouped = pairs.groupby("row")["changed"]
     any_change = grouped.max()
-    all_missing = grouped.apply(lambda s: s.isna().all())
+    all_missing = pairs["changed"].isna().groupby(pairs["row"]).all()  # no apply per row
     out = np.where(all_missing, np.nan, (any_change.fillna(0) > 0).astype(float))
     return out

@@ -1,0 +1,466 @@
+"""The crisis kernel as it was before issue 17's lazy resolves (``foedus.crisis.draws`` at
+bf7e93e, verbatim below this docstring): every state's resolve drawn at the start of each
+draw. Its random stream differs from today's kernel, so the two agree in distribution, not
+draw for draw: ``tests/crisis/test_draws_equivalence.py`` compares them on every case of the
+library within their Monte Carlo error, and ``benchmarks/crisis.py`` times both. Nothing in
+the package imports it.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass, field
+
+import numpy as np
+from numba import njit
+
+from foedus.crisis.compile import Compiled
+from foedus.crisis.decision import WorldMoments
+
+__all__ = ["Tally", "run_chunk"]
+
+
+@dataclass
+class Tally:
+    """Sums over the draws of one or more chunks (add them in chunk order).
+
+    Every count is over draws of the war the attack would start (conditional on war);
+    ``world`` holds the moments the challenger's choice reads
+    (:class:`foedus.crisis.decision.WorldMoments`, None without an attacker capability).
+    """
+
+    draws: int
+    widens: int
+    drawn_in: np.ndarray
+    entrapped: np.ndarray
+    attacker_side: np.ndarray
+    size_counts: np.ndarray
+    capability: list[np.ndarray] = field(default_factory=list)
+    balance_sum: float = 0.0
+    balance_sumsq: float = 0.0
+    allies_side: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    struck_back: int = 0
+    world: WorldMoments | None = None
+
+    def __add__(self, other: Tally) -> Tally:
+        world = self.world if other.world is None else (
+            other.world if self.world is None else self.world + other.world)
+        return Tally(
+            self.draws + other.draws, self.widens + other.widens,
+            self.drawn_in + other.drawn_in, self.entrapped + other.entrapped,
+            self.attacker_side + other.attacker_side, self.size_counts + other.size_counts,
+            self.capability + other.capability, self.balance_sum + other.balance_sum,
+            self.balance_sumsq + other.balance_sumsq, self.allies_side + other.allies_side,
+            self.struck_back + other.struck_back, world)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+@dataclass
+class _Tables:
+    """What the compiled loop reads of a scenario (see :func:`_tables`)."""
+
+    n_boot: int
+    pledge_start: np.ndarray  # individual pledges to beneficiary x: start[x] … start[x+1]
+    pledge_holder: np.ndarray
+    pledge_p: np.ndarray  # (bootstrap rows, pledges): a row's pledges to x contiguous
+    group_start: np.ndarray  # consensus groups benefiting x: start[x] … start[x+1]
+    member_start: np.ndarray  # members of group g: start[g] … start[g+1]
+    member: np.ndarray
+    member_p: np.ndarray  # (bootstrap rows, members)
+    neutral_holder: np.ndarray
+    neutral_p: np.ndarray
+    offense_state: np.ndarray  # the offence partner's state index, -1 if not a state here
+    offense_p: np.ndarray
+    attribution: np.ndarray
+    capability: np.ndarray
+    finite: bool  # every capability finite
+    guarantor: np.ndarray  # 1 for a nuclear-armed state
+    offense_capability: np.ndarray
+    offense_nuclear: np.ndarray
+    strike: np.ndarray  # per state: P(the attacker strikes it at home when it joins)
+    strike_back: np.ndarray  # per state: P(it strikes the attacker's homeland)
+    ally_state: np.ndarray  # the attacker's ally's state index, -1 if not a state here
+    ally_p: np.ndarray  # (bootstrap rows, allies)
+    ally_capability: np.ndarray
+    ally_nuclear: np.ndarray
+
+
+def _rows(p: np.ndarray, n_boot: int, what: str) -> np.ndarray:
+    """A probability table with one row per bootstrap draw (read-only, C order)."""
+    if p.shape[1] and p.shape[0] != n_boot:
+        raise ValueError(f"{what}: {p.shape[0]} coefficient draws, expected {n_boot}")
+    out = np.ascontiguousarray(p, dtype=np.float64) if p.shape[1] else np.zeros((n_boot, 0))
+    out.flags.writeable = False
+    return out
+
+
+def _per_state(value, k: int, default: float) -> np.ndarray:
+    if value is None:
+        return np.full(k, float(default))
+    return np.asarray(value, dtype=np.float64)
+
+
+def _build(c: Compiled, shift: float) -> _Tables:
+    k = c.n_states
+    n_boot = max(c.edge_logit.shape[0], c.neutral_logit.shape[0], c.offense_logit.shape[0],
+                 c.ally_logit.shape[0], 1)
+    # one individual pledge per (holder, beneficiary), the last listed (the first of the
+    # reversed list), ordered by beneficiary, then holder
+    individual = np.nonzero(~np.asarray(c.edge_consensus, dtype=bool))[0][::-1]
+    keys, first = np.unique(c.edge_beneficiary[individual] * k + c.edge_holder[individual],
+                            return_index=True)
+    pledges = individual[first]
+    beneficiary = keys // k
+    start = np.searchsorted(beneficiary, np.arange(k + 1)).astype(np.int64)
+    # their probabilities, one row per draw of the model (a draw reads one row; the draws
+    # of a chunk are grouped by row, so that the row stays in cache)
+    if len(pledges) and c.edge_logit.shape[0] != n_boot:
+        raise ValueError(f"edge_logit: {c.edge_logit.shape[0]} coefficient draws, "
+                         f"expected {n_boot}")
+    pledge_p = np.ascontiguousarray(c.edge_logit[:, pledges], dtype=np.float64) if len(
+        pledges) else np.zeros((n_boot, 0))
+    # σ(logit + δ) in place: fresh megabyte temporaries cost page faults, more than the
+    # arithmetic (a Dask worker hands freed memory back to the system at once)
+    pledge_p += shift
+    np.negative(pledge_p, out=pledge_p)
+    np.exp(pledge_p, out=pledge_p)
+    pledge_p += 1.0
+    np.reciprocal(pledge_p, out=pledge_p)
+    pledge_p.flags.writeable = False
+    groups = sorted((int(x), i) for i, (x, _) in enumerate(c.consensus_groups))
+    members = [np.asarray(c.consensus_groups[i][1], dtype=np.int64) for _, i in groups]
+    member_edges = np.concatenate([*members, np.zeros(0, np.int64)])
+    index = {int(s): i for i, s in enumerate(c.states)}
+    return _Tables(
+        n_boot=n_boot,
+        pledge_start=start,
+        pledge_holder=(keys % k).astype(np.int64),
+        pledge_p=pledge_p,
+        group_start=np.searchsorted([x for x, _ in groups], np.arange(k + 1)).astype(
+            np.int64),
+        member_start=np.concatenate([[0], np.cumsum([len(m) for m in members])]).astype(
+            np.int64),
+        member=c.edge_holder[member_edges].astype(np.int64),
+        member_p=_rows(_sigmoid(c.edge_logit[:, member_edges] + shift), n_boot,
+                       "edge_logit"),
+        neutral_holder=c.neutral_holder.astype(np.int64),
+        neutral_p=_rows(_sigmoid(c.neutral_logit + shift), n_boot, "neutral_logit"),
+        offense_state=np.array([index.get(int(s), -1) for s in c.offense_holder],
+                               dtype=np.int64),
+        offense_p=_rows(_sigmoid(c.offense_logit + shift), n_boot, "offense_logit"),
+        attribution=np.array(c.attribution, dtype=np.float64),
+        capability=np.array(c.capability, dtype=np.float64),
+        finite=bool(np.isfinite(c.capability).all()),
+        guarantor=np.array(c.guarantor, dtype=np.int64),
+        offense_capability=np.array(c.offense_capability, dtype=np.float64),
+        offense_nuclear=_per_state(c.offense_nuclear, len(c.offense_holder), 0.0).astype(
+            np.int64),
+        strike=_per_state(c.strike, k, c.params.get("strike_allies") or 0.0),
+        strike_back=_per_state(c.strike_back, k, 0.0),
+        ally_state=np.array([index.get(int(s), -1) for s in c.ally_holder], dtype=np.int64),
+        ally_p=_rows(_sigmoid(c.ally_logit + shift), n_boot, "ally_logit"),
+        ally_capability=np.array(c.ally_capability, dtype=np.float64),
+        ally_nuclear=np.array(c.ally_nuclear, dtype=np.int64))
+
+
+#: Tables per live ``Compiled`` (by id, checked against a weak reference) and the
+#: parameters they were built with.
+_TABLES: dict[int, tuple[weakref.ref, tuple, _Tables]] = {}
+
+
+def _tables(c: Compiled) -> _Tables:
+    """The tables of ``c``, built once per process (a Dask worker keeps the scattered
+    scenario, a process pool worker receives it once) and rebuilt if the parameters they
+    depend on change; a ``Compiled`` is otherwise not changed in place after its first run
+    (``dataclasses.replace`` makes a new one, as a sweep does)."""
+    key = (float(c.params["credibility_shift"]), c.params.get("strike_allies"))
+    hit = _TABLES.get(id(c))
+    if hit is not None and hit[0]() is c and hit[1] == key:
+        return hit[2]
+    tables = _build(c, key[0])
+    ident = id(c)
+    _TABLES[ident] = (weakref.ref(c, lambda _: _TABLES.pop(ident, None)), key, tables)
+    return tables
+
+
+@njit(cache=True, nogil=True, inline='always')
+def _next(rng):
+    """The next 64 bits of the xoshiro256++ stream in state ``rng`` (a tuple of four
+    words, kept in registers by the compiled loop), and the next state."""
+    s0, s1, s2, s3 = rng
+    t = s0 + s3
+    out = ((t << np.uint64(23)) | (t >> np.uint64(41))) + s0
+    t = s1 << np.uint64(17)
+    s2 ^= s0
+    s3 ^= s1
+    s1 ^= s2
+    s0 ^= s3
+    s2 ^= t
+    s3 = (s3 << np.uint64(45)) | (s3 >> np.uint64(19))
+    return out, (s0, s1, s2, s3)
+
+
+@njit(cache=True, nogil=True, inline='always')
+def _uniform(rng):
+    """U[0, 1) with 53 random bits, and the next state."""
+    x, rng = _next(rng)
+    return float(x >> np.uint64(11)) * (1.0 / 9007199254740992.0), rng
+
+
+@njit(cache=True, nogil=True, inline='always')
+def _below(rng, m: int):
+    """A uniform integer in [0, m), m < 2³², unbiased (Lemire 2019,
+    doi:10.1145/3230636), and the next state."""
+    mm = np.uint64(m)
+    low = np.uint64(0xFFFFFFFF)
+    x, rng = _next(rng)
+    x = (x >> np.uint64(32)) * mm
+    if (x & low) < mm:
+        floor = (np.uint64(0x100000000) - mm) % mm
+        while (x & low) < floor:
+            x, rng = _next(rng)
+            x = (x >> np.uint64(32)) * mm
+    return int(x >> np.uint64(32)), rng
+
+
+@njit(cache=True, nogil=True, inline='always')
+def _resolves(rng, u, live, k):
+    """Fill ``u[0:k]`` (and its copy ``live``) with independent U[0, 1) resolves, two per
+    64-bit word (32 bits each: probabilities are compared at a resolution of 2⁻³²), and
+    the next state."""
+    scale = 1.0 / 4294967296.0
+    for i in range(0, k - 1, 2):
+        x, rng = _next(rng)
+        u[i] = live[i] = float(x >> np.uint64(32)) * scale
+        u[i + 1] = live[i + 1] = float(x & np.uint64(0xFFFFFFFF)) * scale
+    if k % 2:
+        x, rng = _next(rng)
+        u[k - 1] = live[k - 1] = float(x >> np.uint64(32)) * scale
+    return rng
+
+
+#: A resolve no probability exceeds: a state closed to joining (belligerent or barred).
+_CLOSED = 2.0
+
+
+@njit(cache=True, nogil=True)
+def _draws(rng, n, n_targets, n_boot, rho, attribution,
+           pledge_start, pledge_holder, pledge_p, group_start, member_start, member,
+           member_p, neutral_holder, neutral_p, offense_state, offense_p, offense_capability,
+           offense_nuclear, capability, finite, guarantor, strike, strike_back, ally_state,
+           ally_p, ally_capability, ally_nuclear, verdict, attacker_capability,
+           attacker_nuclear, drawn_in, attacker_side, allies_side, size_counts,
+           capability_out, balance_out, nuclear_out, side_nuclear_out):
+    """``n`` draws (module docstring) from the stream in state ``rng``: adds to the count
+    arrays, fills the per-draw capability, balance (1 − P), nuclear count and attacker-side
+    nuclear flag, returns (widens, struck back).
+
+    Every state's resolve is drawn at the start of a draw (or set to the shared one), and
+    copied into ``live``, where a state closed to joining (belligerent, or barred by a kept
+    neutrality pledge or by fighting on the attacker's side) has :data:`_CLOSED`: a pledge
+    scan is then one comparison per pledge. The cascade runs in rounds. A round visits the
+    pledges to the states it triggers (the attributed targets, then the belligerents struck
+    in the round before); a state joins at the first triggered pledge whose probability
+    exceeds its resolve, which is the same as comparing the resolve with the largest of
+    them. A NaN probability never exceeds a resolve (such a pledge is never honoured). A
+    consensus group benefiting a triggered state acts when every member's resolve is below
+    its pledge (belligerent members' too) and no member is barred; its members not yet
+    belligerent join. Each new belligerent then gets one strike uniform. Then one uniform
+    decides whether the defending side strikes back at the attacker's homeland (any
+    belligerent, each with its own probability), and the attacker's allies decide.
+    """
+    k = len(capability)
+    barred = np.zeros(k, np.int64)  # the draw (+1) in which a state was last barred
+    counted = np.zeros(k, np.int64)  # … counted (non-finite capabilities)
+    resolve = np.zeros(k + 1)
+    live = np.zeros(k + 1)
+    joined = np.zeros(k + 1, np.int64)  # the belligerents, in the order they joined
+    trigger = np.zeros(k, np.int64)
+    side = np.zeros(len(offense_state), np.bool_)
+    n_allies = len(ally_state)
+    widens = 0
+    struck_back = 0
+    # the model's row of every draw, drawn first; the draws then run grouped by row (a
+    # counting sort: the same draws in another order, every row's table kept in cache)
+    rows = np.empty(n, np.int64)
+    per_row = np.zeros(n_boot + 1, np.int64)
+    for d in range(n):
+        b, rng = _below(rng, n_boot)
+        rows[d] = b
+        per_row[b + 1] += 1
+    for b in range(n_boot):
+        per_row[b + 1] += per_row[b]
+    order = np.empty(n, np.int64)
+    for d in range(n):
+        order[per_row[rows[d]]] = d
+        per_row[rows[d]] += 1
+    for d in range(n):
+        tag = d + 1
+        b = rows[order[d]]
+        r, rng = _uniform(rng)
+        shared = r < rho
+        common = 0.0
+        if shared:
+            common, rng = _uniform(rng)
+            for i in range(k):
+                resolve[i] = live[i] = common
+        else:
+            rng = _resolves(rng, resolve, live, k)
+        for j in range(len(neutral_holder)):
+            r, rng = _uniform(rng)
+            if r < neutral_p[b, j]:
+                barred[neutral_holder[j]] = tag
+                live[neutral_holder[j]] = _CLOSED
+        any_side = False
+        side_nuclear = attacker_nuclear
+        for j in range(len(offense_state)):
+            r, rng = _uniform(rng)
+            side[j] = r < offense_p[b, j]
+            if side[j]:
+                attacker_side[j] += 1
+                any_side = True
+                if offense_nuclear[j]:
+                    side_nuclear = True
+                if offense_state[j] >= 0:
+                    barred[offense_state[j]] = tag
+                    live[offense_state[j]] = _CLOSED
+        size = 0
+        n_trigger = 0
+        for t in range(n_targets):
+            live[t] = _CLOSED
+            joined[size] = t
+            size += 1
+            r, rng = _uniform(rng)
+            if r < attribution[t]:
+                trigger[n_trigger] = t
+                n_trigger += 1
+        # the cascade, one round per batch of newly struck belligerents
+        while n_trigger:
+            first = size
+            for i in range(n_trigger):
+                x = trigger[i]
+                for j in range(pledge_start[x], pledge_start[x + 1]):
+                    h = pledge_holder[j]
+                    was = live[h]
+                    ok = was < pledge_p[b, j]
+                    joined[size] = h  # kept only if it joins (branch-free: joins are rare
+                    size += ok  # and unpredictable)
+                    live[h] = _CLOSED if ok else was
+                for g in range(group_start[x], group_start[x + 1]):
+                    agree = True
+                    for m in range(member_start[g], member_start[g + 1]):
+                        h = member[m]
+                        if barred[h] == tag or not resolve[h] < member_p[b, m]:
+                            agree = False  # a barred member vetoes
+                            break
+                    if agree:
+                        for m in range(member_start[g], member_start[g + 1]):
+                            h = member[m]
+                            if live[h] < _CLOSED:  # not yet belligerent (none is barred)
+                                live[h] = _CLOSED
+                                joined[size] = h
+                                size += 1
+            n_trigger = 0
+            for i in range(first, size):  # one strike uniform per new belligerent
+                r, rng = _uniform(rng)
+                if r < strike[joined[i]]:
+                    trigger[n_trigger] = joined[i]
+                    n_trigger += 1
+        # the balance on the defending side
+        size_counts[size] += 1
+        guarantors = 0
+        cap_d = 0.0
+        spared = 1.0  # P(no belligerent strikes the attacker's homeland)
+        for i in range(size):
+            h = joined[i]
+            drawn_in[h] += 1
+            guarantors += guarantor[h]
+            spared *= 1.0 - strike_back[h]
+            if finite:
+                cap_d += capability[h]
+        if not finite:  # NaN or infinite capabilities: 0·capability counts for the others
+            for i in range(size):
+                counted[joined[i]] = tag
+            for i in range(k):
+                cap_d += (1.0 if counted[i] == tag else 0.0) * capability[i]
+        capability_out[d] = cap_d
+        # the defending side strikes back: the attacker's allies decide
+        cap_allies = 0.0
+        any_ally = False
+        if n_allies:
+            r, rng = _uniform(rng)
+            if r >= spared:
+                struck_back += 1
+                for j in range(n_allies):
+                    h = ally_state[j]
+                    if h >= 0:
+                        if live[h] == _CLOSED:  # at war on the defending side, or barred
+                            continue
+                        u = resolve[h]
+                    elif shared:
+                        u = common
+                    else:
+                        u, rng = _uniform(rng)
+                    if u < ally_p[b, j]:
+                        allies_side[j] += 1
+                        any_ally = True
+                        cap_allies += ally_capability[j]
+                        if ally_nuclear[j]:
+                            side_nuclear = True
+        if size > n_targets or any_side or any_ally:
+            widens += 1
+        nuclear_out[d] = guarantors
+        side_nuclear_out[d] = side_nuclear
+        if verdict:
+            cap_a = attacker_capability + cap_allies
+            for j in range(len(offense_state)):
+                cap_a += (1.0 if side[j] else 0.0) * offense_capability[j]
+            total = cap_a + cap_d
+            win = cap_a / total if total > 0 else 0.5
+            balance_out[d] = 1.0 - win
+    return widens, struck_back
+
+
+def run_chunk(c: Compiled, seed: np.random.SeedSequence, n: int) -> Tally:
+    """Run ``n`` draws of the compiled scenario with the stream seeded by ``seed``.
+
+    The result depends only on (``c``, ``seed``, ``n``): chunks run anywhere (a process, a
+    Dask worker) give the same tally.
+    """
+    t = _tables(c)
+    k = c.n_states
+    state = seed.generate_state(4, np.uint64)
+    if not state.any():  # the one state xoshiro cannot leave
+        state[0] = 1
+    rng = tuple(np.uint64(w) for w in state)
+    verdict = c.attacker_capability is not None
+    drawn_in = np.zeros(k, np.int64)
+    attacker_side = np.zeros(len(t.offense_state), np.int64)
+    allies_side = np.zeros(len(t.ally_state), np.int64)
+    size_counts = np.zeros(k + 1, np.int64)
+    capability = np.zeros(n, np.float32)
+    balance = np.zeros(n)
+    nuclear = np.zeros(n, np.int64)
+    side_nuclear = np.zeros(n, np.bool_)
+    widens, struck_back = _draws(
+        rng, n, c.n_targets, t.n_boot, float(c.params["solidarity"]), t.attribution,
+        t.pledge_start, t.pledge_holder, t.pledge_p, t.group_start, t.member_start, t.member,
+        t.member_p, t.neutral_holder, t.neutral_p, t.offense_state, t.offense_p,
+        t.offense_capability, t.offense_nuclear, t.capability, t.finite, t.guarantor,
+        t.strike, t.strike_back, t.ally_state, t.ally_p, t.ally_capability, t.ally_nuclear,
+        verdict, float(c.attacker_capability) if verdict else 0.0, bool(c.attacker_nuclear),
+        drawn_in, attacker_side, allies_side, size_counts, capability, balance,
+        nuclear, side_nuclear)
+    entrap = ~np.asarray(c.direct, dtype=bool)
+    entrap[:c.n_targets] = False
+    world = WorldMoments.from_draws(1.0 - 2.0 * balance, nuclear, side_nuclear, k + 1) \
+        if verdict else None
+    return Tally(
+        draws=n, widens=int(widens), drawn_in=drawn_in,
+        entrapped=np.where(entrap, drawn_in, 0).astype(np.int64),
+        attacker_side=attacker_side, size_counts=size_counts, capability=[capability],
+        balance_sum=float(balance.sum()), balance_sumsq=float((balance ** 2).sum()),
+        allies_side=allies_side, struck_back=int(struck_back), world=world)
