@@ -6,7 +6,6 @@ it)."""
 
 from __future__ import annotations
 
-import fcntl
 import multiprocessing
 import os
 import shutil
@@ -58,9 +57,13 @@ def test_two_builds_at_once_the_second_stops_the_first_completes(tmp_path: Path)
     assert check_store(home / "foedus.duckdb") == home / "foedus.duckdb"
     leftovers = sorted(p.name for p in home.iterdir() if ".building-" in p.name)
     assert leftovers == []
-    # the lock is released with its process: taking it now shows a third build could run
-    with open(lock, "rb") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    # the finished build released and removed its lock: a third build could run now
+    assert not lock.exists()
+    from foedus.data.store import _build_lock
+
+    with _build_lock(home / "foedus.duckdb"):
+        assert lock.read_text().strip() == str(os.getpid())
+    assert not lock.exists()
 
 
 @pytest.mark.slow

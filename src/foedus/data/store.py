@@ -7,7 +7,8 @@ failed build therefore leaves the previous store exactly as it was; leftovers of
 builds are removed by the next build. One build runs at a time per store: a second one,
 started while the first runs, stops at once with a one-line error naming the other process
 (an exclusive ``flock`` on ``foedus.duckdb.build-lock``, released by the system when the
-building process ends, however it ends).
+building process ends, however it ends; a build that ends removes the file, and one killed
+leaves it for the next build, which takes it).
 """
 
 from __future__ import annotations
@@ -115,25 +116,42 @@ def build(*, step: StepCallback | None = None,
 @contextlib.contextmanager
 def _build_lock(target: Path) -> Iterator[None]:
     """Hold the store's build lock for the block, or raise :class:`StoreError` at once when
-    another process holds it (two builds at once: the second stops, the first completes)."""
+    another process holds it (two builds at once: the second stops, the first completes).
+
+    The lock file is removed when the block ends, so a finished build leaves only the
+    store. A process that opened the file before it was removed finds, once it holds the
+    lock, that the path no longer names the file it locked, and starts again with a new
+    one (the usual lock-then-check-inode pattern), so two builds never hold two files.
+    """
     lock = target.with_name(f"{target.name}.build-lock")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
-    except OSError as exc:
-        raise _space_or_store_error(exc, target) from None
-    try:
+    while True:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as exc:
+            raise _space_or_store_error(exc, target) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             other = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            os.close(fd)
             raise StoreError(f"another `foedus data build` (process {other}) is building "
                              f"{target} now; wait for it to finish (the store is replaced "
                              "only when complete).") from None
+        try:
+            same = os.stat(lock).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)  # the file was removed by the build that held it: take a new one
+    try:
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
         yield
     finally:
+        with contextlib.suppress(OSError):
+            lock.unlink()  # still held: no other build can be between lock and check
         os.close(fd)  # releases the lock
 
 

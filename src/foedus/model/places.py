@@ -179,7 +179,7 @@ class Place(BaseModel):
     @field_validator("regions", mode="before")
     @classmethod
     def _regions(cls, value: Any) -> Any:
-        if not isinstance(value, str | list | tuple):
+        if not isinstance(value, str | list | tuple | set | frozenset):
             raise ValueError(f"must be a list of region tags, not {type(value).__name__}")
         tags = [value] if isinstance(value, str) else list(value)
         unknown = sorted(str(t) for t in tags if t not in REGIONS)
