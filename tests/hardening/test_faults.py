@@ -77,10 +77,14 @@ def test_a_killed_pool_worker_is_a_one_line_error_not_a_hang(store_home: Path) -
     compiled = compile_scenario(scenario, attacks)
     killed: list[int] = []
 
+    # only a process the run starts: under pytest-xdist this process may still hold the
+    # worker processes of another test's Dask cluster
+    before = {c.pid for c in multiprocessing.active_children()}
+
     def kill_a_worker() -> None:
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
-            children = multiprocessing.active_children()
+            children = [c for c in multiprocessing.active_children() if c.pid not in before]
             if children:
                 os.kill(children[0].pid, signal.SIGKILL)
                 killed.append(children[0].pid)

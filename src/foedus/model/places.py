@@ -182,6 +182,8 @@ class Place(BaseModel):
         if not isinstance(value, str | list | tuple | set | frozenset):
             raise ValueError(f"must be a list of region tags, not {type(value).__name__}")
         tags = [value] if isinstance(value, str) else list(value)
+        if not all(isinstance(t, str) for t in tags):
+            raise ValueError("every region tag must be a string")
         unknown = sorted(str(t) for t in tags if t not in REGIONS)
         if unknown:
             raise ValueError(f"unknown region tag {', '.join(map(repr, unknown))}; "
