@@ -9,14 +9,7 @@ worlds (serially, on local processes or on Dask), ``answer`` reports them as JSO
 from __future__ import annotations
 
 from importlib import import_module
-from pathlib import Path
 from typing import Any
-
-from foedus.crisis._numba_cache import ensure_cache_dir
-
-# Before the draws loop is compiled (cache=True): a temporary cache folder when neither
-# NUMBA_CACHE_DIR, the package folder nor the user's cache folder can be written.
-ensure_cache_dir(Path(__file__).with_name("draws.py"))
 
 _EXPORTS = {
     "Scenario": "foedus.crisis.scenario",

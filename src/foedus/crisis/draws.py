@@ -75,8 +75,10 @@ Dask give the same bits).
 
 **Where the compiled loop is kept.** Numba writes it (``cache=True``) next to this module,
 in ``foedus/crisis/__pycache__``; where that folder is not writable (a wheel installed
-system-wide, a read-only container image) it falls back to a per-user folder, and
-``NUMBA_CACHE_DIR`` puts it anywhere (set it to a writable, persistent folder in containers
+system-wide, a read-only container image) it falls back to a per-user folder; when that
+cannot be written either, :func:`foedus.crisis._numba_cache.ensure_cache_dir` points it at
+a private temporary folder (``foedus-numba-{uid}``, mode 0700); ``NUMBA_CACHE_DIR`` puts it
+anywhere (set it to a writable, persistent folder in containers
 and on cluster workers, so that each new process loads the loop instead of compiling it,
 a few seconds). The cache records the CPU model and features it was compiled for, so a
 folder shared between machines serves only the machines that match (Numba, "Notes on
@@ -97,8 +99,14 @@ from dataclasses import dataclass, field
 import numpy as np
 from numba import njit
 
+from foedus.crisis._numba_cache import ensure_cache_dir
 from foedus.crisis.compile import Compiled
 from foedus.crisis.decision import WorldMoments
+
+# Before the loop below is decorated (cache=True): a temporary cache folder when neither
+# NUMBA_CACHE_DIR, the package folder nor the user's cache folder can be written. Here,
+# not in the package's __init__, so that only the code that compiles the loop pays for it.
+ensure_cache_dir(__file__)
 
 __all__ = ["Tally", "run_chunk"]
 
