@@ -8,7 +8,9 @@ the command on a small subset (the full fit runs by hand: ``foedus crisis fit``)
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+from importlib import resources
 
 import numpy as np
 import pandas as pd
@@ -182,6 +184,21 @@ class TestCommand:
         assert d["estimates"]["nuclear_cost"]["source"] == "prior"
         assert payload["escalation"]["uses"] == 1
         assert payload["opportunity"] == {}
+        # the credibility model the crises were played with, named by its file's sha256
+        shipped = resources.files("foedus.credibility").joinpath("fitted.json").read_bytes()
+        assert payload["provenance"]["credibility"] == {
+            "file": "shipped", "sha256": hashlib.sha256(shipped).hexdigest(),
+            "spec": json.loads(shipped)["spec"]}
+
+    def test_the_shipped_parameters_name_the_shipped_credibility_model(self):
+        """Refitting the credibility model without refitting crisis/fitted.json (``foedus
+        crisis fit --out``) fails here."""
+        from foedus.crisis import fitted as fitted_params
+
+        shipped = resources.files("foedus.credibility").joinpath("fitted.json").read_bytes()
+        named = fitted_params.load()["provenance"]["credibility"]
+        assert named["sha256"] == hashlib.sha256(shipped).hexdigest()
+        assert named["file"] == "shipped"
 
     def test_another_credibility_model_needs_one_worker(self, cli_env, tmp_path):
         """The worker processes load the shipped credibility model: asking for another with

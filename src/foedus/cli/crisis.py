@@ -110,11 +110,11 @@ def fit_command(
     from foedus.provenance import provenance
 
     start = time.perf_counter()
-    model, _ = _credibility(credibility, workers)
+    model, record = _credibility(credibility, workers)
     with _Stages() as stages:
         fitted, _ = fit_all(draws=draws, seed=seed, cache=_cache(), limit=limit,
                             general=general, workers=workers, fitted=model,
-                            progress=stages)
+                            credibility=record, progress=stages)
     if save_to is not None:
         save(fitted, save_to)
     d = fitted["decision"]
@@ -133,8 +133,9 @@ def fit_command(
                         for k, v in (fitted.get("opportunity") or {}).items()},
         "saved": str(save_to) if save_to else None,
         "seconds": time.perf_counter() - start, "max_rss_mb": _memory_mb(),
-        "provenance": provenance([x["name"] for x in fitted["provenance"]["datasets"]],
-                                 view="legal", engine_version=fitted["engine_version"]),
+        "provenance": {**provenance([x["name"] for x in fitted["provenance"]["datasets"]],
+                                    view="legal", engine_version=fitted["engine_version"]),
+                       "credibility": fitted["provenance"]["credibility"]},
     }
     if json:
         print_json(payload)

@@ -325,14 +325,18 @@ SPLIT_YEAR = 1965
 
 def fit_all(*, draws: int = 16_384, seed: int = 0, cache: Path | None = None,
             limit: int | None = None, general: bool = True, workers: int = 1,
-            fitted=None, progress: Callable[[str, int, int], None] | None = None
+            fitted=None, credibility: dict | None = None,
+            progress: Callable[[str, int, int], None] | None = None
             ) -> tuple[dict, pd.DataFrame]:
     """Every part of the fit (module docstring): the ``fitted.json`` object and the ICB
     worlds it rests on. ``limit`` keeps the first cases only (a quick look, tests);
     ``general`` fits the opportunity layer of general deterrence (slow the first time:
     some 14,000 profiles, then cached); ``workers`` processes play the ICB crises and
     compute the profiles (the results do not depend on it); ``fitted`` is the credibility
-    model the crises and profiles are played with (default: the shipped one)."""
+    model the crises and profiles are played with (default: the shipped one), and
+    ``credibility`` its record (:func:`foedus.crisis.evidence.credibility_record`: file,
+    sha256 of the file's bytes, spec), kept in the provenance; without it, the shipped
+    model's record when ``fitted`` is None, else the spec alone."""
     from foedus.crisis.icb import cases, worlds
 
     def step(label: str):
@@ -362,5 +366,10 @@ def fit_all(*, draws: int = 16_384, seed: int = 0, cache: Path | None = None,
 
         _, out["opportunity"] = check(seed=seed, cache=cache, crisis_fit=out,
                                       fitted=fitted, workers=workers, progress=progress)
-    out["provenance"] = provenance()
+    if credibility is None:
+        from foedus.crisis.evidence import credibility_record
+
+        credibility = (credibility_record() if fitted is None
+                       else {"file": None, "sha256": None, "spec": fitted.spec})
+    out["provenance"] = {**provenance(), "credibility": credibility}
     return out, played
