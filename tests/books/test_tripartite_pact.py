@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from foedus.model.history import load_history
+from foedus.data.history import load_history
 
 SIGNED = dt.date(1940, 9, 27)
 GMY, ITA, JPN, HUN, ROM, BUL = 255, 325, 740, 310, 360, 355

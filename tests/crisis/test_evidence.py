@@ -57,12 +57,14 @@ def _toy(engine_wins: set[str], inside: int) -> dict:
             "provenance": {"datasets": [], "view": "legal", "foedus_version": "0"}}
 
 
+@pytest.fixture(scope="module")
+def found():
+    """The shipped answer's evidence (computed once for the module)."""
+    return evidence()
+
+
 class TestFromTheRecord:
     """The shipped answer's evidence against the shipped record, computed independently."""
-
-    @pytest.fixture(scope="class")
-    def found(self):
-        return evidence()
 
     def test_the_record_is_about_the_shipped_parameters(self, found):
         """Refitting crisis/fitted.json without rerunning `foedus crisis validate --out`

@@ -21,8 +21,8 @@ from foedus.measures.burden import (
     exploitation_test,
     free_riding_trend,
     joint_product,
-    loss_of_strength,
 )
+from foedus.measures.power import loss_of_strength
 
 STAT_COLUMNS = ["spearman", "spearman_p", "kendall", "kendall_p"]
 
