@@ -160,7 +160,8 @@ JOINS_DRAWS = 2000
 
 def joins(*, folds: int = 5, draws: int = JOINS_DRAWS, seed: int = 0,
           limit: int | None = None, fit_options: dict | None = None,
-          progress: Callable[[int, int, str], None] | None = None) -> dict:
+          progress: Callable[[int, int, str], None] | None = None,
+          keep_pairs: bool = False) -> dict:
     """The who-joins backtest out of sample (module docstring): ``folds`` folds of wars,
     the credibility model refitted without each fold (:data:`FOLD_FIT`, or
     ``fit_options``), the engine's drawn-in probability given the war scored on the
@@ -171,7 +172,8 @@ def joins(*, folds: int = 5, draws: int = JOINS_DRAWS, seed: int = 0,
     row filter, the features row by row), so every fold's fit sees exactly the training
     wars' cases, as :func:`foedus.credibility.fit` on the training opportunities would.
     ``progress`` is called with (steps done, steps in all, label): one step per fold's
-    fit and one per historical group.
+    fit and one per historical group. With ``keep_pairs`` the answer also holds the
+    scored pairs with every forecast (``pairs_frame``, a DataFrame: not JSON).
     """
     import time
 
@@ -249,4 +251,6 @@ def joins(*, folds: int = 5, draws: int = JOINS_DRAWS, seed: int = 0,
                       ("≤1945", (pairs["year"] <= 1945).to_numpy()),
                       (">1945", (pairs["year"] > 1945).to_numpy())):
         out["scores"][era] = {m: scores(forecasts[m][mask], y[mask]) for m in _MODELS}
+    if keep_pairs:
+        out["pairs_frame"] = pairs.assign(p_constant=constant, p_capability=capability)
     return out
