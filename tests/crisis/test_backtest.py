@@ -161,3 +161,18 @@ def test_france_1914_is_reachable(store_home):
                    & (pairs["ally"] == 220)]
     assert len(france) == 1
     assert france["in_engine"].iloc[0] and france["probability"].iloc[0] > 0.1
+    assert "triggers none" not in france["why"].iloc[0]
+
+
+def test_why_says_what_limits_the_forecast(result_1939, store_home):
+    pairs = result_1939.pairs
+    only = pairs[pairs["pledge"] == "neutrality only"]
+    assert len(only) and only["why"].str.startswith("neutrality pledge only").all()
+    assert (only["probability"] == 0).all()
+    lost = pairs[(pairs["pledge"] != "neutrality only") & ~pairs["in_engine"]]
+    assert (lost["why"] == "the engine's obligations query triggers none of its "
+            "pledges").all()
+    barred = pairs["why"].str.startswith("barred")
+    assert pairs.loc[barred, "in_engine"].all()
+    poland = pairs[(pairs["target"] == 290) & pairs["ally"].isin([200, 220])]
+    assert (poland["why"] == "").all()

@@ -76,7 +76,9 @@ class BacktestResult:
     ``era``, ``role``, ``target`` (the partner), ``attackers``, ``ally``, ``kinds`` (its
     pledges to the partner), ``pledge`` (``defense`` or ``offense`` if it holds one that
     would bring it in, else ``neutrality only``), ``in_engine`` (reachable by the engine),
-    ``probability``, ``se`` (its Monte Carlo standard error), ``credibility`` and
+    ``probability``, ``se`` (its Monte Carlo standard error), ``why`` (what limits the
+    engine's probability: no joining pledge, none triggered, or a neutrality pledge to an
+    attacker that bars the ally unless broken; empty otherwise), ``credibility`` and
     ``joined``.
     """
 
@@ -199,6 +201,23 @@ def _reason(exc: Exception) -> str:
     if isinstance(exc, UnknownPlaceError):
         return "a state has no homeland in the gazetteer"
     return f"{type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''}"
+
+
+def _why(compiled, ally: int, reached: bool, joining_pledge: bool) -> str:
+    """What limits the engine's probability for ``ally`` ('' when nothing structural does):
+    no pledge that brings it in, no pledge the engine's query triggers, or a neutrality
+    pledge to an attacker that bars it unless broken."""
+    if not joining_pledge:
+        return "neutrality pledge only: it keeps the ally out, it does not bring it in"
+    if not reached:
+        return "the engine's obligations query triggers none of its pledges"
+    states = list(compiled.states)
+    held = int((np.asarray(compiled.neutral_holder) == states.index(ally)).sum()) if (
+        ally in states) else 0
+    if held:
+        return (f"barred unless it breaks its {held} neutrality pledge"
+                f"{'s' if held > 1 else ''} to the attacker")
+    return ""
 
 
 def _group_probabilities(result, role: str) -> dict[int, tuple[float, float]]:
@@ -342,13 +361,14 @@ def backtest(source: str = "cow", draws: int = 20_000, seed: int = 0, *,
                     "kinds": ",".join(sorted(set(mine["kind"]))),
                     "pledge": join_kind if len(joins) else "neutrality only",
                     "in_engine": ally in probability, "probability": p, "se": se,
+                    "why": _why(compiled, ally, ally in probability, len(joins) > 0),
                     "capability_ratio": ratio,
                     "credibility": float(joins["credibility"].max()) if len(joins) else 0.0,
                     "joined": bool((mine["outcome"] == "joined_partner").any())})
         if progress:
             progress(i + 1, len(groups), label)
     columns = ["war", "war_name", "date", "year", "era", "role", "target", "attackers",
-               "ally", "kinds", "pledge", "in_engine", "probability", "se",
+               "ally", "kinds", "pledge", "in_engine", "probability", "se", "why",
                "capability_ratio", "credibility", "joined"]
     return BacktestResult(pd.DataFrame(pairs, columns=columns), source, draws, seed,
                           groups=total, groups_run=ran, skipped=skipped,
