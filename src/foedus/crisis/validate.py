@@ -145,6 +145,58 @@ def immediate(worlds: pd.DataFrame, *, split_year: int, q: float, seed: int = 0,
             "leave_one_decade_out": decades(worlds, q=q, seed=seed, progress=progress)}
 
 
+_LABELS = {"engine": "the engine's drawn-in probability", "constant": "the constant",
+           "capability_ratio": "the capability ratio"}
+
+
+def ships(scores_by_era: dict) -> tuple[str, str]:
+    """Which who-joins forecast ships, and why: the one with the best out-of-sample log
+    score over all pairs (the strictly proper score of the module docstring; Gneiting &
+    Raftery 2007), "ship what wins, saying so". The sentence gives the three log scores
+    and Brier scores over all pairs and names every era in which the winner loses on the
+    log score to another forecast.
+
+    Parameters
+    ----------
+    scores_by_era
+        ``{"all": {model: scores}, era: {model: scores}, …}`` (:func:`joins`'
+        ``scores``), each model's scores with ``log_score`` and ``brier``.
+
+    Returns
+    -------
+    tuple
+        ``(model, sentence)``, ``model`` one of ``engine``, ``constant``,
+        ``capability_ratio``.
+
+    References
+    ----------
+    .. [1] Gneiting, Tilmann, and Adrian E. Raftery. 2007. "Strictly Proper Scoring Rules,
+       Prediction, and Estimation." *Journal of the American Statistical Association*
+       102(477): 359-378. doi:10.1198/016214506000001437
+    """
+    overall = scores_by_era["all"]
+    best = max(_MODELS, key=lambda m: overall[m]["log_score"])
+    figures = "; ".join(f"{m} {overall[m]['log_score']:.3f} / {overall[m]['brier']:.3f}"
+                        for m in _MODELS)
+    losses = []
+    for era, block in scores_by_era.items():
+        if era == "all" or not block[best]["n"]:
+            continue
+        better = [m for m in _MODELS if m != best
+                  and block[m]["log_score"] > block[best]["log_score"]]
+        if better:
+            beaten_by = ", ".join(f"{m} {block[m]['log_score']:.3f}" for m in better)
+            losses.append(f"{era} ({beaten_by} against {block[best]['log_score']:.3f})")
+    because = (f"{_LABELS[best]} has the best out-of-sample log score over all pairs "
+               f"(log score / Brier: {figures})")
+    if best != "engine":
+        because += "; the engine does not beat the baselines, so its drawn-in " \
+                   "probabilities are not the forecast of who joins"
+    if losses:
+        because += "; it loses on the log score in " + "; ".join(losses)
+    return best, because
+
+
 #: The credibility refit inside each fold of :func:`joins`: the shipped procedure
 #: (:func:`foedus.credibility.fit_frame`: both specifications cross-validated by war and by
 #: treaty, the winner chosen by the same rule), lighter — 3 grouped folds of 1,500 ADVI
@@ -251,6 +303,7 @@ def joins(*, folds: int = 5, draws: int = JOINS_DRAWS, seed: int = 0,
                       ("≤1945", (pairs["year"] <= 1945).to_numpy()),
                       (">1945", (pairs["year"] > 1945).to_numpy())):
         out["scores"][era] = {m: scores(forecasts[m][mask], y[mask]) for m in _MODELS}
+    out["ships"], out["ships_because"] = ships(out["scores"])
     if keep_pairs:
         out["pairs_frame"] = pairs.assign(p_constant=constant, p_capability=capability)
     return out
