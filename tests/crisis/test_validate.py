@@ -263,6 +263,8 @@ class TestJoins:
         assert "credibility refitted" in steps[0][2]
         assert out["pairs"] == out["scores"]["all"]["engine"]["n"] > 0
         assert out["ships"] in ("engine", "constant", "capability_ratio")
+        assert 0 <= out["neutrality_only"]["joined"] <= out["neutrality_only"]["pairs"] \
+            <= out["pairs"]
         assert out["ships_because"].startswith(
             {"engine": "the engine's", "constant": "the constant",
              "capability_ratio": "the capability"}[out["ships"]])

@@ -29,6 +29,13 @@ dates and obligations, with the historical book's content in the ATOP view and, 
 war being played, the specific-conflict condition of the alliances made for it filled with
 that war — the opportunities' verdicts, nothing more.
 
+One disagreement is left, and it is the engine's, not the view's: a neutrality pledge
+owed to an attacker bars its holder whatever the pledge's conditions
+(:mod:`foedus.crisis.compile`, step 2). Italy's Triple Alliance neutrality pledges to
+Germany and Austria-Hungary (ATOP 1350, its adversary coded as France) still bar Italy
+from joining Russia under the Pact of London on 26 April 1915, a war against Russia
+that the pledge's casus foederis does not cover; the pair's ``why`` says so.
+
 An ally the engine cannot reach (no pledge route to a belligerent, e.g. a neutrality pledge
 only) has probability 0. The outcome is whether the ally joined the partner's side
 (``outcome == "joined_partner"``); one row per (group, ally), however many pledges it held.

@@ -15,7 +15,12 @@ folds; the credibility model is refitted without each fold's wars (the shipped p
 :func:`foedus.credibility.fit_frame`, on the other wars' cases, with the approximate ADVI
 posterior of :data:`FOLD_FIT`) and the engine's drawn-in probabilities, given the war, are
 scored on the fold's allies; beside the constant (the training folds' join rate) and the
-capability ratio alone.
+capability ratio alone. The answer says which of the three ships (:func:`ships`: the best
+log score over all pairs) and why, and counts the allies that held only a neutrality
+pledge (no pledge that brings them in, forecast 0 by construction) and how many of them
+joined: the record against which a term for joining without an applicable obligation
+would be estimated (Leeds, Long & Mitchell 2000 score such allies as having kept or
+broken a neutrality promise, not as joiners).
 
 Scores (:func:`scores`): the **log score** :math:`\frac1n\sum y\log p + (1-y)\log(1-p)`
 (nats, higher is better; probabilities clipped to [10⁻⁶, 1 − 10⁻⁶]), the **Brier score**
@@ -28,6 +33,9 @@ References
 .. [1] Gneiting, Tilmann, and Adrian E. Raftery. 2007. "Strictly Proper Scoring Rules,
    Prediction, and Estimation." *Journal of the American Statistical Association*
    102(477): 359-378. doi:10.1198/016214506000001437
+.. [2] Leeds, Brett Ashley, Andrew G. Long, and Sara McLaughlin Mitchell. 2000.
+   "Reevaluating Alliance Reliability: Specific Threats, Specific Promises." *Journal of
+   Conflict Resolution* 44(5): 686-699. doi:10.1177/0022002700044005006
 """
 
 from __future__ import annotations
@@ -303,6 +311,8 @@ def joins(*, folds: int = 5, draws: int = JOINS_DRAWS, seed: int = 0,
                       ("≤1945", (pairs["year"] <= 1945).to_numpy()),
                       (">1945", (pairs["year"] > 1945).to_numpy())):
         out["scores"][era] = {m: scores(forecasts[m][mask], y[mask]) for m in _MODELS}
+    only = (pairs["pledge"] == "neutrality only").to_numpy()
+    out["neutrality_only"] = {"pairs": int(only.sum()), "joined": int(y[only].sum())}
     out["ships"], out["ships_because"] = ships(out["scores"])
     if keep_pairs:
         out["pairs_frame"] = pairs.assign(p_constant=constant, p_capability=capability)
