@@ -21,7 +21,8 @@ homeland (:mod:`foedus.crisis.compile`, steps 1 and 3):
 - a pair the query binds to nothing says so (``no pledge``).
 
 ``engine`` marks the pledge the engine counts for that ally (a written pledge before an
-informal one, then the strongest: :func:`foedus.crisis.compile._strongest`).
+informal one, then the largest posterior mean; :func:`foedus.crisis.compile._strongest`
+ranks by the mean log-odds, which agrees except near ties).
 
 Usage::
 
