@@ -109,3 +109,70 @@ def test_cases_and_features_computed_once_give_the_same_pairs(store_home):
     some = backtest(years=(1939, 1939), draws=500, seed=1, system=system, cases=rows,
                     features=x, wars=wars)
     assert set(some.pairs["war"]) == set(wars)
+
+
+def test_the_engine_plays_the_view_the_cases_were_judged_in(store_home):
+    """France's pledge to Russia (ATOP 1385, the Franco-Russian military convention) names
+    Germany only in the historical book's content, and the Pact of London (ATOP 2025) is
+    conditional on a specific conflict that only ATOP's ``cowwar`` decides: the plain ATOP
+    view leaves both ``condition_not_recorded`` (never triggered), the backtest's
+    :func:`engine_system` triggers them for their war, and only for it."""
+    import datetime as dt
+
+    from foedus.crisis.backtest import engine_system
+    from foedus.data.loaders import load_system
+    from foedus.data.store import connect
+    from foedus.query.obligations import obligations
+    from foedus.reliability.opportunities import alliance_conflicts
+
+    system = load_system()
+    with connect() as con:
+        conflicts = alliance_conflicts(con)
+
+    def bound(s, day, attackers, target, holder, treaty):
+        a = obligations(s, as_of=day, attackers=attackers, target=target, view="atop")
+        return any(b.state == holder and b.treaty.id == treaty
+                   and b.obligation.kind.value == "defense" for b in a.obligations)
+
+    august = dt.date(1914, 8, 1)
+    assert not bound(system, august, [255], 365, 220, "atop:1385")
+    assert bound(engine_system(system, "cow:106", conflicts), august, [255], 365, 220,
+                 "atop:1385")
+    april = dt.date(1915, 4, 26)
+    assert not bound(system, april, [255, 300, 640], 365, 325, "atop:2025")
+    assert bound(engine_system(system, "cow:106", conflicts), april, [255, 300, 640], 365,
+                 325, "atop:2025")
+    # another war (the same day) does not fill the Pact of London's conflict
+    assert not bound(engine_system(system, "cow:107", conflicts), april, [255, 300, 640],
+                     365, 325, "atop:2025")
+    # members, dates and obligations are the plain ATOP view's
+    plain = {t.id: (t.members, len(t.obligations)) for t in system.treaties("atop")}
+    played = {t.id: (t.members, len(t.obligations))
+              for t in engine_system(system, "cow:106", conflicts).treaties("atop")}
+    assert plain == played
+
+
+def test_france_1914_is_reachable(store_home):
+    """The case that showed the bug: France's defence pledge to Russia, 1 August 1914
+    (its casus foederis true in the cases), had a drawn-in probability of 0."""
+    r = backtest(years=(1914, 1914), draws=500, seed=0, roles=("target",))
+    pairs = r.pairs
+    france = pairs[(pairs["war"] == "cow:106") & (pairs["target"] == 365)
+                   & (pairs["ally"] == 220)]
+    assert len(france) == 1
+    assert france["in_engine"].iloc[0] and france["probability"].iloc[0] > 0.1
+    assert "triggers none" not in france["why"].iloc[0]
+
+
+def test_why_says_what_limits_the_forecast(result_1939, store_home):
+    pairs = result_1939.pairs
+    only = pairs[pairs["pledge"] == "neutrality only"]
+    assert len(only) and only["why"].str.startswith("neutrality pledge only").all()
+    assert (only["probability"] == 0).all()
+    lost = pairs[(pairs["pledge"] != "neutrality only") & ~pairs["in_engine"]]
+    assert (lost["why"] == "the engine's obligations query triggers none of its "
+            "pledges").all()
+    barred = pairs["why"].str.startswith("barred")
+    assert pairs.loc[barred, "in_engine"].all()
+    poland = pairs[(pairs["target"] == 290) & pairs["ally"].isin([200, 220])]
+    assert (poland["why"] == "").all()

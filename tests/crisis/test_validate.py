@@ -222,6 +222,30 @@ class TestFoldFit:
             fit_frame(features, y, war=war, sampler="gibbs")
 
 
+class TestShips:
+    """Which who-joins forecast ships: the best overall log score, saying where it loses."""
+
+    @staticmethod
+    def block(engine, constant, ratio, n=10):
+        return {m: {"n": n, "log_score": v, "brier": -v / 4}
+                for m, v in zip(("engine", "constant", "capability_ratio"),
+                                (engine, constant, ratio), strict=True)}
+
+    def test_the_engine_ships_when_it_wins_and_the_loss_is_named(self):
+        model, why = validate.ships({"all": self.block(-0.39, -0.45, -0.44),
+                                     "≤1945": self.block(-0.54, -0.74, -0.66),
+                                     ">1945": self.block(-0.29, -0.27, -0.30)})
+        assert model == "engine"
+        assert "engine -0.390" in why and ">1945 (constant -0.270 against -0.290)" in why
+        assert "≤1945" not in why and "does not beat" not in why
+
+    def test_a_baseline_ships_when_the_engine_loses(self):
+        model, why = validate.ships({"all": self.block(-0.59, -0.45, -0.44),
+                                     ">1945": self.block(-0.2, -0.3, -0.3, n=0)})
+        assert model == "capability_ratio"
+        assert "does not beat the baselines" in why and ">1945" not in why
+
+
 class TestJoins:
     """The who-joins backtest out of sample, on the real record, cut short (two folds,
     one group each, a light refit): its bookkeeping and its figures are consistent."""
@@ -238,6 +262,12 @@ class TestJoins:
         assert [s[0] for s in steps] == list(range(1, 5)) and steps[-1][1] == 4
         assert "credibility refitted" in steps[0][2]
         assert out["pairs"] == out["scores"]["all"]["engine"]["n"] > 0
+        assert out["ships"] in ("engine", "constant", "capability_ratio")
+        assert 0 <= out["neutrality_only"]["joined"] <= out["neutrality_only"]["pairs"] \
+            <= out["pairs"]
+        assert out["ships_because"].startswith(
+            {"engine": "the engine's", "constant": "the constant",
+             "capability_ratio": "the capability"}[out["ships"]])
         by_era = out["scores"]["≤1945"]["engine"]["n"] + out["scores"][">1945"]["engine"]["n"]
         assert by_era == out["pairs"]
         assert 0 <= out["monte_carlo_se"]["max"] <= 0.5 / math.sqrt(500) + 1e-12

@@ -16,6 +16,26 @@ a crisis scenario in the ATOP view on that date:
   the share of draws in which it joins the attacker's side (``tally.attacker_side``; with
   several offence pledges to the partner, the largest, a lower bound on joining by any).
 
+**The view the engine plays.** The opportunities judge each pledge's casus foederis in
+the ATOP view *with the historical book's condition content*
+(:meth:`CommitmentSystem.as_of` with ``history=True``: the Franco-Russian convention names
+Germany) and decide a specific-conflict condition by ATOP's ``cowwar`` (the Pact of London
+of 1915 was made for the First World War). The engine's obligations query reads the plain
+ATOP view, where those conditions have no content and leave the pledge
+``condition_not_recorded``, so it never triggers: France's pledge to Russia on 1 August 1914
+got a drawn-in probability of 0, though the case it is scored on has its casus foederis
+true. Each group is therefore played on :func:`engine_system`: the same treaties, members,
+dates and obligations, with the historical book's content in the ATOP view and, for the
+war being played, the specific-conflict condition of the alliances made for it filled with
+that war — the opportunities' verdicts, nothing more.
+
+One disagreement is left, and it is the engine's, not the view's: a neutrality pledge
+owed to an attacker bars its holder whatever the pledge's conditions
+(:mod:`foedus.crisis.compile`, step 2). Italy's Triple Alliance neutrality pledges to
+Germany and Austria-Hungary (ATOP 1350, its adversary coded as France) still bar Italy
+from joining Russia under the Pact of London on 26 April 1915, a war against Russia
+that the pledge's casus foederis does not cover; the pair's ``why`` says so.
+
 An ally the engine cannot reach (no pledge route to a belligerent, e.g. a neutrality pledge
 only) has probability 0. The outcome is whether the ally joined the partner's side
 (``outcome == "joined_partner"``); one row per (group, ally), however many pledges it held.
@@ -49,7 +69,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-__all__ = ["ERAS", "BacktestResult", "backtest", "skill"]
+__all__ = ["ERAS", "BacktestResult", "backtest", "engine_system", "skill"]
 
 #: Eras, by the year of the partner's entry into the war.
 ERAS = (("≤1945", 1816, 1945), (">1945", 1946, 9999))
@@ -63,7 +83,9 @@ class BacktestResult:
     ``era``, ``role``, ``target`` (the partner), ``attackers``, ``ally``, ``kinds`` (its
     pledges to the partner), ``pledge`` (``defense`` or ``offense`` if it holds one that
     would bring it in, else ``neutrality only``), ``in_engine`` (reachable by the engine),
-    ``probability``, ``se`` (its Monte Carlo standard error), ``credibility`` and
+    ``probability``, ``se`` (its Monte Carlo standard error), ``why`` (what limits the
+    engine's probability: no joining pledge, none triggered, or a neutrality pledge to an
+    attacker that bars the ally unless broken; empty otherwise), ``credibility`` and
     ``joined``.
     """
 
@@ -118,6 +140,64 @@ def skill(probability, joined, bins: int = 10) -> dict:
             "brier": float(np.mean((p - y) ** 2)), "auc": auc, "calibration": table}
 
 
+def engine_system(system, war: str | None = None,
+                  conflicts: dict[int, frozenset[str]] | None = None):
+    """The commitment system the backtest plays ``war`` on (module docstring, "The view
+    the engine plays"): ``system``'s treaties with the ATOP view carrying the historical
+    book's condition content (``system.treaties("atop", history=True)``), and the
+    specific-conflict condition of every ATOP alliance whose members were fighting
+    ``war`` when they joined it (``conflicts``: ATOP ``cowwar`` by alliance,
+    :func:`foedus.reliability.opportunities.alliance_conflicts`) filled with ``war``, as
+    :func:`foedus.reliability.casus_foederis_reasons` decides it. Members, dates and
+    obligations are unchanged. Cached per (system, the alliances filled).
+
+    Parameters
+    ----------
+    system
+        The commitment system (:func:`foedus.data.loaders.load_system`).
+    war
+        The COW war played (``cow:<warnum>``); None fills no specific conflict.
+    conflicts
+        ATOP alliance → the wars its members fought when they joined it.
+
+    Returns
+    -------
+    CommitmentSystem
+        A system whose plain ATOP view is ``system``'s ATOP view with history.
+
+    References
+    ----------
+    .. [1] Leeds, Brett Ashley, Andrew G. Long, and Sara McLaughlin Mitchell. 2000.
+       "Reevaluating Alliance Reliability: Specific Threats, Specific Promises." *Journal
+       of Conflict Resolution* 44(5): 686-699. doi:10.1177/0022002700044005006
+    """
+    made_for = frozenset(a for a, wars in (conflicts or {}).items() if war in wars)
+    key = (id(system), made_for)
+    hit = _ENGINE_SYSTEMS.get(key)
+    if hit is not None and hit[0] is system:
+        return hit[1]
+    from foedus.model.system import CommitmentSystem
+
+    atop = []
+    for t in system.treaties("atop", history=True):
+        if t.atopids and t.atopids[0] in made_for:
+            obligations = tuple(
+                o.model_copy(update={"condition": o.condition.model_copy(
+                    update={"specific_conflict": war})})
+                if o.condition.conflict_coded and not o.condition.specific_conflict else o
+                for o in t.obligations)
+            t = t.model_copy(update={"obligations": obligations})
+        atop.append(t)
+    out = CommitmentSystem(atop, list(system.book), crosswalk=system.crosswalk, history=())
+    if len(_ENGINE_SYSTEMS) > 32:
+        _ENGINE_SYSTEMS.clear()
+    _ENGINE_SYSTEMS[key] = (system, out)
+    return out
+
+
+_ENGINE_SYSTEMS: dict = {}
+
+
 def _era(year: int) -> str:
     return next(name for name, lo, hi in ERAS if lo <= year <= hi)
 
@@ -128,6 +208,23 @@ def _reason(exc: Exception) -> str:
     if isinstance(exc, UnknownPlaceError):
         return "a state has no homeland in the gazetteer"
     return f"{type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''}"
+
+
+def _why(compiled, ally: int, reached: bool, joining_pledge: bool) -> str:
+    """What limits the engine's probability for ``ally`` ('' when nothing structural does):
+    no pledge that brings it in, no pledge the engine's query triggers, or a neutrality
+    pledge to an attacker that bars it unless broken."""
+    if not joining_pledge:
+        return "neutrality pledge only: it keeps the ally out, it does not bring it in"
+    if not reached:
+        return "the engine's obligations query triggers none of its pledges"
+    states = list(compiled.states)
+    held = int((np.asarray(compiled.neutral_holder) == states.index(ally)).sum()) if (
+        ally in states) else 0
+    if held:
+        return (f"barred unless it breaks its {held} neutrality pledge"
+                f"{'s' if held > 1 else ''} to the attacker")
+    return ""
 
 
 def _group_probabilities(result, role: str) -> dict[int, tuple[float, float]]:
@@ -150,6 +247,7 @@ def backtest(source: str = "cow", draws: int = 20_000, seed: int = 0, *,
              unrecorded_conditions: bool = False, system=None, fitted=None,
              wars: list[str] | None = None, cases: pd.DataFrame | None = None,
              features: pd.DataFrame | None = None,
+             conflicts: dict[int, frozenset[str]] | None = None,
              progress: Callable[[int, int, str], None] | None = None) -> BacktestResult:
     """Run the engine over the historical opportunities and pair its probabilities with
     what the allies did (see the module docstring).
@@ -182,6 +280,10 @@ def backtest(source: str = "cow", draws: int = 20_000, seed: int = 0, *,
         :func:`foedus.credibility.pledge_features` (same index), computed once by a caller
         that runs several backtests (the folds of :func:`foedus.crisis.validate.joins`);
         by default both are computed here. ``years``, ``roles`` and ``wars`` still apply.
+    conflicts
+        ATOP alliance → the COW wars its members fought when they joined it
+        (:func:`foedus.reliability.opportunities.alliance_conflicts`; default: read from the
+        store), for :func:`engine_system`.
     progress
         Called with (groups done, groups in all, the group's label) after each group.
     """
@@ -198,6 +300,12 @@ def backtest(source: str = "cow", draws: int = 20_000, seed: int = 0, *,
     start = time.perf_counter()
     system = system or load_system()
     fitted = fitted or load()
+    if conflicts is None:
+        from foedus.data.store import connect
+        from foedus.reliability.opportunities import alliance_conflicts
+
+        with connect() as con:
+            conflicts = alliance_conflicts(con)
     lo, hi = years if years is not None else (1816, 2100)
     if cases is None:
         rows = credibility_cases(opportunities(system, source=source, start=lo, end=hi))
@@ -237,7 +345,8 @@ def backtest(source: str = "cow", draws: int = 20_000, seed: int = 0, *,
                                 allies=Allies(unrecorded_conditions=unrecorded_conditions))
             attacks = [ResolvedAttack(a, t, None, None, None, 1.0, False)
                        for a, t in pairs_of]
-            compiled = compile_scenario(scenario, attacks, system=system, fitted=fitted)
+            compiled = compile_scenario(scenario, attacks, fitted=fitted,
+                                        system=engine_system(system, war, conflicts))
             result = run(compiled, draws=draws, seed=seed, executor="serial")
             probability = _group_probabilities(result, role)
             cap_a, cap_t = compiled.attacker_capability or 0.0, float(compiled.capability[0])
@@ -259,13 +368,14 @@ def backtest(source: str = "cow", draws: int = 20_000, seed: int = 0, *,
                     "kinds": ",".join(sorted(set(mine["kind"]))),
                     "pledge": join_kind if len(joins) else "neutrality only",
                     "in_engine": ally in probability, "probability": p, "se": se,
+                    "why": _why(compiled, ally, ally in probability, len(joins) > 0),
                     "capability_ratio": ratio,
                     "credibility": float(joins["credibility"].max()) if len(joins) else 0.0,
                     "joined": bool((mine["outcome"] == "joined_partner").any())})
         if progress:
             progress(i + 1, len(groups), label)
     columns = ["war", "war_name", "date", "year", "era", "role", "target", "attackers",
-               "ally", "kinds", "pledge", "in_engine", "probability", "se",
+               "ally", "kinds", "pledge", "in_engine", "probability", "se", "why",
                "capability_ratio", "credibility", "joined"]
     return BacktestResult(pd.DataFrame(pairs, columns=columns), source, draws, seed,
                           groups=total, groups_run=ran, skipped=skipped,

@@ -15,7 +15,12 @@ folds; the credibility model is refitted without each fold's wars (the shipped p
 :func:`foedus.credibility.fit_frame`, on the other wars' cases, with the approximate ADVI
 posterior of :data:`FOLD_FIT`) and the engine's drawn-in probabilities, given the war, are
 scored on the fold's allies; beside the constant (the training folds' join rate) and the
-capability ratio alone.
+capability ratio alone. The answer says which of the three ships (:func:`ships`: the best
+log score over all pairs) and why, and counts the allies that held only a neutrality
+pledge (no pledge that brings them in, forecast 0 by construction) and how many of them
+joined: the record against which a term for joining without an applicable obligation
+would be estimated (Leeds, Long & Mitchell 2000 score such allies as having kept or
+broken a neutrality promise, not as joiners).
 
 Scores (:func:`scores`): the **log score** :math:`\frac1n\sum y\log p + (1-y)\log(1-p)`
 (nats, higher is better; probabilities clipped to [10⁻⁶, 1 − 10⁻⁶]), the **Brier score**
@@ -28,6 +33,9 @@ References
 .. [1] Gneiting, Tilmann, and Adrian E. Raftery. 2007. "Strictly Proper Scoring Rules,
    Prediction, and Estimation." *Journal of the American Statistical Association*
    102(477): 359-378. doi:10.1198/016214506000001437
+.. [2] Leeds, Brett Ashley, Andrew G. Long, and Sara McLaughlin Mitchell. 2000.
+   "Reevaluating Alliance Reliability: Specific Threats, Specific Promises." *Journal of
+   Conflict Resolution* 44(5): 686-699. doi:10.1177/0022002700044005006
 """
 
 from __future__ import annotations
@@ -145,6 +153,58 @@ def immediate(worlds: pd.DataFrame, *, split_year: int, q: float, seed: int = 0,
             "leave_one_decade_out": decades(worlds, q=q, seed=seed, progress=progress)}
 
 
+_LABELS = {"engine": "the engine's drawn-in probability", "constant": "the constant",
+           "capability_ratio": "the capability ratio"}
+
+
+def ships(scores_by_era: dict) -> tuple[str, str]:
+    """Which who-joins forecast ships, and why: the one with the best out-of-sample log
+    score over all pairs (the strictly proper score of the module docstring; Gneiting &
+    Raftery 2007), "ship what wins, saying so". The sentence gives the three log scores
+    and Brier scores over all pairs and names every era in which the winner loses on the
+    log score to another forecast.
+
+    Parameters
+    ----------
+    scores_by_era
+        ``{"all": {model: scores}, era: {model: scores}, …}`` (:func:`joins`'
+        ``scores``), each model's scores with ``log_score`` and ``brier``.
+
+    Returns
+    -------
+    tuple
+        ``(model, sentence)``, ``model`` one of ``engine``, ``constant``,
+        ``capability_ratio``.
+
+    References
+    ----------
+    .. [1] Gneiting, Tilmann, and Adrian E. Raftery. 2007. "Strictly Proper Scoring Rules,
+       Prediction, and Estimation." *Journal of the American Statistical Association*
+       102(477): 359-378. doi:10.1198/016214506000001437
+    """
+    overall = scores_by_era["all"]
+    best = max(_MODELS, key=lambda m: overall[m]["log_score"])
+    figures = "; ".join(f"{m} {overall[m]['log_score']:.3f} / {overall[m]['brier']:.3f}"
+                        for m in _MODELS)
+    losses = []
+    for era, block in scores_by_era.items():
+        if era == "all" or not block[best]["n"]:
+            continue
+        better = [m for m in _MODELS if m != best
+                  and block[m]["log_score"] > block[best]["log_score"]]
+        if better:
+            beaten_by = ", ".join(f"{m} {block[m]['log_score']:.3f}" for m in better)
+            losses.append(f"{era} ({beaten_by} against {block[best]['log_score']:.3f})")
+    because = (f"{_LABELS[best]} has the best out-of-sample log score over all pairs "
+               f"(log score / Brier: {figures})")
+    if best != "engine":
+        because += "; the engine does not beat the baselines, so its drawn-in " \
+                   "probabilities are not the forecast of who joins"
+    if losses:
+        because += "; it loses on the log score in " + "; ".join(losses)
+    return best, because
+
+
 #: The credibility refit inside each fold of :func:`joins`: the shipped procedure
 #: (:func:`foedus.credibility.fit_frame`: both specifications cross-validated by war and by
 #: treaty, the winner chosen by the same rule), lighter — 3 grouped folds of 1,500 ADVI
@@ -160,7 +220,8 @@ JOINS_DRAWS = 2000
 
 def joins(*, folds: int = 5, draws: int = JOINS_DRAWS, seed: int = 0,
           limit: int | None = None, fit_options: dict | None = None,
-          progress: Callable[[int, int, str], None] | None = None) -> dict:
+          progress: Callable[[int, int, str], None] | None = None,
+          keep_pairs: bool = False) -> dict:
     """The who-joins backtest out of sample (module docstring): ``folds`` folds of wars,
     the credibility model refitted without each fold (:data:`FOLD_FIT`, or
     ``fit_options``), the engine's drawn-in probability given the war scored on the
@@ -171,7 +232,8 @@ def joins(*, folds: int = 5, draws: int = JOINS_DRAWS, seed: int = 0,
     row filter, the features row by row), so every fold's fit sees exactly the training
     wars' cases, as :func:`foedus.credibility.fit` on the training opportunities would.
     ``progress`` is called with (steps done, steps in all, label): one step per fold's
-    fit and one per historical group.
+    fit and one per historical group. With ``keep_pairs`` the answer also holds the
+    scored pairs with every forecast (``pairs_frame``, a DataFrame: not JSON).
     """
     import time
 
@@ -249,4 +311,9 @@ def joins(*, folds: int = 5, draws: int = JOINS_DRAWS, seed: int = 0,
                       ("≤1945", (pairs["year"] <= 1945).to_numpy()),
                       (">1945", (pairs["year"] > 1945).to_numpy())):
         out["scores"][era] = {m: scores(forecasts[m][mask], y[mask]) for m in _MODELS}
+    only = (pairs["pledge"] == "neutrality only").to_numpy()
+    out["neutrality_only"] = {"pairs": int(only.sum()), "joined": int(y[only].sum())}
+    out["ships"], out["ships_because"] = ships(out["scores"])
+    if keep_pairs:
+        out["pairs_frame"] = pairs.assign(p_constant=constant, p_capability=capability)
     return out
