@@ -117,8 +117,11 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-__all__ = ["DRAWS", "PREDICTIVE", "attack_probability", "cells", "dyads",
-           "fit_opportunity", "outcomes", "profiles"]
+__all__ = ["CHANNELS", "DECADE_DRAWS", "DRAWS", "PREDICTIVE", "SIGMAS", "attack_probability",
+           "cells", "check", "cluster_dispersion", "dispersion_test", "dyads",
+           "fit_channels", "fit_decades", "fit_opportunity", "full_fits",
+           "leave_decade_out", "nato_statements", "nb1_counts", "outcomes", "pooled_cells",
+           "profiles", "rw1_precision"]
 
 #: Coalition draws per (target, year) profile.
 DRAWS = 256
@@ -604,6 +607,21 @@ def _expit(x):
     return expit(x)
 
 
+def _information(x: np.ndarray, dec: np.ndarray, k: int, ds: np.ndarray, p: np.ndarray
+                 ) -> np.ndarray:
+    """The expected information of (β, α) for rows with dp/dη ``ds``: Σ w·[x, 1_dec]ᵀ[x,
+    1_dec] with w = ds²/(p(1 − p)), assembled by blocks (the decade block is diagonal)."""
+    m = x.shape[1]
+    w = ds * ds / (p * (1 - p))
+    info = np.empty((m + k, m + k))
+    info[:m, :m] = x.T @ (w[:, None] * x)
+    cross = np.stack([np.bincount(dec, w * x[:, j], minlength=k) for j in range(m)]
+                     ).reshape(m, k)
+    info[:m, m:], info[m:, :m] = cross, cross.T
+    info[m:, m:] = np.diag(np.bincount(dec, w, minlength=k))
+    return info
+
+
 def _penalised(x: np.ndarray, dec: np.ndarray, k: int, y: np.ndarray, e: np.ndarray,
                sigma: float, start: np.ndarray, iterations: int = 50
                ) -> tuple[np.ndarray, np.ndarray, float]:
@@ -627,15 +645,8 @@ def _penalised(x: np.ndarray, dec: np.ndarray, k: int, y: np.ndarray, e: np.ndar
     for _ in range(iterations):
         ds = e * s * (1 - s)                     # dp/dη
         score = (y - p) / (p * (1 - p)) * ds
-        w = ds * ds / (p * (1 - p))              # expected information per row
-        info = np.empty((m + k, m + k))
-        info[:m, :m] = x.T @ (w[:, None] * x)
-        cross = np.stack([np.bincount(dec, w * x[:, j], minlength=k) for j in range(m)])
-        info[:m, m:] = cross
-        info[m:, :m] = cross.T
-        info[m:, m:] = np.diag(np.bincount(dec, w, minlength=k))
         grad = np.concatenate([x.T @ score, np.bincount(dec, score, minlength=k)])
-        h = info + pen
+        h = _information(x, dec, k, ds, p) + pen
         step = np.linalg.solve(h, grad - pen @ theta)
         for _half in range(30):
             s2, p2, obj2, ll2 = parts(theta + step)
@@ -646,14 +657,7 @@ def _penalised(x: np.ndarray, dec: np.ndarray, k: int, y: np.ndarray, e: np.ndar
         s, p, obj, ll = s2, p2, obj2, ll2
         if np.max(np.abs(step)) < 1e-7:
             break
-    ds = e * s * (1 - s)
-    w = ds * ds / (p * (1 - p))
-    info = np.empty((m + k, m + k))
-    info[:m, :m] = x.T @ (w[:, None] * x)
-    cross = np.stack([np.bincount(dec, w * x[:, j], minlength=k) for j in range(m)])
-    info[:m, m:], info[m:, :m] = cross, cross.T
-    info[m:, m:] = np.diag(np.bincount(dec, w, minlength=k))
-    return theta, info + pen, ll
+    return theta, _information(x, dec, k, e * s * (1 - s), p) + pen, ll
 
 
 def fit_decades(x: np.ndarray, decade: np.ndarray, decades: list[int], y: np.ndarray,
