@@ -340,3 +340,26 @@ class TestRecordShape:
             assert sum(m["sigma"]["weights"]) == pytest.approx(1.0)
         assert block["war"]["engine_factor"] and not block[
             "force_short_of_war"]["engine_factor"]
+
+    def test_the_evidence_note_names_the_design(self):
+        """The answers' evidence note says how the cells were tested: each decade left out
+        for a record of the time-varying model (test years from 1816), the 1945 split for
+        the static one's; the verdict counts the 12 cells either way."""
+        from foedus.crisis.evidence import evidence
+
+        record = json.loads(resources.files("foedus.crisis").joinpath(
+            "validation.json").read_text("utf-8"))
+        static = evidence(record)
+        line = next(n for n in static.notes if "general-deterrence check" in n)
+        assert "fitted to 1945 and tested after" in line
+        for outcome in ("force", "war"):
+            record["general"][outcome]["test_years"] = [1816, 2010]
+            for c in record["general"][outcome]["cells"].values():
+                c["inside"] = True
+        record["general"]["war"]["cells"]["nuclear_protector"]["inside"] = False
+        found = evidence(record)
+        line = next(n for n in found.notes if "general-deterrence check" in n)
+        assert "each decade forecast from a fit on the others" in line
+        assert "FAILS: 11 of 12 cells" in line
+        assert [(c.outcome, c.cell) for c in found.general.outside] == [
+            ("war", "nuclear_protector")]
