@@ -1,9 +1,8 @@
-"""The validation (``foedus.crisis.validate``), the general-deterrence layer
-(``foedus.crisis.general``) and the entrapment count (``foedus.crisis.entrapment``) on
-data whose answers are known: scores worked by hand, synthetic crises drawn from the model
-(the engine must beat the constant and the capability ratio out of sample), dyad-years
-drawn from a known opportunity model (the fit must recover it and its intervals must
-cover), and entrapment on hand-made profiles.
+"""The validation (``foedus.crisis.validate``) and the entrapment count
+(``foedus.crisis.entrapment``) on data whose answers are known: scores worked by hand,
+synthetic crises drawn from the model (the engine must beat the constant and the
+capability ratio out of sample), and entrapment on hand-made profiles. The
+general-deterrence layer's tests are in ``test_general.py``.
 """
 
 from __future__ import annotations
@@ -99,53 +98,6 @@ class TestImmediate:
         by = lo["scores"]
         assert by["with_protector"]["engine"]["n"] + by["without_protector"]["engine"][
             "n"] == 500
-
-
-class TestOpportunity:
-    def test_fit_recovers_gamma_and_the_interval_covers(self):
-        """Dyad-years drawn from Pr = Λ(zγ)·e with a known γ: the maximum likelihood is
-        within 3 standard errors of γ, and a fresh sample's count lies in the 95%
-        predictive interval of every cell."""
-        from scipy.special import expit
-
-        from foedus.crisis.general import _design, cells, fit_opportunity
-
-        rng = np.random.default_rng(5)
-        n = 30_000
-        frame = pd.DataFrame({"conttype": rng.choice([0, 1, 3], n, p=[0.3, 0.5, 0.2]),
-                              "km": rng.uniform(50, 8000, n),
-                              "major_challenger": rng.random(n) < 0.2,
-                              "major_target": rng.random(n) < 0.2})
-        engine = rng.uniform(0.05, 0.9, n)
-        gamma = np.array([-1.0, 1.2, 0.6, -0.35, 0.8, 0.3])
-        p = expit(_design(frame) @ gamma) * engine
-        y = rng.random(n) < p
-        model = fit_opportunity(frame, engine, y, seed=0)
-        assert model["converged"]
-        assert np.all(np.abs(np.array(model["coef"]) - gamma) <= 3 * np.array(model["se"]))
-        fresh = rng.random(n) < p
-        masks = {"all": np.ones(n, bool), "contiguous": frame["conttype"].to_numpy() == 1,
-                 "major": frame["major_challenger"].to_numpy()}
-        out = cells(frame, engine, fresh, model, masks, seed=1)
-        for name, c in out.items():
-            assert c["inside"], (name, c)
-            assert c["observed"] == int(fresh[masks[name]].sum())
-
-    def test_world_means_by_hand(self):
-        """A target of capability 1 with one holder of 1 (nuclear) joining in half the
-        draws, against a challenger of 2: X̄ = (1/3 + 0)/2 over the draws; Π̄ = q/2."""
-        from foedus.crisis.general import world_means
-
-        joined = np.zeros((4, 1), bool)
-        joined[:2, 0] = True
-        profile = {"joined": np.packbits(joined, axis=1), "n": 1, "c": np.array([1.0]),
-                   "nk": np.array([1], np.int8), "own": 1.0, "nuclear": False}
-        esc = 1 - (1 - 0.2) ** np.arange(4)
-        x, pi = world_means(profile, None, 2.0, esc)
-        assert x == pytest.approx((0.0 + 1 / 3) / 2)
-        assert pi == pytest.approx(0.2 / 2)
-        x0, pi0 = world_means(profile, np.array([False]), 2.0, esc)
-        assert x0 == pytest.approx(1 / 3) and pi0 == 0.0
 
 
 class TestEntrapment:

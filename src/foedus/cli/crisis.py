@@ -101,6 +101,9 @@ def fit_command(
                                           "the first time).")] = True,
     save_to: Annotated[Path | None, typer.Option("--out", help="Save the parameters here "
                                                  "(default: print only).")] = None,
+    only_opportunity: Annotated[bool, typer.Option(
+        "--only-opportunity", help="Refit only the opportunity block of general deterrence; "
+        "every other block is the shipped fitted.json's, unchanged.")] = False,
     json: Json = False,
 ) -> None:
     """Refit the engine's parameters: strikes and escalation from the COW wars, informal
@@ -112,9 +115,18 @@ def fit_command(
     start = time.perf_counter()
     model, record = _credibility(credibility, workers)
     with _Stages() as stages:
-        fitted, _ = fit_all(draws=draws, seed=seed, cache=_cache(), limit=limit,
-                            general=general, workers=workers, fitted=model,
-                            credibility=record, progress=stages)
+        if only_opportunity:
+            from foedus.crisis import fitted as fitted_params
+            from foedus.crisis.general import fit_channels
+
+            fitted = fitted_params.load()
+            fitted["opportunity"] = fit_channels(seed=seed, cache=_cache(),
+                                                 crisis_fit=fitted, fitted=model,
+                                                 workers=workers, progress=stages)
+        else:
+            fitted, _ = fit_all(draws=draws, seed=seed, cache=_cache(), limit=limit,
+                                general=general, workers=workers, fitted=model,
+                                credibility=record, progress=stages)
     if save_to is not None:
         save(fitted, save_to)
     d = fitted["decision"]
@@ -187,6 +199,45 @@ def _score_table(title: str, block: dict) -> Table:
     for name, s in block.items():
         table.add_row(*_score_row(name, s))
     return table
+
+
+def _print_general_extra(dyadic: dict) -> None:
+    """The rest of the general-deterrence record: the design, what each outcome tests,
+    the static model's cells from the same run, each decade's count, the NATO
+    statements."""
+    if "design" not in dyadic:
+        return
+    out.print(f"design: {dyadic['design'].replace('_', ' ')} (each decade's cells forecast "
+              "from a fit on the others, pooled); what each outcome tests:", highlight=False)
+    for outcome, what in dyadic["channels"].items():
+        out.print(f"  {outcome}: {what}", highlight=False)
+    for outcome in ("force", "war", "force_short_of_war"):
+        d = dyadic[outcome]
+        out.print(f"{outcome}: {d['decades_inside']} of {len(d['by_decade'])} decades inside "
+                  "their own 95% interval", highlight=False)
+    table = Table("cell", "outcome", "observed", "static: expected (95%)", "inside",
+                  "time-varying: expected (95%)", "inside",
+                  title="After 1945, the static model (fitted to 1945) beside the "
+                        "time-varying one (each decade left out)")
+    for outcome in ("force", "war"):
+        for name, c in dyadic["static"][outcome]["cells"].items():
+            n = dyadic[outcome]["after_1945"][name]
+            table.add_row(name, outcome, str(c["observed"]),
+                          f"{c['expected']:.1f} ({c['interval'][0]:.0f}–"
+                          f"{c['interval'][1]:.0f})", "yes" if c["inside"] else "NO",
+                          f"{n['expected']:.1f} ({n['interval'][0]:.0f}–"
+                          f"{n['interval'][1]:.0f})", "yes" if n["inside"] else "NO")
+    out.print(table)
+    nato = dyadic["nato"]
+    wars = "; ".join(f"{w['challenger']}→{w['target']} {w['year']} ({w['place'] or 'not placed'})"
+                     for w in nato["wars_against_members"]) or "none"
+    art6 = nato["wars_on_art6_territory"]
+    out.print(f"NATO 1949–2003: COW wars initiated against members: {wars}; on Art. 6 "
+              f"territory: {'unknown' if art6 is None else art6}; the model's probability of "
+              f"no war against members {nato['model_p_no_war_against_members']:.3f}; Art. 5 "
+              f"invoked {nato['art5_invocations']} time(s), {nato['art5_state_attacks']} "
+              f"state attacks; MIDB uses of force against members (anywhere): "
+              f"{nato['uses_of_force_against_members']}", highlight=False)
 
 
 @app.command("validate")
@@ -276,16 +327,18 @@ def validate_command(
     if dyadic:
         for outcome in ("force", "war"):
             d = dyadic[outcome]
+            how = ("each decade left out in turn" if "design" in dyadic
+                   else f"fitted to {d['train_years'][1]}")
             table = Table("cell", "dyad-years", "observed", "expected", "95% interval",
                           "inside", title=f"General deterrence: {outcome} "
-                                          f"{d['test_years'][0]}–{d['test_years'][1]}, fitted "
-                                          f"to {d['train_years'][1]}")
+                                          f"{d['test_years'][0]}–{d['test_years'][1]}, {how}")
             for name, c in d["cells"].items():
                 table.add_row(name, f"{c['dyad_years']:,}", str(c["observed"]),
                               f"{c['expected']:.1f}",
                               f"{c['interval'][0]:.0f}–{c['interval'][1]:.0f}",
                               "yes" if c["inside"] else "NO")
             out.print(table)
+        _print_general_extra(dyadic)
     if entrapment:
         e = entrapment
         out.print(f"Entrapment: {e['disputes']:,} MIDB disputes 1948–2010 without a US "

@@ -286,9 +286,12 @@ def _notes(ts: AttackCheck, lo: AttackCheck, split_year: int | None,
         notes.append("evidence: the general-deterrence check is not in the validation record")
     else:
         verdict = "passes" if general.passed else "FAILS"
+        first = min((y[0] for y in general.test_years.values()), default=None)
+        design = ("each decade forecast from a fit on the others" if first is not None
+                  and first <= 1945 else "fitted to 1945 and tested after")
         notes.append(f"evidence: the general-deterrence check {verdict}: {general.inside} of "
-                     f"{general.cells} cells (uses of force and wars, dyad-years fitted to "
-                     "1945 and tested after) inside the model's 95% predictive interval")
+                     f"{general.cells} cells (uses of force and wars, dyad-years {design}) "
+                     "inside the model's 95% predictive interval")
     if joins is None:
         notes.append("evidence: who joins has not been validated out of sample yet "
                      "(`foedus crisis validate` without --no-joins)")

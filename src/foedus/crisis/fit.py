@@ -362,10 +362,10 @@ def fit_all(*, draws: int = 16_384, seed: int = 0, cache: Path | None = None,
     out["informal"] = update_informal(played, out["decision"], out["informal"], q=q,
                                       seed=seed)
     if general:
-        from foedus.crisis.general import check
+        from foedus.crisis.general import fit_channels
 
-        _, out["opportunity"] = check(seed=seed, cache=cache, crisis_fit=out,
-                                      fitted=fitted, workers=workers, progress=progress)
+        out["opportunity"] = fit_channels(seed=seed, cache=cache, crisis_fit=out,
+                                          fitted=fitted, workers=workers, progress=progress)
     if credibility is None:
         from foedus.crisis.evidence import credibility_record
 
