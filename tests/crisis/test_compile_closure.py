@@ -103,3 +103,17 @@ def test_the_asker_answers_as_the_query(store_home) -> None:
         assert [(n.treaty.id, n.reason, n.sentence, n.state) for n in shared.not_triggered] \
             == [(n.treaty.id, n.reason, n.sentence, n.state) for n in fresh.not_triggered]
         assert (shared.defaults, shared.notes) == (fresh.defaults, fresh.notes)
+
+
+def test_the_strike_models_logistic_is_scipys_bit_for_bit() -> None:
+    """``history._expit`` (no scipy.special import on a cold compile) equals ``expit``."""
+    from scipy.special import expit
+
+    from foedus.crisis.history import _expit
+
+    z = np.concatenate([np.random.default_rng(7).normal(0.0, 8.0, 100_000),
+                        [-800.0, -709.5, -40.0, 0.0, 40.0, 709.5, 800.0, np.nan]])
+    z = z.reshape(-1, 8)
+    got = _expit(z)
+    assert got.dtype == np.float64 and got.shape == z.shape
+    assert np.array_equal(got, expit(z), equal_nan=True)
