@@ -452,6 +452,13 @@ class _Memo:
         self._involving: dict[int, list[Treaty]] | None = None
         self._members: dict[int, tuple[Treaty, list[int]]] = {}
         self.concurrent: dict = {}  # Snapshot.stronger_concurrent's look-ups
+        self._in_force: set[str] | None = None
+
+    def in_force(self) -> set[str]:
+        """The ids of the snapshot's treaties (read only)."""
+        if self._in_force is None:
+            self._in_force = {t.id for t in self.snapshot.treaties}
+        return self._in_force
 
     def involving(self, state: int) -> list[Treaty]:
         """As :meth:`Snapshot.involving`, from an index of every state's treaties."""
@@ -545,7 +552,7 @@ class Asker:
         decider = _Decider(event, where, snapshot, system, memo)
         for treaty in memo.involving(target):
             decider.treaty(treaty)
-        in_force = {t.id for t in snapshot.treaties}
+        in_force = memo.in_force()
         for treaty in system.members_of(target, view):  # not in force yet or any more
             if treaty.id not in in_force:
                 decider.treaty(treaty)
@@ -567,9 +574,15 @@ def _count_concurrent(bound: list[Bound], snapshot: Snapshot, target: int,
     the reason ``concurrent``.
     """
     pledges = [Pledge(b.treaty, b.obligation, b.state, target) for b in bound]
+    # only pledges of one holder, beneficiary and kind can be concurrent: each is compared
+    # with its own leg's, in the same order (the same answer as with the whole list)
+    legs: dict[tuple, list[Pledge]] = {}
+    for p in pledges:
+        legs.setdefault((p.holder, p.beneficiary, p.obligation.kind), []).append(p)
     kept, moved = [], []
     for b, p in zip(bound, pledges, strict=True):
-        stronger = snapshot.stronger_concurrent(p, pledges, cache)
+        stronger = snapshot.stronger_concurrent(
+            p, legs[p.holder, p.beneficiary, p.obligation.kind], cache)
         if stronger is None:
             kept.append(b)
         else:
