@@ -3,14 +3,18 @@
 Clears the compile cache (``$FOEDUS_CACHE/compiled``), loads the scenario and compiles it
 (``foedus.crisis.compile.compile_scenario``, which stores the result in the cache again);
 prints the CPU seconds of the compile call and of the whole process. With ``--reference``,
-the pledge features are computed by the code before issue 17
-(``benchmarks/features_reference.py``: a pandas lookup per row), so that
-``benchmarks/speed.py`` times before and now in the same run. Usage:
-``python benchmarks/compile_cold.py [--reference]`` with a built store.
+the code before issue 17: the pledge features of ``benchmarks/features_reference.py`` (a
+pandas lookup per row) and the closure of obligations asking the obligations query as it
+was (``benchmarks/obligations_reference.py``) once per state, each time on a snapshot of
+its own; ``--reference-closure`` swaps in only the latter (the closure before and after its
+shared snapshot). ``benchmarks/speed.py`` times before and now in the same run. Usage:
+``python benchmarks/compile_cold.py [--reference | --reference-closure]`` with a built
+store.
 """
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import shutil
 import sys
@@ -21,12 +25,38 @@ HERE = Path(__file__).resolve().parent
 ESTONIA = HERE.parent / "scenarios" / "baltic-estonia-2024.toml"
 
 
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(name, HERE / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def _per_query_closure() -> None:
+    """Make the compile ask the obligations query as it was, once per state."""
+    query = importlib.import_module("foedus.query.obligations")
+    reference = _load("obligations_reference")
+
+    class PerQuery:
+        def __init__(self, system, as_of, view) -> None:
+            self.system, self.as_of, self.view = system, as_of, view
+
+        def ask(self, **kwargs):
+            return reference.obligations(self.system, as_of=self.as_of, view=self.view,
+                                         **kwargs)
+
+    query.Asker = PerQuery
+
+
 def main() -> None:
     from foedus import config
     from foedus.crisis.compile import compile_scenario
     from foedus.crisis.scenario import load_scenario
 
     shutil.rmtree(Path(config.cache_dir()) / "compiled", ignore_errors=True)
+    if {"--reference", "--reference-closure"} & set(sys.argv[1:]):
+        _per_query_closure()
     if "--reference" in sys.argv[1:]:
         import foedus.credibility
 

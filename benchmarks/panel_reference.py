@@ -13,8 +13,9 @@ way foedus did before the store kept its prebuilt tables and the panel became a 
   one matrix product per level pair, BLAS threads as the library sets them;
 - every step applied at once, each on the frame of the one before.
 
-``add_cinc`` and ``add_contiguity`` are unchanged by the issue and are called as they are.
-tests/panels/test_panel_plan.py compares the two column by column; benchmarks/panel.py
+The joins (``gather``, ``attach_state_values``, ``add_columns``) and the CINC and contiguity
+steps are kept here as they were (the panel's own now use dense lookups and share column
+data). tests/panels/test_panel_plan.py compares the two column by column; benchmarks/panel.py
 times both in the same run.
 """
 
@@ -25,18 +26,95 @@ import pandas as pd
 
 from foedus.data import queries
 from foedus.data.loaders import atop_treaties_from_store
+from foedus.measures.capability import NMC_COMPONENTS
 from foedus.measures.distance import haversine_km
 from foedus.measures.similarity import similarity_matrices, valued_ties
 from foedus.model.dyads import directed_dyad_years
-from foedus.panels._join import add_columns, attach_state_values, dyad_key, gather, state_key
-from foedus.panels.capabilities import add_cinc
-from foedus.panels.geography import add_contiguity
+from foedus.panels._join import dyad_key, state_key
 from foedus.panels.panel import ColumnInfo, Panel
 from foedus.registry import dataset
 
 DUMMIES = queries.ATOP_DUMMIES
 MEASURES = ("s_abs", "s_sq", "s_wabs", "kappa", "pi", "taub")
 CODINGS = ("chiba", "sr")
+
+
+# The joins as they were before issue 17 ------------------------------------------------
+
+
+def add_columns(frame: pd.DataFrame, new: dict) -> pd.DataFrame:
+    """A new frame with ``new`` columns added (a shallow copy; each new column copied)."""
+    out = frame.copy(deep=False)
+    for name, values in new.items():
+        out[name] = values
+    return out
+
+
+def gather(keys: np.ndarray, table_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of ``keys`` in ``table_keys`` (unique) and a mask of the keys found."""
+    order = np.argsort(table_keys, kind="stable")
+    sorted_keys = table_keys[order]
+    pos = np.searchsorted(sorted_keys, keys)
+    pos = np.minimum(pos, max(len(sorted_keys) - 1, 0))
+    found = (sorted_keys[pos] == keys) if len(sorted_keys) else np.zeros(len(keys), bool)
+    return order[pos] if len(order) else pos, found
+
+
+def _column(values: pd.Series, rows: np.ndarray, found: np.ndarray) -> pd.Series | np.ndarray:
+    data = values.to_numpy()
+    if pd.api.types.is_integer_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
+        out = data[rows] if len(data) else np.zeros(len(rows), dtype=np.int64)
+        return pd.arrays.IntegerArray(out.astype(np.int64), ~found)
+    out = data[rows].astype(float) if len(data) else np.full(len(rows), np.nan)
+    out[~found] = np.nan
+    return out
+
+
+def attach_state_values(panel: Panel, values: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Add ``values`` (``ccode``, ``year``, columns) to a dyad-year frame, suffixed 1/2."""
+    table = state_key(values["ccode"].to_numpy(), values["year"].to_numpy())
+    frame = panel.frame
+    year = frame["year"].to_numpy()
+    new = {}
+    for code, suffix in [("ccode1", "1"), ("ccode2", "2")]:
+        rows, found = gather(state_key(frame[code].to_numpy(), year), table)
+        for c in columns:
+            new[f"{c}{suffix}"] = _column(values[c], rows, found)
+    return add_columns(frame, new)
+
+
+def _cinc(panel: Panel) -> Panel:
+    columns = [*NMC_COMPONENTS, "cinc"]
+    values = queries.capabilities("7.0", columns)
+    frame = attach_state_values(panel, values, columns)
+    return panel.with_columns(frame, {f"{c}{s}": ColumnInfo(c) for c in columns
+                                      for s in "12"})
+
+
+def _contiguity(panel: Panel) -> Panel:
+    spells = queries.contiguity_spells()
+    last: int = dataset("contiguity").last_year  # type: ignore[assignment]
+    years = np.arange(panel.start, min(panel.end, last) + 1)
+    lo = np.maximum(spells["first"].to_numpy(), panel.start)
+    hi = np.minimum(spells["last"].to_numpy(), years[-1] if len(years) else panel.start - 1)
+    counts = np.clip(hi - lo + 1, 0, None)
+    expanded = pd.DataFrame({
+        "ccode1": np.repeat(spells["ccode1"].to_numpy(), counts),
+        "ccode2": np.repeat(spells["ccode2"].to_numpy(), counts),
+        "conttype": np.repeat(spells["conttype"].to_numpy(), counts),
+        "year": np.concatenate([np.arange(a, b + 1) for a, b in zip(lo, hi, strict=True)
+                                if b >= a] or [np.array([], dtype=int)])})
+    closest = expanded.groupby(["ccode1", "ccode2", "year"], as_index=False)["conttype"].min()
+    rows, found = gather(
+        dyad_key(panel.frame["ccode1"].to_numpy(), panel.frame["ccode2"].to_numpy(),
+                 panel.frame["year"].to_numpy()),
+        dyad_key(closest["ccode1"].to_numpy(), closest["ccode2"].to_numpy(),
+                 closest["year"].to_numpy()))
+    values = np.where(found, closest["conttype"].to_numpy()[rows] if len(closest) else 0, 0)
+    beyond = panel.frame["year"].to_numpy() > last
+    frame = add_columns(panel.frame, {"conttype": pd.arrays.IntegerArray(
+        values.astype(np.int8), beyond)})
+    return panel.with_columns(frame, {"conttype": ColumnInfo("conttype")})
 
 
 def _dyads() -> pd.DataFrame:
@@ -151,9 +229,9 @@ def reference_dyad_years(start: int = 1816, end: int = 2018, *,
     dyads = _dyads()
     panel = _create(start, end)
     panel = _alliances(panel, dyads)
-    panel = add_cinc(panel)
+    panel = _cinc(panel)
     panel = _distance(panel)
-    panel = add_contiguity(panel)
+    panel = _contiguity(panel)
     if similarity:
         panel = _similarity(panel, dyads)
     return panel.frame

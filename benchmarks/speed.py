@@ -24,7 +24,9 @@ same way and the ratio before/now printed:
 - ``compile``: ``benchmarks/compile_cold.py``, one compile of Estonia 2024 with the compile
   cache cleared first (the issue's goal for item 2 is 0.5 s; the process's CPU time
   includes Python's and the libraries' imports); *before*: the same with the pledge
-  features of the code before issue 17 (``benchmarks/features_reference.py``).
+  features of the code before issue 17 (``benchmarks/features_reference.py``) and its
+  closure of obligations (the query as it was, ``benchmarks/obligations_reference.py``,
+  asked once per state on a snapshot of its own).
 
 The peacesciencer column is the issue's recorded figure (R, same machine kind, measured by
 the issue's author; not re-run here: R is not installed). Never a test: timings vary with

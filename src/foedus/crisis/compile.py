@@ -151,9 +151,10 @@ def _closure(system, scenario: Scenario, attacks: list[ResolvedAttack], view: Vi
     """Defence edges from the targets outward, and the states they reach."""
     from foedus.data.loaders import gazetteer as default_gazetteer
     from foedus.model.places import UnknownPlaceError
-    from foedus.query.obligations import obligations
+    from foedus.query.obligations import Asker
 
     day = scenario.date
+    asker = Asker(system, day, view)  # one snapshot for every state asked about
     attackers = list(dict.fromkeys(a.attacker for a in attacks))
     state_attackers = {a for a in attackers if isinstance(a, int)}
     order: list[int] = []
@@ -179,8 +180,7 @@ def _closure(system, scenario: Scenario, attacks: list[ResolvedAttack], view: Vi
                       "provoked": False}
         else:
             kwargs = _event_args(attack)
-        answer = obligations(system, as_of=day, attackers=attackers, target=state, view=view,
-                             **kwargs)
+        answer = asker.ask(attackers=attackers, target=state, **kwargs)
         for b in answer.obligations:
             if b.obligation.kind is not ObligationKind.DEFENSE or b.state in state_attackers:
                 continue
@@ -320,19 +320,20 @@ def _attacker_allies(system, scenario: Scenario, attacks: list[ResolvedAttack], 
     triggers (formal and informal; holders neither attackers nor targets)."""
     from foedus.data.loaders import gazetteer as default_gazetteer
     from foedus.model.places import UnknownPlaceError
-    from foedus.query.obligations import obligations
+    from foedus.query.obligations import Asker
 
     attackers = list(dict.fromkeys(a.attacker for a in attacks))
     states = {a for a in attackers if isinstance(a, int)}
     gazetteer = default_gazetteer()
+    asker = Asker(system, scenario.date, view)
     rows = []
     for a in sorted(states):
         try:
             gazetteer.homeland(a)
         except UnknownPlaceError:
             continue
-        answer = obligations(system, as_of=scenario.date, attackers=list(targets), target=a,
-                             view=view, hit=Hit.TERRITORY, domain=Domain.LAND)
+        answer = asker.ask(attackers=list(targets), target=a, hit=Hit.TERRITORY,
+                           domain=Domain.LAND)
         bound = [(b.state, b.treaty, b.obligation, False) for b in answer.obligations
                  if b.obligation.kind is ObligationKind.DEFENSE]
         loose = [(f.state, f.treaty, f.obligation, True) for f in answer.informal

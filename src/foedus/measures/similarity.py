@@ -106,7 +106,9 @@ def valued_ties(defense: ArrayLike, offense: ArrayLike,
     for name, value in zip(names, (defense, offense, neutral, nonagg, consul), strict=True):
         arr = np.asarray(value)
         if arr.dtype != bool:
-            if arr.dtype.kind in "iuf":
+            if arr.dtype.kind in "iu" and (not arr.size or (arr.min() >= 0 and arr.max() <= 1)):
+                bad = []  # integers within 0..1: nothing else to look at
+            elif arr.dtype.kind in "iuf":
                 bad = arr[~np.isin(arr, (0, 1))].tolist()
             else:  # object arrays, e.g. nullable integers holding pd.NA
                 bad = [v for v in arr.ravel().tolist() if not (v is not None and v in (0, 1))]

@@ -1,8 +1,10 @@
 """Joining values onto a panel (private helpers of the add steps).
 
-Joins are gathers on integer keys (``year * 1000 + ccode``; COW codes are below 1000):
-a sorted key array and ``numpy.searchsorted`` instead of hash merges, which keeps a full
-dyad-year panel (two million rows) joining in tens of milliseconds.
+Joins are gathers on integer keys (``year * 1000 + ccode``; COW codes are below 1000)
+instead of hash merges: a dense lookup array over the table's key range where that range is
+small (state-years: about 200,000 slots), else a sorted key array and
+``numpy.searchsorted``, which keeps a full dyad-year panel (two million rows) joining in
+tens of milliseconds.
 """
 
 from __future__ import annotations
@@ -12,24 +14,57 @@ import pandas as pd
 
 from foedus.panels.panel import Panel
 
-__all__ = ["add_columns", "attach_state_values", "dyad_key", "gather", "state_key", "suffixed"]
+__all__ = ["add_columns", "attach_state_values", "dyad_key", "gather", "state_key", "suffixed",
+           "unique_keys"]
+
+
+#: The largest key range :func:`gather` indexes with a dense lookup array (int64 slots).
+DENSE_SPAN = 1 << 22
 
 
 def add_columns(frame: pd.DataFrame, new: dict) -> pd.DataFrame:
-    """A new frame with ``new`` columns added, sharing the existing columns' data.
+    """A new frame with ``new`` columns added, sharing every column's data (no copy).
 
-    ``DataFrame.assign`` copies every existing column first; on a two-million-row panel that
-    copy, repeated at every step, costs more than the steps themselves.
+    ``DataFrame.assign`` copies every existing column first, and setting a column copies the
+    array set; on a two-million-row panel those copies, repeated at every step, cost more
+    than the steps themselves. A column of ``new`` named as an existing one replaces it in
+    its place.
     """
-    out = frame.copy(deep=False)
+    columns = {name: _values(frame[name]) for name in frame.columns}
     for name, values in new.items():
-        out[name] = values
-    return out
+        columns[name] = _values(values) if isinstance(values, pd.Series) else values
+    return pd.DataFrame(columns, index=frame.index, copy=False)
+
+
+def _values(column: pd.Series) -> object:
+    """A column's data as it is held: its extension array, or its numpy array."""
+    if isinstance(column.dtype, pd.api.extensions.ExtensionDtype):
+        return column.array
+    return column.to_numpy()
 
 
 def state_key(ccode: np.ndarray, year: np.ndarray) -> np.ndarray:
     """The integer key of a state-year."""
     return year.astype(np.int64) * 1000 + ccode.astype(np.int64)
+
+
+def unique_keys(*keys: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of integer key arrays (``numpy.unique`` of them all).
+
+    Marks a boolean array over the keys' range where that range is small (state-years),
+    which is much cheaper than sorting millions of keys.
+    """
+    keys = tuple(np.asarray(k, dtype=np.int64) for k in keys)
+    if not any(len(k) for k in keys):
+        return np.unique(np.concatenate(keys))
+    low = min(int(k.min()) for k in keys if len(k))
+    span = max(int(k.max()) for k in keys if len(k)) - low + 1
+    if span > DENSE_SPAN:
+        return np.unique(np.concatenate(keys))
+    seen = np.zeros(span, dtype=bool)
+    for k in keys:
+        seen[k - low] = True
+    return np.flatnonzero(seen) + low
 
 
 def dyad_key(ccode1: np.ndarray, ccode2: np.ndarray, year: np.ndarray) -> np.ndarray:
@@ -38,7 +73,19 @@ def dyad_key(ccode1: np.ndarray, ccode2: np.ndarray, year: np.ndarray) -> np.nda
 
 
 def gather(keys: np.ndarray, table_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Positions of ``keys`` in ``table_keys`` (unique) and a mask of the keys found."""
+    """Positions of ``keys`` in ``table_keys`` and a mask of the keys found.
+
+    A key present more than once in ``table_keys`` maps to its first occurrence. The
+    position given for a key not found is a valid index of no meaning (mask it).
+    """
+    n = len(table_keys)
+    if n and len(keys):
+        low = int(table_keys.min())
+        span = int(table_keys.max()) - low + 1
+        if span <= DENSE_SPAN:
+            found_rows = _dense(np.asarray(keys), np.asarray(table_keys), low, span)
+            if found_rows is not None:
+                return found_rows
     order = np.argsort(table_keys, kind="stable")
     sorted_keys = table_keys[order]
     pos = np.searchsorted(sorted_keys, keys)
@@ -47,13 +94,33 @@ def gather(keys: np.ndarray, table_keys: np.ndarray) -> tuple[np.ndarray, np.nda
     return order[pos] if len(order) else pos, found
 
 
+def _dense(keys: np.ndarray, table_keys: np.ndarray, low: int,
+           span: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`gather` through a lookup array over the key range; None for repeated keys."""
+    index = np.arange(len(table_keys), dtype=np.int64)
+    lookup = np.full(span, -1, dtype=np.int64)
+    slots = table_keys.astype(np.int64) - low
+    lookup[slots] = index
+    if not np.array_equal(lookup[slots], index):  # a repeated key: the sorted path decides
+        return None
+    shifted = keys.astype(np.int64) - low
+    inside = (shifted >= 0) & (shifted < span)
+    rows = lookup[np.where(inside, shifted, 0)]
+    found = inside & (rows >= 0)
+    np.maximum(rows, 0, out=rows)
+    return rows, found
+
+
 def _column(values: pd.Series, rows: np.ndarray, found: np.ndarray) -> pd.Series | np.ndarray:
     data = values.to_numpy()
     if pd.api.types.is_integer_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
         out = data[rows] if len(data) else np.zeros(len(rows), dtype=np.int64)
-        return pd.arrays.IntegerArray(out.astype(np.int64), ~found)
-    out = data[rows].astype(float) if len(data) else np.full(len(rows), np.nan)
-    out[~found] = np.nan
+        return pd.arrays.IntegerArray(out.astype(np.int64, copy=False), ~found)
+    if not len(data):
+        return np.full(len(rows), np.nan)
+    out = data.astype(float, copy=False).take(rows)
+    if not found.all():
+        out[~found] = np.nan
     return out
 
 

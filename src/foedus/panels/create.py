@@ -118,17 +118,23 @@ def create_dyad_years(start: int = FIRST_YEAR, end: int = queries.ATOP_LAST_YEAR
     True
     """
     states, notes = queries.system_years(start, end)
-    parts = []
-    for year, group in states.groupby("year", sort=True):
-        codes = group["ccode"].to_numpy()
+    first, second, years = [], [], []
+    all_codes = states["ccode"].to_numpy()
+    for year, rows in states.groupby("year", sort=True).indices.items():
+        codes = all_codes[rows]
         a, b = np.meshgrid(codes, codes, indexing="ij")
         keep = a < b if not directed else a != b
-        parts.append(pd.DataFrame({"ccode1": a[keep], "ccode2": b[keep],
-                                   "year": np.int32(year)}))
-    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        {"ccode1": [], "ccode2": [], "year": []})
-    frame = frame.astype({"ccode1": "int32", "ccode2": "int32", "year": "int32"})
+        first.append(a[keep])
+        second.append(b[keep])
+        years.append(np.full(len(first[-1]), year, dtype=np.int32))
+    frame = pd.DataFrame({"ccode1": _stack(first), "ccode2": _stack(second),
+                          "year": _stack(years)}, copy=False)
     columns = {"ccode1": ColumnInfo("COW code of the first state", ("cow_system",)),
                "ccode2": ColumnInfo("COW code of the second state", ("cow_system",)),
                "year": ColumnInfo("year", ("cow_system",))}
     return Panel(frame, "dyad_year", directed, start, end, columns, notes)
+
+
+def _stack(parts: list[np.ndarray]) -> np.ndarray:
+    """The years' arrays end to end, as int32 (an empty int32 array for no year)."""
+    return np.concatenate(parts).astype(np.int32) if parts else np.array([], np.int32)

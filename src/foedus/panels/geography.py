@@ -18,7 +18,14 @@ from foedus._validation import TypeOf, validate_params
 from foedus.data import queries
 from foedus.errors import PanelError
 from foedus.measures.distance import haversine_km
-from foedus.panels._join import add_columns, attach_state_values, dyad_key, gather, state_key
+from foedus.panels._join import (
+    add_columns,
+    attach_state_values,
+    dyad_key,
+    gather,
+    state_key,
+    unique_keys,
+)
 from foedus.panels.panel import ColumnInfo, Panel, states_data
 from foedus.registry import dataset
 
@@ -75,8 +82,8 @@ def add_distance(panel: Panel) -> Panel:
     """
     panel.require("dyad_year", "add_distance")
     year = panel.frame["year"].to_numpy()
-    keys = np.unique(np.concatenate([state_key(panel.frame["ccode1"].to_numpy(), year),
-                                     state_key(panel.frame["ccode2"].to_numpy(), year)]))
+    keys = unique_keys(state_key(panel.frame["ccode1"].to_numpy(), year),
+                       state_key(panel.frame["ccode2"].to_numpy(), year))
     capitals = queries.capitals_by_year(pd.DataFrame({"ccode": keys % 1000, "year": keys // 1000}))
     frame = attach_state_values(panel, capitals, ["lat", "lon"])
     distance = haversine_km(frame["lat1"], frame["lon1"], frame["lat2"], frame["lon2"])

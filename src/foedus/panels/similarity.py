@@ -183,6 +183,8 @@ def _fill(out: dict[str, np.ndarray], frame: pd.DataFrame, members: pd.DataFrame
     ccode1, ccode2 = dyads["ccode1"].to_numpy(), dyads["ccode2"].to_numpy()
     frame1, frame2 = frame["ccode1"].to_numpy(), frame["ccode2"].to_numpy()
     member_codes = members["ccode"].to_numpy()
+    names = {(m, c, v): column_name(m, c, v) for v in conventions for c in codings
+             for m in measures}
     for year, states in members.groupby("year").indices.items():
         rows = year_index.get(year)
         if rows is None:
@@ -203,8 +205,7 @@ def _fill(out: dict[str, np.ndarray], frame: pd.DataFrame, members: pd.DataFrame
         inside = (i < n) & (k < n)
         inside &= (codes[np.minimum(i, n - 1)] == ccode1[d])
         inside &= (codes[np.minimum(k, n - 1)] == ccode2[d])
-        p1 = np.searchsorted(codes, frame1[rows])
-        p2 = np.searchsorted(codes, frame2[rows])
+        cells, target = _cells(codes, rows, frame1, frame2)
         asked = [m for m in measures if m != "s_wabs" or weights is not None]
         for c_name in codings:
             tie = np.zeros((n, n), dtype=np.int8)
@@ -215,7 +216,31 @@ def _fill(out: dict[str, np.ndarray], frame: pd.DataFrame, members: pd.DataFrame
                 np.fill_diagonal(portfolio, 3)
                 result = _portfolio_similarity(portfolio, weights, asked)
                 for m in asked:
-                    out[column_name(m, c_name, v)][rows] = result[m][p1, p2]
+                    out[names[m, c_name, v]][target] = result[m].ravel().take(cells)
+
+
+def _cells(codes: np.ndarray, rows: np.ndarray, frame1: np.ndarray,
+           frame2: np.ndarray) -> tuple[np.ndarray, slice | np.ndarray]:
+    """Where one year's dyads sit: flat cells of the year's n x n matrices, and their rows.
+
+    ``rows`` (ascending) are the frame's rows of the year, ``codes`` the year's members,
+    sorted. The rows are usually one run holding every ordered pair in row-major order
+    (as :func:`~foedus.panels.create.create_dyad_years` makes them): checked, then the run
+    is a slice and the cells are the off-diagonal ones; otherwise each row's codes are
+    looked up.
+    """
+    n = len(codes)
+    first, count = int(rows[0]), len(rows)
+    if count == n * (n - 1) and int(rows[-1]) - first + 1 == count:
+        grid = np.arange(n * n).reshape(n, n)
+        cells = grid[~np.eye(n, dtype=bool)]
+        run = slice(first, first + count)
+        if (np.array_equal(frame1[run], codes[cells // n])
+                and np.array_equal(frame2[run], codes[cells % n])):
+            return cells, run
+    p1 = np.searchsorted(codes, frame1[rows])
+    p2 = np.searchsorted(codes, frame2[rows])
+    return np.ravel_multi_index((p1, p2), (n, n)), rows
 
 
 def _portfolio_similarity(ties: np.ndarray, weights: np.ndarray | None,

@@ -42,7 +42,7 @@ from foedus.model.places import Place
 from foedus.model.system import CommitmentSystem, Pledge, Snapshot
 from foedus.model.vocab import Domain, Hit, ObligationKind, TreatyKind, View
 
-__all__ = ["Answer", "Bound", "Informal", "NotTriggered", "obligations"]
+__all__ = ["Answer", "Asker", "Bound", "Informal", "NotTriggered", "obligations"]
 
 #: Obligation kinds that bind a third state when the target is attacked.
 _TRIGGERED_KINDS = (ObligationKind.DEFENSE, ObligationKind.NEUTRALITY,
@@ -188,8 +188,9 @@ class _Decider:
     """Decides one obligation of one treaty for the event; collects the three lists."""
 
     def __init__(self, event: Event, place, snapshot: Snapshot,
-                 system: CommitmentSystem) -> None:
+                 system: CommitmentSystem, memo: _Memo | None = None) -> None:
         self.event, self.place, self.snapshot, self.system = event, place, snapshot, system
+        self.memo = memo if memo is not None else _Memo(snapshot)
         self.bound: list[Bound] = []
         self.informal: list[Informal] = []
         self.not_triggered: list[NotTriggered] = []
@@ -243,7 +244,7 @@ class _Decider:
 
     def obligation(self, treaty: Treaty, o: Obligation) -> None:
         e, day = self.event, self.event.date
-        members = treaty.members_on(day)
+        members = self.memo.members_on(treaty)
         holders = [h for h in members if h != e.target
                    and (o.holders is None or h in o.holders)]
         if not holders:  # held by the target itself, or by no member on this day
@@ -435,56 +436,153 @@ def obligations(system: CommitmentSystem, *, as_of: dt.date, attackers: list[int
     >>> 2 in {b.state for b in a.obligations if b.treaty.id == "book:nato"}
     True
     """
-    if target in attackers:
-        raise ParameterError(f"the target ({target}) is also an attacker: a state does not "
-                             "attack itself.")
-    gazetteer = loaders.gazetteer()
-    defaults = []
-    where = gazetteer.find(place) if place else gazetteer.homeland(target)
-    if place is None:
-        defaults.append(f"place: {where.name} (the target's homeland)")
-    if hit is None and where.kind == "feature":
-        hit = Hit.VESSELS
-        defaults.append(f"hit: vessels ({where.name} is a maritime feature, not land "
-                        "territory: an attack there strikes vessels, in the sea domain)")
-    elif hit is None:
-        own = target in {where.sovereign_on(as_of), where.administrator_on(as_of)}
-        hit = Hit.TERRITORY if own else Hit.FORCES
-        defaults.append(f"hit: {hit.value}")
-    if domain is None:
-        domain = _default_domain(hit)
-        defaults.append(f"domain: {domain.value}")
-    event = Event(date=as_of, attackers=tuple(attackers), target=target, hit=hit,
-                  place=where.id, domain=domain, provoked=provoked)
-    snapshot = system.as_of(as_of, view)
-    decider = _Decider(event, where, snapshot, system)
-    for treaty in snapshot.involving(target):
-        decider.treaty(treaty)
-    in_force = {t.id for t in snapshot.treaties}
-    for treaty in system.members_of(target, view):  # not in force yet or any more
-        if treaty.id not in in_force:
+    return Asker(system, as_of, view).ask(attackers=attackers, target=target, place=place,
+                                          hit=hit, domain=domain, provoked=provoked)
+
+
+class _Memo:
+    """What every query on one snapshot shares, each computed once.
+
+    The treaties each state belongs to, each treaty's members on the day and the crosswalk's
+    concurrent treaties: each a pure function of the snapshot.
+    """
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self._involving: dict[int, list[Treaty]] | None = None
+        self._members: dict[int, tuple[Treaty, list[int]]] = {}
+        self.concurrent: dict = {}  # Snapshot.stronger_concurrent's look-ups
+        self._in_force: set[str] | None = None
+
+    def in_force(self) -> set[str]:
+        """The ids of the snapshot's treaties (read only)."""
+        if self._in_force is None:
+            self._in_force = {t.id for t in self.snapshot.treaties}
+        return self._in_force
+
+    def involving(self, state: int) -> list[Treaty]:
+        """As :meth:`Snapshot.involving`, from an index of every state's treaties."""
+        if self._involving is None:
+            index: dict[int, list[Treaty]] = {}
+            for t in self.snapshot.treaties:
+                for member in dict.fromkeys(m.state for m in t.members):
+                    index.setdefault(member, []).append(t)
+            self._involving = index
+        return list(self._involving.get(state, ()))
+
+    def members_on(self, treaty: Treaty) -> list[int]:
+        """``treaty.members_on(day)`` (read only: shared between the queries)."""
+        held = self._members.get(id(treaty))
+        if held is None or held[0] is not treaty:
+            held = self._members[id(treaty)] = (treaty, treaty.members_on(self.snapshot.day))
+        return held[1]
+
+
+class Asker:
+    """The obligations query asked many times on one date in one view.
+
+    A crisis compile asks it for every state drawn in: the snapshot of the treaties in force
+    and what the queries share (:class:`_Memo`) are made once; each :meth:`ask` gives the
+    answer :func:`obligations` gives for the same arguments.
+
+    Parameters
+    ----------
+    system
+        The commitment system.
+    as_of
+        The date.
+    view
+        ``legal`` or ``atop``.
+    """
+
+    def __init__(self, system: CommitmentSystem, as_of: dt.date,
+                 view: View | str = View.LEGAL) -> None:
+        self.system, self.as_of, self.view = system, as_of, view
+        self._memo: _Memo | None = None
+
+    def _shared(self) -> _Memo:
+        if self._memo is None:
+            self._memo = _Memo(self.system.as_of(self.as_of, self.view))
+        return self._memo
+
+    def ask(self, *, attackers: list[int | NonState], target: int, place: str | None = None,
+            hit: Hit | None = None, domain: Domain | None = None,
+            provoked: bool = False) -> Answer:
+        """The answer of :func:`obligations` for these arguments on the asker's date and view.
+
+        Parameters
+        ----------
+        attackers, target, place, hit, domain, provoked
+            As :func:`obligations` (not validated again here).
+
+        Returns
+        -------
+        Answer
+            As :func:`obligations`.
+
+        Raises
+        ------
+        ParameterError
+            For a target among the attackers.
+        """
+        system, as_of, view = self.system, self.as_of, self.view
+        if target in attackers:
+            raise ParameterError(f"the target ({target}) is also an attacker: a state does not "
+                                 "attack itself.")
+        gazetteer = loaders.gazetteer()
+        defaults = []
+        where = gazetteer.find(place) if place else gazetteer.homeland(target)
+        if place is None:
+            defaults.append(f"place: {where.name} (the target's homeland)")
+        if hit is None and where.kind == "feature":
+            hit = Hit.VESSELS
+            defaults.append(f"hit: vessels ({where.name} is a maritime feature, not land "
+                            "territory: an attack there strikes vessels, in the sea domain)")
+        elif hit is None:
+            own = target in {where.sovereign_on(as_of), where.administrator_on(as_of)}
+            hit = Hit.TERRITORY if own else Hit.FORCES
+            defaults.append(f"hit: {hit.value}")
+        if domain is None:
+            domain = _default_domain(hit)
+            defaults.append(f"domain: {domain.value}")
+        event = Event(date=as_of, attackers=tuple(attackers), target=target, hit=hit,
+                      place=where.id, domain=domain, provoked=provoked)
+        memo = self._shared()
+        snapshot = memo.snapshot
+        decider = _Decider(event, where, snapshot, system, memo)
+        for treaty in memo.involving(target):
             decider.treaty(treaty)
-    bound, concurrent = _count_concurrent(decider.bound, snapshot, target)
-    notes = list(snapshot.notes)
-    if any(b.treaty.assumed_in_force for b in bound):
-        notes.append("some obligations come from ATOP alliances assumed still in force "
-                     "after 2018")
-    return Answer(event, View(view), where.id, tuple(defaults), tuple(bound),
-                  tuple(decider.informal),
-                  tuple(_collapse(decider.not_triggered + concurrent)), tuple(notes))
+        in_force = memo.in_force()
+        for treaty in system.members_of(target, view):  # not in force yet or any more
+            if treaty.id not in in_force:
+                decider.treaty(treaty)
+        bound, concurrent = _count_concurrent(decider.bound, snapshot, target, memo.concurrent)
+        notes = list(snapshot.notes)
+        if any(b.treaty.assumed_in_force for b in bound):
+            notes.append("some obligations come from ATOP alliances assumed still in force "
+                         "after 2018")
+        return Answer(event, View(view), where.id, tuple(defaults), tuple(bound),
+                      tuple(decider.informal),
+                      tuple(_collapse(decider.not_triggered + concurrent)), tuple(notes))
 
 
-def _count_concurrent(bound: list[Bound], snapshot: Snapshot, target: int
-                      ) -> tuple[list[Bound], list[NotTriggered]]:
+def _count_concurrent(bound: list[Bound], snapshot: Snapshot, target: int,
+                      cache: dict | None = None) -> tuple[list[Bound], list[NotTriggered]]:
     """Of two concurrent pledges binding one state to the target, drop the weaker.
 
     The crosswalk declares them concurrent; the weaker leaves the list of states bound, with
     the reason ``concurrent``.
     """
     pledges = [Pledge(b.treaty, b.obligation, b.state, target) for b in bound]
+    # only pledges of one holder, beneficiary and kind can be concurrent: each is compared
+    # with its own leg's, in the same order (the same answer as with the whole list)
+    legs: dict[tuple, list[Pledge]] = {}
+    for p in pledges:
+        legs.setdefault((p.holder, p.beneficiary, p.obligation.kind), []).append(p)
     kept, moved = [], []
     for b, p in zip(bound, pledges, strict=True):
-        stronger = snapshot.stronger_concurrent(p, pledges)
+        stronger = snapshot.stronger_concurrent(
+            p, legs[p.holder, p.beneficiary, p.obligation.kind], cache)
         if stronger is None:
             kept.append(b)
         else:
