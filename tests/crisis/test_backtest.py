@@ -176,3 +176,33 @@ def test_why_says_what_limits_the_forecast(result_1939, store_home):
     assert pairs.loc[barred, "in_engine"].all()
     poland = pairs[(pairs["target"] == 290) & pairs["ally"].isin([200, 220])]
     assert (poland["why"] == "").all()
+
+
+def test_a_neutrality_pledge_bars_only_against_its_named_adversaries(store_home):
+    """Italy's Triple Alliance neutrality pledges to Germany and Austria-Hungary (ATOP 1350,
+    renewed 1912) name France as the adversary: in a war of the Central Powers against
+    Russia alone they do not bar Italy (it joined Russia, Pact of London, 26 April 1915);
+    against France they do."""
+    import datetime as dt
+
+    from foedus.crisis.backtest import engine_system
+    from foedus.crisis.compile import _attacker_side
+    from foedus.data.loaders import load_system
+    from foedus.data.store import connect
+    from foedus.reliability.opportunities import alliance_conflicts
+
+    system = load_system()
+    with connect() as con:
+        s = engine_system(system, "cow:106", alliance_conflicts(con))
+    day, central = dt.date(1915, 4, 26), (255, 300, 640)
+    _, _, everyone = _attacker_side(s, day, central, "atop", targets=(365, 220))
+    italy = {r["beneficiary"] for r in everyone if r["holder"] == 325}
+    assert italy == {255, 300}
+    _, _, russia_only = _attacker_side(s, day, central, "atop", targets=(365,))
+    assert not any(r["holder"] == 325 for r in russia_only)
+    # a neutrality pledge without named adversaries bars whatever the target
+    unnamed = [r for r in everyone if r["holder"] != 325]
+    assert all(r in russia_only for r in unnamed
+               if not next(o for t in s.treaties("atop") if t.id == r["treaty"]
+                           for o in t.obligations if o.id == r["obligation"]
+                           ).condition.adversary_coded)

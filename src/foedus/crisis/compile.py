@@ -234,8 +234,24 @@ def _unrecorded(answer, target: int, day: dt.date, state_attackers):
                 yield h, n.treaty, o
 
 
-def _attacker_side(system, day: dt.date, attackers, view: View):
-    """Offence and neutrality pledges owed to the state attackers."""
+def _names_a_target(condition, targets) -> bool:
+    """Whether a neutrality pledge's casus foederis can hold in a war against ``targets``:
+    its named adversaries (the states its beneficiary fights), where recorded, include one
+    of them. The rule the obligations query applies to a defence pledge's attackers
+    (:mod:`foedus.query.obligations`, reason ``adversary_not_named``) and the opportunities
+    to neutrality (Leeds, Long & Mitchell 2000, doi:10.1177/0022002700044005006); a condition
+    without recorded adversaries still bars."""
+    if condition.clauses:
+        return any(cl.adversaries is None or set(cl.adversaries) & set(targets)
+                   for cl in condition.clauses)
+    if condition.adversary_coded and condition.adversary_recorded:
+        return bool(set(condition.adversaries or ()) & set(targets))
+    return True
+
+
+def _attacker_side(system, day: dt.date, attackers, view: View, targets=()):
+    """Offence and neutrality pledges owed to the state attackers; a neutrality pledge whose
+    named adversaries include none of ``targets`` is left out (:func:`_names_a_target`)."""
     snap = system.as_of(day, view)
     offense, neutral = [], []
     for a in attackers:
@@ -249,7 +265,8 @@ def _attacker_side(system, day: dt.date, attackers, view: View):
             if p.obligation.kind is ObligationKind.OFFENSE:
                 offense.append(row)
             elif p.obligation.kind is ObligationKind.NEUTRALITY and \
-                    "atop:neucoatt" not in p.obligation.flags:
+                    "atop:neucoatt" not in p.obligation.flags and \
+                    _names_a_target(p.obligation.condition, targets):
                 neutral.append(row)  # neucoatt: neutral only if the partner is attacked
     return snap, offense, neutral
 
@@ -499,8 +516,9 @@ class _Sides:
 def _sides(st: _Setting) -> _Sides:
     """Steps 1, 2 and 7 of the module docstring (the obligations queries)."""
     states, edges, notes = _closure(st.system, st.scenario, st.attacks, st.view)
-    snap, offense, neutral = _attacker_side(st.system, st.day, st.attackers, st.view)
     n_targets = len(dict.fromkeys(a.target for a in st.attacks))
+    snap, offense, neutral = _attacker_side(st.system, st.day, st.attackers, st.view,
+                                            tuple(states[:n_targets]))
     known = set(states)
     allies = _attacker_allies(st.system, st.scenario, st.attacks, st.view,
                               list(states[:n_targets]))
