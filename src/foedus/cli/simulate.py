@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from foedus.cli.output import err, out, print_json, step_progress
@@ -48,17 +50,65 @@ def simulate(
             day = dt.date.fromisoformat(as_of)
         except ValueError:
             raise FoedusError(f"--as-of {as_of!r} is not a date (use YYYY-MM-DD).") from None
-    with step_progress("draws") as bar:
-        task = bar.add_task("", total=None)
+    # the bar starts once the estimate is printed (from the run's first chunk, timed), so
+    # that the line is never drawn inside the live bar
+    bar = _draws_progress()
+    task = bar.add_task("", total=None)
+
+    def advance(n: int) -> None:
+        bar.start()  # at once if the bar is already shown
+        bar.advance(task, n)
+
+    def estimate(seconds: float) -> None:
+        _estimate(seconds)
+        bar.start()
+
+    try:
         answer = simulate_answer(
             file, as_of=day, draws=draws, seed=seed, workers=workers, scheduler=scheduler,
-            on_total=lambda n: bar.update(task, total=n),
-            progress=lambda n: bar.advance(task, n))
-    result = answer.to_json()
+            on_total=lambda n: bar.update(task, total=n), progress=advance,
+            estimate=estimate)
+    except KeyboardInterrupt:
+        bar.live.stop()  # (Progress.stop adds a blank line on a non-terminal)
+        done = int(bar.tasks[0].completed)
+        err.print(f"interrupted after {done:,} of {bar.tasks[0].total or 0:,.0f} draws; no "
+                  "answer was printed", highlight=False, soft_wrap=True)
+        raise typer.Exit(130) from None
+    bar.live.stop()
+    result = answer.to_json()  # only a finished run gets here: Ctrl-C prints no answer
     if json:
         print_json(result)
         return
     _print(result)
+
+
+#: A run estimated to take longer than this (seconds) says so before it starts.
+LONG_RUN = 60.0
+
+
+def _draws_progress() -> Progress:
+    """The draws' progress bar on stderr, with the time remaining (removed when done)."""
+    return Progress(TextColumn("draws"), BarColumn(), TextColumn("{task.completed}/"
+                    "{task.total}"), TimeRemainingColumn(compact=True), console=err,
+                    transient=True)
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
+
+
+def _estimate(seconds: float) -> None:
+    """Say how long a long run will take (from its timed first chunk), before it goes on."""
+    if seconds > LONG_RUN:
+        # written at once, not through rich's buffer: a Ctrl-C right after the line must
+        # not find it still buffered (rich would print it again)
+        sys.stderr.write(f"estimated time: about {_duration(seconds)} (from a timed first "
+                         "chunk); Ctrl-C stops the run without an answer\n")
+        sys.stderr.flush()
 
 
 def _pct(p: float | None, se: float | None) -> str:
