@@ -178,14 +178,14 @@ class Capabilities:
     number: its mean and sum of squared deviations (merged by Chan, Golub & LeVeque 1983,
     *Am. Stat.* 37(3):242, doi:10.1080/00031305.1983.10483115), and either every value
     (``values``, float32, while there are at most :data:`EXACT`) or a histogram over
-    float32 bins of relative width 2⁻¹⁰ (``keys``, ascending, and their ``counts``; NaN
-    counted apart in ``nan``)."""
+    float32 bins of relative width 2⁻¹⁰ (``counts`` of the bins numbered ``start`` on, in
+    the order of the values; NaN counted apart in ``nan``)."""
 
     n: int
     mean: float
     m2: float
     values: np.ndarray | None = None
-    keys: np.ndarray | None = None
+    start: int = 0
     counts: np.ndarray | None = None
     nan: int = 0
 
@@ -200,13 +200,17 @@ class Capabilities:
     def exact(self) -> bool:
         return self.values is not None
 
-    def _binned(self) -> tuple[np.ndarray, np.ndarray, int]:
+    def _binned(self) -> tuple[int, np.ndarray, int]:
+        """(first bin, counts of the bins from it on, NaN count)."""
         if self.values is None:
-            return self.keys, self.counts, self.nan
+            return self.start, self.counts, self.nan
         x = self.values
         nan = np.isnan(x)
-        keys, counts = np.unique(_keys(x[~nan]), return_counts=True)
-        return keys, counts.astype(np.int64), int(nan.sum())
+        keys = _keys(x[~nan]) if nan.any() else _keys(x)
+        if not len(keys):
+            return 0, np.zeros(0, np.int64), int(nan.sum())
+        start = int(keys.min())
+        return start, np.bincount(keys - start), int(nan.sum())
 
     def __add__(self, other: Capabilities) -> Capabilities:
         n = self.n + other.n
@@ -218,12 +222,18 @@ class Capabilities:
         if self.exact and other.exact and n <= EXACT:
             return Capabilities(n, mean, m2, values=np.concatenate([self.values,
                                                                      other.values]))
-        ka, ca, na = self._binned()
-        kb, cb, nb = other._binned()
-        keys, where = np.unique(np.concatenate([ka, kb]), return_inverse=True)
-        counts = np.bincount(where, weights=np.concatenate([ca, cb]),
-                             minlength=len(keys)).astype(np.int64)  # < 2⁵³: exact
-        return Capabilities(n, mean, m2, keys=keys, counts=counts, nan=na + nb)
+        # the histogram: counts of the bins start … start + len − 1, a window as wide as
+        # the values' range (some 6,500 bins for Estonia; at most 2¹⁹)
+        sa, ca, na = self._binned()
+        sb, cb, nb = other._binned()
+        if not len(ca) or not len(cb):
+            start, counts = (sb, cb.copy()) if not len(ca) else (sa, ca.copy())
+        else:
+            start = min(sa, sb)
+            counts = np.zeros(max(sa + len(ca), sb + len(cb)) - start, np.int64)
+            counts[sa - start:sa - start + len(ca)] += ca
+            counts[sb - start:sb - start + len(cb)] += cb
+        return Capabilities(n, mean, m2, start=start, counts=counts, nan=na + nb)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Capabilities):
@@ -234,7 +244,7 @@ class Capabilities:
                 a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True)))
         return (self.n == other.n and self.mean == other.mean and self.m2 == other.m2
                 and self.nan == other.nan and same(self.values, other.values)
-                and same(self.keys, other.keys) and same(self.counts, other.counts))
+                and self.start == other.start and same(self.counts, other.counts))
 
     def quantiles(self, qs) -> list[float]:
         """The quantiles ``qs`` of the capabilities (NumPy's linear method): exactly
@@ -247,12 +257,13 @@ class Capabilities:
             return [float(np.quantile(self.values, q)) for q in qs]
         if self.nan:
             return [math.nan for _ in qs]
-        lo, hi = _values(self.keys)
+        used = np.flatnonzero(self.counts)
+        lo, hi = _values(self.start + used)
         # a bin's midpoint; 0 for the bins next to zero (0 itself and subnormals, within
         # TINY of it), so that a zero capability stays exactly 0
         mid = np.where((lo == hi) | (lo == 0) | (hi == 0), np.where(hi == 0, hi, lo),
                        lo / 2 + hi / 2)
-        return [count_quantile(mid, self.counts, q) for q in qs]
+        return [count_quantile(mid, self.counts[used], q) for q in qs]
 
 
 @dataclass
