@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from foedus.cli.output import err, out, print_json, step_progress
+from foedus.cli.output import err, out, print_json
 
 FileArg = Annotated[Path, typer.Argument(help="A scenario file (TOML; docs/crisis.md).")]
 Draws = Annotated[int | None, typer.Option("--draws", min=1, help="Monte Carlo draws "
@@ -69,12 +69,9 @@ def simulate(
             on_total=lambda n: bar.update(task, total=n), progress=advance,
             estimate=estimate)
     except KeyboardInterrupt:
-        bar.live.stop()  # (Progress.stop adds a blank line on a non-terminal)
-        done = int(bar.tasks[0].completed)
-        err.print(f"interrupted after {done:,} of {bar.tasks[0].total or 0:,.0f} draws; no "
-                  "answer was printed", highlight=False, soft_wrap=True)
-        raise typer.Exit(130) from None
-    bar.live.stop()
+        _interrupted(bar)
+    finally:  # an error too: the bar is removed before its line is printed
+        bar.live.stop()
     result = answer.to_json()  # only a finished run gets here: Ctrl-C prints no answer
     if json:
         print_json(result)
@@ -109,6 +106,15 @@ def _estimate(seconds: float) -> None:
         sys.stderr.write(f"estimated time: about {_duration(seconds)} (from a timed first "
                          "chunk); Ctrl-C stops the run without an answer\n")
         sys.stderr.flush()
+
+
+def _interrupted(bar: Progress) -> None:
+    """Ctrl-C: one line on stderr, exit code 130, no answer (docs/cli.md)."""
+    bar.live.stop()  # (Progress.stop adds a blank line on a non-terminal)
+    done = int(bar.tasks[0].completed)
+    err.print(f"interrupted after {done:,} of {bar.tasks[0].total or 0:,.0f} draws; no "
+              "answer was printed", highlight=False, soft_wrap=True)
+    raise typer.Exit(130) from None
 
 
 def _pct(p: float | None, se: float | None) -> str:
@@ -182,12 +188,18 @@ def sweep(
     """Run a grid of scenario variants on Dask: P(deterred) and more at every point."""
     from foedus.crisis.answer import sweep_answer
 
-    with step_progress("draws") as bar:
-        task = bar.add_task("", total=None)
+    bar = _draws_progress()
+    task = bar.add_task("", total=None)
+    bar.start()
+    try:
         answer = sweep_answer(file, grid, draws=draws, seed=seed, workers=workers,
                               scheduler=scheduler,
                               on_total=lambda total: bar.update(task, total=total),
                               progress=lambda k: bar.advance(task, k))
+    except KeyboardInterrupt:
+        _interrupted(bar)
+    finally:  # an error too: the bar is removed before its line is printed
+        bar.live.stop()
     payload = answer.to_json()
     rows, parsed = payload["points"], payload["grid"]
     n, s = payload["draws"], payload["seed"]
