@@ -15,6 +15,11 @@ per worker thread (a spare one to hand out when a worker is slowed), of at most
 two seconds each), and of equal sizes give or take a chunk, so that the workers finish
 together. The compiled scenario is sent once per worker (scattered
 to every Dask worker; given to each pool process when it starts), not with every task.
+
+Memory does not grow with the draws (issue 20): at most :data:`WINDOW` tasks per worker
+thread are in flight, and each chunk's tally is added to the running sum as soon as those
+before it are in (chunk order, so the float sums are the same bits on every executor);
+the coalition's quantiles come from counts (:class:`foedus.crisis.draws.Capabilities`).
 """
 
 from __future__ import annotations
