@@ -263,6 +263,17 @@ def main() -> None:
               f"cluster start-up {startup:.1f} s and warm-up {warmup:.1f} s, not counted)")
     print(f"  {os.cpu_count()} CPUs; load average {load_before:.2f} before the timings, "
           f"{os.getloadavg()[0]:.2f} after (other processes share the cores)")
+    if large is not None and client is not None:
+        # issue 17's Dask row: 2 local workers against one core on scale × N draws (10 M by
+        # default), wall and CPU; the CPU ratio says what the wall ratio would be on an
+        # otherwise idle machine with 2 free cores (Dask's own cost included)
+        m = args.scale * n
+        print(f"  Dask, 2 local workers vs one core, {m:,} draws: wall {large[2]:.2f} s vs "
+              f"{large[1]:.2f} s = {large[1] / large[2]:.2f}x (goal {DASK_GOAL}x: "
+              f"{'met' if large[1] / large[2] >= DASK_GOAL else 'NOT met'}); CPU: workers "
+              f"{large[5]:.2f} s + client and scheduler {large[6]:.2f} s vs serial "
+              f"{large[4]:.2f} s; ideal 2-core ratio from CPU "
+              f"{2 * large[4] / (large[5] + large[6]):.2f}x")
 
     # agreement between the engine and the naive loop
     t = serial.tally

@@ -297,7 +297,7 @@ class TestDeterminism:
         other = draw(c, n=5000, seed=12)
         assert_same(a, b)
         assert 0 < a.widens < 5000
-        assert not np.array_equal(a.capability[0], other.capability[0])
+        assert not np.array_equal(a.capabilities.values, other.capabilities.values)
 
     def test_chunks(self):
         chunks = seeds(7, 2 * CHUNK + 5)

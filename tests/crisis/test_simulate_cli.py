@@ -296,3 +296,43 @@ class TestErrors:
     @pytest.mark.parametrize("name", list(BAD_GRIDS))
     def test_bad_grid_is_one_line(self, errors, name):
         assert_one_line_error(errors[1][name], BAD_GRIDS[name][1])
+
+
+def _interrupt(cli_env, scenario_path, *args: str) -> tuple[int, str, str]:
+    """``foedus simulate`` on 10⁹ draws (minutes on any machine), Ctrl-C as a terminal sends
+    it (SIGINT to the whole process group, workers included) once the run has printed its
+    estimate: (exit code, stdout, stderr)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from foedus.cli.main import run; run()", "simulate",
+         str(scenario_path), "--draws", "1000000000", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, **cli_env},
+        start_new_session=True)
+    try:
+        first = proc.stderr.readline().decode()  # the estimate, after the timed first chunk
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    return proc.returncode, out.decode(), first + err.decode()
+
+
+@pytest.mark.parametrize("args", [("--json",), ("--workers", "2", "--json"), ()],
+                         ids=["serial-json", "dask-json", "serial-text"])
+def test_ctrl_c_ends_a_long_run_cleanly(cli_env, scenario_path, args):
+    """A run estimated over a minute says so first; Ctrl-C then ends it with exit code 130
+    and one line, and no answer (nothing on stdout, with or without --json)."""
+    code, out, err = _interrupt(cli_env, scenario_path, *args)
+    lines = err.splitlines()
+    assert code == 130, err
+    assert out == ""
+    assert "Traceback" not in err
+    assert len(lines) == 2, err
+    assert lines[0].startswith("estimated time: about ") and "Ctrl-C" in lines[0]
+    assert lines[1].startswith("interrupted after ") and "of 1,000,000,000 draws" in lines[1]

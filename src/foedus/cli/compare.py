@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich import box
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from foedus.atomic import check_output_folder
@@ -172,11 +173,22 @@ def library(
     from foedus.crisis.answer import library_answer
 
     files = sorted(folder.glob("*.toml"))
-    with step_progress("cases") as bar:
-        task = bar.add_task("", total=len(files))
+    bar = Progress(TextColumn("cases"), BarColumn(), TextColumn("{task.completed}/"
+                   "{task.total}"), TimeRemainingColumn(compact=True), console=err,
+                   transient=True)
+    task = bar.add_task("", total=len(files))
+    bar.start()
+    try:
         result = library_answer(files, draws=draws, seed=seed, workers=workers,
                                 scheduler=scheduler, sensitivity=sensitivity is not None,
                                 progress=lambda: bar.advance(task, 1)).to_json()
+    except KeyboardInterrupt:  # one line, exit 130, no answer (docs/cli.md)
+        bar.live.stop()
+        err.print(f"interrupted after {int(bar.tasks[0].completed)} of {len(files)} cases; "
+                  "no answer was printed", highlight=False, soft_wrap=True)
+        raise typer.Exit(130) from None
+    finally:
+        bar.live.stop()  # (Progress.stop adds a blank line on a non-terminal)
     if sensitivity is not None:
         from foedus.report.scenario_plots import write_sensitivity
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from foedus.cli.output import err, out, print_json, step_progress
+from foedus.cli.output import err, out, print_json
 
 FileArg = Annotated[Path, typer.Argument(help="A scenario file (TOML; docs/crisis.md).")]
 Draws = Annotated[int | None, typer.Option("--draws", min=1, help="Monte Carlo draws "
@@ -48,17 +50,71 @@ def simulate(
             day = dt.date.fromisoformat(as_of)
         except ValueError:
             raise FoedusError(f"--as-of {as_of!r} is not a date (use YYYY-MM-DD).") from None
-    with step_progress("draws") as bar:
-        task = bar.add_task("", total=None)
+    # the bar starts once the estimate is printed (from the run's first chunk, timed), so
+    # that the line is never drawn inside the live bar
+    bar = _draws_progress()
+    task = bar.add_task("", total=None)
+
+    def advance(n: int) -> None:
+        bar.start()  # at once if the bar is already shown
+        bar.advance(task, n)
+
+    def estimate(seconds: float) -> None:
+        _estimate(seconds)
+        bar.start()
+
+    try:
         answer = simulate_answer(
             file, as_of=day, draws=draws, seed=seed, workers=workers, scheduler=scheduler,
-            on_total=lambda n: bar.update(task, total=n),
-            progress=lambda n: bar.advance(task, n))
-    result = answer.to_json()
+            on_total=lambda n: bar.update(task, total=n), progress=advance,
+            estimate=estimate)
+    except KeyboardInterrupt:
+        _interrupted(bar)
+    finally:  # an error too: the bar is removed before its line is printed
+        bar.live.stop()
+    result = answer.to_json()  # only a finished run gets here: Ctrl-C prints no answer
     if json:
         print_json(result)
         return
     _print(result)
+
+
+#: A run estimated to take longer than this (seconds) says so before it starts.
+LONG_RUN = 60.0
+
+
+def _draws_progress() -> Progress:
+    """The draws' progress bar on stderr, with the time remaining (removed when done)."""
+    return Progress(TextColumn("draws"), BarColumn(), TextColumn("{task.completed}/"
+                    "{task.total}"), TimeRemainingColumn(compact=True), console=err,
+                    transient=True)
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
+
+
+def _estimate(seconds: float) -> None:
+    """Say how long a long run will take (from its timed first chunk), before it goes on."""
+    if seconds > LONG_RUN:
+        # written at once, not through rich's buffer: a Ctrl-C right after the line must
+        # not find it still buffered (rich would print it again)
+        sys.stderr.write(f"estimated time: about {_duration(seconds)} (from a timed first "
+                         "chunk); Ctrl-C stops the run without an answer\n")
+        sys.stderr.flush()
+
+
+def _interrupted(bar: Progress) -> None:
+    """Ctrl-C: one line on stderr, exit code 130, no answer (docs/cli.md)."""
+    bar.live.stop()  # (Progress.stop adds a blank line on a non-terminal)
+    done = int(bar.tasks[0].completed)
+    err.print(f"interrupted after {done:,} of {bar.tasks[0].total or 0:,.0f} draws; no "
+              "answer was printed", highlight=False, soft_wrap=True)
+    raise typer.Exit(130) from None
 
 
 def _pct(p: float | None, se: float | None) -> str:
@@ -132,12 +188,18 @@ def sweep(
     """Run a grid of scenario variants on Dask: P(deterred) and more at every point."""
     from foedus.crisis.answer import sweep_answer
 
-    with step_progress("draws") as bar:
-        task = bar.add_task("", total=None)
+    bar = _draws_progress()
+    task = bar.add_task("", total=None)
+    bar.start()
+    try:
         answer = sweep_answer(file, grid, draws=draws, seed=seed, workers=workers,
                               scheduler=scheduler,
                               on_total=lambda total: bar.update(task, total=total),
                               progress=lambda k: bar.advance(task, k))
+    except KeyboardInterrupt:
+        _interrupted(bar)
+    finally:  # an error too: the bar is removed before its line is printed
+        bar.live.stop()
     payload = answer.to_json()
     rows, parsed = payload["points"], payload["grid"]
     n, s = payload["draws"], payload["seed"]

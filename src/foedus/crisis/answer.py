@@ -58,7 +58,10 @@ class World(TypedAnswer):
 
 class Coalition(TypedAnswer):
     """The defending coalition if war: its size and its capability (means, their standard
-    errors and quantiles keyed ``"0.05"`` … ``"0.95"``)."""
+    errors and quantiles keyed ``"0.05"`` … ``"0.95"``). The size's quantiles are exact;
+    the capability's are exact up to 1,048,576 draws (``capability_quantiles_error`` 0) and
+    beyond come from a histogram of float32 bins, within a relative error of 2⁻¹¹
+    (``capability_quantiles_error``; docs/crisis.md, "Output")."""
 
     size_mean: Annotated[float, Field(ge=1)]
     size_mean_se: StdError | None
@@ -66,6 +69,7 @@ class Coalition(TypedAnswer):
     capability_mean: Annotated[float, Field(ge=0)]
     capability_mean_se: StdError | None
     capability_quantiles: dict[str, float]
+    capability_quantiles_error: Annotated[float, Field(ge=0, le=1)]
 
 
 class NonState(TypedAnswer):
@@ -371,7 +375,8 @@ def simulate_answer(path: str | Path, *, as_of: dt.date | None = None,
                     draws: int | None = None, seed: int | None = None, workers: int = 1,
                     scheduler: str | None = None,
                     progress: Callable[[int], None] | None = None,
-                    on_total: Callable[[int], None] | None = None) -> SimulateAnswer:
+                    on_total: Callable[[int], None] | None = None,
+                    estimate: Callable[[float], None] | None = None) -> SimulateAnswer:
     """Simulate the crisis in a scenario file: P(deterred), who is drawn in, entrapment.
 
     Parameters
@@ -384,6 +389,9 @@ def simulate_answer(path: str | Path, *, as_of: dt.date | None = None,
         Worker processes (more than 1: a local Dask cluster) or a Dask scheduler address.
     progress, on_total
         Told the draws of each finished chunk, and the number of draws before they start.
+    estimate
+        Told the estimated seconds of the run, from a pilot chunk timed first
+        (:func:`foedus.crisis.run.run`), before the other draws start.
 
     Returns
     -------
@@ -406,7 +414,7 @@ def simulate_answer(path: str | Path, *, as_of: dt.date | None = None,
 
     return SimulateAnswer.model_validate(simulate(
         path, as_of=as_of, draws=draws, seed=seed, workers=workers, scheduler=scheduler,
-        progress=progress, on_total=on_total))
+        progress=progress, on_total=on_total, estimate=estimate))
 
 
 def sweep_answer(path: str | Path, grid: dict[str, list[Any]] | list[str], *,

@@ -93,6 +93,7 @@ any process — serial, a process pool, a Dask worker — gives the same bits.
 
 from __future__ import annotations
 
+import math
 import weakref
 from dataclasses import dataclass, field
 
@@ -108,7 +109,161 @@ from foedus.crisis.decision import WorldMoments
 # not in the package's __init__, so that only the code that compiles the loop pays for it.
 ensure_cache_dir(__file__)
 
-__all__ = ["Tally", "run_chunk"]
+__all__ = ["EXACT", "REL_ERROR", "TINY", "Capabilities", "Tally", "count_quantile", "run_chunk"]
+
+
+#: Draws up to which the coalition's capabilities are kept one by one (4 MB of float32), so
+#: that their quantiles are exact (``numpy.quantile`` on them, as before issue 20); beyond,
+#: they are counted in the histogram of :class:`Capabilities`.
+EXACT = 1 << 20
+#: Low bits of a float32 dropped by the histogram: 10 of its 23 mantissa bits are kept, so
+#: every bin spans at most 2⁻¹⁰ of its lower edge and its midpoint is within 2⁻¹¹ of every
+#: value in it.
+_SHIFT = 13
+#: The histogram's relative error (see :meth:`Capabilities.quantiles`).
+REL_ERROR = 2.0 ** -(23 - _SHIFT + 1)
+#: Its absolute error next to zero (the subnormal floats of the bins touching 0).
+TINY = 2.0 ** (_SHIFT - 149)
+
+
+def _keys(x: np.ndarray) -> np.ndarray:
+    """The histogram bin of each float32 of ``x`` (no NaN): its bits mapped to an unsigned
+    integer in the order of the values (negatives' bits flipped, positives' sign bit set),
+    the low :data:`_SHIFT` bits dropped."""
+    u = np.ascontiguousarray(x, dtype=np.float32).view(np.uint32)
+    return (np.where(u >> np.uint32(31), ~u, u | np.uint32(0x80000000))
+            >> np.uint32(_SHIFT)).astype(np.int64)
+
+
+def _values(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The smallest and largest float32 (as float64) in each bin of ``keys``."""
+    def value(m):
+        m = m.astype(np.uint32)
+        u = np.where(m >> np.uint32(31), m & np.uint32(0x7FFFFFFF), ~m)
+        return u.view(np.float32).astype(np.float64)
+
+    keys = np.asarray(keys, dtype=np.int64)
+    a = value(keys << _SHIFT)
+    b = value(((keys + 1) << _SHIFT) - 1)
+    return np.fmin(a, b), np.fmax(a, b)  # fmin/fmax: a NaN end (next to ±inf) is ignored
+
+
+def _lerp(a: float, b: float, t: float) -> float:
+    """``numpy.quantile``'s linear interpolation, the same arithmetic
+    (``numpy.lib._function_base_impl._lerp``, NumPy 2.x)."""
+    d = b - a
+    return b - d * (1 - t) if t >= 0.5 else a + d * t
+
+
+def count_quantile(values: np.ndarray, counts: np.ndarray, q: float) -> float:
+    """``numpy.quantile(np.repeat(values, counts), q)`` (method "linear", the default:
+    Hyndman & Fan 1996, definition 7, doi:10.2307/2684934) from the counts of sorted
+    ``values``, without the repeated array: the two order statistics around
+    :math:`h = (n-1)q`, interpolated with NumPy's arithmetic, so the result is the same
+    float."""
+    counts = np.asarray(counts, dtype=np.int64)
+    n = int(counts.sum())
+    h = (n - 1) * np.float64(q)
+    lo = int(np.floor(h))
+    ends = np.cumsum(counts)
+    if lo >= n - 1:
+        return float(values[np.searchsorted(ends, n - 1, side="right")])
+    i, j = np.searchsorted(ends, [lo, lo + 1], side="right")
+    return float(_lerp(np.float64(values[i]), np.float64(values[j]), h - lo))
+
+
+@dataclass
+class Capabilities:
+    """The defending coalition's capability over draws, in memory independent of their
+    number: its mean and sum of squared deviations (merged by Chan, Golub & LeVeque 1983,
+    *Am. Stat.* 37(3):242, doi:10.1080/00031305.1983.10483115), and either every value
+    (``values``, float32, while there are at most :data:`EXACT`) or a histogram over
+    float32 bins of relative width 2⁻¹⁰ (``counts`` of the bins numbered ``start`` on, in
+    the order of the values; NaN counted apart in ``nan``)."""
+
+    n: int
+    mean: float
+    m2: float
+    values: np.ndarray | None = None
+    start: int = 0
+    counts: np.ndarray | None = None
+    nan: int = 0
+
+    @classmethod
+    def of(cls, x: np.ndarray) -> Capabilities:
+        """The capabilities ``x`` (float32) of one chunk's draws."""
+        xf = x.astype(np.float64)
+        mean = float(xf.mean()) if len(x) else 0.0
+        return cls(len(x), mean, float(((xf - mean) ** 2).sum()), values=x)
+
+    @property
+    def exact(self) -> bool:
+        return self.values is not None
+
+    def _binned(self) -> tuple[int, np.ndarray, int]:
+        """(first bin, counts of the bins from it on, NaN count)."""
+        if self.values is None:
+            return self.start, self.counts, self.nan
+        x = self.values
+        nan = np.isnan(x)
+        keys = _keys(x[~nan]) if nan.any() else _keys(x)
+        if not len(keys):
+            return 0, np.zeros(0, np.int64), int(nan.sum())
+        start = int(keys.min())
+        return start, np.bincount(keys - start), int(nan.sum())
+
+    def __add__(self, other: Capabilities) -> Capabilities:
+        n = self.n + other.n
+        if not n:
+            return self
+        delta = other.mean - self.mean
+        mean = self.mean + delta * other.n / n
+        m2 = self.m2 + other.m2 + delta * delta * self.n * other.n / n
+        if self.exact and other.exact and n <= EXACT:
+            return Capabilities(n, mean, m2, values=np.concatenate([self.values,
+                                                                     other.values]))
+        # the histogram: counts of the bins start … start + len − 1, a window as wide as
+        # the values' range (some 6,500 bins for Estonia; at most 2¹⁹)
+        sa, ca, na = self._binned()
+        sb, cb, nb = other._binned()
+        if not len(ca) or not len(cb):
+            start, counts = (sb, cb.copy()) if not len(ca) else (sa, ca.copy())
+        else:
+            start = min(sa, sb)
+            counts = np.zeros(max(sa + len(ca), sb + len(cb)) - start, np.int64)
+            counts[sa - start:sa - start + len(ca)] += ca
+            counts[sb - start:sb - start + len(cb)] += cb
+        return Capabilities(n, mean, m2, start=start, counts=counts, nan=na + nb)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Capabilities):
+            return NotImplemented
+
+        def same(a, b):
+            return (a is None) == (b is None) and (a is None or (
+                a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True)))
+        return (self.n == other.n and self.mean == other.mean and self.m2 == other.m2
+                and self.nan == other.nan and same(self.values, other.values)
+                and self.start == other.start and same(self.counts, other.counts))
+
+    def quantiles(self, qs) -> list[float]:
+        """The quantiles ``qs`` of the capabilities (NumPy's linear method): exactly
+        ``numpy.quantile`` of all values while they are kept, else from the histogram,
+        each order statistic replaced by its bin's midpoint, so within :data:`REL_ERROR`
+        of the larger in magnitude of the two draws it interpolates between, or within
+        :data:`TINY` (2⁻¹³⁶) of 0 (NaN if any value is NaN, as ``numpy.quantile``
+        gives)."""
+        if self.values is not None:
+            return [float(np.quantile(self.values, q)) for q in qs]
+        if self.nan:
+            return [math.nan for _ in qs]
+        used = np.flatnonzero(self.counts)
+        lo, hi = _values(self.start + used)
+        # a bin's midpoint; 0 for the bins next to zero (0 itself and subnormals, within
+        # TINY of it), so that a zero capability stays exactly 0
+        mid = np.where((lo == hi) | (lo == 0) | (hi == 0), np.where(hi == 0, hi, lo),
+                       lo / 2 + hi / 2)
+        return [count_quantile(mid, self.counts[used], q) for q in qs]
 
 
 @dataclass
@@ -126,7 +281,8 @@ class Tally:
     entrapped: np.ndarray
     attacker_side: np.ndarray
     size_counts: np.ndarray
-    capability: list[np.ndarray] = field(default_factory=list)
+    capabilities: Capabilities = field(
+        default_factory=lambda: Capabilities.of(np.zeros(0, np.float32)))
     balance_sum: float = 0.0
     balance_sumsq: float = 0.0
     allies_side: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
@@ -140,7 +296,7 @@ class Tally:
             self.draws + other.draws, self.widens + other.widens,
             self.drawn_in + other.drawn_in, self.entrapped + other.entrapped,
             self.attacker_side + other.attacker_side, self.size_counts + other.size_counts,
-            self.capability + other.capability, self.balance_sum + other.balance_sum,
+            self.capabilities + other.capabilities, self.balance_sum + other.balance_sum,
             self.balance_sumsq + other.balance_sumsq, self.allies_side + other.allies_side,
             self.struck_back + other.struck_back, world)
 
@@ -554,6 +710,7 @@ def run_chunk(c: Compiled, seed: np.random.SeedSequence, n: int) -> Tally:
     return Tally(
         draws=n, widens=int(widens), drawn_in=drawn_in,
         entrapped=np.where(entrap, drawn_in, 0).astype(np.int64),
-        attacker_side=attacker_side, size_counts=size_counts, capability=[capability],
+        attacker_side=attacker_side, size_counts=size_counts,
+        capabilities=Capabilities.of(capability),
         balance_sum=float(balance.sum()), balance_sumsq=float((balance ** 2).sum()),
         allies_side=allies_side, struck_back=int(struck_back), world=world)

@@ -15,13 +15,23 @@ per worker thread (a spare one to hand out when a worker is slowed), of at most
 two seconds each), and of equal sizes give or take a chunk, so that the workers finish
 together. The compiled scenario is sent once per worker (scattered
 to every Dask worker; given to each pool process when it starts), not with every task.
+
+Memory does not grow with the draws (issue 20): at most :data:`WINDOW` tasks per worker
+thread are in flight, and each chunk's tally is added to the running sum as soon as those
+before it are in (chunk order, so the float sums are the same bits on every executor);
+the coalition's quantiles come from counts (:class:`foedus.crisis.draws.Capabilities`).
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
+import signal
+import threading
+import time
 import warnings
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -32,7 +42,7 @@ import numpy as np
 
 from foedus.crisis.compile import Compiled
 from foedus.crisis.decision import Decision
-from foedus.crisis.draws import Tally, run_chunk
+from foedus.crisis.draws import REL_ERROR, Tally, count_quantile, run_chunk
 from foedus.errors import FoedusError, WorkerLostError
 
 __all__ = ["BATCH", "CHUNK", "QUANTILES", "Result", "add_tallies", "batches", "close_client",
@@ -85,6 +95,9 @@ _pool_compiled: Compiled | None = None
 def _pool_start(compiled: Compiled) -> None:
     global _pool_compiled
     _pool_compiled = compiled
+    # Ctrl-C reaches the whole process group: the parent stops the run, the workers do not
+    # print a traceback each
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _pool_chunks(chunks: list[tuple[np.random.SeedSequence, int]]) -> list[Tally]:
@@ -147,21 +160,37 @@ class Result:
                 for i, s in enumerate(self.compiled.states) if i >= start}
 
     def coalition(self) -> dict:
+        """The defending coalition: size and capability, means with their standard errors
+        and :data:`QUANTILES`. The sizes' quantiles are exact (from their counts); the
+        capabilities' are exact up to :data:`foedus.crisis.draws.EXACT` draws and within a
+        relative :data:`foedus.crisis.draws.REL_ERROR` beyond (``capability_quantiles_error``
+        says which; docs/crisis.md, "Output")."""
         t = self.tally
-        sizes = np.repeat(np.arange(len(t.size_counts)), t.size_counts)
-        caps = np.concatenate(t.capability) if t.capability else np.zeros(0)
         n = t.draws
+        counts = t.size_counts
+        size = np.arange(len(counts), dtype=np.float64)
+        size_mean = float((counts * size).sum() / n)  # integers: the sum is exact
+        size_var = float((counts * (size - size_mean) ** 2).sum() / (n - 1)) if n > 1 \
+            else None
+        caps = t.capabilities
+        if caps.exact:  # every value: as before issue 20
+            x = caps.values.astype(float)
+            cap_mean = float(x.mean())
+            cap_se = float(x.std(ddof=1) / math.sqrt(n)) if n > 1 else None
+        else:
+            cap_mean = caps.mean
+            cap_se = float(math.sqrt(caps.m2 / (n - 1) / n))
         mean = t.balance_sum / n
         var = max(t.balance_sumsq / n - mean ** 2, 0.0)
         return {
-            "size_mean": float(sizes.mean()),
-            "size_mean_se": float(sizes.std(ddof=1) / math.sqrt(n)) if n > 1 else None,
-            "size_quantiles": {f"{q:g}": float(np.quantile(sizes, q)) for q in QUANTILES},
-            "capability_mean": float(caps.astype(float).mean()),
-            "capability_mean_se": float(caps.astype(float).std(ddof=1) / math.sqrt(n))
-            if n > 1 else None,
-            "capability_quantiles": {f"{q:g}": float(np.quantile(caps, q))
-                                     for q in QUANTILES},
+            "size_mean": size_mean,
+            "size_mean_se": math.sqrt(size_var / n) if size_var is not None else None,
+            "size_quantiles": {f"{q:g}": count_quantile(size, counts, q) for q in QUANTILES},
+            "capability_mean": cap_mean,
+            "capability_mean_se": cap_se,
+            "capability_quantiles": dict(zip((f"{q:g}" for q in QUANTILES),
+                                             caps.quantiles(QUANTILES), strict=True)),
+            "capability_quantiles_error": 0.0 if caps.exact else REL_ERROR,
             "balance_mean": float(mean) if self.compiled.attacker_capability is not None
             else None,
             "balance_mean_se": float(math.sqrt(var / n)) if n > 1 and
@@ -169,50 +198,82 @@ class Result:
         }
 
 
-def _run_local(compiled: Compiled, chunks, progress: Callable[[int], None] | None,
-               workers: int) -> list[Tally]:
-    if workers <= 1:
-        out = []
-        for s, n in chunks:
-            out.append(run_chunk(compiled, s, n))
+class _Sum:
+    """The running sum of chunk tallies, added in chunk order as they arrive (in any
+    order): a tally waits only until those before it have arrived, so memory does not
+    grow with the number of draws."""
+
+    def __init__(self) -> None:
+        self.total: Tally | None = None
+        self.next = 0
+        self.waiting: dict[int, Tally] = {}
+
+    def add(self, index: int, tally: Tally) -> None:
+        self.waiting[index] = tally
+        while self.next in self.waiting:
+            t = self.waiting.pop(self.next)
+            self.total = t if self.total is None else self.total + t
+            self.next += 1
+
+
+#: Parallel tasks in flight at once per worker thread: enough to keep every thread busy
+#: while the oldest task's result is collected, few enough that results waiting for an
+#: earlier one stay bounded.
+WINDOW = 3
+
+
+def _in_order(tasks: list[list], submit: Callable, total: _Sum, offset: int,
+              progress: Callable[[int], None] | None, slots: int) -> None:
+    """Run ``tasks`` (lists of chunks) through ``submit`` (task → future), at most
+    ``WINDOW × slots`` in flight, collecting their results in order into ``total``."""
+    pending: deque = deque()
+    index = offset
+    following = iter(tasks)
+    for task in itertools.islice(following, max(WINDOW * slots, 2)):
+        pending.append((submit(task), task))
+    while pending:
+        future, task = pending.popleft()
+        tallies = future.result()
+        del future  # a Dask future holds its result on the worker until released
+        for (_, n), tally in zip(task, tallies, strict=True):
+            total.add(index, tally)
+            index += 1
             if progress:
                 progress(n)
-        return out
-    tasks = batches(chunks, workers)
+        task = next(following, None)
+        if task is not None:
+            pending.append((submit(task), task))
+
+
+def _run_local(compiled: Compiled, chunks, progress: Callable[[int], None] | None,
+               workers: int, total: _Sum, offset: int) -> None:
+    if workers <= 1:
+        for i, (s, n) in enumerate(chunks):
+            total.add(offset + i, run_chunk(compiled, s, n))
+            if progress:
+                progress(n)
+        return
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_pool_start,
+                               initargs=(compiled,))
     try:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_pool_start,
-                                 initargs=(compiled,)) as pool:
-            futures = [pool.submit(_pool_chunks, task) for task in tasks]
-            out = []
-            for f, task in zip(futures, tasks, strict=True):
-                out.extend(f.result())
-                if progress:
-                    for _, n in task:
-                        progress(n)
-            return out
+        _in_order(batches(chunks, workers), lambda task: pool.submit(_pool_chunks, task),
+                  total, offset, progress, workers)
     except BrokenProcessPool:  # a worker killed (signal, out of memory): no partial tally
         raise WorkerLostError(f"a worker process of the run ended abruptly (killed or out of "
                               f"memory); nothing was tallied. Run again, with fewer "
                               f"--workers than {workers} if memory is short.") from None
+    finally:  # on Ctrl-C too: queued tasks are dropped, running ones end with their chunk
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _run_dask(compiled: Compiled, chunks, progress, client) -> list[Tally]:
-    from distributed import as_completed
-
+def _run_dask(compiled: Compiled, chunks, progress, client, total: _Sum, offset: int) -> None:
     # a fresh key per call: with the content hash as key, a second run of the same
     # scenario races the release of the first one's copy ("lost dependencies")
     shared = client.scatter(compiled, broadcast=True, hash=False)
-    tasks = batches(chunks, sum(client.nthreads().values()))
-    futures = [client.submit(run_chunks, shared, task, pure=False) for task in tasks]
-    order = {f.key: i for i, f in enumerate(futures)}
-    out: list[list[Tally]] = [[] for _ in tasks]
-    for f in as_completed(futures):
-        i = order[f.key]
-        out[i] = f.result()
-        if progress:
-            for _, n in tasks[i]:
-                progress(n)
-    return [t for task in out for t in task]
+    slots = sum(client.nthreads().values())
+    _in_order(batches(chunks, slots),
+              lambda task: client.submit(run_chunks, shared, task, pure=False),
+              total, offset, progress, max(slots, 1))
 
 
 def dask_client(workers: int, scheduler: str | None):
@@ -230,49 +291,79 @@ def dask_client(workers: int, scheduler: str | None):
     # the scheduler runs in this process and logs its life at INFO: keep stderr for the
     # progress bar and real problems (distributed's own warnings and errors still show)
     logging.getLogger("distributed").setLevel(logging.WARNING)
-    with warnings.catch_warnings():
-        # no dashboard is wanted, but one moves off a port in use with a warning
-        warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.WARNING)
+    # Ctrl-C reaches the whole process group: this process stops the run and closes the
+    # cluster; its workers, started with SIGINT ignored (inherited), do not each die with
+    # a traceback first. Only the main thread may change a signal's handling.
+    main = threading.current_thread() is threading.main_thread()
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:
+        with warnings.catch_warnings():
+            # no dashboard is wanted, but one moves off a port in use with a warning
+            warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=logging.WARNING)
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, before)
     return Client(cluster)
 
 
 def run(compiled: Compiled, *, draws: int, seed: int, workers: int = 1,
         scheduler: str | None = None, executor: str | None = None, client=None,
-        progress: Callable[[int], None] | None = None) -> Result:
+        progress: Callable[[int], None] | None = None,
+        estimate: Callable[[float], None] | None = None) -> Result:
     """Run ``draws`` draws of ``compiled``.
 
     ``executor`` is ``"serial"``, ``"processes"`` (a local process pool of ``workers``) or
     ``"dask"`` (``client``, or a client to ``scheduler``, or a local cluster of
     ``workers``). By default: serial for one worker, Dask otherwise (DESIGN §5).
-    ``progress`` is called with the number of draws of every finished chunk.
+    ``progress`` is called with the number of draws of every finished chunk. With
+    ``estimate``, the first chunk runs first in this process as a pilot (timed on the wall
+    clock), and ``estimate`` is told the seconds the other chunks should take (the pilot's
+    time per draw × the draws left ÷ the worker threads) before they start. The tallies
+    are summed in chunk order as they arrive, so memory does not grow with ``draws``; the
+    answer is the same whichever executor ran the chunks, with or without a pilot.
     """
     chunks = seeds(seed, draws)
     executor = executor or ("dask" if (workers > 1 or scheduler or client) else "serial")
-    if executor == "serial":
-        tallies = _run_local(compiled, chunks, progress, 1)
-    elif executor == "processes":
-        tallies = _run_local(compiled, chunks, progress, max(workers, 2))
-    elif executor == "dask":
+    if executor not in ("serial", "processes", "dask"):
+        raise FoedusError(f"executor must be serial, processes or dask, not {executor!r}")
+    total = _Sum()
+    pilot: float | None = None
+    if estimate is not None and len(chunks) > 1:
+        run_chunk(compiled, np.random.SeedSequence(0), 1)  # the loop loaded, tables built
+        t0 = time.perf_counter()
+        total.add(0, run_chunk(compiled, *chunks[0]))
+        pilot = (time.perf_counter() - t0) / chunks[0][1]
+        if progress:
+            progress(chunks[0][1])
+    rest = chunks[total.next:]
+    left = sum(n for _, n in rest)
+    if executor in ("serial", "processes"):
+        slots = 1 if executor == "serial" else max(workers, 2)
+        if pilot is not None:
+            estimate(pilot * left / slots)
+        _run_local(compiled, rest, progress, slots, total, total.next)
+    else:
         own = client is None
         client = client or dask_client(workers, scheduler)
         try:
-            tallies = _run_dask(compiled, chunks, progress, client)
+            if pilot is not None:
+                estimate(pilot * left / max(sum(client.nthreads().values()), 1))
+            _run_dask(compiled, rest, progress, client, total, total.next)
         finally:
             if own:
                 close_client(client)
-    else:
-        raise FoedusError(f"executor must be serial, processes or dask, not {executor!r}")
-    return Result(compiled, add_tallies(tallies), seed)
+    return Result(compiled, total.total, seed)
 
 
-def add_tallies(tallies: list[Tally]) -> Tally:
-    """The sum of chunk tallies, in chunk order (the order fixes the float sums)."""
-    total = tallies[0]
-    for t in tallies[1:]:
-        total = total + t
-    return total
+def add_tallies(tallies) -> Tally:
+    """The sum of chunk tallies (an iterable), in chunk order (the order fixes the float
+    sums)."""
+    total = _Sum()
+    for i, t in enumerate(tallies):
+        total.add(i, t)
+    return total.total
 
 
 def close_client(client) -> None:

@@ -17,13 +17,15 @@ __all__ = ["simulate"]
 def simulate(path: str | Path, *, as_of: dt.date | None = None, draws: int | None = None,
              seed: int | None = None, workers: int = 1, scheduler: str | None = None,
              executor: str | None = None, progress: Callable[[int], None] | None = None,
-             on_total: Callable[[int], None] | None = None, client=None) -> dict:
+             on_total: Callable[[int], None] | None = None, client=None,
+             estimate: Callable[[float], None] | None = None) -> dict:
     """Simulate the scenario in ``path`` and return the answer (``foedus simulate --json``).
 
     ``as_of``, ``draws`` and ``seed`` override the file's own (the answer says which date
     was used); ``on_total`` is told the number of draws before they start (for a progress
     bar), ``progress`` the draws of each finished chunk; ``client`` is a Dask client to
-    run on (one kept open across several simulations).
+    run on (one kept open across several simulations); ``estimate`` is told the run's
+    estimated seconds from a timed pilot chunk (:func:`foedus.crisis.run.run`).
     """
     scenario, attacks = load_scenario(path)
     own_date = scenario.date
@@ -39,7 +41,8 @@ def simulate(path: str | Path, *, as_of: dt.date | None = None, draws: int | Non
     if on_total:
         on_total(scenario.draws)
     result = run(compiled, draws=scenario.draws, seed=scenario.seed, workers=workers,
-                 scheduler=scheduler, executor=executor, client=client, progress=progress)
+                 scheduler=scheduler, executor=executor, client=client, progress=progress,
+                 estimate=estimate)
     out = answer(result, as_of=scenario.date,
                  as_of_source="--as-of" if as_of is not None else "scenario",
                  attacks=attacks, file=str(path))

@@ -23,7 +23,6 @@ import numpy as np
 from foedus.crisis.compile import Compiled, compile_scenario
 from foedus.crisis.run import (
     Result,
-    add_tallies,
     batches,
     close_client,
     dask_client,
@@ -138,12 +137,14 @@ def sweep(scenario: Scenario, attacks: list[ResolvedAttack], grid: dict[str, lis
                             for task in tasks])
         results = []
         for (point, _), c, fs in zip(variants, compiled, futures, strict=True):
-            tallies = []
-            for f, task in zip(fs, tasks, strict=True):
-                tallies += f.result()
+            total = None  # summed in chunk order as the tasks finish (bounded memory)
+            for i, task in enumerate(tasks):
+                for tally in fs[i].result():
+                    total = tally if total is None else total + tally
+                fs[i] = None  # released: the worker forgets the result
                 if progress:
                     progress(sum(n for _, n in task))
-            results.append((point, Result(c, add_tallies(tallies), seed)))
+            results.append((point, Result(c, total, seed)))
         return results
     finally:
         if own:

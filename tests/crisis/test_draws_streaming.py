@@ -1,0 +1,170 @@
+"""The tallies summed per chunk (issue 20): the coalition's quantiles without every draw.
+
+The sizes' quantiles are NumPy's, computed from counts; the capabilities' are NumPy's while
+every value is kept (up to ``EXACT`` draws) and within the stated relative error beyond;
+everything else is what the per-chunk values give when computed as before (the arrays of
+every draw, NumPy's functions).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from foedus.crisis.draws import (
+    EXACT,
+    REL_ERROR,
+    TINY,
+    Capabilities,
+    count_quantile,
+    run_chunk,
+)
+from foedus.crisis.run import CHUNK, QUANTILES, add_tallies, run, seeds
+
+QS = [0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0, 0.333, 0.999]
+
+
+@settings(derandomize=True, max_examples=200)
+@given(counts=st.lists(st.integers(0, 50), min_size=1, max_size=30).filter(any),
+       q=st.sampled_from(QS) | st.floats(0, 1))
+def test_count_quantile_is_numpys(counts, q):
+    """Equal floats, not approximately: the same order statistics, NumPy's lerp."""
+    values = np.arange(len(counts), dtype=np.float64)
+    full = np.repeat(np.arange(len(counts)), counts)
+    assert count_quantile(values, np.array(counts), q) == float(np.quantile(full, q))
+
+
+def _spread(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Capabilities over many binades, with ties and zeros (float32, as the draws give)."""
+    x = np.exp(rng.uniform(np.log(1e-6), np.log(2.0), n)).astype(np.float32)
+    x[rng.integers(0, n, n // 10)] = np.float32(0.25)
+    x[rng.integers(0, n, n // 50)] = 0.0
+    return x
+
+
+def test_exact_up_to_the_buffer():
+    rng = np.random.default_rng(1)
+    x = _spread(rng, EXACT)
+    a, b = Capabilities.of(x[:1000]), Capabilities.of(x[1000:])
+    both = a + b
+    assert both.exact and both.n == EXACT
+    assert both.quantiles(QS) == [float(np.quantile(x, q)) for q in QS]
+    # the moments merged (Chan et al.) match the direct ones
+    assert both.mean == pytest.approx(x.astype(float).mean(), rel=1e-12)
+    assert both.m2 == pytest.approx(((x.astype(float) - x.mean()) ** 2).sum(), rel=1e-9)
+
+
+@pytest.mark.parametrize("seed", [2, 3])
+def test_histogram_within_the_stated_error(seed):
+    """Beyond EXACT values the quantiles come from the histogram: each within REL_ERROR of
+    the larger of the two values NumPy interpolates between."""
+    rng = np.random.default_rng(seed)
+    parts = [_spread(rng, n) for n in (EXACT - 7, 40_000, 3, 65_536)]
+    total = add_caps(parts)
+    x = np.concatenate(parts)
+    assert not total.exact and total.n == len(x) and int(total.counts.sum()) == len(x)
+    s = np.sort(x).astype(np.float64)
+    for q, got in zip(QS, total.quantiles(QS), strict=True):
+        want = float(np.quantile(x, q))
+        h = (len(x) - 1) * q
+        bracket = max(abs(s[math.floor(h)]), abs(s[min(math.floor(h) + 1, len(x) - 1)]))
+        assert abs(got - want) <= max(REL_ERROR * bracket, TINY), (q, got, want)
+    # and the histogram is not trivially exact: some quantile moved (the test can fail)
+    assert any(g != float(np.quantile(x, q)) for q, g in zip(QS, total.quantiles(QS),
+                                                               strict=True))
+
+
+def add_caps(parts):
+    total = Capabilities.of(parts[0])
+    for p in parts[1:]:
+        total = total + Capabilities.of(p)
+    return total
+
+
+def test_nan_gives_nan_as_numpy_does():
+    x = np.array([0.5, np.nan, 0.25] * (EXACT // 2), dtype=np.float32)
+    total = Capabilities.of(x[:EXACT]) + Capabilities.of(x[EXACT:])
+    assert not total.exact and total.nan == len(x) // 3
+    assert all(math.isnan(v) for v in total.quantiles(QUANTILES))
+
+
+@pytest.fixture(scope="module")
+def crisis(toy):
+    return toy(5, [(1, 0, 0.55), (2, 0, 0.3), (3, 1, 0.6), (4, 2, 0.45)],
+               consensus=[(4, 0, 0.5)], capability=[0.02, 0.15, 0.03, 0.04, 0.011],
+               attacker_capability=0.1, value=(0.5, 1.5), cost_tolerance=(0.5, 2.0),
+               war_cost=0.2, strike_allies=0.5, solidarity=0.3)
+
+
+def _as_before(crisis, draws: int, seed: int) -> dict:
+    """The coalition as the code before issue 20 computed it: every draw's size and
+    capability kept, NumPy's mean, standard deviation and quantiles."""
+    chunks = [run_chunk(crisis, s, n) for s, n in seeds(seed, draws)]
+    t = add_tallies(chunks)
+    sizes = np.repeat(np.arange(len(t.size_counts)), t.size_counts)
+    caps = np.concatenate([c.capabilities.values for c in chunks])
+    n = t.draws
+    return {"tally": t, "caps": caps,
+            "size_mean": float(sizes.mean()),
+            "size_mean_se": float(sizes.std(ddof=1) / math.sqrt(n)),
+            "size_quantiles": {f"{q:g}": float(np.quantile(sizes, q)) for q in QUANTILES},
+            "capability_mean": float(caps.astype(float).mean()),
+            "capability_mean_se": float(caps.astype(float).std(ddof=1) / math.sqrt(n)),
+            "capability_quantiles": {f"{q:g}": float(np.quantile(caps, q))
+                                     for q in QUANTILES}}
+
+
+def test_a_run_below_the_buffer_is_as_before(crisis, assert_same):
+    draws = 3 * CHUNK + 1234
+    before = _as_before(crisis, draws, 5)
+    result = run(crisis, draws=draws, seed=5, executor="serial")
+    assert_same(result.tally, before["tally"])  # the tallies: every count, every bit
+    co = result.coalition()
+    for key in ("size_mean", "size_quantiles", "capability_mean", "capability_mean_se",
+                "capability_quantiles"):
+        assert co[key] == before[key], key
+    assert co["size_mean_se"] == pytest.approx(before["size_mean_se"], rel=1e-12)
+    assert co["capability_quantiles_error"] == 0.0
+
+
+def test_a_run_beyond_the_buffer(crisis, assert_same):
+    """A run of more than EXACT draws: the same tally as the chunks added up, sizes'
+    quantiles exact, capabilities' within the stated error, bounded memory (the
+    result keeps a histogram, not the draws)."""
+    draws = EXACT + 3 * CHUNK + 17
+    before = _as_before(crisis, draws, 6)
+    result = run(crisis, draws=draws, seed=6, executor="serial")
+    t = result.tally
+    assert t.capabilities.values is None and len(t.capabilities.counts) <= 2 ** 19
+    assert_same(t, before["tally"])  # every count and sum as the chunks added up
+    co = result.coalition()
+    assert co["size_quantiles"] == before["size_quantiles"]
+    assert co["size_mean"] == before["size_mean"]
+    assert co["capability_mean"] == pytest.approx(before["capability_mean"], rel=1e-12)
+    assert co["capability_mean_se"] == pytest.approx(before["capability_mean_se"],
+                                                     rel=1e-9)
+    assert co["capability_quantiles_error"] == REL_ERROR
+    caps = np.sort(before["caps"])
+    for q in QUANTILES:
+        got, want = co["capability_quantiles"][f"{q:g}"], before["capability_quantiles"][
+            f"{q:g}"]
+        h = (len(caps) - 1) * q
+        bracket = max(caps[math.floor(h)], caps[min(math.floor(h) + 1, len(caps) - 1)])
+        assert abs(got - want) <= REL_ERROR * bracket
+
+
+def test_estimate_and_pilot_leave_the_answer_alone(crisis, assert_same):
+    """With ``estimate`` the first chunk runs first, here, timed: the tally is the same."""
+    told = []
+    draws = 3 * CHUNK + 5
+    a = run(crisis, draws=draws, seed=8, executor="serial", estimate=told.append)
+    b = run(crisis, draws=draws, seed=8, executor="processes", workers=2,
+            estimate=told.append)
+    c = run(crisis, draws=draws, seed=8, executor="serial")
+    assert_same(a.tally, c.tally)
+    assert_same(b.tally, c.tally)
+    assert len(told) == 2 and all(s > 0 for s in told)
