@@ -113,10 +113,18 @@ def run() -> None:
     """Console entry point: run the app, turning user errors into one line and exit 1."""
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(message)s")
     logging.getLogger("pooch").setLevel(logging.WARNING)
+    from foedus.cli.dates import drop_notes, say_notes
+
     try:
         app()
+    except SystemExit as exc:
+        if exc.code in (0, None):
+            say_notes()  # "as of today": said once the answer stands
+        raise
     except FoedusError as exc:
-        err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        drop_notes()  # an error is one line on stderr, nothing before it
+        line = "; ".join(part.strip() for part in str(exc).splitlines() if part.strip())
+        err.print(f"[red]error:[/] {line}", highlight=False, soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
         err.print("interrupted; nothing was changed.", highlight=False)
