@@ -233,3 +233,33 @@ def test_library_runs_the_good_file_and_names_the_bad_one(runs) -> None:
     before = runs["library", "before"]
     assert_one_line_error(before, "b-before.toml", "1700-01-01 is before")
     assert "a-good" in before.stdout
+
+
+@pytest.mark.slow
+def test_the_web_api_refuses_the_same_dates(store_home, tmp_path) -> None:
+    """The web app calls the same functions: the same sentence, as a 422."""
+    from fastapi.testclient import TestClient
+
+    from foedus.web.app import create_app
+    from web.live import lowered_settings
+
+    past = str(HORIZON + dt.timedelta(days=1))
+    cases = [
+        ("/api/obligations", {"attacker": "RUS", "target": "EST", "as_of": "9999-12-31"},
+         f"carried forward at most {CARRY_YEARS} years (to {HORIZON})"),
+        ("/api/credibility", {"ally": "USA", "partner": "EST", "as_of": past},
+         "past the data"),
+        ("/api/network", {"as_of": "9999-12-31"}, "1815-2018"),
+        ("/api/burden", {"years": "2014-2100"}, "2100 is past the data: SIPRI"),
+        ("/api/burden", {"years": "2014-2024", "series": "nato"}, "covers 2012-2019"),
+    ]
+    with TestClient(create_app(lowered_settings(tmp_path)),
+                    raise_server_exceptions=False) as client:
+        for path, params, needle in cases:
+            got = client.get(path, params=params)
+            assert got.status_code == 422, (path, got.status_code, got.text)
+            assert needle in got.json()["error"], (path, got.json())
+        inside = client.get("/api/obligations", params={
+            "attacker": "RUS", "target": "EST", "as_of": str(HORIZON)})
+        assert inside.status_code == 200, inside.text
+        assert inside.json()["provenance"]["carried_forward"]

@@ -57,7 +57,8 @@ class DownloadBar:
     def __init__(self, label: str) -> None:
         self._progress = Progress(TextColumn("{task.description}"), BarColumn(),
                                   DownloadColumn(), TransferSpeedColumn(),
-                                  TimeRemainingColumn(), console=err, transient=True)
+                                  TimeRemainingColumn(), console=err, transient=True,
+                                  disable=not err.is_terminal)  # see step_progress
         self._task = self._progress.add_task(label, total=None)
         self._progress.start()
         self._total: int | None = None

@@ -23,6 +23,7 @@ from foedus.answer import TypedAnswer
 from foedus.credibility.answers import credibility
 from foedus.credibility.model import FittedModel, load
 from foedus.data.identities import resolve_state
+from foedus.model.system import check_date
 from foedus.model.vocab import ObligationKind
 from foedus.params import CREDIBILITY
 from foedus.provenance import CarriedForward, Provenance
@@ -191,6 +192,7 @@ def credibility_answer(ally: int | str, partner: int | str, *, as_of: dt.date | 
     True
     """
     day: dt.date = as_day(as_of, name="as_of")  # type: ignore[assignment]
+    check_date(day)  # the coverage first: a date outside it is not a state's fault
     a, p = resolve_state(ally, on=day), resolve_state(partner, on=day)
     attackers = [resolve_state(x, on=day) for x in against]
     fitted = fitted or load()
