@@ -3,8 +3,9 @@
 Each case is one ``foedus …`` command line run as a subprocess, with the files it needs made
 in a scratch folder (large inputs are generated, never stored). A case is classed as
 
-- ``clean``: exit code 1 or 2, no traceback, stderr of at most ``lines`` lines (default 1
-  for exit 1);
+- ``clean``: exit code 1 or 2 (or the case's ``exit``), no traceback; with exit code 1,
+  stderr of exactly ``lines`` lines (default 1: the error and nothing else, not even an
+  empty line or an "as of today" note) containing ``expect``;
 - ``traceback``: "Traceback (most recent call last)" on stderr (or a Python exception name
   as the last line);
 - ``accepted``: exit code 0 where the input is wrong (a wrong answer given as right);
@@ -68,6 +69,8 @@ class Case:
     answers: bool = False  # exit 0 is right: the input is odd, not wrong (an answer, a note)
     note: str = ""
     env: dict[str, str] = field(default_factory=dict)
+    expect: str = ""  # a clean answer's one stderr line contains this (the reason)
+    exit: int | None = None  # the exit code a clean answer has (default: 1 or 2)
 
 
 def _write(path: Path, text: str | bytes) -> Path:
@@ -163,6 +166,38 @@ def _fixed(*argv: str) -> Setup:
     return lambda work: list(argv)
 
 
+OBLIGATIONS = ("obligations", "--attacker", "RUS", "--target", "EST")
+
+
+def _panel_years(years: str) -> Setup:
+    return lambda work: ["panel", "state-years", "--years", years, "--out",
+                         str(work / "p.csv")]
+
+
+def _blocked(work: Path, name: str) -> Path:
+    """A plot folder that takes files, with a folder in the way of the plot ``name``: the
+    write fails only after the work is done."""
+    (work / "plots" / name).mkdir(parents=True)
+    return work / "plots"
+
+
+def _sweep(plot: Callable[[Path], object]) -> Setup:
+    def setup(work: Path) -> list[str]:
+        s = _write(work / "s.toml", _scenario(draws="100"))
+        return ["sweep", str(s), "--grid", "challenger.value=1,2", "--draws", "100",
+                "--plot", str(plot(work))]
+    return setup
+
+
+def _library(bad: str) -> Setup:
+    """A case library of one good scenario and one bad file."""
+    def setup(work: Path) -> list[str]:
+        _write(work / "lib" / "a-good.toml", _scenario(draws="100"))
+        _write(work / "lib" / "b-bad.toml", bad)
+        return ["library", str(work / "lib"), "--draws", "100"]
+    return setup
+
+
 def _nested_arrays(n: int) -> str:
     return "x = " + "[" * n + "]" * n + "\n"
 
@@ -181,17 +216,24 @@ CASES: list[Case] = [
     Case("store-truncated-summary", _fixed("summary"), True, store="truncate"),
     Case("store-truncated-obligations", _fixed("obligations", "--attacker", "RUS",
                                                "--target", "EST"), True, store="truncate",
-         lines=2, note="the date note, then the error"),
+         note="the error alone: the date note is said only with an answer"),
     Case("store-truncated-4k-status", _fixed("data", "status"), True, store="truncate-4k"),
     Case("store-truncated-4k-obligations", _fixed("obligations", "--attacker", "RUS",
                                                   "--target", "EST"), True,
-         store="truncate-4k", lines=2),
+         store="truncate-4k"),
     Case("store-sidecar-truncated", _fixed("obligations", "--attacker", "RUS", "--target",
                                            "EST"), True, store="sidecar-truncate",
          answers=True, note="answered from the sources with a one-line note"),
     Case("store-sidecar-garbage", _fixed("obligations", "--attacker", "RUS", "--target",
                                          "EST"), True, store="sidecar-garbage", answers=True,
          limit_memory=True),
+    Case("store-sidecar-truncated-bad-target", _fixed("obligations", "--attacker", "RUS",
+                                                      "--target", "Atlantis"), True,
+         store="sidecar-truncate", expect="Atlantis",
+         note="the notice of the damaged prebuilt file is dropped: the error is the line"),
+    Case("store-sidecar-truncated-past-coverage", _fixed(*OBLIGATIONS, "--as-of",
+                                                         "9999-12-31"), True,
+         store="sidecar-truncate", expect="past the data"),
     Case("store-garbage-status", _fixed("data", "status"), True, store="garbage"),
     Case("store-garbage-summary", _fixed("summary"), True, store="garbage"),
     Case("store-empty-status", _fixed("data", "status"), True, store="empty"),
@@ -218,8 +260,9 @@ CASES: list[Case] = [
     Case("compare-plot-existing-file", _compare(_touch("plots")), True),
     Case("compare-plot-proc", _compare(lambda w: "/proc/foedus-plots"), True),
     # --- books -----------------------------------------------------------------------------
-    Case("book-1000-duplicates", _book_duplicates(1000), True, lines=3,
-         note="exit 1 with the duplicates grouped (a few lines, not 500,500)"),
+    Case("book-1000-duplicates", _book_duplicates(1000), True,
+         expect="999 entries overlap an earlier one",
+         note="exit 1 with the duplicates grouped in one line (not 500,500)"),
     Case("book-directory", lambda w: ["book", "check", str(w)], False),
     Case("book-missing", lambda w: ["book", "check", str(w / "none.toml")], True),
     # --- scenario files --------------------------------------------------------------------
@@ -272,10 +315,75 @@ CASES: list[Case] = [
                                                "--scheduler", "junk"], True),
     Case("simulate-draws-1", lambda w: ["simulate", str(SCENARIO), "--draws", "1"], True,
          answers=True, note="documented minimum: should answer (exit 0 is right here)"),
-    Case("reliability-from-3000", _fixed("reliability", "--from", "3000")),
-    Case("reliability-from-negative", _fixed("reliability", "--from", "-5")),
+    Case("reliability-from-3000", _fixed("reliability", "--from", "3000"), True,
+         expect="outside the record"),
+    Case("reliability-from-negative", _fixed("reliability", "--from", "-5"), True),
     Case("panel-years-reversed", lambda w: [
-        "panel", "state-years", "--years", "1900-1850", "--out", str(w / "p.csv")]),
+        "panel", "state-years", "--years", "1900-1850", "--out", str(w / "p.csv")], True,
+        expect="1850 is before 1900"),
+    # --- dates and years against each source's coverage (docs/cli.md) --------------------
+    Case("obligations-as-of-9999", _fixed(*OBLIGATIONS, "--as-of", "9999-12-31"), True,
+         expect="9999-12-31 is past the data: ATOP v5.1 (atop_members) covers 1815-2018"),
+    Case("obligations-as-of-2029", _fixed(*OBLIGATIONS, "--as-of", "2029-01-01"), True,
+         expect="carried forward at most 10 years (to 2028-12-31)"),
+    Case("obligations-as-of-1700", _fixed(*OBLIGATIONS, "--as-of", "1700-01-01"), True,
+         expect="before 1815"),
+    Case("obligations-atop-view-2019", _fixed(*OBLIGATIONS, "--as-of", "2019-01-01",
+                                              "--view", "atop"), True,
+         expect="The ATOP view ends on 2018-12-31"),
+    Case("obligations-today-bad-target", _fixed("obligations", "--attacker", "RUS",
+                                                "--target", "Atlantis"), True,
+         note="as of today, then an error: the error alone"),
+    Case("credibility-as-of-9999", _fixed("credibility", "--ally", "USA", "--partner", "EST",
+                                          "--as-of", "9999-12-31"), True,
+         expect="past the data"),
+    Case("credibility-today-bad-ally", _fixed("credibility", "--ally", "Atlantis",
+                                              "--partner", "EST"), True),
+    Case("summary-year-2100", _fixed("summary", "--year", "2100"), True, exit=2,
+         expect="2018"),
+    Case("panel-years-2100", _panel_years("2010-2100"), True,
+         expect="2100 is past the data: COW State System Membership"),
+    Case("panel-years-1700", _panel_years("1700-1820"), True, expect="1700 is before"),
+    Case("burden-years-2100", _fixed("burden", "--years", "2014-2100"), True,
+         expect="2100 is past the data: SIPRI"),
+    Case("burden-years-1940", _fixed("burden", "--years", "1940-1950"), True,
+         expect="1940 is before the data: SIPRI"),
+    Case("burden-nato-2024", _fixed("burden", "--series", "nato", "--years", "2014-2024"),
+         True, expect="2024 is past the data: NATO"),
+    Case("reliability-cow-to-2010", _fixed("reliability", "--to", "2010"), True,
+         expect="--to 2010 is past the data: COW Inter-State War Data"),
+    Case("simulate-as-of-9999", lambda w: ["simulate", str(SCENARIO), "--draws", "100",
+                                           "--as-of", "9999-12-31"], True,
+         expect="--as-of 9999-12-31 is past the data"),
+    Case("simulate-as-of-1700", lambda w: ["simulate", str(SCENARIO), "--draws", "100",
+                                           "--as-of", "1700-01-01"], True,
+         expect="--as-of 1700-01-01 is before the data"),
+    Case("scenario-date-9999", _sim(_scenario().replace("2024-07-01", "9999-12-31")), True,
+         expect="date: 9999-12-31 is past the data"),
+    Case("scenario-date-1700", _sim(_scenario().replace("2024-07-01", "1700-01-01")), True,
+         expect="date: 1700-01-01 is before the data"),
+    Case("sweep-date-9999", lambda w: ["sweep", str(_write(w / "s.toml", _scenario().replace(
+        "2024-07-01", "9999-12-31"))), "--grid", "challenger.value=1,2", "--draws", "100"],
+        True, expect="past the data"),
+    Case("compare-date-9999", lambda w: ["compare", str(SCENARIO), str(_write(
+        w / "s.toml", _scenario().replace("2024-07-01", "9999-12-31"))), "--draws", "100"],
+        True, expect="past the data"),
+    # --- failures per item: the finished results printed, then one line -------------------
+    Case("burden-plot-blocked", _burden(lambda w: _blocked(w, "compliance.png")), True,
+         expect="the results were printed"),
+    Case("compare-plot-blocked", _compare(lambda w: _blocked(w, "compare_event1.png")), True,
+         expect="the results were printed"),
+    Case("sweep-plot-blocked", _sweep(lambda w: _blocked(w, "sweep-s.png")), True,
+         expect="the results were printed"),
+    Case("sweep-plot-existing-file", _sweep(_touch("plots")), True,
+         expect="it is a file, not a folder"),
+    Case("sweep-plot-proc", _sweep(lambda w: "/proc/foedus-plots"), True),
+    Case("library-one-bad-file", _library("name = \n"), True,
+         expect="1 of 2 scenario files could not be run"),
+    Case("library-one-file-past-coverage", _library(_scenario().replace(
+        "2024-07-01", "9999-12-31")), True, expect="1 of 2 scenario files could not be run"),
+    Case("library-empty-folder", lambda w: ["library", str(w)], True,
+         expect="no scenario files"),
 ]
 
 LEFTOVER_PATTERNS = (".*.foedus-tmp*", ".*.tmp", ".*.part")
@@ -333,13 +441,17 @@ def _classify(case: Case, rc: int | None, stderr: str) -> str:
         return "hang"
     lines = [line for line in stderr.splitlines() if line.strip()]
     last = lines[-1] if lines else ""
+    name = last.split(":", 1)[0]  # "KeyError: …"; click's own usage line is "Error: …"
     if "Traceback (most recent call last)" in stderr or (
-            last.split(":", 1)[0].endswith(("Error", "Exception")) and " " not in
-            last.split(":", 1)[0]):
+            name.endswith(("Error", "Exception")) and " " not in name and name != "Error"):
         return "traceback"
     if rc == 0:
         return "clean" if case.answers else "accepted"
-    if rc == 1 and len(lines) <= case.lines:
+    if case.exit is not None and rc != case.exit:
+        return "other"
+    if case.expect and case.expect not in stderr:
+        return "other"
+    if rc == 1 and len(stderr.splitlines()) == case.lines:  # every line counts, blank too
         return "clean"
     if rc == 2:  # click's usage error: a few lines of usage then the error
         return "clean"

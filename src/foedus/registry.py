@@ -20,9 +20,16 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from foedus.errors import UnknownDatasetError
+from foedus.errors import DateOutOfRangeError, UnknownDatasetError
 
-__all__ = ["Dataset", "OfficialSource", "bibtex", "dataset", "datasets"]
+__all__ = ["CARRY_YEARS", "Dataset", "OfficialSource", "bibtex", "check_day", "check_years",
+           "dataset", "datasets"]
+
+#: How many years past a source's last day a command that carries values forward may go
+#: (DESIGN §7: carried forward only where a command needs it, and flagged). Past that
+#: horizon every command refuses the date, with the coverage in the message: the present
+#: (our treaty book is kept current) lies within it, ``--as-of 9999-12-31`` does not.
+CARRY_YEARS = 10
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,19 @@ class Dataset:
         return None if self.last_day is None else self.last_day.year
 
     @property
+    def horizon(self) -> dt.date | None:
+        """The last day a carried-forward answer may reach: 31 December, :data:`CARRY_YEARS`
+        years after the last year (None for static data)."""
+        return None if self.last_day is None else dt.date(self.last_day.year + CARRY_YEARS,
+                                                          12, 31)
+
+    @property
+    def label(self) -> str:
+        """``"NMC 7.0 (nmc_7), 1816-2022"``: the name, key and coverage for messages."""
+        short = re.split(r",| \(|: ", self.title, maxsplit=1)[0]
+        return f"{short} ({self.name}) covers {self.coverage}"
+
+    @property
     def bibtex(self) -> str:
         """The BibTeX entry for this dataset's citation."""
         return bibtex(self.bibtex_key)
@@ -116,6 +136,80 @@ def dataset(name: str) -> Dataset:
         raise UnknownDatasetError(
             f"Unknown dataset {name!r}.{hint} Known datasets: {', '.join(entries)}."
         ) from None
+
+
+def _dated(names: list[str] | tuple[str, ...]) -> list[Dataset]:
+    return [d for d in map(dataset, names) if d.first_day is not None]
+
+
+def check_day(day: dt.date, names: list[str] | tuple[str, ...], *, what: str = "the date",
+              carry: bool = True) -> list[Dataset]:
+    """Check a date against the coverage of the sources a command reads.
+
+    Parameters
+    ----------
+    day
+        The date asked for.
+    names
+        The registered datasets the answer rests on.
+    what
+        How the date was given, for the message (``"--as-of 9999-12-31"``).
+    carry
+        True when the command carries values past a source's last day (and flags them);
+        False when it refuses any date outside the coverage.
+
+    Returns
+    -------
+    list of Dataset
+        The sources whose last day is before ``day`` (their values are carried forward and
+        the answer must say so); empty inside every source's coverage.
+
+    Raises
+    ------
+    DateOutOfRangeError
+        Before a source's first day; past its last day when ``carry`` is False, past its
+        :attr:`Dataset.horizon` otherwise. The message names the source and its coverage.
+    """
+    for d in _dated(names):
+        if day < d.first_day:  # type: ignore[operator]
+            raise DateOutOfRangeError(f"{what} is before the data: {d.label}.")
+        if not carry and day > d.last_day:  # type: ignore[operator]
+            raise DateOutOfRangeError(f"{what} is past the data: {d.label}.")
+        if day > d.horizon:  # type: ignore[operator]
+            raise DateOutOfRangeError(
+                f"{what} is past the data: {d.label}, carried forward at most "
+                f"{CARRY_YEARS} years (to {d.horizon}).")
+    return [d for d in _dated(names) if day > d.last_day]  # type: ignore[operator]
+
+
+def check_years(start: int, end: int, names: list[str] | tuple[str, ...], *,
+                what: str = "the years", carry: bool = False) -> list[Dataset]:
+    """Check a span of years (both inclusive) against the coverage of ``names``, as
+    :func:`check_day` checks a date: refused before a source's first year, past its last
+    year (``carry`` False) or past its horizon (``carry`` True).
+
+    Returns
+    -------
+    list of Dataset
+        The sources carried past their last year to reach ``end``.
+
+    Raises
+    ------
+    DateOutOfRangeError
+        When the span is reversed or reaches outside the coverage (named in the message).
+    """
+    if end < start:
+        raise DateOutOfRangeError(f"{what}: {end} is before {start}.")
+    for d in _dated(names):
+        if start < d.first_year:  # type: ignore[operator]
+            raise DateOutOfRangeError(f"{what}: {start} is before the data: {d.label}.")
+        if not carry and end > d.last_year:  # type: ignore[operator]
+            raise DateOutOfRangeError(f"{what}: {end} is past the data: {d.label}.")
+        if end > d.horizon.year:  # type: ignore[union-attr]
+            raise DateOutOfRangeError(
+                f"{what}: {end} is past the data: {d.label}, carried forward at most "
+                f"{CARRY_YEARS} years (to {d.horizon.year}).")  # type: ignore[union-attr]
+    return [d for d in _dated(names) if end > d.last_year]  # type: ignore[operator]
 
 
 @cache

@@ -30,7 +30,7 @@ from foedus.data import queries
 from foedus.data.store import connect
 from foedus.errors import DateOutOfRangeError, ParameterError
 from foedus.model.commitments import Treaty
-from foedus.registry import dataset
+from foedus.registry import check_years, dataset
 
 __all__ = ["SERIES", "SERIES_DATASETS", "members_by_year", "spending_panel"]
 
@@ -197,10 +197,9 @@ def spending_panel(alliance: Treaty, start: int, end: int, *, series: Series = "
     """
     if end < start:
         raise ParameterError(f"the span ends ({end}) before it starts ({start}).")
-    lo, hi = SERIES[series]
-    if end < lo or start > hi:
-        raise DateOutOfRangeError(f"the {series} series covers {lo}-{hi}; {start}-{end} lies "
-                                  "outside.")
+    # every year inside the series' coverage: spending is never carried forward
+    check_years(start, end, (SERIES_COVERAGE[series],),
+                what=f"the {series} series over {start}-{end}")
     keys = members_by_year(alliance, start, end)
     if keys.empty:
         raise DateOutOfRangeError(f"{alliance.name} has no members in {start}-{end}.")
@@ -211,9 +210,6 @@ def spending_panel(alliance: Treaty, start: int, end: int, *, series: Series = "
     frame = keys.merge(states, on="ccode", how="left").merge(values, on=["ccode", "year"],
                                                             how="left")
     frame = frame.merge(population, on=["ccode", "year"], how="left")
-    outside = (frame["year"] < lo) | (frame["year"] > hi)
-    for col in ("milex_usd", "milex_share_gdp"):
-        frame.loc[outside, col] = np.nan
     frame["series"] = series
     frame.attrs.update(alliance=alliance.id, alliance_name=alliance.name, series=series,
                        datasets=list(SERIES_DATASETS[series]))

@@ -26,10 +26,20 @@ def _f(value, digits: int = 2) -> str:
         else f"{value:.{digits}f}"
 
 
+def _default_years(series: str) -> tuple[int, int]:
+    """2014 (the Wales pledge) to the series' last year, from the registry."""
+    from foedus.burden.spending import SERIES
+
+    first, last = SERIES[series]
+    return max(2014, first), last
+
+
 def command(
     alliance: Annotated[str, typer.Option("--alliance", help="NATO, book:nato, atop:3180, "
                                           "a bare ATOP id, 'Warsaw Pact'…")] = "NATO",
-    years: Annotated[str, typer.Option("--years", help="START-END.")] = "2014-2024",
+    years: Annotated[str | None, typer.Option("--years", help="START-END, inside the "
+                                              "series' coverage (default: 2014 to the "
+                                              "series' last year).")] = None,
     series: typer_option(BURDEN, "series", "--series", help="sipri, nato or nmc.") = "sipri",
     view: Annotated[View, typer.Option("--view", help="Membership from the legal view "
                                        "(default) or ATOP's.")] = View.LEGAL,
@@ -41,7 +51,7 @@ def command(
     """Burden sharing: exploitation test, shares, compliance and the joint-product view."""
     from foedus.burden.answer import burden_answer
 
-    start, end = _years(years)
+    start, end = _years(years) if years is not None else _default_years(series)
     if plot is not None:
         check_output_folder(plot)  # before the work: a bad --plot fails at once
     answer = burden_answer(alliance, start, end, series=series, view=view, seed=seed)

@@ -172,10 +172,10 @@ def library(
     """Run every scenario of the case library and print one table."""
     from foedus.crisis.answer import library_answer
 
-    files = sorted(folder.glob("*.toml"))
+    files, failed = _loadable(sorted(folder.glob("*.toml")))
     bar = Progress(TextColumn("cases"), BarColumn(), TextColumn("{task.completed}/"
                    "{task.total}"), TimeRemainingColumn(compact=True), console=err,
-                   transient=True)
+                   transient=True, disable=not err.is_terminal)
     task = bar.add_task("", total=len(files))
     bar.start()
     try:
@@ -193,9 +193,41 @@ def library(
         from foedus.report.scenario_plots import write_sensitivity
 
         write_sensitivity(result["sensitivity"], sensitivity)
+    result["notes"] += [f"not run: {why}" for why in failed.values()]
     if json:
         print_json(result)
-        return
+    else:
+        _print_library(result, folder)
+    plots = "" if sensitivity is None else f", their sensitivity plots in {sensitivity}"
+    if failed:  # every other case is printed (and written); the bad files, in one line
+        raise FoedusError(f"{len(failed)} of {len(files) + len(failed)} scenario files "
+                          f"could not be run (the others' results are above{plots}): "
+                          + "; ".join(failed.values()))
+    if sensitivity is not None:
+        err.print(f"sensitivity plots in {sensitivity}", highlight=False)
+
+
+def _loadable(files: list[Path]) -> tuple[list[Path], dict[str, str]]:
+    """The files that load as scenarios, and each other one's one-line reason (a bad file
+    must not cost the others their results). None loads: the first reason is the error."""
+    from foedus.crisis.scenario import load_scenario
+
+    good, failed = [], {}
+    for path in files:
+        try:
+            load_scenario(path)
+        except FoedusError as exc:
+            why = " ".join(str(exc).split())
+            failed[str(path)] = why if why.startswith(str(path)) else f"{path}: {why}"
+        else:
+            good.append(path)
+    if failed and not good:
+        raise FoedusError(f"no scenario file of {len(files)} could be run: "
+                          + "; ".join(failed.values()))
+    return good, failed
+
+
+def _print_library(result: dict, folder: Path) -> None:
     table = Table(title=f"Case library ({folder}): P(deterred), its change from the "
                         "case's base, the coalition's mean size, the state most likely to be "
                         "drawn in and the top entrapment exposure, each ± its standard error",
@@ -216,5 +248,3 @@ def library(
     out.print(table)
     for note in result["notes"]:
         out.print(f"note: {note}", style="yellow", highlight=False)
-    if sensitivity is not None:
-        err.print(f"sensitivity plots in {sensitivity}", highlight=False)

@@ -11,6 +11,7 @@ exit with code 1; a malformed command line exits with code 2 (typer's own).
 from __future__ import annotations
 
 import logging
+import logging.handlers
 import os
 import sys
 from typing import Annotated
@@ -111,13 +112,31 @@ def summary(year: typer_option(SUMMARY, "year", help="Year of the pledge ranking
 
 def run() -> None:
     """Console entry point: run the app, turning user errors into one line and exit 1."""
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(message)s")
+    # log notices (a stale prebuilt system, a fallback cache) are held until the command
+    # ends: said after an answer, dropped before an error, which is one line on stderr
+    held = logging.handlers.MemoryHandler(capacity=10_000, flushLevel=logging.CRITICAL + 1,
+                                          target=logging.StreamHandler(sys.stderr),
+                                          flushOnClose=False)
+    held.setFormatter(logging.Formatter("%(message)s"))
+    held.target.setFormatter(logging.Formatter("%(message)s"))  # type: ignore[union-attr]
+    logging.basicConfig(level=logging.WARNING, handlers=[held])
     logging.getLogger("pooch").setLevel(logging.WARNING)
+    from foedus.cli.dates import drop_notes, say_notes
+
     try:
         app()
+    except SystemExit as exc:
+        held.flush()  # an answer (or a usage error, exit 2): the notices stand
+        if exc.code in (0, None):
+            say_notes()  # "as of today": said once the answer stands
+        raise
     except FoedusError as exc:
-        err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        drop_notes()  # an error is one line on stderr, nothing before it
+        held.buffer.clear()
+        line = "; ".join(part.strip() for part in str(exc).splitlines() if part.strip())
+        err.print(f"[red]error:[/] {line}", highlight=False, soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
+        held.flush()
         err.print("interrupted; nothing was changed.", highlight=False)
         sys.exit(130)

@@ -57,7 +57,8 @@ class DownloadBar:
     def __init__(self, label: str) -> None:
         self._progress = Progress(TextColumn("{task.description}"), BarColumn(),
                                   DownloadColumn(), TransferSpeedColumn(),
-                                  TimeRemainingColumn(), console=err, transient=True)
+                                  TimeRemainingColumn(), console=err, transient=True,
+                                  disable=not err.is_terminal)  # see step_progress
         self._task = self._progress.add_task(label, total=None)
         self._progress.start()
         self._total: int | None = None
@@ -82,10 +83,12 @@ class DownloadBar:
 
 
 def step_progress(label: str) -> Progress:
-    """A progress bar for counted steps, on stderr, removed when done."""
+    """A progress bar for counted steps, on stderr, removed when done; drawn only on a
+    terminal (rich ends a live display on a file or pipe with an empty line, which would
+    put a second line before a one-line error)."""
     return Progress(TextColumn(f"{label} " + "{task.description}"), BarColumn(),
                     TextColumn("{task.completed}/{task.total}"), console=err,
-                    transient=True)
+                    transient=True, disable=not err.is_terminal)
 
 
 def plots_or_error(draw: Callable[[], list[Any]], folder: Any) -> list[Any] | FoedusError:
@@ -96,7 +99,7 @@ def plots_or_error(draw: Callable[[], list[Any]], folder: Any) -> list[Any] | Fo
     try:
         return list(draw())
     except FoedusError as exc:
-        return exc
+        return WriteError(f"{str(exc).rstrip('.')}; the results were printed.")
     except OSError as exc:
         return WriteError(f"cannot write the plots into {folder}: {reason(exc)}; the "
                           "results were printed.")

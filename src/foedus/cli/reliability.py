@@ -11,8 +11,9 @@ from rich.table import Table
 from foedus.cli.output import err, out, print_json
 from foedus.errors import DateOutOfRangeError, ParameterError
 
-#: Years each source covers (COW inter-state wars v4.0 to 2003; MIDB 4.3 to 2010).
-YEARS = {"cow": (1816, 2003), "mid": (1816, 2010)}
+#: The registry dataset whose last year ends each source's record (COW inter-state wars
+#: v4.0 to 2003; MIDB 4.3 to 2010).
+SOURCES = {"cow": "cow_wars", "mid": "midb"}
 
 
 def _interval(r: dict) -> str:
@@ -24,7 +25,9 @@ def _interval(r: dict) -> str:
 def command(
     start: Annotated[int, typer.Option("--from", help="First year (of the casus foederis).")
                      ] = 1816,
-    end: Annotated[int, typer.Option("--to", help="Last year.")] = 2010,
+    end: Annotated[int | None, typer.Option("--to", help="Last year (default: the "
+                                            "source's last: 2003 for cow, 2010 for mid).")
+                   ] = None,
     source: Annotated[str, typer.Option("--source", help="cow (inter-state wars v4.0, to "
                                         "2003) or mid (MIDB 4.3 uses of force, to 2010).")
                       ] = "cow",
@@ -44,13 +47,18 @@ def command(
 
     if source not in RELIABILITY_SOURCES:
         raise typer.BadParameter("must be cow or mid", param_hint="--source")
-    first, last = YEARS[source]
+    from foedus.registry import dataset
+
+    wars = dataset(SOURCES[source])
     record = RELIABILITY["start"][0]  # the years of the record, declared once
+    end = wars.last_year if end is None else end
     for flag, year in (("--from", start), ("--to", end)):
         if not record.left <= year <= record.right:
             raise DateOutOfRangeError(f"{flag} {year} is outside the record: years "
-                                      f"{record.left}-{record.right} ({source} covers "
-                                      f"{first}-{last}).")
+                                      f"{record.left}-{record.right} ({wars.label}).")
+    if end > wars.last_year:  # no war past the source's end: refused, not answered empty
+        raise DateOutOfRangeError(f"--to {end} is past the data: {wars.label}; use "
+                                  f"--to {wars.last_year} or --source mid.")
     if end < start:
         raise DateOutOfRangeError(f"--to {end} is before --from {start}.")
     if window < 0:

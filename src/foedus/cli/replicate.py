@@ -38,7 +38,8 @@ def command(
             out.print(f"[bold]{s.name}[/]  {s.title} (doi:{s.doi})", highlight=False)
         return
     if summary:
-        ran = suite(progress=lambda name: err.print(f"replicating {name}…", highlight=False))
+        ran = suite(progress=(lambda name: err.print(f"replicating {name}…", highlight=False))
+                    if err.is_terminal else None)  # a failure is one line off a terminal
         if json:
             print_json(ran.to_json())
             return

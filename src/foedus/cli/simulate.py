@@ -10,7 +10,8 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from foedus.cli.output import err, out, print_json
+from foedus.cli.output import err, out, plots_or_error, print_json
+from foedus.errors import FoedusError
 
 FileArg = Annotated[Path, typer.Argument(help="A scenario file (TOML; docs/crisis.md).")]
 Draws = Annotated[int | None, typer.Option("--draws", min=1, help="Monte Carlo draws "
@@ -50,6 +51,9 @@ def simulate(
             day = dt.date.fromisoformat(as_of)
         except ValueError:
             raise FoedusError(f"--as-of {as_of!r} is not a date (use YYYY-MM-DD).") from None
+        from foedus.registry import check_day
+
+        check_day(day, ("atop_members",), what=f"--as-of {day}")  # the coverage, up front
     # the bar starts once the estimate is printed (from the run's first chunk, timed), so
     # that the line is never drawn inside the live bar
     bar = _draws_progress()
@@ -87,7 +91,7 @@ def _draws_progress() -> Progress:
     """The draws' progress bar on stderr, with the time remaining (removed when done)."""
     return Progress(TextColumn("draws"), BarColumn(), TextColumn("{task.completed}/"
                     "{task.total}"), TimeRemainingColumn(compact=True), console=err,
-                    transient=True)
+                    transient=True, disable=not err.is_terminal)
 
 
 def _duration(seconds: float) -> str:
@@ -188,6 +192,10 @@ def sweep(
     """Run a grid of scenario variants on Dask: P(deterred) and more at every point."""
     from foedus.crisis.answer import sweep_answer
 
+    if plot is not None:
+        from foedus.atomic import check_output_folder
+
+        check_output_folder(plot)  # before the work: a bad --plot fails at once
     bar = _draws_progress()
     task = bar.add_task("", total=None)
     bar.start()
@@ -201,18 +209,30 @@ def sweep(
     finally:  # an error too: the bar is removed before its line is printed
         bar.live.stop()
     payload = answer.to_json()
-    rows, parsed = payload["points"], payload["grid"]
-    n, s = payload["draws"], payload["seed"]
+    rows, parsed, n = payload["points"], payload["grid"], payload["draws"]
     name = payload["scenario"]["name"] or file
-    if plot is not None:
+    written: list | FoedusError = []
+    if plot is not None:  # a failed plot must not lose the points already drawn
         from foedus.report.scenario_plots import plot_sweep
 
-        path = plot_sweep(rows, parsed, plot / f"sweep-{Path(file).stem}.png",
-                          title=f"{name}: {n:,} draws per point")
-        err.print(f"wrote {path}", highlight=False)
+        written = plots_or_error(lambda: [plot_sweep(
+            rows, parsed, plot / f"sweep-{Path(file).stem}.png",
+            title=f"{name}: {n:,} draws per point")], plot)
     if json:
         print_json(payload)
-        return
+    else:
+        _print_sweep(payload, name)
+    if isinstance(written, FoedusError):  # the results are printed; the plot alone failed
+        raise written
+    if not json:
+        err.print(f"{len(rows)} points × {n:,} draws", highlight=False)
+    for path in written:
+        err.print(f"wrote {path}", highlight=False)
+
+
+def _print_sweep(payload: dict, name: str) -> None:
+    rows, parsed = payload["points"], payload["grid"]
+    n, s = payload["draws"], payload["seed"]
     names = list(parsed)
     table = Table(*names, "P(deterred)", "P(widens)", "coalition size",
                   title=f"{name}: {n:,} draws per point, seed {s}")
@@ -221,4 +241,3 @@ def sweep(
                       _pct(r["p_deterred"], r["p_deterred_se"]),
                       _pct(r["p_widens"], r["p_widens_se"]), f"{r['coalition_size_mean']:.2f}")
     out.print(table)
-    err.print(f"{len(rows)} points × {n:,} draws", highlight=False)

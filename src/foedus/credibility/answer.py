@@ -23,10 +23,12 @@ from foedus.answer import TypedAnswer
 from foedus.credibility.answers import credibility
 from foedus.credibility.model import FittedModel, load
 from foedus.data.identities import resolve_state
+from foedus.model.system import check_date
 from foedus.model.vocab import ObligationKind
 from foedus.params import CREDIBILITY
-from foedus.provenance import Provenance
+from foedus.provenance import CarriedForward, Provenance
 from foedus.query.answer import StateJSON, SupportJSON
+from foedus.registry import dataset
 from foedus.units import as_day
 
 __all__ = ["DATASETS", "CredibilityAnswer", "LogOdds", "ModelJSON", "PledgeJSON",
@@ -126,10 +128,17 @@ def answer_of(table: pd.DataFrame, *, day: dt.date, ally: StateJSON, partner: St
         outside_record=list(r.outside_record or []),
         support=None if r.support is None else SupportJSON(**r.support))
         for r in table.itertuples(index=False)]
+    atop = dataset("atop_members")  # past its end, its alliances are assumed in force
+    carried = [CarriedForward(dataset=atop.name, last_day=atop.last_day,
+                              what="ATOP alliances in force at its end assumed still in "
+                                   "force (the pledges of atop: treaties)")] \
+        if day > atop.last_day and any(p.treaty.id.startswith("atop:") for p in pledges) \
+        else []
     answer = CredibilityAnswer(
         as_of=day, ally=ally, partner=partner, against=list(against), pledges=pledges,
         model=ModelJSON.of(fitted),
-        provenance=Provenance.of(DATASETS, view="legal", as_of=day))
+        provenance=Provenance.of(DATASETS, view="legal", as_of=day,
+                                 carried_forward=carried))
     answer._table = table
     return answer
 
@@ -183,6 +192,7 @@ def credibility_answer(ally: int | str, partner: int | str, *, as_of: dt.date | 
     True
     """
     day: dt.date = as_day(as_of, name="as_of")  # type: ignore[assignment]
+    check_date(day)  # the coverage first: a date outside it is not a state's fault
     a, p = resolve_state(ally, on=day), resolve_state(partner, on=day)
     attackers = [resolve_state(x, on=day) for x in against]
     fitted = fitted or load()

@@ -167,6 +167,19 @@ class Scenario(_Entry):
     base: str | None = None
     modify: tuple[Modification, ...] = ()
 
+    @field_validator("date")
+    @classmethod
+    def _covered(cls, v: dt.date) -> dt.date:
+        """Inside ATOP's coverage, or within the horizon its alliances are carried to
+        (:func:`foedus.registry.check_day`)."""
+        from foedus.registry import check_day
+
+        try:
+            check_day(v, ("atop_members",), what=str(v))
+        except FoedusError as exc:
+            raise ValueError(str(exc)) from None
+        return v
+
     @field_validator("draws", "seed", mode="before")
     @classmethod
     def _whole_number(cls, v):

@@ -37,7 +37,7 @@ from foedus.errors import DateOutOfRangeError, UnknownTreatyError
 from foedus.model.commitments import Obligation, Treaty, in_span
 from foedus.model.history import HistoryEntry, apply_history
 from foedus.model.vocab import Decision, Response, TreatyKind, View
-from foedus.registry import dataset
+from foedus.registry import check_day, dataset
 
 if TYPE_CHECKING:
     from foedus.model.crosswalk import Crosswalk, CrosswalkDecision
@@ -354,8 +354,10 @@ class CommitmentSystem:
 
 
 def check_date(day: dt.date, view: View | str = View.LEGAL) -> None:
-    """Refuse a date the view does not cover: before 1815 (where foedus's data begin), or,
-    in the ATOP view, after ATOP 5.1's last day.
+    """Refuse a date the view does not cover: before 1815 (where foedus's data begin), past
+    the horizon to which ATOP's alliances are carried forward
+    (:func:`foedus.registry.check_day`: 2028-12-31), or, in the ATOP view, after ATOP 5.1's
+    last day.
 
     Raises
     ------
@@ -365,6 +367,7 @@ def check_date(day: dt.date, view: View | str = View.LEGAL) -> None:
     if day < EARLIEST:
         raise DateOutOfRangeError(f"{day} is before {EARLIEST.year}, where foedus's data "
                                   "begin.")
+    check_day(day, ("atop_members",), what=str(day))  # past the carry-forward horizon
     if View(view) is View.ATOP and day > ATOP_END:
         raise DateOutOfRangeError(f"The ATOP view ends on {ATOP_END} (ATOP 5.1); use the "
                                   "legal view for later dates.")
