@@ -324,6 +324,9 @@ def validate_command(
         for era, block in joined["scores"].items():
             out.print(_score_table(f"Who joins ({era}), {joined['folds']} folds of wars, "
                                    "credibility refitted without each", block))
+        if joined.get("ships"):
+            out.print(f"who joins: ships the {joined['ships'].replace('_', ' ')} forecast "
+                      f"({joined['ships_because']})", highlight=False)
     if dyadic:
         for outcome in ("force", "war"):
             d = dyadic[outcome]
