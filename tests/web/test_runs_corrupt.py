@@ -65,20 +65,22 @@ def _sqlite(path: Path) -> Path:
     return path
 
 
-def _foreign_duckdb(path: Path) -> Path:
+def _duckdb_with(path: Path, *statements: str) -> Path:
     con = duckdb.connect(str(path))
-    con.execute("CREATE TABLE treaties (id VARCHAR, name VARCHAR)")
-    con.execute("INSERT INTO treaties VALUES ('nato', 'North Atlantic Treaty')")
+    for statement in statements:
+        con.execute(statement)
     con.close()
     return path
+
+
+def _foreign_duckdb(path: Path) -> Path:
+    return _duckdb_with(path, "CREATE TABLE treaties (id VARCHAR, name VARCHAR)",
+                        "INSERT INTO treaties VALUES ('nato', 'North Atlantic Treaty')")
 
 
 def _other_columns(path: Path) -> Path:
-    con = duckdb.connect(str(path))
-    con.execute("CREATE TABLE runs (id VARCHAR, status VARCHAR, payload BLOB)")
-    con.execute("INSERT INTO runs VALUES ('a', 'done', NULL)")
-    con.close()
-    return path
+    return _duckdb_with(path, "CREATE TABLE runs (id VARCHAR, status VARCHAR, payload BLOB)",
+                        "INSERT INTO runs VALUES ('a', 'done', NULL)")
 
 
 def _other_version(path: Path) -> Path:
