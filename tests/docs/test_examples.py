@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import shlex
 import subprocess
 import sys
@@ -66,6 +67,14 @@ SUBSTITUTIONS: list[tuple[str, str, str, str]] = [
     ("docs/reports.md", "foedus report library scenarios --out library.html --draws 5000",
      "foedus report library scenarios --out library.html --draws 500",
      "19 cases: 500 draws each instead of 5,000 (the report is the same page)"),
+    ("docs/replications.md", "foedus report replications --out replications.html",
+     "foedus report replications olson-zeckhauser-1966 --out replications.html",
+     "one study's report (the whole suite runs in `foedus replicate --summary` above, "
+     "minutes of CPU each time)"),
+    ("docs/reports.md", "foedus report replications --out replications.html",
+     "foedus report replications olson-zeckhauser-1966 --out replications.html",
+     "one study's report (the whole suite runs in docs/replications.md's "
+     "`foedus replicate --summary`)"),
     ("docs/web.md", "foedus data build", "FOEDUS_HOME=$PWD/new-home foedus data build",
      "builds a store of its own rather than rebuilding the one the other tests read"),
 ]
@@ -247,16 +256,24 @@ def _run_page(page: str, cli_env: dict[str, str], tmp_path: Path) -> dict:
                 text, used = _substituted(ex)
                 blocks.append({"page": page, "line": ex.line, "text": text, "used": used})
         (work / "blocks.json").write_text(json.dumps(blocks))
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _children_cpu()
         proc = subprocess.run([sys.executable, "-c", _RUNNER, "blocks.json", "results.json"],
                               cwd=work, env=_env(cli_env), capture_output=True, text=True,
                               timeout=TIMEOUT, check=False)
+        print(f"{page} (python): {time.perf_counter() - start:.1f} s wall, "
+              f"{_children_cpu() - cpu:.1f} s CPU")
         results = (json.loads((work / "results.json").read_text())
                    if (work / "results.json").is_file() else [])
         _PAGE_RUNS[page] = {"proc": proc, "seconds": time.perf_counter() - start,
                             "results": {r["line"]: r for r in results},
                             "used": {b["line"]: b["used"] for b in blocks}}
     return _PAGE_RUNS[page]
+
+
+def _children_cpu() -> float:
+    """User + system CPU seconds of the finished child processes of this one."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _parse(command: str) -> None:
@@ -332,6 +349,7 @@ def test_example_runs_as_documented(example: Example, cli_env: dict[str, str],
         return
     text, used = _substituted(example)
     if text not in _SHELL_RUNS:  # a line on two pages (the replications report) runs once
+        start, cpu = time.perf_counter(), _children_cpu()
         try:
             _SHELL_RUNS[text] = subprocess.run(
                 ["bash", "-c", text], cwd=_scratch(tmp_path), env=_env(cli_env),
@@ -339,6 +357,8 @@ def test_example_runs_as_documented(example: Example, cli_env: dict[str, str],
         except subprocess.TimeoutExpired:
             raise AssertionError(f"{example.name}: {text!r} ran over {TIMEOUT} s\n"
                                  f"{_rules()}") from None
+        print(f"{example.name}: {time.perf_counter() - start:.1f} s wall, "
+              f"{_children_cpu() - cpu:.1f} s CPU: {text}")
     proc = _SHELL_RUNS[text]
     expected = EXIT_CODES.get((example.page, example.text), 0)
     assert proc.returncode == expected, (
