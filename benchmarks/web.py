@@ -18,8 +18,15 @@ waited for and timed), then times over HTTP:
   ``foedus simulate`` runs; the store and kernel warm), so that the job's own overhead
   is the difference.
 
-The load average is printed before and after: the machine is shared, and the figures mean
-little on a busy one.
+Every timing is given as wall time and as CPU time: the CPU time of this process (the
+server's threads and the client's, ``time.process_time``) around each atlas load and
+obligations query, and for a job the CPU time its worker process (and any process it
+started) spent, read with psutil before and after (user + system). On a shared machine the
+wall times grow with the load and the CPU times much less. The load average is printed
+before and after.
+
+``--cold`` skips the atlas's warm-up: each of the random dates is then computed on request
+(network, layout, borders), as the first visitor of a date meets it.
 
 Targets: atlas < 300 ms, obligations < 200 ms, the job < 3 s of job time. Run with
 ``python benchmarks/web.py`` (``--json`` for one object).
@@ -28,6 +35,7 @@ Targets: atlas < 300 ms, obligations < 200 ms, the job < 3 s of job time. Run wi
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -40,6 +48,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "web"))
 
@@ -62,15 +71,36 @@ def _ms(seconds: list[float]) -> dict:
             "max_ms": round(1000 * max(seconds), 1), "n": len(seconds)}
 
 
+def _wall_cpu(pairs: list[tuple[float, float]]) -> dict:
+    """Median and max of (wall, CPU) seconds, in ms."""
+    return {"wall": _ms([w for w, _ in pairs]), "cpu": _ms([c for _, c in pairs])}
+
+
 def atlas(client: httpx.Client, pool: ThreadPoolExecutor, day: str, view: str = "legal"
           ) -> float:
-    """One atlas load: the three requests the page makes, in parallel."""
-    start = time.perf_counter()
+    """One atlas load: the three requests the page makes, in parallel (wall seconds)."""
+    return atlas_cpu(client, pool, day, view)[0]
+
+
+def atlas_cpu(client: httpx.Client, pool: ThreadPoolExecutor, day: str,
+              view: str = "legal") -> tuple[float, float]:
+    """One atlas load: wall seconds and this process's CPU seconds (server and client)."""
+    start, cpu = time.perf_counter(), time.process_time()
     urls = [f"/api/borders?as_of={day}", f"/api/network?as_of={day}&view={view}",
             f"/api/legal-status?as_of={day}"]
     for response in pool.map(client.get, urls):
         response.raise_for_status()
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
+def children_cpu() -> float:
+    """User + system CPU seconds of every live process this one started (the job workers)."""
+    total = 0.0
+    for child in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            times = child.cpu_times()
+            total += times.user + times.system
+    return total
 
 
 def fresh_dates(count: int, seed: int = 2026) -> list[str]:
@@ -106,8 +136,13 @@ def in_process(dates: list[str]) -> dict:
     """CPU time (this thread's, so less at the mercy of a busy machine than the wall clock)
     of the atlas's work for ``dates``, none cached in this process: ``Snapshot.pledges``
     against the reference implementation it replaced (``tests/model/reference_system.py``),
-    and the whole atlas (network, borders, legal overlay) as the server computes it."""
+    and the whole atlas (network, borders, legal overlay) as the server computes it; the
+    layout step alone (``views._layout``, its cache emptied) against networkx's
+    ``spring_layout`` it replaced (``tests/web/reference_layout.py``, float-for-float the
+    same positions)."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from reference_layout import reference_layout
+
     from foedus.data.loaders import load_system
     from foedus.data.simplify import DEFAULT_TOLERANCE
     from foedus.web import views
@@ -116,13 +151,14 @@ def in_process(dates: list[str]) -> dict:
     system = load_system()
     views._NETWORKS.items.clear()  # the server ran in this process: forget its answers
     views._BORDERS.items.clear()
+    views._LAYOUTS.clear()
     views.borders_bytes(dt.date(1700, 1, 1), DEFAULT_TOLERANCE)  # arcs loaded and encoded
     views.legal_status(dt.date(1900, 1, 1))  # the gazetteer loaded
     out: dict = {}
     for view in ("legal", "atop"):
         days = [dt.date.fromisoformat(d) for d in dates
                 if view == "legal" or d <= "2018-12-31"]
-        fast, old, whole = [], [], []
+        fast, old, whole, lay, lay_old = [], [], [], [], []
         for day in days:
             snap = system.as_of(day, view)
             start = time.thread_time()
@@ -137,8 +173,18 @@ def in_process(dates: list[str]) -> dict:
                 views.borders_bytes(day, DEFAULT_TOLERANCE)
                 views.legal_status(day)
             whole.append(time.thread_time() - start)
+            pairs, nodes, begin, _ = views._edges_and_start(day, view)
+            views._LAYOUTS.clear()
+            start = time.thread_time()
+            new_pos = views._layout(nodes, sorted(pairs), begin)
+            lay.append(time.thread_time() - start)
+            start = time.thread_time()
+            old_pos = reference_layout(nodes, sorted(pairs), begin)
+            lay_old.append(time.thread_time() - start)
+            assert new_pos == old_pos, (day, view)
         out[view] = {"pledges_cpu": _ms(fast), "pledges_reference_cpu": _ms(old),
-                     "atlas_cpu": _ms(whole)}
+                     "atlas_cpu": _ms(whole), "layout_cpu": _ms(lay),
+                     "layout_networkx_cpu": _ms(lay_old), "layouts_identical": len(lay)}
     return out
 
 
@@ -174,27 +220,29 @@ def main() -> None:
         slider = [] if args.cold else [atlas(client, pool, d) for d in SLIDER]
         cold = [atlas(client, pool, d) for d in DATES if d not in SLIDER]
         cached = [atlas(client, pool, d) for d in DATES]
-        new = {view: [atlas(client, pool, d, view) for d in fresh
+        new = {view: [atlas_cpu(client, pool, d, view) for d in fresh
                       if view == "legal" or d <= "2018-12-31"] for view in ("legal", "atop")}
         obligations = []
         for _ in range(10):
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             client.get("/api/obligations", params={"attacker": "RUS", "target": "EST",
                                                    "as_of": "2024-07-01"}).raise_for_status()
-            obligations.append(time.perf_counter() - start)
+            obligations.append((time.perf_counter() - start, time.process_time() - cpu))
         simulate(LIBRARY / CASE, draws=10_000, seed=1)  # this process's data and kernel
         jobs = []
         for _ in range(args.jobs):
-            start = time.perf_counter()
+            start, worker_cpu = time.perf_counter(), children_cpu()
             job = client.post("/api/runs", json={"case": CASE, "draws": args.draws,
                                                  "seed": 2024})
             run = wait(client, job.json()["id"], timeout=600)
-            wall = time.perf_counter() - start
-            start = time.perf_counter()
+            wall, worker_cpu = time.perf_counter() - start, children_cpu() - worker_cpu
+            start, cpu = time.perf_counter(), time.process_time()
             same = simulate(LIBRARY / CASE, draws=args.draws, seed=2024)
             jobs.append({"job_seconds": round(run["seconds"] or float("nan"), 2),
                          "post_to_done_seconds": round(wall, 2),
+                         "worker_cpu_seconds": round(worker_cpu, 2),
                          "simulate_seconds": round(time.perf_counter() - start, 2),
+                         "simulate_cpu_seconds": round(time.process_time() - cpu, 2),
                          "same_p_deterred": same["p_deterred"] ==
                          (run["result"] or {}).get("p_deterred")})
     cpu = in_process(fresh)
@@ -202,12 +250,12 @@ def main() -> None:
         "atlas_in_process_cpu": cpu,
         "atlas_warmup_seconds": None if args.cold else round(warmup, 1),
         "atlas_slider_day": _ms(slider) if slider else None,
-        "atlas_random_dates_legal": _ms(new["legal"]),
-        "atlas_random_dates_atop": _ms(new["atop"]),
+        "atlas_random_dates_legal": _wall_cpu(new["legal"]),
+        "atlas_random_dates_atop": _wall_cpu(new["atop"]),
         "atlas_new_date": _ms(cold), "atlas_same_date": _ms(cached),
         "atlas_by_date_ms": {d: round(1000 * s, 1) for d, s in
                              zip([d for d in DATES if d not in SLIDER], cold, strict=True)},
-        "obligations_rus_est_2024": _ms(obligations),
+        "obligations_rus_est_2024": _wall_cpu(obligations),
         "estonia_2024_job": {"draws": args.draws, "status": run["status"],
                              "p_deterred": (run["result"] or {}).get("p_deterred"),
                              "runs": jobs},

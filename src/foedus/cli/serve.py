@@ -65,6 +65,7 @@ def serve(
 
     from foedus import config
     from foedus.web.app import create_app
+    from foedus.web.runs import recover
     from foedus.web.settings import Settings
     from foedus.web.vendor import manifest
 
@@ -76,12 +77,22 @@ def serve(
     settings = Settings(token=token, max_draws=max_draws, job_seconds=job_seconds,
                         workers=workers, queue=queue)
     sock = _bind(host, port)
+    try:
+        moved = recover(settings.runs_db)  # an unreadable runs database is moved aside, kept
+    except StoreError:
+        sock.close()
+        raise
+    if moved is not None:
+        err.print(f"foedus serve: {moved}", highlight=False, soft_wrap=True)
     shown = f"[{host}]" if ":" in host else host
     mode = ("writes need the token from " + str(token_file) if token else
             "read-only: writes are refused (no --token-file)")
-    err.print(f"foedus serve: http://{shown}:{sock.getsockname()[1]}/ ({mode}; runs in "
-              f"{settings.runs_db}); Ctrl-C stops it", highlight=False, soft_wrap=True)
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning",
+    runs = (f"runs in a new {settings.runs_db}; the unreadable one kept as "
+            f"{moved.moved_to.name}" if moved else f"runs in {settings.runs_db}")
+    err.print(f"foedus serve: http://{shown}:{sock.getsockname()[1]}/ ({mode}; {runs}); "
+              "Ctrl-C stops it", highlight=False, soft_wrap=True)
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, runs_note=moved),
+                                           log_level="warning",
                                            access_log=False))
     try:
         server.run(sockets=[sock])

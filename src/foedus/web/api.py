@@ -102,11 +102,15 @@ def require_token(settings: SettingsDep,
 
 @router.get("/health", summary="The server is up")
 def health(request: Request) -> dict:
-    """The server's version, and how far the atlas's warm-up has got (the slider's dates
-    computed, of all)."""
+    """The server's version, how far the atlas's warm-up has got (the slider's dates
+    computed, of all), and the runs database (with the sentence saying where an unreadable
+    one was moved at start-up, or null)."""
     warmer = getattr(request.app.state, "warmer", None)
     warm = None if warmer is None else {"done": warmer.done, "total": warmer.total}
-    return {"status": "ok", "version": __version__, "atlas_warmup": warm}
+    runs = getattr(request.app.state, "runs", None)
+    return {"status": "ok", "version": __version__, "atlas_warmup": warm,
+            "runs_db": {"path": None if runs is None else str(runs.path),
+                        "moved_aside": getattr(request.app.state, "runs_note", None)}}
 
 
 def fast_json(answer: dict) -> Response:

@@ -15,6 +15,7 @@ import contextlib
 import gc
 import logging
 import secrets
+import sys
 from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import Path
@@ -37,7 +38,7 @@ from foedus.errors import (
 )
 from foedus.web import api, pages
 from foedus.web.jobs import Jobs, QueueFullError
-from foedus.web.runs import RunStore
+from foedus.web.runs import Recovered, open_runs
 from foedus.web.settings import Settings
 from foedus.web.warm import ACTIVITY, AtlasWarmer
 
@@ -135,17 +136,25 @@ def static_dir() -> Path:
     return Path(str(resources.files("foedus.web").joinpath("static")))
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, runs_note: Recovered | None = None
+               ) -> FastAPI:
     """The application for ``settings`` (default: :class:`Settings` from the environment).
 
     The runs database is opened and the worker pool started when the app starts (its
-    lifespan), and both closed when it stops.
+    lifespan), and both closed when it stops. An unreadable runs database is moved aside
+    then and a new one started (:func:`foedus.web.runs.open_runs`), which one line on
+    stderr and ``/api/health`` (``runs_db``) report; ``runs_note`` is what ``foedus serve``
+    moved aside before its start-up line, if anything.
     """
     settings = settings or Settings()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runs = RunStore(settings.runs_db)
+        runs, note = open_runs(settings.runs_db)
+        if note is not None:
+            print(f"foedus serve: {note}", file=sys.stderr, flush=True)
+        moved = note or runs_note
+        app.state.runs_note = None if moved is None else str(moved)
         jobs = Jobs(runs, settings.library, workers=settings.workers,
                     queue_length=settings.queue, job_seconds=settings.job_seconds,
                     prestart=settings.prestart_workers)
