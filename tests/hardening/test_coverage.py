@@ -259,6 +259,10 @@ def test_the_web_api_refuses_the_same_dates(store_home, tmp_path) -> None:
             got = client.get(path, params=params)
             assert got.status_code == 422, (path, got.status_code, got.text)
             assert needle in got.json()["error"], (path, got.json())
+        # without years, the series' own default span, as `foedus burden`
+        default = client.get("/api/burden", params={"series": "nato"})
+        assert default.status_code == 200, default.text
+        assert [r["year"] for r in default.json()["years"]] == list(range(2014, 2020))
         inside = client.get("/api/obligations", params={
             "attacker": "RUS", "target": "EST", "as_of": str(HORIZON)})
         assert inside.status_code == 200, inside.text

@@ -40,6 +40,24 @@ SERIES_COVERAGE: dict[str, str] = {"sipri": "sipri_milex", "nato": "nato_milex",
 SERIES: dict[str, tuple[int, int]] = {
     s: (dataset(d).first_year, dataset(d).last_year)  # type: ignore[misc]
     for s, d in SERIES_COVERAGE.items()}
+#: The first year of the default span: the Wales summit's 2% guideline (NATO, Wales Summit
+#: Declaration, 5 September 2014, para. 14).
+DEFAULT_START = 2014
+
+
+def default_years(series: str) -> tuple[int, int]:
+    """The default span of a series (``foedus burden`` and ``GET /api/burden`` without years).
+
+    From :data:`DEFAULT_START` (or the series' first year, if later) to the series' last
+    year in the registry.
+
+    >>> default_years("nato")[0]
+    2014
+    """
+    first, last = SERIES[series]
+    return max(DEFAULT_START, first), last
+
+
 SERIES_DATASETS: dict[str, tuple[str, ...]] = {
     "sipri": ("sipri_milex", "wdi_gdp", "nmc_7", "maddison"),
     "nato": ("nato_milex", "wdi_gdp", "nmc_7", "maddison"),

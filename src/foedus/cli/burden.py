@@ -26,14 +26,6 @@ def _f(value, digits: int = 2) -> str:
         else f"{value:.{digits}f}"
 
 
-def _default_years(series: str) -> tuple[int, int]:
-    """2014 (the Wales pledge) to the series' last year, from the registry."""
-    from foedus.burden.spending import SERIES
-
-    first, last = SERIES[series]
-    return max(2014, first), last
-
-
 def command(
     alliance: Annotated[str, typer.Option("--alliance", help="NATO, book:nato, atop:3180, "
                                           "a bare ATOP id, 'Warsaw Pact'…")] = "NATO",
@@ -50,8 +42,9 @@ def command(
 ) -> None:
     """Burden sharing: exploitation test, shares, compliance and the joint-product view."""
     from foedus.burden.answer import burden_answer
+    from foedus.burden.spending import default_years
 
-    start, end = _years(years) if years is not None else _default_years(series)
+    start, end = _years(years) if years is not None else default_years(series)
     if plot is not None:
         check_output_folder(plot)  # before the work: a bad --plot fails at once
     answer = burden_answer(alliance, start, end, series=series, view=view, seed=seed)

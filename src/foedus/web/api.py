@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from foedus._version import __version__
 from foedus.burden.answer import burden_answer
+from foedus.burden.spending import default_years
 from foedus.charts import deterrence_sweep, stack, state_probabilities
 from foedus.crisis.scenario import with_overrides
 from foedus.data.places import default_gazetteer
@@ -214,11 +215,13 @@ def credibility(ally: Name, partner: Name, as_of: AsOf = None,
 
 @router.get("/burden", summary="Burden sharing in an alliance", responses=ERRORS)
 def burden(alliance: Name = "NATO",
-           years: Annotated[str, Query(pattern=r"^\d{4}-\d{4}$")] = "2014-2024",
+           years: Annotated[str | None, Query(pattern=r"^\d{4}-\d{4}$")] = None,
            series: Literal["sipri", "nato", "nmc"] = "sipri",
            view: ViewQ = "legal") -> dict:
-    """The same object as ``foedus burden --json``."""
-    start, end = (int(y) for y in years.split("-"))
+    """The same object as ``foedus burden --json``; without ``years``, the series' default
+    span (:func:`foedus.burden.spending.default_years`, as the command)."""
+    start, end = (default_years(series) if years is None
+                  else (int(y) for y in years.split("-")))
     return _burden(alliance.strip(), start, end, series, view)
 
 
