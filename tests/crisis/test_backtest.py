@@ -206,3 +206,39 @@ def test_a_neutrality_pledge_bars_only_against_its_named_adversaries(store_home)
                if not next(o for t in s.treaties("atop") if t.id == r["treaty"]
                            for o in t.obligations if o.id == r["obligation"]
                            ).condition.adversary_coded)
+
+
+def test_six_day_war_pairs_as_the_sources_record(store_home):
+    """The six post-1945 pairs that joined (Egypt, Jordan and Syria for one another, 5 June
+    1967) are coded as the sources have them: COW war 169 with Israel the initiator and the
+    three Arab states entering on 5 June (Sarkees & Wayman 2010); the Egypt-Syria defence
+    pact in force from 4 November 1966 (ATOP 3538), the Egypt-Jordan pact from 30 May 1967
+    and Iraq's accession from 4 June 1967 (ATOP 3570; Mutawi, *Jordan in the 1967 War*,
+    Cambridge UP 1987, ch. 6; Gibler, *International Military Alliances, 1648-2008*, CQ
+    Press 2009); every pair found, triggered and unbarred (``why`` empty). Iraq is not a
+    COW participant in war 169: it stayed out."""
+    import datetime as dt
+
+    from foedus.data.loaders import load_system
+    from foedus.reliability import opportunities
+
+    arab = {651, 652, 663}
+    rows = opportunities(load_system(), source="cow", start=1967, end=1967)
+    six = rows[(rows["war"] == "cow:169") & (rows["kind"] == "defense")]
+    entry = {(t, a): o.split(":")[4] for t, a, o in zip(
+        six["treaty"], six["ally"], six["obligation"], strict=True)}
+    # the pairs' counted case is the Arab League treaty (ATOP 3205), the pacts nest in it
+    counted = six[six["counted"] & six["ally"].isin(arab) & six["target"].isin(arab)]
+    assert len(counted) == 6 and set(counted["treaty"]) == {"atop:3205"}
+    assert entry[("atop:3538", 652)] == "1966-11-04"
+    assert entry[("atop:3570", 663)] == "1967-05-30"
+    assert entry[("atop:3570", 645)] == "1967-06-04"
+    r = backtest(years=(1967, 1967), draws=500, seed=0, roles=("target",))
+    war = r.pairs[r.pairs["war"] == "cow:169"]
+    assert set(war["target"]) == arab
+    assert set(war["date"]) == {dt.date(1967, 6, 5)}
+    assert set(war["attackers"]) == {(666,)}
+    among = war[war["ally"].isin(arab)]
+    assert len(among) == 6 and among["joined"].all() and among["in_engine"].all()
+    assert (among["why"] == "").all() and (among["probability"] > 0).all()
+    assert not war.loc[war["ally"] == 645, "joined"].any()
