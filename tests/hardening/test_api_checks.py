@@ -15,7 +15,6 @@ compilation or the draws.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

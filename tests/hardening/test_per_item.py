@@ -96,8 +96,10 @@ def test_library_runs_every_good_file_and_names_the_bad_one(runs) -> None:
     assert "b-bad" not in proc.stdout.split("note:")[0]  # not a row of the table
     body = json.loads(runs["library-json"].stdout)
     assert [c["case"] for c in body["cases"]] == ["a-good", "c-good"]
-    assert [n for n in body["notes"] if n.startswith("not run:")] == [
-        f"not run: {Path(proc.args[-3]) / 'b-bad.toml'}:1: TOML syntax error: Invalid value"]
+    bad = Path(proc.args[-3]) / "b-bad.toml"
+    why = f"{bad}:1: TOML syntax error: Invalid value"
+    assert [n for n in body["notes"] if n.startswith("not run:")] == [f"not run: {why}"]
+    assert body["failed"] == {str(bad): why}  # the load failures, merged with the run's
     assert_one_line_error(runs["library-json"], "b-bad.toml")
 
 
