@@ -4,12 +4,10 @@ war source's last year and refuse an end past it; ``make_panel`` refuses years o
 system membership and flags years carried past it), and a case library in which one file
 fails costs only that file (``library_answer``'s ``failed``). Real store, real files.
 
-No shipped or constructible scenario was found that loads but fails while it is simulated
-(a state without capabilities on the date is counted as 0 with a flag, dates and
-modifications are checked when the file loads): the library's per-file handling is tried
-here through the Python API, which hands every file to the library unchecked, with a real
-file that fails there (a TOML syntax error); the same ``except`` catches a failure of the
-compilation or the draws.
+A file that loads but fails while it is run: two attacks in which one attack's target is
+the other's attacker (Russia attacks Estonia, Belarus attacks Russia) pass the scenario's
+checks, and the compilation refuses them (``the target (365) is also an attacker``) when
+it asks which pledges the attack on Russia triggers.
 """
 
 from __future__ import annotations
@@ -25,24 +23,29 @@ pytestmark = pytest.mark.slow
 
 SCENARIO = 'name = "item"\ndate = 2024-07-01\ndraws = 100\nseed = 1\n' \
            '[[attack]]\nattacker = "RUS"\ntarget = "EST"\n'
+#: loads (load_scenario), fails in its compilation
+FAILS_IN_RUN = SCENARIO + '[[attack]]\nattacker = "BLR"\ntarget = "RUS"\n'
 
 
-def test_library_answer_keeps_the_good_cases_and_names_the_failed_file(
+def test_library_answer_keeps_the_good_cases_and_names_the_failed_files(
         store_home, tmp_path) -> None:
     from foedus.crisis.answer import library_answer
+    from foedus.crisis.scenario import load_scenario
 
-    good, bad, other = (tmp_path / "a-good.toml", tmp_path / "b-bad.toml",
-                        tmp_path / "c-good.toml")
+    good, bad, other, run = (tmp_path / "a-good.toml", tmp_path / "b-bad.toml",
+                             tmp_path / "c-good.toml", tmp_path / "d-fails-in-run.toml")
     good.write_text(SCENARIO, "utf-8")
     bad.write_text("name = \n", "utf-8")
     other.write_text(SCENARIO.replace("seed = 1", "seed = 2"), "utf-8")
-    answer = library_answer(tmp_path, draws=100)
-    body = answer.to_json()
+    run.write_text(FAILS_IN_RUN, "utf-8")
+    assert len(load_scenario(run)[1]) == 2  # it loads: the failure is in its run
+    body = library_answer(tmp_path, draws=100).to_json()
     assert [c["case"] for c in body["cases"]] == ["a-good", "c-good"]
-    assert list(body["failed"]) == [str(bad)]
-    reason = body["failed"][str(bad)]
-    assert reason.startswith(f"{bad}:1:") and "TOML syntax error" in reason
-    assert "\n" not in reason
+    assert list(body["failed"]) == [str(bad), str(run)]
+    assert body["failed"][str(bad)].startswith(f"{bad}:1: TOML syntax error")
+    assert body["failed"][str(run)] == (f"{run}: the target (365) is also an attacker: a "
+                                        "state does not attack itself.")
+    assert not any("\n" in why for why in body["failed"].values())
     # the good cases are the ones a library of them alone gives (same seed, same draws)
     clean = library_answer([good, other], draws=100).to_json()
     assert "failed" not in clean  # a clean run's JSON has no such key
