@@ -99,3 +99,24 @@ def test_make_panel_checks_coverage_as_the_cli(store_home, tmp_path) -> None:
         "dataset": "cow_system", "last_day": system.last_day.isoformat(),
         "what": f"the state system of {system.last_year} carried forward to {end} (the "
                 "panel's rows)"}]
+
+
+def test_library_sensitivity_sweeps_only_the_cases_that_ran(store_home, tmp_path) -> None:
+    from foedus.crisis import fitted
+    from foedus.crisis.answer import library_answer
+    from foedus.crisis.library import SENSITIVITY
+
+    good, run = tmp_path / "a-good.toml", tmp_path / "b-fails-in-run.toml"
+    good.write_text(SCENARIO, "utf-8")
+    run.write_text(FAILS_IN_RUN, "utf-8")
+    body = library_answer(tmp_path, draws=100, sensitivity=True).to_json()
+    assert [c["case"] for c in body["cases"]] == ["a-good"]
+    assert list(body["failed"]) == [str(run)]
+    assert list(body["sensitivity"]) == ["a-good"]
+    assert {k: len(v) for k, v in body["sensitivity"]["a-good"].items()} == {
+        k: len(v) for k, v in SENSITIVITY.items()}
+    # the file states no [challenger] value (once a TypeError): its stakes are scaled from
+    # the range its run uses, the shipped fit's
+    lo, hi = fitted.load()["decision"]["value"]
+    assert [p["setting"] for p in body["sensitivity"]["a-good"]["challenger.value"]] == [
+        [lo * f, hi * f] for f in SENSITIVITY["challenger.value"]]

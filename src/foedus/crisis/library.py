@@ -148,7 +148,8 @@ def _case(path: Path, run_one: Callable[[Path], dict], load_scenario) -> dict:
 def sensitivity(path: Path, *, client, draws: int | None = None, seed: int | None = None,
                 grids: dict[str, list] | None = None) -> dict:
     """One case's sweeps (``grids``, default :data:`SENSITIVITY`): P(deterred) and its
-    standard error at every grid point, keyed by parameter."""
+    standard error at every grid point, keyed by parameter. The stakes are scaled from the
+    file's ``[challenger] value``, or from the range its run uses when it states none."""
     from foedus.crisis.scenario import load_scenario
     from foedus.crisis.sweep import sweep
 
@@ -157,8 +158,8 @@ def sensitivity(path: Path, *, client, draws: int | None = None, seed: int | Non
     s = scenario.seed if seed is None else seed
     out = {}
     for name, values in (grids or SENSITIVITY).items():
-        if name == "challenger.value":
-            lo, hi = scenario.challenger.value
+        if name == "challenger.value":  # the file's range, else the one its run uses
+            lo, hi = scenario.challenger.value or _default_value()
             grid = [[lo * f, hi * f] for f in values]
         else:
             grid = list(values)
@@ -167,3 +168,11 @@ def sensitivity(path: Path, *, client, draws: int | None = None, seed: int | Non
                       "p_deterred": res.p_deterred[0], "p_deterred_se": res.p_deterred[1]}
                      for i, (point, res) in enumerate(points)]
     return out
+
+
+def _default_value() -> tuple[float, float]:
+    """The stakes range a scenario that states none is run with (the shipped fit's,
+    :func:`foedus.crisis.fitted.decision_defaults`)."""
+    from foedus.crisis import fitted
+
+    return fitted.decision_defaults(fitted.load())["value"]
