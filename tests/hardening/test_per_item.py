@@ -41,6 +41,9 @@ def runs(tmp_path_factory, cli_env) -> dict:
     (library / "a-good.toml").write_text(SCENARIO, "utf-8")
     (library / "b-bad.toml").write_text("name = \n", "utf-8")
     (library / "c-good.toml").write_text(SCENARIO.replace("seed = 1", "seed = 2"), "utf-8")
+    # loads, then fails in its compilation (an attack's target is another's attacker)
+    (library / "d-run.toml").write_text(
+        SCENARIO + '[[attack]]\nattacker = "BLR"\ntarget = "RUS"\n', "utf-8")
     bad_only = work / "bad-only"
     bad_only.mkdir()
     (bad_only / "bad.toml").write_text("name = \n", "utf-8")
@@ -91,13 +94,22 @@ def test_sweep_prints_its_points_then_the_plot_error(runs) -> None:
 
 def test_library_runs_every_good_file_and_names_the_bad_one(runs) -> None:
     proc = runs["library"]
-    assert_one_line_error(proc, "1 of 3 scenario files", "b-bad.toml:1")
+    assert_one_line_error(proc, "2 of 4 scenario files", "b-bad.toml:1",
+                          "d-run.toml: the target (365) is also an attacker")
     assert "a-good" in proc.stdout and "c-good" in proc.stdout
-    assert "b-bad" not in proc.stdout.split("note:")[0]  # not a row of the table
+    table = proc.stdout.split("note:")[0]
+    assert "b-bad" not in table and "d-run" not in table  # not rows of the table
     body = json.loads(runs["library-json"].stdout)
     assert [c["case"] for c in body["cases"]] == ["a-good", "c-good"]
+    folder = Path(proc.args[-3])
+    failed = {str(folder / "b-bad.toml"): f"{folder / 'b-bad.toml'}:1: TOML syntax error: "
+              "Invalid value",
+              str(folder / "d-run.toml"): f"{folder / 'd-run.toml'}: the target (365) is "
+              "also an attacker: a state does not attack itself."}
+    # the load failure and the run's, merged in file order
+    assert body["failed"] == failed and list(body["failed"]) == sorted(failed)
     assert [n for n in body["notes"] if n.startswith("not run:")] == [
-        f"not run: {Path(proc.args[-3]) / 'b-bad.toml'}:1: TOML syntax error: Invalid value"]
+        f"not run: {why}" for why in failed.values()]
     assert_one_line_error(runs["library-json"], "b-bad.toml")
 
 

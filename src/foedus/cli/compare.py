@@ -172,7 +172,8 @@ def library(
     """Run every scenario of the case library and print one table."""
     from foedus.crisis.answer import library_answer
 
-    files, failed = _loadable(sorted(folder.glob("*.toml")))
+    every = sorted(folder.glob("*.toml"))
+    files, failed = _loadable(every)
     bar = Progress(TextColumn("cases"), BarColumn(), TextColumn("{task.completed}/"
                    "{task.total}"), TimeRemainingColumn(compact=True), console=err,
                    transient=True, disable=not err.is_terminal)
@@ -193,6 +194,11 @@ def library(
         from foedus.report.scenario_plots import write_sensitivity
 
         write_sensitivity(result["sensitivity"], sensitivity)
+    order = {str(path): i for i, path in enumerate(every)}
+    failed = dict(sorted({**failed, **result.get("failed", {})}.items(),
+                         key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+    if failed:  # the files that did not load and those that failed in their run
+        result["failed"] = failed
     result["notes"] += [f"not run: {why}" for why in failed.values()]
     if json:
         print_json(result)
@@ -200,7 +206,7 @@ def library(
         _print_library(result, folder)
     plots = "" if sensitivity is None else f", their sensitivity plots in {sensitivity}"
     if failed:  # every other case is printed (and written); the bad files, in one line
-        raise FoedusError(f"{len(failed)} of {len(files) + len(failed)} scenario files "
+        raise FoedusError(f"{len(failed)} of {len(every)} scenario files "
                           f"could not be run (the others' results are above{plots}): "
                           + "; ".join(failed.values()))
     if sensitivity is not None:

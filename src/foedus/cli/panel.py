@@ -23,7 +23,6 @@ from foedus.params import (
     SIMILARITY_CODINGS,
     SIMILARITY_CONVENTIONS,
 )
-from foedus.registry import check_years
 
 app = typer.Typer(help="Build state-year and dyad-year research panels.",
                   no_args_is_help=True,
@@ -67,10 +66,6 @@ def _build(unit: str, years: str, add: str, out: Path, json: bool, **options: ob
         options["convention"] = _list(str(options["convention"]), SIMILARITY_CONVENTIONS,
                                       "--convention")
     start, end = _years(years)
-    # the panel's frame is COW system membership: carried past its end (with a note) at
-    # most CARRY_YEARS, refused before its start or beyond that
-    carried = check_years(start, end, ("cow_system",), what=f"--years {years.strip()}",
-                          carry=True)
     check_output_file(out, suffixes=FORMATS)  # before the work: a bad --out fails at once
     with step_progress("panel") as bar, atomic_path(out) as tmp:
         task = bar.add_task("create", total=len(steps) + 2)
@@ -80,13 +75,7 @@ def _build(unit: str, years: str, add: str, out: Path, json: bool, **options: ob
                             **options)  # type: ignore[arg-type]
     answer.path = str(out)
     if json:
-        payload = answer.to_json()
-        if carried and not payload["provenance"].get("carried_forward"):  # DESIGN §7's flag
-            payload["provenance"]["carried_forward"] = [
-                {"dataset": d.name, "last_day": d.last_day.isoformat(),
-                 "what": f"the state system of {d.last_year} carried forward to {end} "
-                         "(the panel's rows)"} for d in carried]
-        print_json(payload)
+        print_json(answer.to_json())
         return
     err.print(f"Wrote {out}: {answer.rows:,} rows, {len(answer.panel.frame.columns)} columns.",
               highlight=False)

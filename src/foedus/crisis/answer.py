@@ -305,7 +305,7 @@ class LibraryAnswer(TypedAnswer):
     """``foedus library --json``: one row per scenario file (``docs/counterfactuals.md``),
     the engine's evidence, and with ``--sensitivity`` each case's sweeps."""
 
-    omit_if_none: ClassVar[frozenset[str]] = frozenset({"sensitivity"})
+    omit_if_none: ClassVar[frozenset[str]] = frozenset({"sensitivity", "failed"})
 
     cases: list[Case]
     evidence: Evidence | None = Field(
@@ -316,6 +316,9 @@ class LibraryAnswer(TypedAnswer):
     sensitivity: dict[str, dict[str, list[SensitivityPoint]]] | None = Field(
         default=None, description="case → contested parameter → P(deterred) at each "
         "point of its grid (with --sensitivity)")
+    failed: dict[str, str] | None = Field(
+        default=None, description="scenario file → the one-line reason it could not be "
+        "loaded or run (it has no row); absent when every file ran")
 
     @classmethod
     def json_schema(cls, name: str, title: str) -> dict[str, Any]:
@@ -349,14 +352,13 @@ def library_answer(folder: str | Path | list[Path], *, draws: int | None = None,
     LibraryAnswer
         One :class:`Case` per file, probabilities in [0, 1] with standard errors; a
         counterfactual case's difference from its base in [-1, 1]; ``.to_json()`` is
-        ``foedus library FOLDER --json``.
+        ``foedus library FOLDER --json``. A file that cannot be loaded or run has no row:
+        it is named with its one-line reason in ``failed`` (absent when every file ran).
 
     Raises
     ------
     FoedusError
         When the folder holds no scenario file.
-    ScenarioError
-        When a file is not a valid scenario.
 
     References
     ----------

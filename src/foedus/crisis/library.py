@@ -52,7 +52,10 @@ def library(files: list[Path], *, draws: int | None = None, seed: int | None = N
     a ``scheduler`` or ``sweeps``, one Dask client serves every case; ``sweeps``
     adds each case's sweeps (:func:`sensitivity`) under ``"sensitivity"``, keyed by case
     (``foedus library --sensitivity DIR`` draws and writes them:
-    :func:`foedus.report.scenario_plots.write_sensitivity`)."""
+    :func:`foedus.report.scenario_plots.write_sensitivity`). A file that cannot be
+    loaded or run (any :class:`~foedus.errors.FoedusError`: its scenario, compilation or
+    draws) costs only itself: it has no row and is named with its one-line reason under
+    ``"failed"`` (file → reason), a key left out when every file ran."""
     if not files:
         raise FoedusError("no scenario files (*.toml) in the folder")
     client = dask_client(max(workers, 1), scheduler) if (
@@ -60,9 +63,16 @@ def library(files: list[Path], *, draws: int | None = None, seed: int | None = N
     try:
         result = _run_cases(files, draws=draws, seed=seed, client=client,
                             progress=progress)
-        if sweeps:
-            result["sensitivity"] = {Path(path).stem: sensitivity(
-                path, client=client, draws=draws, seed=seed) for path in files}
+        if sweeps:  # the cases that ran; a sweep that fails costs its case alone
+            result["sensitivity"] = {}
+            for path in files:
+                if str(path) in result.get("failed", {}):
+                    continue
+                try:
+                    result["sensitivity"][Path(path).stem] = sensitivity(
+                        path, client=client, draws=draws, seed=seed)
+                except FoedusError as exc:
+                    result.setdefault("failed", {})[str(path)] = _reason(path, exc)
     finally:
         if client is not None:
             close_client(client)
@@ -83,44 +93,63 @@ def _run_cases(files: list[Path], *, draws, seed, client, progress) -> dict:
         return answers[key]
 
     rows = []
+    failed: dict[str, str] = {}
     for path in files:
-        scenario, _ = load_scenario(path)
-        r = run_one(path)
-        vs_base = None
-        if scenario.base:
-            base = run_one(Path(path).parent / scenario.base)
-            if _event(base) == _event(r) and None not in (r["p_deterred"],
-                                                          base["p_deterred"]):
-                vs_base = {"case": Path(scenario.base).stem,
-                           "p_deterred": r["p_deterred"] - base["p_deterred"],
-                           "p_deterred_se": (r["p_deterred_se"] ** 2
-                                             + base["p_deterred_se"] ** 2) ** 0.5}
-        targets = {a["target"]["iso3"] or f"cow:{a['target']['abb']}" for a in r["attacks"]}
-        co = r["coalition"]
-        rows.append({
-            "case": Path(path).stem, "file": str(path), "name": r["scenario"]["name"],
-            "date": r["scenario"]["date"], "draws": r["draws"], "seed": r["seed"],
-            "p_deterred": r["p_deterred"], "p_deterred_se": r["p_deterred_se"],
-            "p_deterred_reason": r["p_deterred_reason"],
-            "p_widens": r["p_widens"], "p_widens_se": r["p_widens_se"],
-            "coalition_size_mean": co["size_mean"],
-            "coalition_size_mean_se": co["size_mean_se"],
-            "top_drawn_in": _top(r["drawn_in"], r["drawn_in_se"], targets),
-            "top_entrapment": _top(r["entrapment"], r["entrapment_se"]),
-            "vs_base": vs_base, "modifications": r["modifications"]})
+        try:
+            rows.append(_case(path, run_one, load_scenario))
+        except FoedusError as exc:  # this file alone: the others' results are kept
+            failed[str(path)] = _reason(path, exc)
         if progress:
             progress()
     found, why = shipped_evidence()
-    return {"cases": rows,
-            "evidence": None if found is None else found.to_json(),
-            "notes": found.notes if found is not None else [why],
-            "provenance": provenance(list(DATASETS), view="legal")}
+    result = {"cases": rows,
+              "evidence": None if found is None else found.to_json(),
+              "notes": found.notes if found is not None else [why],
+              "provenance": provenance(list(DATASETS), view="legal")}
+    if failed:
+        result["failed"] = failed
+    return result
+
+
+def _reason(path: Path, exc: FoedusError) -> str:
+    """``exc`` in one line, starting with the file's path."""
+    why = " ".join(str(exc).split())
+    return why if why.startswith(str(path)) else f"{path}: {why}"
+
+
+def _case(path: Path, run_one: Callable[[Path], dict], load_scenario) -> dict:
+    """One case's row: the file's answer and its difference from its base."""
+    scenario, _ = load_scenario(path)
+    r = run_one(path)
+    vs_base = None
+    if scenario.base:
+        base = run_one(Path(path).parent / scenario.base)
+        if _event(base) == _event(r) and None not in (r["p_deterred"],
+                                                      base["p_deterred"]):
+            vs_base = {"case": Path(scenario.base).stem,
+                       "p_deterred": r["p_deterred"] - base["p_deterred"],
+                       "p_deterred_se": (r["p_deterred_se"] ** 2
+                                         + base["p_deterred_se"] ** 2) ** 0.5}
+    targets = {a["target"]["iso3"] or f"cow:{a['target']['abb']}" for a in r["attacks"]}
+    co = r["coalition"]
+    return {
+        "case": Path(path).stem, "file": str(path), "name": r["scenario"]["name"],
+        "date": r["scenario"]["date"], "draws": r["draws"], "seed": r["seed"],
+        "p_deterred": r["p_deterred"], "p_deterred_se": r["p_deterred_se"],
+        "p_deterred_reason": r["p_deterred_reason"],
+        "p_widens": r["p_widens"], "p_widens_se": r["p_widens_se"],
+        "coalition_size_mean": co["size_mean"],
+        "coalition_size_mean_se": co["size_mean_se"],
+        "top_drawn_in": _top(r["drawn_in"], r["drawn_in_se"], targets),
+        "top_entrapment": _top(r["entrapment"], r["entrapment_se"]),
+        "vs_base": vs_base, "modifications": r["modifications"]}
 
 
 def sensitivity(path: Path, *, client, draws: int | None = None, seed: int | None = None,
                 grids: dict[str, list] | None = None) -> dict:
     """One case's sweeps (``grids``, default :data:`SENSITIVITY`): P(deterred) and its
-    standard error at every grid point, keyed by parameter."""
+    standard error at every grid point, keyed by parameter. The stakes are scaled from the
+    file's ``[challenger] value``, or from the range its run uses when it states none."""
     from foedus.crisis.scenario import load_scenario
     from foedus.crisis.sweep import sweep
 
@@ -129,8 +158,8 @@ def sensitivity(path: Path, *, client, draws: int | None = None, seed: int | Non
     s = scenario.seed if seed is None else seed
     out = {}
     for name, values in (grids or SENSITIVITY).items():
-        if name == "challenger.value":
-            lo, hi = scenario.challenger.value
+        if name == "challenger.value":  # the file's range, else the one its run uses
+            lo, hi = scenario.challenger.value or _default_value()
             grid = [[lo * f, hi * f] for f in values]
         else:
             grid = list(values)
@@ -139,3 +168,11 @@ def sensitivity(path: Path, *, client, draws: int | None = None, seed: int | Non
                       "p_deterred": res.p_deterred[0], "p_deterred_se": res.p_deterred[1]}
                      for i, (point, res) in enumerate(points)]
     return out
+
+
+def _default_value() -> tuple[float, float]:
+    """The stakes range a scenario that states none is run with (the shipped fit's,
+    :func:`foedus.crisis.fitted.decision_defaults`)."""
+    from foedus.crisis import fitted
+
+    return fitted.decision_defaults(fitted.load())["value"]

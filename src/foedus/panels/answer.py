@@ -22,7 +22,8 @@ from foedus.panels.create import create_dyad_years, create_state_years
 from foedus.panels.panel import Panel
 from foedus.panels.writers import write_panel
 from foedus.params import PANEL, PANEL_STEPS
-from foedus.provenance import Provenance
+from foedus.provenance import CarriedForward, Provenance
+from foedus.registry import check_years
 
 __all__ = ["ColumnJSON", "PanelAnswer", "describe_panel", "make_panel"]
 
@@ -160,6 +161,10 @@ def make_panel(unit: str, start: int, end: int, *, add: Sequence[str] = (),
         For an option outside its choices.
     PanelError
         For a step that needs another unit, or years before 1816.
+    DateOutOfRangeError
+        For years outside COW system membership (before its first year, or past its last
+        by more than :data:`foedus.registry.CARRY_YEARS`; years carried past its last are
+        flagged in ``provenance.carried_forward``).
     WriteError
         When the file cannot be written (nothing is left half-written).
 
@@ -179,6 +184,10 @@ def make_panel(unit: str, start: int, end: int, *, add: Sequence[str] = (),
     >>> answer.rows > 300, "cinc" in answer.columns
     (True, True)
     """
+    # the frame is COW system membership: carried past its end (flagged in the provenance)
+    # at most CARRY_YEARS, refused before its start or beyond that, before any work
+    carried = check_years(start, end, ("cow_system",), what=f"years {start}-{end}",
+                          carry=True)
     panel = create_dyad_years(start, end, directed=directed) if unit == "dyad_year" \
         else create_state_years(start, end)
     panel = run_steps(panel, list(add), collapse=collapse, nmc=nmc, coding=coding,
@@ -187,5 +196,10 @@ def make_panel(unit: str, start: int, end: int, *, add: Sequence[str] = (),
         progress(f"write {Path(out).name}")
     write_panel(panel, out)
     answer = describe_panel(panel, out)
+    if carried and not answer.provenance.carried_forward:  # DESIGN §7's flag
+        answer.provenance.carried_forward = [CarriedForward(
+            dataset=d.name, last_day=d.last_day,
+            what=f"the state system of {d.last_year} carried forward to {end} (the "
+                 "panel's rows)") for d in carried]
     answer._panel = panel
     return answer

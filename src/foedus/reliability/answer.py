@@ -235,21 +235,39 @@ def _groups(by: Sequence[str] | str) -> list[str]:
     return [by] if isinstance(by, str) else list(by)
 
 
-def _checked(start: int, end: int) -> None:
+#: The registry dataset whose last year ends each source's record (COW inter-state wars
+#: v4.0 to 2003; MIDB 4.3 to 2010), as ``foedus reliability --source`` reads it.
+SOURCE_DATASETS = {"cow": "cow_wars", "mid": "midb"}
+
+#: the declared constraints, ``end`` also None (the source's last year)
+_CONSTRAINTS = {**RELIABILITY, "end": [*RELIABILITY["end"], None]}
+
+
+def _last_year(source: str, start: int, end: int | None) -> int:
+    """``end`` (default: the source's last year), refused past the source's last year (no
+    war is recorded there: an answer would be empty, not a finding) or before ``start``."""
+    from foedus.registry import dataset
+
+    wars = dataset(SOURCE_DATASETS[source])
+    end = wars.last_year if end is None else end
+    if end > wars.last_year:
+        other = " or source='mid'" if source == "cow" else ""
+        raise DateOutOfRangeError(f"The 'end' parameter of reliability ({end}) is past the "
+                                  f"data: {wars.label}; use end={wars.last_year}{other}.")
     if end < start:
         raise DateOutOfRangeError(f"The 'end' parameter of reliability ({end}) is before "
                                   f"'start' ({start}).")
+    return end
 
 
 def _frame(system: CommitmentSystem | None, source: str, start: int, end: int,
            window: int) -> tuple[CommitmentSystem, pd.DataFrame]:
-    _checked(start, end)
     system = system or load_system()
     return system, opportunities(system, source=source, start=start, end=end, window=window)
 
 
-@validate_params(RELIABILITY, caller="reliability")
-def reliability_answer(*, source: str = "cow", start: int = 1816, end: int = 2010,
+@validate_params(_CONSTRAINTS, caller="reliability")
+def reliability_answer(*, source: str = "cow", start: int = 1816, end: int | None = None,
                        by: Sequence[str] | str = ("era",), window: int = 90,
                        system: CommitmentSystem | None = None) -> ReliabilityAnswer:
     """Reliability of alliance commitments on two units, beside the published figures.
@@ -260,7 +278,8 @@ def reliability_answer(*, source: str = "cow", start: int = 1816, end: int = 201
         ``cow`` (COW inter-state wars v4.0, to 2003) or ``mid`` (MIDB 4.3 uses of force, to
         2010).
     start, end
-        The first and last year of the casus foederis (1816-2010).
+        The first and last year of the casus foederis (from 1816; ``end`` at most the
+        source's last year, its default: 2003 for ``cow``, 2010 for ``mid``).
     by
         Groups: any of ``era``, ``llm_window``, ``kind``, ``region``, ``role`` (``region``
         and ``role``: ally–partner–war unit only); empty for one overall row.
@@ -282,7 +301,7 @@ def reliability_answer(*, source: str = "cow", start: int = 1816, end: int = 201
     ParameterError
         For a source, year, group or window outside its declared range.
     DateOutOfRangeError
-        For ``end`` before ``start``.
+        For ``end`` before ``start`` or past the source's last year.
 
     References
     ----------
@@ -299,6 +318,7 @@ def reliability_answer(*, source: str = "cow", start: int = 1816, end: int = 201
     True
     """
     groups = _groups(by)
+    end = _last_year(source, start, end)
     system, frame = _frame(system, source, start, end, window)
     alliances = alliance_wars(frame, allied_fights(system, source, start=start, end=end))
     a_groups = [g for g in groups if g in ALLIANCE_GROUPS]
@@ -328,9 +348,9 @@ def reliability_answer(*, source: str = "cow", start: int = 1816, end: int = 201
         notes=notes, provenance=Provenance.of(DATASETS[source], view="atop"))
 
 
-@validate_params({k: RELIABILITY[k] for k in ("source", "start", "end", "window")},
+@validate_params({k: _CONSTRAINTS[k] for k in ("source", "start", "end", "window")},
                  caller="reliability_cases")
-def reliability_cases(*, source: str = "cow", start: int = 1816, end: int = 2010,
+def reliability_cases(*, source: str = "cow", start: int = 1816, end: int | None = None,
                       window: int = 90, system: CommitmentSystem | None = None
                       ) -> CasesAnswer:
     """Every ally–partner–war opportunity of the record, with the ally's outcome.
@@ -341,7 +361,8 @@ def reliability_cases(*, source: str = "cow", start: int = 1816, end: int = 2010
         ``cow`` (COW inter-state wars v4.0, to 2003) or ``mid`` (MIDB 4.3 uses of force, to
         2010).
     start, end
-        The first and last year of the casus foederis (1816-2010).
+        The first and last year of the casus foederis (from 1816; ``end`` at most the
+        source's last year, its default: 2003 for ``cow``, 2010 for ``mid``).
     window
         Days from the casus foederis within which joining honours a pledge.
     system
@@ -359,7 +380,7 @@ def reliability_cases(*, source: str = "cow", start: int = 1816, end: int = 2010
     ParameterError
         For a source, year or window outside its declared range.
     DateOutOfRangeError
-        For ``end`` before ``start``.
+        For ``end`` before ``start`` or past the source's last year.
 
     References
     ----------
@@ -373,6 +394,7 @@ def reliability_cases(*, source: str = "cow", start: int = 1816, end: int = 2010
     >>> {c.war for c in answer.cases} >= {"cow:106"}
     True
     """
+    end = _last_year(source, start, end)
     _, frame = _frame(system, source, start, end, window)
     answer = CasesAnswer(cases=[CaseJSON(**c) for c in export_cases(frame)],
                          provenance=Provenance.of(DATASETS[source], view="atop"))
