@@ -15,6 +15,30 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
+@contextlib.contextmanager
+def session_store(built_home: Path, mirror: Path) -> Iterator[None]:
+    """The session's built store as the environment of a module- or session-wide fixture
+    (pytest's ``monkeypatch`` is function-scoped): home, cache, mirror, offline."""
+    import pytest
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FOEDUS_HOME", str(built_home))
+        mp.setenv("FOEDUS_CACHE", str(built_home / "cache"))
+        mp.setenv("FOEDUS_DATA_MIRROR", str(mirror))
+        mp.setenv("FOEDUS_OFFLINE", "1")
+        yield
+
+
+def load_tool(name: str):
+    """A script of ``tools/`` imported as a module (the folder is not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, REPO / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     fail_first: dict[str, int] = {}  # noqa: RUF012 - per-server copy set in serve()
     hits: list[str] = []  # noqa: RUF012

@@ -5,35 +5,23 @@ model they come from."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 
 import pytest
 
-from helpers import REPO
+from helpers import REPO, load_tool, session_store
 
 DAY = dt.date(2024, 7, 1)
 
 
 @pytest.fixture(scope="module")
 def tool():
-    spec = importlib.util.spec_from_file_location("modern_pledges",
-                                                  REPO / "tools" / "modern_pledges.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("modern_pledges")
 
 
 @pytest.fixture(scope="module")
 def table(tool, built_home, mirror):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("FOEDUS_DATA_MIRROR", str(mirror))
-    mp.setenv("FOEDUS_HOME", str(built_home))
-    mp.setenv("FOEDUS_CACHE", str(built_home / "cache"))
-    mp.setenv("FOEDUS_OFFLINE", "1")
-    try:
+    with session_store(built_home, mirror):
         yield tool.rows(DAY)
-    finally:
-        mp.undo()
 
 
 def test_the_doc_holds_the_table_the_tool_prints(tool, table):

@@ -22,6 +22,8 @@ import pytest
 
 from foedus.crisis.compile import Compiled
 
+from helpers import session_store
+
 REPO = Path(__file__).resolve().parents[2]
 SCENARIO = REPO / "scenarios" / "baltic-estonia-2024.toml"
 
@@ -175,11 +177,7 @@ def estonia(built_home: Path, mirror: Path):
     from foedus.crisis.compile import compile_scenario
     from foedus.crisis.scenario import load_scenario
 
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("FOEDUS_HOME", str(built_home))
-        mp.setenv("FOEDUS_CACHE", str(built_home / "cache"))
-        mp.setenv("FOEDUS_DATA_MIRROR", str(mirror))
-        mp.setenv("FOEDUS_OFFLINE", "1")
+    with session_store(built_home, mirror):
         scenario, attacks = load_scenario(SCENARIO)
         return scenario, attacks, compile_scenario(scenario, attacks)
 

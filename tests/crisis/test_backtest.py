@@ -10,20 +10,15 @@ import pytest
 
 from foedus.crisis.backtest import backtest, skill
 
+from helpers import session_store
+
 
 @pytest.fixture(scope="module")
 def result_1939(built_home, mirror):
     """The backtest restricted to wars whose partners entered in 1939 (a module-wide
     store_home: the fixture itself is function-scoped)."""
-    mp = pytest.MonkeyPatch()
-    mp.setenv("FOEDUS_DATA_MIRROR", str(mirror))
-    mp.setenv("FOEDUS_HOME", str(built_home))
-    mp.setenv("FOEDUS_CACHE", str(built_home / "cache"))
-    mp.setenv("FOEDUS_OFFLINE", "1")
-    try:
+    with session_store(built_home, mirror):
         yield backtest(years=(1939, 1939), draws=4000, seed=3)
-    finally:
-        mp.undo()
 
 
 def test_structure(result_1939, store_home):

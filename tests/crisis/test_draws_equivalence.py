@@ -30,6 +30,8 @@ import pytest
 from foedus.crisis.decision import decide
 from foedus.crisis.run import add_tallies, run, seeds
 
+from helpers import session_store
+
 REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((REPO / "scenarios").glob("*.toml"))
 N = 200_000
@@ -80,11 +82,7 @@ def compiled(built_home: Path, mirror: Path):
     from foedus.crisis.scenario import load_scenario
     from foedus.data.loaders import load_system
 
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("FOEDUS_HOME", str(built_home))
-        mp.setenv("FOEDUS_CACHE", str(built_home / "cache"))
-        mp.setenv("FOEDUS_DATA_MIRROR", str(mirror))
-        mp.setenv("FOEDUS_OFFLINE", "1")
+    with session_store(built_home, mirror):
         system = load_system()
         out = {}
         for path in SCENARIOS:

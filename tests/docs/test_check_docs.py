@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
-from helpers import REPO
+from helpers import load_tool
 
 
 @pytest.fixture(scope="module")
 def check_docs():
-    spec = importlib.util.spec_from_file_location("check_docs",
-                                                  REPO / "tools" / "check_docs.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("check_docs")
 
 
 def _site(tmp_path: Path, index: str, css: str = "body { color: black; }") -> Path:
