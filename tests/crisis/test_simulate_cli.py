@@ -336,3 +336,24 @@ def test_ctrl_c_ends_a_long_run_cleanly(cli_env, scenario_path, args):
     assert len(lines) == 2, err
     assert lines[0].startswith("estimated time: about ") and "Ctrl-C" in lines[0]
     assert lines[1].startswith("interrupted after ") and "of 1,000,000,000 draws" in lines[1]
+
+
+def test_the_interrupt_filter_drops_only_the_cancellation_noise():
+    """What a stopped Dask run logs (a worker's CancelledError warning; the event loop's
+    traceback of distributed's interrupted ``sync`` cancel callback) is dropped; any other
+    record, a worker's memory warning for one, still shows."""
+    import logging
+
+    from foedus.crisis.run import _CancelledFilter
+
+    def record(name, msg, *args):
+        return logging.LogRecord(name, logging.WARNING, __file__, 1, msg, args, None)
+
+    f = _CancelledFilter()
+    assert not f.filter(record("distributed.worker.state_machine",
+                               "Async instruction for %s ended with %s", "<Task>",
+                               "CancelledError"))
+    assert not f.filter(record("tornado.application", "Exception in callback %r",
+                               "functools.partial(<function sync.<locals>.cancel at 0x1>)"))
+    assert f.filter(record("distributed.worker.memory", "Worker is at 85% memory usage"))
+    assert f.filter(record("tornado.application", "Exception in callback %r", "other"))

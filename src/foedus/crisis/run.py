@@ -281,6 +281,7 @@ def dask_client(workers: int, scheduler: str | None):
     single-threaded worker processes. Close it (and its cluster) after use."""
     from distributed import Client, LocalCluster
 
+    _quiet_interrupted_sync()
     if scheduler:
         try:
             return Client(scheduler, timeout="10s")
@@ -305,7 +306,56 @@ def dask_client(workers: int, scheduler: str | None):
     finally:
         if main:
             signal.signal(signal.SIGINT, before)
-    return Client(cluster)
+    client = Client(cluster)
+    client.register_plugin(_worker_plugin(), name="foedus-quiet-cancellation")
+    return client
+
+
+def _quiet_interrupted_sync() -> None:
+    """Install :class:`_CancelledFilter` on the event loop's error logger of this process
+    (once): the callback's traceback is logged from the loop's thread, before Ctrl-C's
+    KeyboardInterrupt reaches :func:`run`."""
+    logger = logging.getLogger("tornado.application")
+    if not any(isinstance(f, _CancelledFilter) for f in logger.filters):
+        logger.addFilter(_CancelledFilter())
+
+
+class _CancelledFilter(logging.Filter):
+    """Drops the two records a stopped run (Ctrl-C) leaves, not problems: a worker's warning
+    that a task ended with CancelledError, and, in this process, the event loop's traceback
+    of the cancel callback that distributed's ``sync`` schedules when interrupted
+    (distributed 2026.8 reads a variable it has not yet bound there)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not ("ended with CancelledError" in message
+                    or "sync.<locals>.cancel" in message)
+
+
+def _worker_plugin():
+    """A Dask worker plugin (:class:`distributed.diagnostics.plugin.WorkerPlugin`, made when
+    a local cluster starts so that importing this module does not import distributed) that
+    installs :class:`_CancelledFilter` on each worker's state-machine logger; the workers'
+    other warnings still show."""
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class QuietCancellation(WorkerPlugin):
+        idempotent = True
+
+        def setup(self, worker) -> None:
+            logger = logging.getLogger("distributed.worker.state_machine")
+            if not any(type(f).__name__ == "_CancelledFilter" for f in logger.filters):
+                logger.addFilter(_CancelledFilter())
+
+    return QuietCancellation()
+
+
+def _quiet_after_interrupt() -> None:
+    """Ctrl-C stops a Dask run: the client, the scheduler and the event loop in this process
+    then log the cancelled tasks and callbacks (tracebacks included) while the cluster
+    closes. The process is ending with its one line (docs/cli.md): silence them."""
+    for name in ("distributed", "tornado", "asyncio"):
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
 def run(compiled: Compiled, *, draws: int, seed: int, workers: int = 1,
@@ -351,6 +401,9 @@ def run(compiled: Compiled, *, draws: int, seed: int, workers: int = 1,
             if pilot is not None:
                 estimate(pilot * left / max(sum(client.nthreads().values()), 1))
             _run_dask(compiled, rest, progress, client, total, total.next)
+        except KeyboardInterrupt:
+            _quiet_after_interrupt()
+            raise
         finally:
             if own:
                 close_client(client)
