@@ -377,7 +377,12 @@ class TestEngineMoments:
         """The profile of test_world_means_by_hand, nuclear target: X̄ = (1/3 + 0)/2; k is
         1 (the target's own weapons) in the draws without the holder and 2 with it, so the
         shares are (0, ½, ½) and Π̄(q) = ½q + ½(1 − (1 − q)²); world_means agrees."""
-        from foedus.crisis.general import _draw_moments, nuclear_risk, world_means
+        from foedus.crisis.general import (
+            _draw_moments,
+            nuclear_risk,
+            nuclear_risk_parts,
+            world_means,
+        )
 
         joined = np.zeros((4, 1), bool)
         joined[:2, 0] = True
@@ -390,6 +395,8 @@ class TestEngineMoments:
         assert nuclear_risk(k, q)[0] == pytest.approx(0.5 * q + 0.5 * (1 - (1 - q) ** 2))
         esc = 1 - (1 - q) ** np.arange(256)
         assert world_means(profile, None, 2.0, esc) == pytest.approx((x, nuclear_risk(k, q)[0]))
+        own, rest = nuclear_risk_parts(k, np.array([True]), q)
+        assert own[0] == q and rest[0] == pytest.approx(0.5 * (1 - q) * q)
         # no profile: the challenger wins outright if it has any capability, k = 0
         x0, k0 = _draw_moments(None, None, 0.5)
         assert x0 == 1.0 and nuclear_risk(k0, q)[0] == 0.0

@@ -120,8 +120,9 @@ import pandas as pd
 __all__ = ["CHANNELS", "DECADE_DRAWS", "DRAWS", "PREDICTIVE", "SIGMAS", "attack_probability",
            "cells", "check", "cluster_dispersion", "dispersion_test", "dyads", "engine_moments",
            "fit_channels", "fit_decades", "fit_opportunity", "full_fits",
-           "leave_decade_out", "nato_statements", "nb1_counts", "nuclear_risk", "outcomes",
-           "pooled_cells", "profiles", "rw1_precision", "war_log_likelihood"]
+           "leave_decade_out", "nato_statements", "nb1_counts", "nuclear_risk",
+           "nuclear_risk_parts", "outcomes", "pooled_cells", "profiles", "rw1_precision",
+           "war_log_likelihood"]
 
 #: Coalition draws per (target, year) profile.
 DRAWS = 256
@@ -410,6 +411,20 @@ def nuclear_risk(k: np.ndarray, q: float) -> np.ndarray:
     (:func:`engine_moments`; :mod:`foedus.crisis.decision`)."""
     k = np.atleast_2d(np.asarray(k, dtype=float))
     return k @ (1.0 - (1.0 - q) ** np.arange(k.shape[1]))
+
+
+def nuclear_risk_parts(k: np.ndarray, target_nuclear: np.ndarray, q: float
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    r"""Π̄(q) of :func:`nuclear_risk` in two parts: the target's own weapons and the rest.
+
+    A nuclear-armed target is at war in every draw, so its own part is *q*; the rest,
+    Π̄ − q, is the risk its nuclear-armed protectors add (with k = 1 + j,
+    1 − (1 − q)^{1+j} = q + (1 − q)(1 − (1 − q)^j)). Without weapons of its own the
+    target's part is 0 and the rest is Π̄. Used to price the two apart (the diagnosis of
+    the nuclear-protector war cell in ``docs/crisis.md``)."""
+    pi = nuclear_risk(k, q)
+    own = q * np.asarray(target_nuclear, dtype=float)
+    return own, pi - own
 
 
 def attack_probability(frame: pd.DataFrame, prof: dict, decision: dict, *, q: float,
