@@ -370,3 +370,64 @@ class TestRecordShape:
         assert "FAILS: 11 of 12 cells" in line
         assert [(c.outcome, c.cell) for c in found.general.outside] == [
             ("war", "nuclear_protector")]
+
+
+class TestEngineMoments:
+    def test_draw_moments_by_hand(self):
+        """The profile of test_world_means_by_hand, nuclear target: X̄ = (1/3 + 0)/2; k is
+        1 (the target's own weapons) in the draws without the holder and 2 with it, so the
+        shares are (0, ½, ½) and Π̄(q) = ½q + ½(1 − (1 − q)²); world_means agrees."""
+        from foedus.crisis.general import (
+            _draw_moments,
+            nuclear_risk,
+            nuclear_risk_parts,
+            world_means,
+        )
+
+        joined = np.zeros((4, 1), bool)
+        joined[:2, 0] = True
+        profile = {"joined": np.packbits(joined, axis=1), "n": 1, "c": np.array([1.0]),
+                   "nk": np.array([1], np.int8), "own": 1.0, "nuclear": True}
+        x, k = _draw_moments(profile, None, 2.0)
+        assert x == pytest.approx((0.0 + 1 / 3) / 2)
+        np.testing.assert_allclose(k, [0.0, 0.5, 0.5])
+        q = 0.2
+        assert nuclear_risk(k, q)[0] == pytest.approx(0.5 * q + 0.5 * (1 - (1 - q) ** 2))
+        esc = 1 - (1 - q) ** np.arange(256)
+        assert world_means(profile, None, 2.0, esc) == pytest.approx((x, nuclear_risk(k, q)[0]))
+        own, rest = nuclear_risk_parts(k, np.array([True]), q)
+        assert own[0] == q and rest[0] == pytest.approx(0.5 * (1 - q) * q)
+        # no profile: the challenger wins outright if it has any capability, k = 0
+        x0, k0 = _draw_moments(None, None, 0.5)
+        assert x0 == 1.0 and nuclear_risk(k0, q)[0] == 0.0
+
+    def test_war_log_likelihood_recovers_the_nuclear_cost(self):
+        """Dyad-years whose war probability is Λ(xβ + α_d) × Pr(attack | N) from the decision
+        with a known nuclear cost N = 40 (a third of them facing nuclear risk): the profile
+        likelihood over a grid of N, the decade effects and structure refitted each time, is
+        highest at the grid point nearest 40, and far lower at N = 0 or 400."""
+        from foedus.crisis.fit import p_attack_cases
+        from foedus.crisis.general import _design, decade_of, war_log_likelihood
+
+        rng = np.random.default_rng(3)
+        n = 60_000
+        year = rng.integers(1900, 2000, n)
+        frame = pd.DataFrame({"year": year, "conttype": rng.choice([0, 1, 3], n),
+                              "km": rng.uniform(50, 8000, n),
+                              "major_challenger": rng.random(n) < 0.2,
+                              "major_target": rng.random(n) < 0.2})
+        x = rng.uniform(-0.8, 0.8, n)
+        pi = np.where(rng.random(n) < 1 / 3, rng.uniform(0.01, 0.06, n), 0.0)
+        a = (rng.random(n) < 0.1).astype(float)
+        params = {"value": (0.5, 1.5), "cost_tolerance": (0.5, 2.0), "war_cost": 1.5,
+                  "scale": 0.5, "nuclear_value": 0.0}
+        beta = np.array([1.0, 0.5, -0.2, 0.3, 0.2])
+        alpha = -1.5 - 0.5 * np.sin((decade_of(year) - 1900) / 30)
+        opp = expit(_design(frame)[:, 1:] @ beta + alpha)
+        war = rng.random(n) < opp * p_attack_cases(x, pi, a, {**params, "nuclear_cost": 40.0})
+        grid = (0.0, 10.0, 40.0, 160.0, 400.0)
+        ll = [war_log_likelihood(frame, p_attack_cases(x, pi, a, {**params,
+                                                                  "nuclear_cost": g}), war)
+              for g in grid]
+        assert int(np.argmax(ll)) == 2, ll
+        assert max(ll) - ll[0] > 2 and max(ll) - ll[-1] > 2

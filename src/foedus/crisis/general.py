@@ -118,10 +118,11 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["CHANNELS", "DECADE_DRAWS", "DRAWS", "PREDICTIVE", "SIGMAS", "attack_probability",
-           "cells", "check", "cluster_dispersion", "dispersion_test", "dyads",
+           "cells", "check", "cluster_dispersion", "dispersion_test", "dyads", "engine_moments",
            "fit_channels", "fit_decades", "fit_opportunity", "full_fits",
-           "leave_decade_out", "nato_statements", "nb1_counts", "outcomes", "pooled_cells",
-           "profiles", "rw1_precision"]
+           "leave_decade_out", "nato_statements", "nb1_counts", "nuclear_risk",
+           "nuclear_risk_parts", "outcomes", "pooled_cells", "profiles", "rw1_precision",
+           "war_log_likelihood"]
 
 #: Coalition draws per (target, year) profile.
 DRAWS = 256
@@ -332,37 +333,31 @@ def world_means(profile: dict | None, keep: np.ndarray | None, cap_a: float,
                 escalation: np.ndarray) -> tuple[float, float]:
     """(X̄, Π̄) of a challenger of discounted capability ``cap_a`` against a profile's
     coalitions, with only the ``keep`` pledges (None: all)."""
-    if profile is None:
-        return (1.0 if cap_a > 0 else 0.0), 0.0
-    joined = _unpacked(profile)
-    if keep is not None:
-        joined = joined[:, keep]
-        c, nk = profile["c"][keep], profile["nk"][keep]
-    else:
-        c, nk = profile["c"], profile["nk"]
-    cd = profile["own"] + joined @ c
-    k = int(profile["nuclear"]) + joined @ nk.astype(np.int64)
-    total = cap_a + cd
-    x = np.where(total > 0, (cap_a - cd) / np.where(total > 0, total, 1.0), 0.0)
-    return float(x.mean()), float(escalation[k].mean())
+    x, k = _draw_moments(profile, keep, cap_a)
+    return x, float(k @ escalation[:len(k)])
 
 
-def attack_probability(frame: pd.DataFrame, prof: dict, decision: dict, *, q: float,
-                       draws: int | None = None) -> tuple[np.ndarray, np.ndarray,
-                                                          np.ndarray]:
-    """Pr(attack | opportunity) of every dyad-year of ``frame`` from the profiles (the
-    challenger's CINC discounted to the target, the world means over the profile's
-    coalitions with the pledges that apply against it, and the fitted decision: its point
-    estimates, or the mean over the first ``draws`` of its draws); whether a defence pledge
-    applies, and whether a nuclear-armed state holds one."""
-    from foedus.crisis.fit import p_attack_cases
+def engine_moments(frame: pd.DataFrame, prof: dict) -> dict[str, np.ndarray]:
+    """What the decision reads of every dyad-year of ``frame``, from the profiles: the
+    win margin X̄ (the challenger's CINC discounted to the target against the profile's
+    coalitions with the pledges that apply against it), the attacker's nuclear weapons Ā,
+    the share of the coalition draws with *k* = 0, 1, … nuclear-armed states at war on the
+    defending side (``k``, rows × the largest *k* + 1; the target's own weapons count),
+    whether the target has nuclear weapons, whether a defence pledge applies
+    (``pact``) and whether a nuclear-armed state holds one (``protector``).
+
+    Everything the decision parameters act on is here, so Pr(attack | opportunity) at any
+    decision parameters and *q* is :func:`foedus.crisis.fit.p_attack_cases` of (X̄,
+    :func:`nuclear_risk`, Ā) without reading the profiles again (module docstring of
+    :mod:`foedus.crisis.decision`)."""
     from foedus.crisis.means import capabilities, is_nuclear
     from foedus.measures.power import loss_of_strength
 
     n = len(frame)
-    x, pi, a = np.empty(n), np.empty(n), np.empty(n)
+    x, a = np.empty(n), np.empty(n)
+    target_nuclear = np.zeros(n, bool)
     pact, protector = np.zeros(n, bool), np.zeros(n, bool)
-    escalation = 1.0 - (1.0 - q) ** np.arange(256)
+    counts: list[np.ndarray] = [np.ones(1)] * n
     positions = {ix: pos for pos, ix in enumerate(frame.index)}
     for year, g in frame.groupby("year"):
         share, _, _ = capabilities(sorted(set(g["challenger"])), int(year), "cinc")
@@ -381,17 +376,104 @@ def attack_probability(frame: pd.DataFrame, prof: dict, decision: dict, *, q: fl
                 protector[pos] = bool((profile["nk"][keep] > 0).any())
                 if keep.all():
                     keep = None
-            x[pos], pi[pos] = world_means(profile, keep, cap_a, escalation)
+            if profile is not None:
+                target_nuclear[pos] = bool(profile["nuclear"])
+            x[pos], counts[pos] = _draw_moments(profile, keep, cap_a)
             a[pos] = float(nuclear[int(ch)])
+    width = max(len(c) for c in counts) if n else 1
+    k = np.zeros((n, width))
+    for pos, c in enumerate(counts):
+        k[pos, :len(c)] = c
+    return {"x": x, "a": a, "k": k, "target_nuclear": target_nuclear, "pact": pact,
+            "protector": protector}
+
+
+def _draw_moments(profile: dict | None, keep: np.ndarray | None, cap_a: float
+                  ) -> tuple[float, np.ndarray]:
+    """X̄ and the shares of the draws with k = 0, 1, … (:func:`world_means`)."""
+    if profile is None:
+        return (1.0 if cap_a > 0 else 0.0), np.ones(1)
+    joined = _unpacked(profile)
+    if keep is not None:
+        joined = joined[:, keep]
+        c, nk = profile["c"][keep], profile["nk"][keep]
+    else:
+        c, nk = profile["c"], profile["nk"]
+    cd = profile["own"] + joined @ c
+    k = int(profile["nuclear"]) + joined @ nk.astype(np.int64)
+    total = cap_a + cd
+    x = np.where(total > 0, (cap_a - cd) / np.where(total > 0, total, 1.0), 0.0)
+    return float(x.mean()), np.bincount(k) / len(k)
+
+
+def nuclear_risk(k: np.ndarray, q: float) -> np.ndarray:
+    r"""Π̄(q) = Σ_k Pr(k)·(1 − (1 − q)^k) of every row of the shares ``k``
+    (:func:`engine_moments`; :mod:`foedus.crisis.decision`)."""
+    k = np.atleast_2d(np.asarray(k, dtype=float))
+    return k @ (1.0 - (1.0 - q) ** np.arange(k.shape[1]))
+
+
+def nuclear_risk_parts(k: np.ndarray, target_nuclear: np.ndarray, q: float
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    r"""Π̄(q) of :func:`nuclear_risk` in two parts: the target's own weapons and the rest.
+
+    A nuclear-armed target is at war in every draw, so its own part is *q*; the rest,
+    Π̄ − q, is the risk its nuclear-armed protectors add (with k = 1 + j,
+    1 − (1 − q)^{1+j} = q + (1 − q)(1 − (1 − q)^j)). Without weapons of its own the
+    target's part is 0 and the rest is Π̄. Used to price the two apart (the diagnosis of
+    the nuclear-protector war cell in ``docs/crisis.md``)."""
+    pi = nuclear_risk(k, q)
+    own = q * np.asarray(target_nuclear, dtype=float)
+    return own, pi - own
+
+
+def attack_probability(frame: pd.DataFrame, prof: dict, decision: dict, *, q: float,
+                       draws: int | None = None) -> tuple[np.ndarray, np.ndarray,
+                                                          np.ndarray]:
+    """Pr(attack | opportunity) of every dyad-year of ``frame`` from the profiles (the
+    challenger's CINC discounted to the target, the world means over the profile's
+    coalitions with the pledges that apply against it, and the fitted decision: its point
+    estimates, or the mean over the first ``draws`` of its draws); whether a defence pledge
+    applies, and whether a nuclear-armed state holds one (:func:`engine_moments`)."""
+    m = engine_moments(frame, prof)
+    return _decide(m, decision, q=q, draws=draws), m["pact"], m["protector"]
+
+
+def _decide(m: dict, decision: dict, *, q: float, draws: int | None = None) -> np.ndarray:
+    """Pr(attack | opportunity) from :func:`engine_moments` and a decision block."""
+    from foedus.crisis.fit import p_attack_cases
+
+    pi = nuclear_risk(m["k"], q)
     params = {"value": tuple(decision["value"]),
               "cost_tolerance": tuple(decision["cost_tolerance"])}
     if draws:
-        p = np.mean([p_attack_cases(x, pi, a, {**params, **d})
-                     for d in decision["draws"][:draws]], axis=0)
-    else:
-        p = p_attack_cases(x, pi, a, {**params, **{k: v["mean"] for k, v in
-                                                   decision["estimates"].items()}})
-    return p, pact, protector
+        return np.mean([p_attack_cases(m["x"], pi, m["a"], {**params, **d})
+                        for d in decision["draws"][:draws]], axis=0)
+    return p_attack_cases(m["x"], pi, m["a"], {**params, **{k: v["mean"] for k, v in
+                                                             decision["estimates"].items()}})
+
+
+def war_log_likelihood(frame: pd.DataFrame, engine: np.ndarray, war: np.ndarray, *,
+                       sigma: float = 0.3) -> float:
+    r"""The log likelihood of the war record under the war channel
+    :math:`\Pr = \Lambda(x\beta + \alpha_d)\,e` with the engine's factor ``engine``
+    held fixed and (β, α) at their penalised maximum for the random walk's ``sigma``
+    (:func:`fit_decades`'s inner fit): a profile likelihood of the decision parameters
+    that produced ``engine``, for comparing them on the general war record (the
+    decade effects and structure re-estimated each time, so only how the engine spreads
+    wars across dyad-years is judged). ``frame`` holds only the rows to score."""
+    year = frame["year"].to_numpy()
+    dec = decade_of(year)
+    decades = sorted(int(d) for d in np.unique(dec))
+    index = {d: i for i, d in enumerate(decades)}
+    d = np.array([index[int(v)] for v in dec], dtype=np.int64)
+    x = _design(frame)[:, 1:]
+    e = np.clip(np.asarray(engine, float), 1e-12, 1.0)
+    y = np.asarray(war, float)
+    start = np.zeros(x.shape[1] + len(decades))
+    start[x.shape[1]:] = np.log(max(y.mean(), 1e-6) / max(e.mean(), 1e-6))
+    _, _, ll = _penalised(x, d, len(decades), y, e, sigma, start)
+    return ll
 
 
 def outcomes(frame: pd.DataFrame) -> pd.DataFrame:
