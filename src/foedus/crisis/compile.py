@@ -824,9 +824,12 @@ def compile_scenario(scenario: Scenario, attacks: list[ResolvedAttack], *, syste
         hit = compile_cache.read(key)
         if hit is not None:
             return hit
-    st = _setting(scenario, attacks, system, fitted, crisis_fit)
-    sides = _sides(st)
-    compiled = _assemble(st, sides, _probabilities(st, sides))
+    from foedus.data.store import session
+
+    with session():  # one store connection for every step's reads
+        st = _setting(scenario, attacks, system, fitted, crisis_fit)
+        sides = _sides(st)
+        compiled = _assemble(st, sides, _probabilities(st, sides))
     if key is not None:
         compile_cache.write(key, compiled)
     return compiled
