@@ -107,3 +107,41 @@ def test_download_bar_follows_pooch_protocol(mirror, monkeypatch) -> None:
         monkeypatch.setenv("FOEDUS_DATA_URL", base)
         locate("atop_alliances", progress=factory)
     assert len(made) == 1 and made[0].total == dataset("atop_alliances").bytes
+
+
+def _json_values():
+    """Values as answers hold them: plain JSON, numpy scalars and arrays, NaN, dates."""
+    import datetime as dt
+
+    import numpy as np
+    from hypothesis import strategies as st
+
+    leaves = st.one_of(
+        st.none(), st.booleans(), st.integers(-2**70, 2**70), st.text(max_size=5),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.floats(width=32).map(np.float32), st.floats().map(np.float64),
+        st.integers(-2**31, 2**31).map(np.int64), st.booleans().map(np.bool_),
+        st.dates(min_value=dt.date(1816, 1, 1)))
+    return st.recursive(leaves, lambda kids: st.one_of(
+        st.lists(kids, max_size=4), st.lists(kids, max_size=3).map(tuple),
+        st.dictionaries(st.text(max_size=4), kids, max_size=4)), max_leaves=20)
+
+
+def test_print_json_writes_what_the_plain_conversion_writes() -> None:
+    """``print_json`` dumps a plain payload as it is and converts only when it must: the
+    text is the one ``json.dumps(_jsonable(payload), default=str, ...)`` gives, always."""
+    from hypothesis import given, settings
+
+    from foedus.cli.output import _dumps, _jsonable
+
+    def reference(payload: dict) -> str:
+        return json.dumps(_jsonable(payload), indent=2, default=str, ensure_ascii=False,
+                          allow_nan=False)
+
+    @settings(max_examples=300, deadline=None)
+    @given(_json_values())
+    def check(value) -> None:
+        payload = {"value": value}
+        assert _dumps(payload) == reference(payload)
+
+    check()

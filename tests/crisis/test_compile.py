@@ -294,3 +294,21 @@ class TestStrongest:
         mine = [p for p in compiled.pledges if p["holder"] == USA and p["beneficiary"] == 732]
         assert len(mine) == 1
         assert not mine[0].get("informal", False), mine[0]
+
+
+def test_armed_states_are_is_nuclear_for_every_state():
+    """The compile's one-pass set of nuclear-armed states is ``means.is_nuclear`` asked
+    state by state, on every day a row of the table starts or ends, the day before each,
+    and a few others."""
+    from foedus.crisis.compile import _armed
+    from foedus.crisis.means import is_nuclear, nuclear_states
+
+    table = nuclear_states()
+    codes = sorted({int(c) for c in table["ccode"]} | {2, 365, 666, 710, 999})
+    days = {dt.date(1816, 1, 1), dt.date(1962, 10, 22), dt.date(2024, 7, 1)}
+    for col in ("start", "end"):
+        for day in table[col].dropna():
+            days |= {day, day - dt.timedelta(days=1)}
+    assert len(days) > 10
+    for day in sorted(days):
+        assert _armed(day) == {c for c in codes if is_nuclear(c, day)}, day

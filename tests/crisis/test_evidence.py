@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from importlib import resources
 
@@ -283,6 +284,24 @@ class TestToyRecords:
         assert "does not beat both baselines" in note
         assert ">1945: engine log score -0.700, Brier 0.090 against the constant's " \
             "-0.300, 0.060" in note
+
+
+def test_shipped_credibility_record_reads_the_file_without_the_credibility_package():
+    """The shipped model's record is the sha256 of its file's bytes, and reading it imports
+    neither foedus.credibility nor pandas (a simulate answer carries it on every run)."""
+    import subprocess
+    import sys
+
+    code = ("import json, sys; from foedus.crisis.evidence import credibility_record; "
+            "r = credibility_record(); print(json.dumps([r, [m for m in ('pandas', "
+            "'foedus.credibility') if m in sys.modules]]))")
+    record, heavy = json.loads(subprocess.run([sys.executable, "-c", code],
+                                              capture_output=True, text=True,
+                                              check=True).stdout)
+    shipped = resources.files("foedus.credibility").joinpath("fitted.json").read_bytes()
+    assert record == {"file": "shipped", "sha256": hashlib.sha256(shipped).hexdigest(),
+                      "spec": str(json.loads(shipped)["spec"])}
+    assert heavy == []
 
 
 class TestBadRecords:

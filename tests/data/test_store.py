@@ -133,3 +133,42 @@ def test_connect_without_store_says_what_to_do(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("FOEDUS_HOME", str(tmp_path))
     with pytest.raises(StoreError, match="run `foedus data build`"), store.connect():
         pass
+
+
+@pytest.mark.usefixtures("store_home")
+def test_a_session_shares_one_connection_and_closes_it() -> None:
+    """Inside ``session()``, every ``connect()`` on the store is one read-only connection,
+    left open between them and closed when the session ends; another thread, or another
+    store file, opens its own; outside a session each ``connect()`` is a new one."""
+    import threading
+
+    import duckdb
+
+    query = "SELECT count(*) FROM atop_members"
+    with store.connect() as first, store.connect() as second:
+        assert first is not second
+    with store.session():
+        with store.connect() as a:
+            answer = a.execute(query).fetchone()
+        with store.connect() as b, store.session(), store.connect() as c:
+            assert a is b is c
+            assert b.execute(query).fetchone() == answer  # still open
+        seen = []
+
+        def other_thread() -> None:
+            with store.connect() as own:
+                seen.append(own is not a)
+
+        thread = threading.Thread(target=other_thread)
+        thread.start()
+        thread.join()
+        assert seen == [True]
+    with pytest.raises(duckdb.ConnectionException):
+        a.execute(query)  # closed with the session
+    assert answer == (2510,)
+
+
+def test_a_session_without_store_says_what_to_do(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("FOEDUS_HOME", str(tmp_path))
+    with pytest.raises(StoreError, match="run `foedus data build`"), store.session():
+        pass

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from foedus._validation import typer_option
 from foedus.atomic import check_output_folder
@@ -66,6 +65,8 @@ def command(
 
 
 def _print(answer) -> None:
+    from rich.table import Table
+
     report = answer.report
     out.print(f"[bold]{report.alliance_name}[/] ({report.alliance_id}), {report.start}-"
               f"{report.end}, series {report.series}, {report.view.value} view",

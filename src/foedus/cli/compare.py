@@ -7,9 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich import box
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from foedus.atomic import check_output_folder
 from foedus.cli.output import err, out, plots_or_error, print_json, step_progress
@@ -108,6 +105,8 @@ def compare(
 
 
 def _print(r: dict) -> None:
+    from rich.table import Table
+
     b, a = r["base"], r["alt"]
     out.print(f"[bold]{b['scenario']['name']}[/] → [bold]{a['scenario']['name']}[/] "
               f"({b['draws']:,} and {a['draws']:,} draws, seed {b['seed']})",
@@ -170,6 +169,8 @@ def library(
     json: Json = False,
 ) -> None:
     """Run every scenario of the case library and print one table."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
     from foedus.crisis.answer import library_answer
 
     every = sorted(folder.glob("*.toml"))
@@ -234,6 +235,9 @@ def _loadable(files: list[Path]) -> tuple[list[Path], dict[str, str]]:
 
 
 def _print_library(result: dict, folder: Path) -> None:
+    from rich import box
+    from rich.table import Table
+
     table = Table(title=f"Case library ({folder}): P(deterred), its change from the "
                         "case's base, the coalition's mean size, the state most likely to be "
                         "drawn in and the top entrapment exposure, each ± its standard error",

@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-from rich.table import Table
 
 from foedus.cli.output import err, out, print_json
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 app = typer.Typer(help="The crisis engine's parameters from history, and its verdicts "
                        "tested against history.", no_args_is_help=True)
@@ -57,6 +58,14 @@ class _Stages:
     time left."""
 
     def __init__(self) -> None:
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
         self.bar = Progress(TextColumn("{task.description}"), BarColumn(),
                             TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
                             TextColumn("left"), TimeRemainingColumn(), console=err,
@@ -108,6 +117,8 @@ def fit_command(
 ) -> None:
     """Refit the engine's parameters: strikes and escalation from the COW wars, informal
     commitments from their record, the challenger's decision from the ICB crises."""
+    from rich.table import Table
+
     from foedus.crisis.fit import fit_all
     from foedus.crisis.fitted import save
     from foedus.provenance import provenance
@@ -194,6 +205,8 @@ def _score_row(name: str, s: dict) -> tuple[str, ...]:
 
 
 def _score_table(title: str, block: dict) -> Table:
+    from rich.table import Table
+
     table = Table("forecast", "n", "log score", "Brier", "AUC", "mean forecast", "observed",
                   title=title)
     for name, s in block.items():
@@ -205,6 +218,8 @@ def _print_general_extra(dyadic: dict) -> None:
     """The rest of the general-deterrence record: the design, what each outcome tests,
     the static model's cells from the same run, each decade's count, the NATO
     statements."""
+    from rich.table import Table
+
     if "design" not in dyadic:
         return
     out.print(f"design: {dyadic['design'].replace('_', ' ')} (each decade's cells forecast "
@@ -263,6 +278,8 @@ def validate_command(
 ) -> None:
     """Score the engine's verdicts out of sample beside a constant and the capability
     ratio alone: attack or not (ICB crises), who joins (COW wars)."""
+    from rich.table import Table
+
     from foedus.crisis import fitted as fitted_params
     from foedus.crisis import validate
     from foedus.crisis.icb import cases, worlds

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from foedus.cli.output import DownloadBar, err, out, print_json, step_progress
 from foedus.errors import StoreError
@@ -92,6 +91,8 @@ def status(json: JsonFlag = False) -> None:
 
 
 def _datasets_table(answer) -> None:
+    from rich.table import Table
+
     table = Table("dataset", "version", "found in", "verified", "in store")
     mark = {True: "[green]yes[/]", False: "[red]NO[/]", None: "-"}
     for row in answer.datasets:
@@ -122,6 +123,8 @@ def cite(name: Annotated[str, typer.Argument(help="A registered dataset name.")]
 @app.command("list")
 def list_(json: JsonFlag = False) -> None:
     """List the registered datasets."""
+    from rich.table import Table
+
     from foedus.data.answers import list_datasets
 
     answer = list_datasets()

@@ -17,7 +17,6 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from foedus._validation import typer_option
 from foedus.cli import (
@@ -83,6 +82,8 @@ def main(version: Annotated[bool, typer.Option(
 def summary(year: typer_option(SUMMARY, "year", help="Year of the pledge ranking.") = 2018,
             json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Summarise the store: datasets, alliances in force by era, top defence pledgers."""
+    from rich.table import Table
+
     from foedus.data.answers import summarize
 
     answer = summarize(year=year)

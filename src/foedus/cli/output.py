@@ -10,19 +10,14 @@ import json
 import math
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TextColumn,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
 
 from foedus.errors import FoedusError, WriteError
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 __all__ = ["DownloadBar", "err", "out", "print_json", "step_progress"]
 
@@ -43,10 +38,33 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+class _NotPlain(Exception):
+    """A value :func:`_jsonable` would change (or ``str`` would stand in for)."""
+
+
+def _not_plain(value: Any) -> Any:
+    raise _NotPlain
+
+
+def _dumps(payload: dict[str, Any]) -> str:
+    """``json.dumps(_jsonable(payload), default=str, ...)``, the same text.
+
+    Most payloads (a typed answer's ``to_json()``) are plain JSON already: they are dumped
+    as they are, without the copy :func:`_jsonable` makes (a float subclass such as a numpy
+    float is written as the float it is, as ``.item()`` would give it). Only when a value is
+    not plain (a NaN or an infinity, a value json cannot write) is the payload converted.
+    """
+    try:
+        return json.dumps(payload, indent=2, default=_not_plain, ensure_ascii=False,
+                          allow_nan=False)
+    except (_NotPlain, ValueError):
+        return json.dumps(_jsonable(payload), indent=2, default=str, ensure_ascii=False,
+                          allow_nan=False)
+
+
 def print_json(payload: dict[str, Any]) -> None:
     """Write exactly one JSON object to stdout (strict JSON: no NaN)."""
-    text = json.dumps(_jsonable(payload), indent=2, default=str, ensure_ascii=False,
-                      allow_nan=False)
+    text = _dumps(payload)
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
 
@@ -55,6 +73,15 @@ class DownloadBar:
     """A tqdm-like progress object for pooch downloads, drawn by rich on stderr."""
 
     def __init__(self, label: str) -> None:
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+
         self._progress = Progress(TextColumn("{task.description}"), BarColumn(),
                                   DownloadColumn(), TransferSpeedColumn(),
                                   TimeRemainingColumn(), console=err, transient=True,
@@ -86,6 +113,8 @@ def step_progress(label: str) -> Progress:
     """A progress bar for counted steps, on stderr, removed when done; drawn only on a
     terminal (rich ends a live display on a file or pipe with an empty line, which would
     put a second line before a one-line error)."""
+    from rich.progress import BarColumn, Progress, TextColumn
+
     return Progress(TextColumn(f"{label} " + "{task.description}"), BarColumn(),
                     TextColumn("{task.completed}/{task.total}"), console=err,
                     transient=True, disable=not err.is_terminal)

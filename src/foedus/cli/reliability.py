@@ -6,7 +6,6 @@ import math
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from foedus.cli.output import err, out, print_json
 from foedus.errors import DateOutOfRangeError, ParameterError
@@ -41,6 +40,8 @@ def command(
     json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Reliability of alliance commitments on two units, beside the published figures."""
+    from rich.table import Table
+
     from foedus.params import RELIABILITY, RELIABILITY_GROUPS, RELIABILITY_SOURCES
     from foedus.reliability.answer import reliability_answer, reliability_cases
     from foedus.reliability.rates import ALLIANCE_GROUPS
@@ -117,6 +118,8 @@ def command(
 
 def _print(rows: list[dict], groups: list[str], title: str,
            sabrosky: list[dict] | None = None) -> None:
+    from rich.table import Table
+
     cols = [*groups, "n", "honoured", "rate [95% war-clustered]", "wars"]
     if sabrosky is not None:
         cols.append("Sabrosky rule")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from foedus.cli.output import err, out, print_json
 from foedus.errors import ParameterError
@@ -27,6 +26,8 @@ def command(
     json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Reproduce a published study's tables from foedus's data."""
+    from rich.table import Table
+
     from foedus.replications import replicate, study_list, suite
 
     if list_:

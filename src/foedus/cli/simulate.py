@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from foedus.cli.output import err, out, plots_or_error, print_json
 from foedus.errors import FoedusError
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 FileArg = Annotated[Path, typer.Argument(help="A scenario file (TOML; docs/crisis.md).")]
 Draws = Annotated[int | None, typer.Option("--draws", min=1, help="Monte Carlo draws "
@@ -89,6 +90,8 @@ LONG_RUN = 60.0
 
 def _draws_progress() -> Progress:
     """The draws' progress bar on stderr, with the time remaining (removed when done)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
     return Progress(TextColumn("draws"), BarColumn(), TextColumn("{task.completed}/"
                     "{task.total}"), TimeRemainingColumn(compact=True), console=err,
                     transient=True, disable=not err.is_terminal)
@@ -130,6 +133,8 @@ def _pct(p: float | None, se: float | None) -> str:
 
 
 def _print(r: dict) -> None:
+    from rich.table import Table
+
     s = r["scenario"]
     out.print(f"[bold]{s['name'] or s['file']}[/] on {r['as_of']} ({r['as_of_source']}), "
               f"{r['draws']:,} draws, seed {r['seed']}", highlight=False)
@@ -231,6 +236,8 @@ def sweep(
 
 
 def _print_sweep(payload: dict, name: str) -> None:
+    from rich.table import Table
+
     rows, parsed = payload["points"], payload["grid"]
     n, s = payload["draws"], payload["seed"]
     names = list(parsed)

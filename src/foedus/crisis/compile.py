@@ -623,12 +623,24 @@ class _Forces:
         return f + (1 - f) * min(1.0, ch.days_to_objective / arrival) if arrival > 0 else 1.0
 
 
+def _armed(day: dt.date) -> set[int]:
+    """The states with nuclear weapons on ``day``: :func:`foedus.crisis.means.is_nuclear`
+    for every state at once (one pass over the table, not two masks a state; the same
+    test: armed from its start, up to its end when there is one)."""
+    import pandas as pd
+
+    from foedus.crisis.means import nuclear_states
+
+    table = nuclear_states()
+    return {int(c) for c, s, e in zip(table["ccode"], table["start"], table["end"],
+                                      strict=True) if s <= day and (pd.isna(e) or day < e)}
+
+
 def _guarantors(st: _Setting, sides: _Sides) -> np.ndarray:
     """Step 5: the nuclear-armed states and nuclear guarantors of the defending side."""
-    from foedus.crisis.means import is_nuclear
-
     day, index, targets = st.day, sides.index, sides.targets
-    guarantor = np.array([is_nuclear(s, day) for s in sides.states], dtype=bool)
+    armed = _armed(day)
+    guarantor = np.array([s in armed for s in sides.states], dtype=bool)
     for t in sides.snap.treaties:
         for g in t.provisions.nuclear:
             if g.active(day) and g.guarantor in index and any(
@@ -694,9 +706,9 @@ def _listed(rows: list[dict], logit: np.ndarray, shift: float) -> list[dict]:
 def _assemble(st: _Setting, sides: _Sides, scores: _Scores) -> Compiled:
     """Steps 4–6 and the arrays of :class:`Compiled`."""
     from foedus.counterfactual.modifications import describe
-    from foedus.crisis.means import is_nuclear
 
     day, states, index = st.day, sides.states, sides.index
+    armed = _armed(day)
     targets = set(sides.targets)
     frame = scores.edges
     holder = np.array([index[h] for h in frame.get("holder", [])], dtype=np.int64)
@@ -747,13 +759,13 @@ def _assemble(st: _Setting, sides: _Sides, scores: _Scores) -> Compiled:
         deterrence_reason=reason, flags=forces.flags, notes=notes, pledges=pledges,
         modifications=[describe(m) for m in st.resolved],
         strike=strike, strike_back=strike_back,
-        offense_nuclear=np.array([is_nuclear(c, day) for c in off_codes], dtype=bool),
-        attacker_nuclear=any(is_nuclear(a, day) for a in st.state_attackers),
+        offense_nuclear=np.array([c in armed for c in off_codes], dtype=bool),
+        attacker_nuclear=any(a in armed for a in st.state_attackers),
         ally_holder=np.array(ally_codes, dtype=np.int64),
         ally_logit=scores.ally_logit.astype(np.float64).reshape(b, len(ally_codes)),
         ally_capability=np.array([forces.discounted(c) * forces.timely(c)
                                   for c in ally_codes]),
-        ally_nuclear=np.array([is_nuclear(c, day) for c in ally_codes], dtype=bool),
+        ally_nuclear=np.array([c in armed for c in ally_codes], dtype=bool),
         ally_pledges=_listed(scores.allies, scores.ally_logit, shift),
         decision_draws=st.decision_draws)
 
@@ -824,9 +836,12 @@ def compile_scenario(scenario: Scenario, attacks: list[ResolvedAttack], *, syste
         hit = compile_cache.read(key)
         if hit is not None:
             return hit
-    st = _setting(scenario, attacks, system, fitted, crisis_fit)
-    sides = _sides(st)
-    compiled = _assemble(st, sides, _probabilities(st, sides))
+    from foedus.data.store import session
+
+    with session():  # one store connection for every step's reads
+        st = _setting(scenario, attacks, system, fitted, crisis_fit)
+        sides = _sides(st)
+        compiled = _assemble(st, sides, _probabilities(st, sides))
     if key is not None:
         compile_cache.write(key, compiled)
     return compiled

@@ -359,7 +359,8 @@ def credibility_record(path: str | Path | None = None) -> dict[str, str]:
 
     try:
         if path is None:
-            text = resources.files("foedus.credibility").joinpath("fitted.json").read_bytes()
+            # through the foedus package: naming foedus.credibility would import it (pandas)
+            text = resources.files("foedus").joinpath("credibility", "fitted.json").read_bytes()
         else:
             text = Path(path).read_bytes()
         spec = json.loads(text).get("spec")

@@ -14,6 +14,7 @@ leaves it for the next build, which takes it).
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime as dt
 import errno
 import fcntl
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from foedus.data.fetch import Located, ProgressFactory
 
 __all__ = ["SCHEMA", "BuildReport", "build", "check_store", "connect", "expected_tables",
-           "status"]
+           "session", "status"]
 
 #: Called as ``step(label, done, total)`` while building; the CLI draws a bar from it.
 StepCallback = Callable[[str, int, int], None]
@@ -345,10 +346,58 @@ def check_store(path: Path | None = None) -> Path:
     return path or config.store_path()
 
 
+#: The connection of the :func:`session` open in this context: (store path, connection).
+_SESSION: contextvars.ContextVar[tuple[str, duckdb.DuckDBPyConnection] | None] = \
+    contextvars.ContextVar("foedus_store_session", default=None)
+
+
+@contextlib.contextmanager
+def session(path: Path | None = None) -> Iterator[None]:
+    """One read-only connection to the store for every :func:`connect` inside the block.
+
+    A compile or a panel reads the store in several steps, each through ``connect()``;
+    opening the file costs about 30 ms of CPU each time. Inside a session, ``connect()``
+    on the same store yields the session's connection (checked once, as ``connect`` checks
+    it) and leaves it open; the session closes it at the end. Read-only, so what is read
+    is the same either way. The connection belongs to this thread's context
+    (:mod:`contextvars`): another thread opens its own. A session inside a session is the
+    outer one.
+
+    Parameters
+    ----------
+    path
+        The store file (default: ``config.store_path()``).
+
+    Yields
+    ------
+    None
+
+    Raises
+    ------
+    StoreError
+        As :func:`connect`.
+    """
+    if _SESSION.get() is not None:
+        yield
+        return
+    target = path or config.store_path()
+    con = _open(target)
+    try:
+        _check_open(con, target)
+        token = _SESSION.set((str(target), con))
+        try:
+            yield
+        finally:
+            _SESSION.reset(token)
+    finally:
+        con.close()
+
+
 @contextlib.contextmanager
 def connect(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to the store, checked (once per process and file state)
-    for its schema version and tables.
+    for its schema version and tables (inside a :func:`session` on the same store, the
+    session's connection).
 
     Raises
     ------
@@ -357,9 +406,12 @@ def connect(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
         foedus (truncated, damaged, foreign, another schema, tables missing).
     """
     target = path or config.store_path()
-    con = _open(target)
+    shared = _SESSION.get()
+    own = shared is None or shared[0] != str(target)
+    con = _open(target) if own else shared[1]
     try:
-        _check_open(con, target)
+        if own:
+            _check_open(con, target)
         yield con
     except duckdb.Error as exc:  # a store damaged beyond its header fails on reading
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
@@ -369,7 +421,8 @@ def connect(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
         raise StoreError(f"The store at {target} could not be read ({first}): it is "
                          f"truncated or damaged; {_FIX}.") from None
     finally:
-        con.close()
+        if own:
+            con.close()
 
 
 def expected_tables() -> tuple[str, ...]:

@@ -17,6 +17,7 @@ from pydantic import PrivateAttr
 
 from foedus._validation import TypeOf, validate_params
 from foedus.answer import TypedAnswer
+from foedus.data.store import session
 from foedus.errors import PanelError
 from foedus.panels.create import create_dyad_years, create_state_years
 from foedus.panels.panel import Panel
@@ -188,13 +189,14 @@ def make_panel(unit: str, start: int, end: int, *, add: Sequence[str] = (),
     # at most CARRY_YEARS, refused before its start or beyond that, before any work
     carried = check_years(start, end, ("cow_system",), what=f"years {start}-{end}",
                           carry=True)
-    panel = create_dyad_years(start, end, directed=directed) if unit == "dyad_year" \
-        else create_state_years(start, end)
-    panel = run_steps(panel, list(add), collapse=collapse, nmc=nmc, coding=coding,
-                      convention=convention, idealpoint=idealpoint, progress=progress)
-    if progress is not None:
-        progress(f"write {Path(out).name}")
-    write_panel(panel, out)
+    with session():  # one store connection for the frame and every step's reads
+        panel = create_dyad_years(start, end, directed=directed) if unit == "dyad_year" \
+            else create_state_years(start, end)
+        panel = run_steps(panel, list(add), collapse=collapse, nmc=nmc, coding=coding,
+                          convention=convention, idealpoint=idealpoint, progress=progress)
+        if progress is not None:
+            progress(f"write {Path(out).name}")
+        write_panel(panel, out)
     answer = describe_panel(panel, out)
     if carried and not answer.provenance.carried_forward:  # DESIGN §7's flag
         answer.provenance.carried_forward = [CarriedForward(

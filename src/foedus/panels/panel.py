@@ -78,9 +78,12 @@ class Panel:
             return self
         done = self.__dict__.get("_collected")
         if done is None:
+            from foedus.data.store import session
+
             done = replace(self, plan=())
-            for name, options in self.plan:
-                done = _step(name)(done, **dict(options))
+            with session():  # one store connection for every step's reads
+                for name, options in self.plan:
+                    done = _step(name)(done, **dict(options))
             object.__setattr__(self, "_collected", done)
         return done
 
