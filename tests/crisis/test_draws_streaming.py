@@ -214,9 +214,14 @@ def test_a_chunk_is_the_same_after_larger_and_smaller_ones(crisis, assert_same):
     this thread ran before it, nor on another thread running at the same time."""
     import threading
 
+    from foedus.crisis.draws import _KEEP, _work
+
     first = run_chunk(crisis, np.random.SeedSequence(3), 1000)
-    run_chunk(crisis, np.random.SeedSequence(4), 3 * CHUNK)
+    run_chunk(crisis, np.random.SeedSequence(4), _KEEP)
     assert_same(run_chunk(crisis, np.random.SeedSequence(3), 1000), first)
+    run_chunk(crisis, np.random.SeedSequence(4), _KEEP + 1)  # not kept: memory bounded
+    assert_same(run_chunk(crisis, np.random.SeedSequence(3), 1000), first)
+    assert _work(1).size == _KEEP
     other = []
     thread = threading.Thread(target=lambda: other.append(
         run_chunk(crisis, np.random.SeedSequence(3), 1000)))

@@ -708,10 +708,18 @@ class _Work:
 _WORK = threading.local()
 
 
+#: The largest work space a thread keeps (draws): 5 MB. A larger chunk (none that
+#: :mod:`foedus.crisis.run` cuts) gets a work space of its own, freed after it.
+_KEEP = 1 << 17
+
+
 def _work(n: int) -> _Work:
-    """This thread's :class:`_Work`, grown to ``n`` draws if needed."""
+    """This thread's :class:`_Work`, grown to ``n`` draws if needed (kept up to
+    :data:`_KEEP` draws)."""
     work = getattr(_WORK, "work", None)
     if work is None or work.size < n:
+        if n > _KEEP:
+            return _Work(n)
         work = _WORK.work = _Work(n)
     return work
 
