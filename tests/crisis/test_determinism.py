@@ -70,3 +70,24 @@ def test_another_seed_other_numbers(crisis, serial):
 def test_unknown_executor(crisis):
     with pytest.raises(FoedusError, match="executor must be serial, processes or dask"):
         run(crisis, draws=10, seed=0, executor="threads")
+
+
+@pytest.mark.filterwarnings("ignore:Port .* is already in use:UserWarning")
+def test_our_local_cluster(crisis, serial, assert_same):
+    """The local cluster ``dask_client`` starts (a quiet one: no profiler, slow health
+    checks, in its workers and its scheduler) gives the serial tally."""
+    import dask
+
+    from foedus.crisis.run import _QUIET_CLUSTER, close_client, dask_client
+
+    client = dask_client(2, None)
+    try:
+        result = run(crisis, draws=DRAWS, seed=SEED, client=client)
+        seen = client.run(lambda: {k: dask.config.get(k) for k in _QUIET_CLUSTER})
+        scheduler = client.run_on_scheduler(lambda dask_scheduler: {
+            k: dask_scheduler.periodic_callbacks[k].callback_time for k in ("monitor", "tick")})
+    finally:
+        close_client(client)
+    assert_same(serial.tally, result.tally)
+    assert len(seen) == 2 and all(s == _QUIET_CLUSTER for s in seen.values())
+    assert scheduler == {"monitor": 2000, "tick": 1000}  # ms; Dask's defaults 500 and 20

@@ -168,3 +168,93 @@ def test_estimate_and_pilot_leave_the_answer_alone(crisis, assert_same):
     assert_same(a.tally, c.tally)
     assert_same(b.tally, c.tally)
     assert len(told) == 2 and all(s > 0 for s in told)
+
+
+def test_a_chunk_binned_where_drawn_adds_to_the_same_total():
+    """``Capabilities.binned``: a chunk past EXACT binned by the worker that drew it gives
+    the sum the client would have reached by binning it itself (every field equal)."""
+    x = _spread(np.random.default_rng(4), EXACT + 3000)
+    head = Capabilities.of(x[:EXACT - 1000])
+    for tail in (x[EXACT - 1000:], x[EXACT - 1000:EXACT + 10]):
+        assert head + Capabilities.of(tail) == head + Capabilities.of(tail).binned()
+    x[-5:] = np.nan  # NaN counted apart, as when the sum bins the chunk (the mean is NaN)
+    a, b = head + Capabilities.of(x[EXACT - 1000:]), head + Capabilities.of(
+        x[EXACT - 1000:]).binned()
+    assert a.nan == b.nan == 5 and np.array_equal(a.counts, b.counts) and a.start == b.start
+    binned = Capabilities.of(x[:10]).binned()
+    assert not binned.exact and binned.binned() is binned and binned.n == 10
+
+
+def test_the_reused_work_space_matches_fresh_arrays():
+    """``_world`` and ``_capabilities`` compute in a thread's reused buffers what
+    ``WorldMoments.from_draws`` and ``Capabilities.of`` compute in fresh arrays: the same
+    floats, for chunks of any size, smaller or larger than the buffers."""
+    from foedus.crisis.decision import WorldMoments
+    from foedus.crisis.draws import _capabilities, _work, _world
+
+    rng = np.random.default_rng(9)
+    for n in (1, 777, 5000, 40):
+        balance = rng.uniform(0, 1, n)
+        nuclear = rng.integers(0, 4, n)
+        side = rng.uniform(0, 1, n) < 0.3
+        caps = _spread(rng, n)
+        work = _work(n)
+        want = WorldMoments.from_draws(1.0 - 2.0 * balance, nuclear, side, 6)
+        got = _world(balance, nuclear, side, 6, work)
+        for f in ("n", "sum_x", "sum_xx", "sum_ax"):
+            assert getattr(got, f) == getattr(want, f), f
+        for f in ("count_k", "x_k", "a_k"):
+            a, b = getattr(got, f), getattr(want, f)
+            assert a.dtype == b.dtype and np.array_equal(a, b), f
+        assert _capabilities(caps, work) == Capabilities.of(caps)
+
+
+def test_a_chunk_is_the_same_after_larger_and_smaller_ones(crisis, assert_same):
+    """The work space grows and is reused: a chunk's tally does not depend on the chunks
+    this thread ran before it, nor on another thread running at the same time."""
+    import threading
+
+    from foedus.crisis.draws import _KEEP, _work
+
+    first = run_chunk(crisis, np.random.SeedSequence(3), 1000)
+    run_chunk(crisis, np.random.SeedSequence(4), _KEEP)
+    assert_same(run_chunk(crisis, np.random.SeedSequence(3), 1000), first)
+    run_chunk(crisis, np.random.SeedSequence(4), _KEEP + 1)  # not kept: memory bounded
+    assert_same(run_chunk(crisis, np.random.SeedSequence(3), 1000), first)
+    assert _work(1).size == _KEEP
+    other = []
+    thread = threading.Thread(target=lambda: other.append(
+        run_chunk(crisis, np.random.SeedSequence(3), 1000)))
+    thread.start()
+    run_chunk(crisis, np.random.SeedSequence(4), CHUNK)
+    thread.join()
+    assert_same(other[0], first)
+
+
+@pytest.mark.parametrize("executor", ["processes", "dask"])
+def test_beyond_the_buffer_in_parallel(crisis, assert_same, executor, request):
+    """Past EXACT draws the workers send binned chunks back (``run_chunks`` with their
+    start): the same bits as one core, with a pilot chunk or without."""
+    draws = EXACT + 2 * CHUNK + 17
+    serial = run(crisis, draws=draws, seed=6, executor="serial")
+    client = request.getfixturevalue("dask_client") if executor == "dask" else None
+    for estimate in (None, lambda s: None):
+        result = run(crisis, draws=draws, seed=6, executor=executor, workers=2,
+                     client=client, estimate=estimate)
+        assert_same(result.tally, serial.tally)
+        assert result.coalition() == serial.coalition()
+
+
+def test_guided_batches():
+    """Tasks of consecutive chunks, largest first, never more than BATCH, ending on single
+    chunks (the workers finish within a chunk of each other)."""
+    from foedus.crisis.run import BATCH, batches
+
+    for n, slots in [(153, 2), (16, 2), (1, 2), (400, 8), (3, 4)]:
+        tasks = batches(list(range(n)), slots)
+        sizes = [len(t) for t in tasks]
+        assert [c for t in tasks for c in t] == list(range(n))
+        assert max(sizes) <= BATCH and sizes == sorted(sizes, reverse=True)
+        assert sizes[-1] == 1
+        assert sizes[0] == min(BATCH, math.ceil(n / (2 * slots)))
+    assert batches([1, 2], 0) == [[1], [2]]

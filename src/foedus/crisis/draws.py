@@ -94,6 +94,7 @@ any process — serial, a process pool, a Dask worker — gives the same bits.
 from __future__ import annotations
 
 import math
+import threading
 import weakref
 from dataclasses import dataclass, field
 
@@ -211,6 +212,16 @@ class Capabilities:
             return 0, np.zeros(0, np.int64), int(nan.sum())
         start = int(keys.min())
         return start, np.bincount(keys - start), int(nan.sum())
+
+    def binned(self) -> Capabilities:
+        """The same capabilities as a histogram (``self`` if already one). A sum that
+        reaches past :data:`EXACT` draws bins its terms anyway, so a chunk known to lie
+        past that point can be binned where it is drawn (a Dask worker sends back some
+        50 kB of counts instead of 4 bytes a draw) with the same total."""
+        if self.values is None:
+            return self
+        start, counts, nan = self._binned()
+        return Capabilities(self.n, self.mean, self.m2, start=start, counts=counts, nan=nan)
 
     def __add__(self, other: Capabilities) -> Capabilities:
         n = self.n + other.n
@@ -486,10 +497,11 @@ def _draws(rng, n, n_targets, n_boot, rho, attribution,
            offense_nuclear, capability, finite, guarantor, strike, strike_back, ally_state,
            ally_p, ally_capability, ally_nuclear, verdict, attacker_capability,
            attacker_nuclear, drawn_in, attacker_side, allies_side, size_counts,
-           capability_out, balance_out, nuclear_out, side_nuclear_out):
+           capability_out, balance_out, nuclear_out, side_nuclear_out, rows, order):
     """``n`` draws (module docstring) from the stream in state ``rng``: adds to the count
     arrays, fills the per-draw capability, balance (1 − P), nuclear count and attacker-side
-    nuclear flag, returns (widens, struck back).
+    nuclear flag, returns (widens, struck back). ``rows`` and ``order`` (``n`` integers
+    each) are work space.
 
     A draw first decides whether its resolves are the shared one (drawn then) or each
     state's own; ``resolve`` and ``live`` are filled with the shared resolve or with
@@ -521,7 +533,6 @@ def _draws(rng, n, n_targets, n_boot, rho, attribution,
     struck_back = 0
     # the model's row of every draw, drawn first; the draws then run grouped by row (a
     # counting sort: the same draws in another order, every row's table kept in cache)
-    rows = np.empty(n, np.int64)
     per_row = np.zeros(n_boot + 1, np.int64)
     for d in range(n):
         b, rng = _below(rng, n_boot)
@@ -529,7 +540,6 @@ def _draws(rng, n, n_targets, n_boot, rho, attribution,
         per_row[b + 1] += 1
     for b in range(n_boot):
         per_row[b + 1] += per_row[b]
-    order = np.empty(n, np.int64)
     for d in range(n):
         order[per_row[rows[d]]] = d
         per_row[rows[d]] += 1
@@ -673,6 +683,75 @@ def _draws(rng, n, n_targets, n_boot, rho, attribution,
     return widens, struck_back
 
 
+class _Work:
+    """One thread's work space for :func:`run_chunk`: the per-draw arrays of a chunk and
+    the temporaries of its sums, allocated once per thread and reused by every chunk.
+
+    Fresh arrays for every chunk (some 8 MB per 65,536 draws) cost a page fault per 4 kB
+    where the allocator hands freed memory back to the system at once, as in a Dask worker
+    (distributed sets ``MALLOC_TRIM_THRESHOLD_=65536`` in the workers' environment): 2,000
+    faults per chunk, a tenth of its time. Per thread, because a worker may run chunks in
+    several threads at once (the compiled loop releases the GIL).
+    """
+
+    def __init__(self, n: int) -> None:
+        self.size = n
+        self.balance = np.empty(n)
+        self.nuclear = np.empty(n, np.int64)
+        self.side_nuclear = np.empty(n, np.bool_)
+        self.rows = np.empty(n, np.int64)
+        self.order = np.empty(n, np.int64)
+        self.x = np.empty(n)
+        self.y = np.empty(n)
+
+
+_WORK = threading.local()
+
+
+#: The largest work space a thread keeps (draws): 5 MB. A larger chunk (none that
+#: :mod:`foedus.crisis.run` cuts) gets a work space of its own, freed after it.
+_KEEP = 1 << 17
+
+
+def _work(n: int) -> _Work:
+    """This thread's :class:`_Work`, grown to ``n`` draws if needed (kept up to
+    :data:`_KEEP` draws)."""
+    work = getattr(_WORK, "work", None)
+    if work is None or work.size < n:
+        if n > _KEEP:
+            return _Work(n)
+        work = _WORK.work = _Work(n)
+    return work
+
+
+def _capabilities(x: np.ndarray, work: _Work) -> Capabilities:
+    """``Capabilities.of(x)``, the same floats, its temporaries in ``work``."""
+    xf = work.x[:len(x)]
+    np.copyto(xf, x)  # float32 → float64, exact
+    mean = float(xf.mean()) if len(x) else 0.0
+    np.subtract(xf, mean, out=xf)
+    return Capabilities(len(x), mean, float(np.square(xf, out=xf).sum()), values=x)
+
+
+def _world(balance: np.ndarray, nuclear: np.ndarray, side_nuclear: np.ndarray, size: int,
+           work: _Work) -> WorldMoments:
+    """``WorldMoments.from_draws(1 − 2·balance, nuclear, side_nuclear, size)``, the same
+    floats (the same operations on the same values), its temporaries in ``work``."""
+    n = len(balance)
+    x = np.multiply(balance, 2.0, out=work.x[:n])
+    np.subtract(1.0, x, out=x)
+    a = work.y[:n]
+    np.copyto(a, side_nuclear)
+    sum_ax = float(np.multiply(a, x, out=a).sum())  # a is 0 or 1: a·x
+    np.copyto(a, side_nuclear)
+    a_k = np.bincount(nuclear, weights=a, minlength=size).astype(np.int64)
+    sum_x = float(x.sum())
+    x_k = np.bincount(nuclear, weights=x, minlength=size)
+    sum_xx = float(np.square(x, out=x).sum())
+    return WorldMoments(n, sum_x, sum_xx, sum_ax,
+                        np.bincount(nuclear, minlength=size).astype(np.int64), x_k, a_k)
+
+
 def run_chunk(c: Compiled, seed: np.random.SeedSequence, n: int) -> Tally:
     """Run ``n`` draws of the compiled scenario with the stream seeded by ``seed``.
 
@@ -690,10 +769,12 @@ def run_chunk(c: Compiled, seed: np.random.SeedSequence, n: int) -> Tally:
     attacker_side = np.zeros(len(t.offense_state), np.int64)
     allies_side = np.zeros(len(t.ally_state), np.int64)
     size_counts = np.zeros(k + 1, np.int64)
-    capability = np.zeros(n, np.float32)
-    balance = np.zeros(n)
-    nuclear = np.zeros(n, np.int64)
-    side_nuclear = np.zeros(n, np.bool_)
+    capability = np.empty(n, np.float32)  # kept by the tally (every value, up to EXACT)
+    work = _work(n)
+    balance = work.balance[:n]
+    balance.fill(0.0)  # left so without a verdict
+    nuclear = work.nuclear[:n]
+    side_nuclear = work.side_nuclear[:n]
     widens, struck_back = _draws(
         rng, n, c.n_targets, t.n_boot, float(c.params["solidarity"]), t.attribution,
         t.pledge_start, t.pledge_holder, t.pledge_p, t.group_start, t.member_start, t.member,
@@ -702,15 +783,16 @@ def run_chunk(c: Compiled, seed: np.random.SeedSequence, n: int) -> Tally:
         t.strike, t.strike_back, t.ally_state, t.ally_p, t.ally_capability, t.ally_nuclear,
         verdict, float(c.attacker_capability) if verdict else 0.0, bool(c.attacker_nuclear),
         drawn_in, attacker_side, allies_side, size_counts, capability, balance,
-        nuclear, side_nuclear)
+        nuclear, side_nuclear, work.rows[:n], work.order[:n])
     entrap = ~np.asarray(c.direct, dtype=bool)
     entrap[:c.n_targets] = False
-    world = WorldMoments.from_draws(1.0 - 2.0 * balance, nuclear, side_nuclear, k + 1) \
-        if verdict else None
+    world = _world(balance, nuclear, side_nuclear, k + 1, work) if verdict else None
+    balance_sum = float(balance.sum())
+    balance_sumsq = float(np.square(balance, out=work.y[:n]).sum())
     return Tally(
         draws=n, widens=int(widens), drawn_in=drawn_in,
         entrapped=np.where(entrap, drawn_in, 0).astype(np.int64),
         attacker_side=attacker_side, size_counts=size_counts,
-        capabilities=Capabilities.of(capability),
-        balance_sum=float(balance.sum()), balance_sumsq=float((balance ** 2).sum()),
+        capabilities=_capabilities(capability, work),
+        balance_sum=balance_sum, balance_sumsq=balance_sumsq,
         allies_side=allies_side, struck_back=int(struck_back), world=world)

@@ -9,12 +9,15 @@ cluster (``scheduler`` address, or a ``LocalCluster`` started for ``workers > 1`
 In parallel, consecutive chunks are grouped into tasks (:func:`batches`): a chunk takes
 some 30 to 100 ms, and a task costs a few milliseconds beyond its work (round trips to the
 Dask scheduler, the result sent back), more on a busy machine, where the scheduler and the
-client take their CPU from the workers. So a task runs several chunks: at least two tasks
-per worker thread (a spare one to hand out when a worker is slowed), of at most
-:data:`BATCH` chunks (10 million draws on 2 workers: 10 tasks of 15 or 16 chunks, one to
-two seconds each), and of equal sizes give or take a chunk, so that the workers finish
-together. The compiled scenario is sent once per worker (scattered
-to every Dask worker; given to each pool process when it starts), not with every task.
+client take their CPU from the workers. So a task runs several chunks, at most
+:data:`BATCH`, largest first and down to one chunk at the end (10 million draws on 2
+workers: 18 tasks, six of 16 chunks, then 15, 11, 8, … 1), so that the workers finish
+within a chunk of each other even when the machine's other load slows one of them. The
+compiled scenario is sent once per worker (scattered to every Dask worker; given to each
+pool process when it starts), not with every task, and a task's result is small: past
+:data:`foedus.crisis.draws.EXACT` draws the worker bins the chunk's capabilities itself
+(:func:`run_chunks`). A local cluster runs without Dask's statistical profiler and
+with slower health checks (:data:`_QUIET_CLUSTER`).
 
 Memory does not grow with the draws (issue 20): at most :data:`WINDOW` tasks per worker
 thread are in flight, and each chunk's tally is added to the running sum as soon as those
@@ -42,7 +45,7 @@ import numpy as np
 
 from foedus.crisis.compile import Compiled
 from foedus.crisis.decision import Decision
-from foedus.crisis.draws import REL_ERROR, Tally, count_quantile, run_chunk
+from foedus.crisis.draws import EXACT, REL_ERROR, Tally, count_quantile, run_chunk
 from foedus.errors import FoedusError, WorkerLostError
 
 __all__ = ["BATCH", "CHUNK", "QUANTILES", "Result", "add_tallies", "batches", "close_client",
@@ -66,26 +69,39 @@ def seeds(seed: int, draws: int) -> list[tuple[np.random.SeedSequence, int]]:
 
 
 def batches(chunks: list, slots: int) -> list[list]:
-    """Consecutive ``chunks`` grouped into tasks for ``slots`` worker threads: a multiple of
-    ``slots`` tasks, at least two per thread, of at most :data:`BATCH` chunks and sizes
-    differing by at most one (so the threads finish together); one chunk per task if
-    there are no threads yet (a cluster whose workers are still to join)."""
+    """Consecutive ``chunks`` grouped into tasks for ``slots`` worker threads, largest
+    first ("guided" sizes: each task takes a ``2 × slots``-th of the chunks left, at most
+    :data:`BATCH` and at least one), so that the run ends on tasks of one chunk and the
+    threads finish within a chunk of each other, however unevenly the machine's load
+    slowed them; one chunk per task if there are no threads yet (a cluster whose workers
+    are still to join)."""
     if slots < 1:
         return [[c] for c in chunks]
-    count = min(len(chunks), slots * max(2, math.ceil(len(chunks) / (slots * BATCH))))
-    size, extra = divmod(len(chunks), count)
     out, start = [], 0
-    for i in range(count):
-        end = start + size + (i < extra)
-        out.append(chunks[start:end])
-        start = end
+    while start < len(chunks):
+        size = max(1, min(BATCH, math.ceil((len(chunks) - start) / (2 * slots))))
+        out.append(chunks[start:start + size])
+        start += size
     return out
 
 
-def run_chunks(compiled: Compiled, chunks: list[tuple[np.random.SeedSequence, int]]) \
-        -> list[Tally]:
-    """The tally of each of ``chunks`` (one parallel task)."""
-    return [run_chunk(compiled, s, n) for s, n in chunks]
+def run_chunks(compiled: Compiled, chunks: list[tuple[np.random.SeedSequence, int]],
+               start: int | None = None) -> list[Tally]:
+    """The tally of each of ``chunks`` (one parallel task). With ``start``, the draws of
+    the run before the first of ``chunks``, the capabilities of a chunk that ends past
+    :data:`foedus.crisis.draws.EXACT` draws come back binned
+    (:meth:`foedus.crisis.draws.Capabilities.binned`): the sum in chunk order would bin
+    them anyway, so the total is the same bits, and the result sent back is some 50 kB
+    instead of 4 bytes a draw."""
+    tallies = []
+    for s, n in chunks:
+        tally = run_chunk(compiled, s, n)
+        if start is not None:
+            start += n
+            if start > EXACT:
+                tally.capabilities = tally.capabilities.binned()
+        tallies.append(tally)
+    return tallies
 
 
 #: The scenario of a process pool worker (set once, when the worker starts).
@@ -100,8 +116,9 @@ def _pool_start(compiled: Compiled) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _pool_chunks(chunks: list[tuple[np.random.SeedSequence, int]]) -> list[Tally]:
-    return run_chunks(_pool_compiled, chunks)
+def _pool_chunks(chunks: list[tuple[np.random.SeedSequence, int]], start: int) \
+        -> list[Tally]:
+    return run_chunks(_pool_compiled, chunks, start)
 
 
 @dataclass
@@ -223,14 +240,22 @@ WINDOW = 3
 
 
 def _in_order(tasks: list[list], submit: Callable, total: _Sum, offset: int,
-              progress: Callable[[int], None] | None, slots: int) -> None:
-    """Run ``tasks`` (lists of chunks) through ``submit`` (task → future), at most
-    ``WINDOW × slots`` in flight, collecting their results in order into ``total``."""
+              progress: Callable[[int], None] | None, slots: int, drawn: int) -> None:
+    """Run ``tasks`` (lists of chunks, the first of them chunk ``offset`` of the run,
+    after ``drawn`` draws) through ``submit`` ((task, draws of the run before it) →
+    future), at most ``WINDOW × slots`` in flight, collecting their results in order into
+    ``total``."""
     pending: deque = deque()
     index = offset
-    following = iter(tasks)
-    for task in itertools.islice(following, max(WINDOW * slots, 2)):
-        pending.append((submit(task), task))
+    starts = itertools.accumulate((sum(n for _, n in task) for task in tasks),
+                                  initial=drawn)
+    following = zip(tasks, starts, strict=False)  # starts has one more: the end
+
+    def send(task, start):
+        pending.append((submit(task, start), task))
+
+    for task, start in itertools.islice(following, max(WINDOW * slots, 2)):
+        send(task, start)
     while pending:
         future, task = pending.popleft()
         tallies = future.result()
@@ -242,11 +267,11 @@ def _in_order(tasks: list[list], submit: Callable, total: _Sum, offset: int,
                 progress(n)
         task = next(following, None)
         if task is not None:
-            pending.append((submit(task), task))
+            send(*task)
 
 
 def _run_local(compiled: Compiled, chunks, progress: Callable[[int], None] | None,
-               workers: int, total: _Sum, offset: int) -> None:
+               workers: int, total: _Sum, offset: int, drawn: int) -> None:
     if workers <= 1:
         for i, (s, n) in enumerate(chunks):
             total.add(offset + i, run_chunk(compiled, s, n))
@@ -256,8 +281,9 @@ def _run_local(compiled: Compiled, chunks, progress: Callable[[int], None] | Non
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_pool_start,
                                initargs=(compiled,))
     try:
-        _in_order(batches(chunks, workers), lambda task: pool.submit(_pool_chunks, task),
-                  total, offset, progress, workers)
+        _in_order(batches(chunks, workers),
+                  lambda task, start: pool.submit(_pool_chunks, task, start),
+                  total, offset, progress, workers, drawn)
     except BrokenProcessPool:  # a worker killed (signal, out of memory): no partial tally
         raise WorkerLostError(f"a worker process of the run ended abruptly (killed or out of "
                               f"memory); nothing was tallied. Run again, with fewer "
@@ -266,19 +292,39 @@ def _run_local(compiled: Compiled, chunks, progress: Callable[[int], None] | Non
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _run_dask(compiled: Compiled, chunks, progress, client, total: _Sum, offset: int) -> None:
+def _run_dask(compiled: Compiled, chunks, progress, client, total: _Sum, offset: int,
+              drawn: int) -> None:
     # a fresh key per call: with the content hash as key, a second run of the same
     # scenario races the release of the first one's copy ("lost dependencies")
     shared = client.scatter(compiled, broadcast=True, hash=False)
     slots = sum(client.nthreads().values())
     _in_order(batches(chunks, slots),
-              lambda task: client.submit(run_chunks, shared, task, pure=False),
-              total, offset, progress, max(slots, 1))
+              lambda task, start: client.submit(run_chunks, shared, task, start, pure=False),
+              total, offset, progress, max(slots, 1), drawn)
+
+
+#: Dask settings of the local clusters :func:`dask_client` starts. An idle local cluster of
+#: 2 workers used some 80 ms of CPU a second (the scheduler, the client and the nannies in
+#: this process, 40 ms; each worker's event loop, 20 ms), taken from the draws on a
+#: machine whose cores the workers fill; with these, 14 ms (measured with each thread's
+#: CPU time from ``/proc``, 10 s idle). No statistical profiler (a thread sampling the
+#: task's stack every 10 ms: nobody reads its profiles without a dashboard); event-loop
+#: health checks every second, not 20 ms (a blocked loop is still reported after 3 s);
+#: the system monitor (CPU, memory, network, for the dashboard) every 2 s, not 0.5 s;
+#: the workers' memory checked every second, not 0.1 s (a run's memory does not grow with
+#: its draws, issue 20).
+_QUIET_CLUSTER = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
 
 
 def dask_client(workers: int, scheduler: str | None):
     """A Dask client: to ``scheduler`` if given, else a local cluster of ``workers``
     single-threaded worker processes. Close it (and its cluster) after use."""
+    import dask
     from distributed import Client, LocalCluster
 
     _quiet_interrupted_sync()
@@ -298,7 +344,7 @@ def dask_client(workers: int, scheduler: str | None):
     main = threading.current_thread() is threading.main_thread()
     before = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), dask.config.set(_QUIET_CLUSTER):
             # no dashboard is wanted, but one moves off a port in use with a warning
             warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
@@ -389,18 +435,19 @@ def run(compiled: Compiled, *, draws: int, seed: int, workers: int = 1,
             progress(chunks[0][1])
     rest = chunks[total.next:]
     left = sum(n for _, n in rest)
+    drawn = draws - left
     if executor in ("serial", "processes"):
         slots = 1 if executor == "serial" else max(workers, 2)
         if pilot is not None:
             estimate(pilot * left / slots)
-        _run_local(compiled, rest, progress, slots, total, total.next)
+        _run_local(compiled, rest, progress, slots, total, total.next, drawn)
     else:
         own = client is None
         client = client or dask_client(workers, scheduler)
         try:
             if pilot is not None:
                 estimate(pilot * left / max(sum(client.nthreads().values()), 1))
-            _run_dask(compiled, rest, progress, client, total, total.next)
+            _run_dask(compiled, rest, progress, client, total, total.next, drawn)
         except KeyboardInterrupt:
             _quiet_after_interrupt()
             raise
