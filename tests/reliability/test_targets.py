@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from foedus.reliability.targets import overrides, war_roles
 
@@ -100,3 +103,17 @@ def test_mid_roles(built_home):
 def test_bad_source():
     with pytest.raises(ValueError, match="source must be"):
         war_roles(con=object(), source="acled")
+
+
+@given(st.lists(st.tuples(st.sampled_from(["cow:1", "mid:2", "mid:10", None]),
+                          st.integers(0, 3)), max_size=30))
+def test_tuples_by_groups_as_pandas_does(rows) -> None:
+    """One pass gives the groups, their order and their rows that ``groupby(sort=False)``
+    with one ``itertuples`` per group gives."""
+    from foedus.reliability.targets import tuples_by
+
+    frame = pd.DataFrame(rows, columns=["war", "ccode"])
+    expected = {k: list(g.itertuples(index=False))
+                for k, g in frame.groupby("war", sort=False)}
+    got = tuples_by(frame, "war")
+    assert list(got) == list(expected) and got == expected

@@ -84,7 +84,7 @@ def allied_fights(system=None, source: str = "cow", *, start: int | None = None,
     from foedus.data.loaders import load_system
     from foedus.data.store import connect
     from foedus.reliability.opportunities import dyad_hostility
-    from foedus.reliability.targets import war_roles
+    from foedus.reliability.targets import tuples_by, war_roles
 
     system = system or load_system()
     with connect() as con:
@@ -94,8 +94,7 @@ def allied_fights(system=None, source: str = "cow", *, start: int | None = None,
     for (war, a, b), days in hostile.items():
         if a < b:
             first[(war, a, b)] = min(days)
-    for war, g in roles.groupby("war", sort=False):
-        parts = list(g.itertuples(index=False))
+    for war, parts in tuples_by(roles, "war").items():
         for i, p in enumerate(parts):
             for q in parts[i + 1:]:
                 if p.side == q.side or p.ccode == q.ccode:

@@ -206,7 +206,7 @@ import pandas as pd
 from foedus.data.loaders import load_system
 from foedus.model.system import ATOP_END, EARLIEST, CommitmentSystem, Snapshot
 from foedus.model.vocab import ObligationKind
-from foedus.reliability.targets import MID_HOSTLEV, war_roles
+from foedus.reliability.targets import MID_HOSTLEV, tuples_by, war_roles
 from foedus.reliability.theatres import Theatre, scope_verdict, theatre, where_fought
 
 __all__ = [
@@ -328,9 +328,13 @@ def opportunities(system: CommitmentSystem | None = None, *, source: str = "cow"
     rows: list[dict] = []
     snapshots: dict[dt.date, Snapshot] = {}
     starts = _membership_starts(system)
+    rows_of = tuples_by(roles, "war")
     for war, g in roles.groupby("war", sort=False):
-        by_state = {c: list(p.itertuples(index=False)) for c, p in g.groupby("ccode")}
-        for p in g.itertuples(index=False):
+        by_state: dict = {}
+        for p in rows_of[war]:
+            by_state.setdefault(p.ccode, []).append(p)
+        by_state = dict(sorted(by_state.items()))  # as g.groupby("ccode") orders them
+        for p in rows_of[war]:
             seen: set[tuple[str, int, str]] = set()
             for day, kinds, attackers, cf_role in _invocations(p, war, initiators,
                                                                attacks):

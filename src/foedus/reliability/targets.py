@@ -55,7 +55,7 @@ from importlib import resources
 import pandas as pd
 
 __all__ = ["DYAD_DAYS", "MID_HOSTLEV", "ROLE_COLUMNS", "overrides", "participations",
-           "war_roles"]
+           "tuples_by", "war_roles"]
 
 #: A dyad opened against a later entrant counts as the attack that brought it in when it
 #: begins within this many days of the state's COW entry (the dyadic file dates some dyads
@@ -105,23 +105,52 @@ def participations(con, source: str = "cow") -> pd.DataFrame:
         raw = raw[raw["maxhost"] >= MID_HOSTLEV]
     else:
         raise ValueError(f"source must be 'cow' or 'mid', not {source!r}")
+    # One pass over the rows in order, grouped by (war, state, side) as
+    # ``raw.groupby(..., sort=False)`` would (first appearance; rows in order; a key with a
+    # missing part dropped), without a pandas object per group: MIDB has ~11,000 groups.
+    initiator = raw["initiator"].astype(bool).to_numpy()
+    orig = raw["orig"].astype(bool).to_numpy() if "orig" in raw else None
+    groups: dict[tuple, dict] = {}
+    columns = zip(raw["war"], raw["ccode"], raw["side"], raw["war_name"], raw["start_date1"],
+                  raw["end_date1"], raw["start_date2"], raw["end_date2"], strict=True)
+    for i, (war, ccode, side, name, s1, e1, s2, e2) in enumerate(columns):
+        if pd.isna(war) or pd.isna(ccode) or pd.isna(side):
+            continue
+        g = groups.get((war, ccode, side))
+        if g is None:
+            g = groups[war, ccode, side] = {"name": name, "spells": [], "initiator": False,
+                                            "orig": False}
+        for s, e in ((s1, e1), (s2, e2)):
+            if _date(s) is not None:
+                g["spells"].append((_date(s), _date(e) or _date(s)))
+        g["initiator"] = g["initiator"] or bool(initiator[i])
+        if orig is not None:
+            g["orig"] = g["orig"] or bool(orig[i])
     rows = []
-    for (war, ccode, side), g in raw.groupby(["war", "ccode", "side"], sort=False):
-        spells = []
-        for r in g.itertuples(index=False):
-            for s, e in ((r.start_date1, r.end_date1), (r.start_date2, r.end_date2)):
-                if _date(s) is not None:
-                    spells.append((_date(s), _date(e) or _date(s)))
-        spells.sort()
-        first = g.iloc[0]
-        rows.append({"war": war, "war_name": first["war_name"] if isinstance(
-            first["war_name"], str) else None, "ccode": int(ccode), "side": int(side),
-            "start": spells[0][0], "end": max(e for _, e in spells), "spells": tuple(spells),
-            "initiator": bool(g["initiator"].astype(bool).any()),
-            "orig": bool(g["orig"].astype(bool).any()) if "orig" in g else None})
+    for (war, ccode, side), g in groups.items():
+        spells = sorted(g["spells"])
+        rows.append({"war": war, "war_name": g["name"] if isinstance(g["name"], str) else None,
+                     "ccode": int(ccode), "side": int(side), "start": spells[0][0],
+                     "end": max(e for _, e in spells), "spells": tuple(spells),
+                     "initiator": g["initiator"],
+                     "orig": g["orig"] if orig is not None else None})
     frame = pd.DataFrame(rows)
     frame["war_start"] = frame.groupby("war")["start"].transform("min")
     return frame
+
+
+def tuples_by(frame: pd.DataFrame, column: str) -> dict:
+    """The rows of ``frame`` as named tuples, grouped by ``column``: a dict in the order of
+    each value's first appearance, the rows of a group in frame order, as
+    ``frame.groupby(column, sort=False)`` gives them (a missing value dropped) — from one
+    ``itertuples`` over the frame instead of one per group (its per-call cost dominates on
+    the ~1,600 MIDB disputes)."""
+    out: dict = {}
+    for row in frame.itertuples(index=False):
+        key = getattr(row, column)
+        if not pd.isna(key):
+            out.setdefault(key, []).append(row)
+    return out
 
 
 def _dyads(con) -> pd.DataFrame:
@@ -164,11 +193,12 @@ def war_roles(con=None, source: str = "cow", *, dyad_days: int = DYAD_DAYS) -> p
     table = overrides()
     fixed = {(r.war, r.ccode, r.side): r for r in table.itertuples(index=False)}
     out = []
+    rows_of = tuples_by(part, "war")
     for war, g in part.groupby("war", sort=False):
         init_sides = set(g.loc[g["initiator"], "side"])
         initiators = g[g["initiator"]]
         wd = None if dyads is None else dyads[dyads["war"] == war]
-        for r in g.itertuples(index=False):
+        for r in rows_of[war]:
             row = r._asdict()
             row.update(role="joiner", attacked_on=None, attackers=(), note="")
             over = fixed.get((war, r.ccode, r.side))
