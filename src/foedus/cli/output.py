@@ -38,12 +38,10 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-class _NotPlain(Exception):
-    """A value :func:`_jsonable` would change (or ``str`` would stand in for)."""
-
-
 def _not_plain(value: Any) -> Any:
-    raise _NotPlain
+    """json's ``default`` for a value it cannot write: :func:`_jsonable` would change it
+    (or ``str`` would stand in for it), so the payload is not plain."""
+    raise TypeError(f"not plain JSON: {type(value).__name__}")
 
 
 def _dumps(payload: dict[str, Any]) -> str:
@@ -57,7 +55,7 @@ def _dumps(payload: dict[str, Any]) -> str:
     try:
         return json.dumps(payload, indent=2, default=_not_plain, ensure_ascii=False,
                           allow_nan=False)
-    except (_NotPlain, ValueError):
+    except (TypeError, ValueError):  # not plain: a value above, a NaN or an infinity
         return json.dumps(_jsonable(payload), indent=2, default=str, ensure_ascii=False,
                           allow_nan=False)
 
