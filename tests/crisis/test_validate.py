@@ -74,10 +74,15 @@ def synthetic(n: int, seed: int) -> pd.DataFrame:
     return frame.assign(attacked=rng.random(n) < p)
 
 
+@pytest.fixture(scope="module")
+def immediate_result():
+    return validate.immediate(synthetic(500, seed=3), split_year=1965, q=Q, seed=0)
+
+
 class TestImmediate:
-    @pytest.fixture(scope="class")
-    def result(self):
-        return validate.immediate(synthetic(500, seed=3), split_year=1965, q=Q, seed=0)
+    @pytest.fixture
+    def result(self, immediate_result):
+        return immediate_result
 
     def test_the_true_model_beats_both_baselines_out_of_sample(self, result):
         """Data drawn from the engine's model: out of sample, its log score and Brier
