@@ -20,7 +20,8 @@ Usage::
 
     python tools/badinputs.py [--home FOLDER] [--only ID …] [--json]
 
-``--home`` is a folder holding a built store (default ``$FOEDUS_HOME``); cases that
+``--home`` is a folder holding a built store (default: the store's folder as foedus finds
+it, ``$FOEDUS_HOME`` or the user's data folder, where ``make demo`` builds it); cases that
 truncate or replace the store work on a copy. The corpus itself is :data:`CASES`; the test
 ``tests/hardening/test_badinputs.py`` runs the cases marked ``covered``.
 """
@@ -509,12 +510,15 @@ def run_case(case: Case, home: Path, *, python: str = sys.executable) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--home", type=Path, default=os.environ.get("FOEDUS_HOME"))
+    from foedus.config import store_path
+
+    parser.add_argument("--home", type=Path, default=store_path().parent)
     parser.add_argument("--only", nargs="*", default=None)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if args.home is None or not (Path(args.home) / "foedus.duckdb").is_file():
-        parser.error("--home (or FOEDUS_HOME) must hold a built store (foedus data build)")
+        parser.error(f"--home {args.home} must hold a built store (foedus data build, or "
+                     "make demo)")
     cases = [c for c in CASES if args.only is None or c.id in args.only]
     results = []
     for case in cases:
