@@ -217,6 +217,7 @@ def library(
 def _loadable(files: list[Path]) -> tuple[list[Path], dict[str, str]]:
     """The files that load as scenarios, and each other one's one-line reason (a bad file
     must not cost the others their results). None loads: the first reason is the error."""
+    from foedus.crisis.library import failure_reason
     from foedus.crisis.scenario import load_scenario
 
     good, failed = [], {}
@@ -224,8 +225,7 @@ def _loadable(files: list[Path]) -> tuple[list[Path], dict[str, str]]:
         try:
             load_scenario(path)
         except FoedusError as exc:
-            why = " ".join(str(exc).split())
-            failed[str(path)] = why if why.startswith(str(path)) else f"{path}: {why}"
+            failed[str(path)] = failure_reason(path, exc)
         else:
             good.append(path)
     if failed and not good:

@@ -21,7 +21,7 @@ from foedus.crisis.run import close_client, dask_client
 from foedus.crisis.simulate import simulate
 from foedus.errors import FoedusError
 
-__all__ = ["SENSITIVITY", "library", "sensitivity"]
+__all__ = ["SENSITIVITY", "failure_reason", "library", "sensitivity"]
 
 #: the contested parameters and their grids; stakes are multiples of the file's range
 SENSITIVITY: dict[str, list] = {
@@ -72,7 +72,7 @@ def library(files: list[Path], *, draws: int | None = None, seed: int | None = N
                     result["sensitivity"][Path(path).stem] = sensitivity(
                         path, client=client, draws=draws, seed=seed)
                 except FoedusError as exc:
-                    result.setdefault("failed", {})[str(path)] = _reason(path, exc)
+                    result.setdefault("failed", {})[str(path)] = failure_reason(path, exc)
     finally:
         if client is not None:
             close_client(client)
@@ -98,7 +98,7 @@ def _run_cases(files: list[Path], *, draws, seed, client, progress) -> dict:
         try:
             rows.append(_case(path, run_one, load_scenario))
         except FoedusError as exc:  # this file alone: the others' results are kept
-            failed[str(path)] = _reason(path, exc)
+            failed[str(path)] = failure_reason(path, exc)
         if progress:
             progress()
     found, why = shipped_evidence()
@@ -111,8 +111,23 @@ def _run_cases(files: list[Path], *, draws, seed, client, progress) -> dict:
     return result
 
 
-def _reason(path: Path, exc: FoedusError) -> str:
-    """``exc`` in one line, starting with the file's path."""
+def failure_reason(path: Path, exc: FoedusError) -> str:
+    """Why the scenario file ``path`` could not be loaded or run, in one line.
+
+    Parameters
+    ----------
+    path
+        The scenario file.
+    exc
+        The error its loading, compilation or draws raised.
+
+    Returns
+    -------
+    str
+        ``exc``'s message on one line, starting with the file's path (the ``failed``
+        entries of :func:`library`; ``foedus library`` names the files it cannot load the
+        same way).
+    """
     why = " ".join(str(exc).split())
     return why if why.startswith(str(path)) else f"{path}: {why}"
 
