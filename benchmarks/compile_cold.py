@@ -42,7 +42,8 @@ def _per_query_closure() -> None:
         def __init__(self, system, as_of, view) -> None:
             self.system, self.as_of, self.view = system, as_of, view
 
-        def ask(self, **kwargs):
+        def ask(self, *, not_in_force: bool = True, **kwargs):
+            # the reference answers every treaty of the target (not_in_force=True)
             return reference.obligations(self.system, as_of=self.as_of, view=self.view,
                                          **kwargs)
 

@@ -101,6 +101,12 @@ BOOKKEEPING = ("treaty_level", "ally", "kind", "era", "cf_class", "cinc_year_all
 DATASETS = ("atop_alliances", "atop_members", "atop_phases", "atop_directed", "cow_system",
             "cow_majors", "nmc_7", "polity5", "capitals", "unga_idealpoints")
 _CINC_FLOOR = 1e-6
+#: The columns of ``atop_phases`` :func:`_milinst` reads: the phase, its dates and the
+#: provisions :func:`foedus.reliability.performance.institutionalisation` codes (it works
+#: row by row on these alone; the table has 138).
+_PHASE_COLUMNS = ("atopid", "atopidphase", "start_date", "end_date", "milcon", "intcom",
+                  "base", "milaid", "subord", "contrib", "orgpurp1", "orgpurp2", "organ1",
+                  "organ2", "estmode", "pubsecr")
 _MAJORS_END = dt.date(2016, 12, 31)
 _ERA_YEAR = 1945
 
@@ -202,18 +208,34 @@ def _treaty_facts(system, row, memo: dict) -> dict:
     across the rows of one :func:`pledge_features` call (many rows share them)."""
     day = _day(row)
     treaty = _treaty(system, row, memo)
-    ob = _obligation(treaty, row, day)
+    oid = getattr(row, "obligation", None)
+    if isinstance(oid, str):  # an id picks the obligation whatever the row's other fields
+        key = ("obligation", treaty.id, oid)
+        if key not in memo:
+            memo[key] = next((o for o in treaty.obligations if o.id == oid), None)
+        ob = memo[key] or _obligation(treaty, row, day)
+    else:
+        ob = _obligation(treaty, row, day)
     ally, target = int(row.ally), int(row.target)
     attackers = tuple(int(a) for a in (getattr(row, "attackers", ()) or ()))
-    reverse = any(o.kind == ob.kind and o.binds(target, ally, day) for o in treaty.obligations)
-    atopids = treaty.atopids or ((int(treaty.id.split(":")[1]),)
-                                 if treaty.id.startswith("atop:") else ())
-    starts = [s for s in (_entry(treaty, ally, day), _entry(treaty, target, day)) if s]
-    key = ("members", treaty.id, day)
+    key = ("of_kind", treaty.id, ob.kind)
     if key not in memo:
-        memo[key] = tuple(treaty.members_on(day))
-    members = memo[key] or (ally, target)
-    kind_class = cf_class(ob)
+        memo[key] = tuple(o for o in treaty.obligations if o.kind == ob.kind)
+    reverse = any(o.binds(target, ally, day) for o in memo[key])
+    key = ("facts", treaty.id, id(ob), day)
+    if key not in memo:  # what depends on the treaty, the obligation and the day only
+        atopids = treaty.atopids or ((int(treaty.id.split(":")[1]),)
+                                     if treaty.id.startswith("atop:") else ())
+        memo[key] = (atopids, cf_class(ob), tuple(treaty.members_on(day)))
+    atopids, kind_class, members = memo[key]
+    members = members or (ally, target)
+    starts = []
+    for state in (ally, target):
+        key = ("entry", treaty.id, state, day)
+        if key not in memo:
+            memo[key] = _entry(treaty, state, day)
+        if memo[key]:
+            starts.append(memo[key])
     return {
         "offense": ob.kind == ObligationKind.OFFENSE,
         "neutrality": ob.kind == ObligationKind.NEUTRALITY,
@@ -243,7 +265,7 @@ def _milinst(con, atopids: list[tuple], days: list[dt.date], integrated: list) -
     """
     from foedus.reliability.performance import institutionalisation
 
-    phases = con.execute("select * from atop_phases").df()
+    phases = con.execute(f"select {', '.join(_PHASE_COLUMNS)} from atop_phases").df()
     inst = institutionalisation(phases).merge(
         phases[["atopidphase", "start_date", "end_date"]], on="atopidphase")
     start = pd.to_datetime(inst["start_date"]).to_numpy().astype("datetime64[D]")

@@ -180,7 +180,7 @@ def _closure(system, scenario: Scenario, attacks: list[ResolvedAttack], view: Vi
                       "provoked": False}
         else:
             kwargs = _event_args(attack)
-        answer = asker.ask(attackers=attackers, target=state, **kwargs)
+        answer = asker.ask(attackers=attackers, target=state, not_in_force=False, **kwargs)
         for b in answer.obligations:
             if b.obligation.kind is not ObligationKind.DEFENSE or b.state in state_attackers:
                 continue
@@ -350,7 +350,7 @@ def _attacker_allies(system, scenario: Scenario, attacks: list[ResolvedAttack], 
         except UnknownPlaceError:
             continue
         answer = asker.ask(attackers=list(targets), target=a, hit=Hit.TERRITORY,
-                           domain=Domain.LAND)
+                           domain=Domain.LAND, not_in_force=False)
         bound = [(b.state, b.treaty, b.obligation, False) for b in answer.obligations
                  if b.obligation.kind is ObligationKind.DEFENSE]
         loose = [(f.state, f.treaty, f.obligation, True) for f in answer.informal
