@@ -696,10 +696,19 @@ def _attacker_capability(st: _Setting, forces: _Forces) -> tuple[float | None, s
 
 
 def _listed(rows: list[dict], logit: np.ndarray, shift: float) -> list[dict]:
-    """The pledges as reported, with their mean probability over the model's draws."""
-    return [{**{k: r[k] for k in ("holder", "beneficiary", "treaty", "treaty_name",
-                                  "obligation", "article", "consensus", "informal")},
-             "probability": float(np.mean(1 / (1 + np.exp(-(logit[:, j] + shift)))))}
+    """The pledges as reported, with their mean probability over the model's draws.
+
+    One pledge per row of ``logit.T``: each row is contiguous, so its elementwise
+    logistic and its (pairwise) mean are computed as for the pledge's own column alone,
+    bit for bit.
+    """
+    if not rows:
+        return []
+    z = np.ascontiguousarray(logit.T) + shift
+    p = (1 / (1 + np.exp(-z))).mean(axis=1)
+    keys = ("holder", "beneficiary", "treaty", "treaty_name", "obligation", "article",
+            "consensus", "informal")
+    return [{**{k: r[k] for k in keys}, "probability": float(p[j])}
             for j, r in enumerate(rows)]
 
 
