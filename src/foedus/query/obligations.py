@@ -154,6 +154,11 @@ def rule_covers(rule: ScopeRule, event: Event, place: Place, parties: list[int])
     >>> rule_covers(art6, e, est, [2, 366])
     True
     """
+    return _covers(rule, event, place, parties)
+
+
+def _covers(rule: ScopeRule, event: Event, place, parties: list[int]) -> bool:
+    """:func:`rule_covers` without the parameter checks (the query's own calls)."""
     day = event.date
     if not rule.active(day) or event.hit not in rule.hits:
         return False
@@ -312,7 +317,7 @@ class _Decider:
                     set(e.state_attackers) & set(clause.adversaries))
                 code = "too_few_attackers" if named else "adversary_not_named"
             elif clause.scope is not None and not any(
-                    rule_covers(r, e, self.place, members) for r in clause.scope):
+                    _covers(r, e, self.place, members) for r in clause.scope):
                 code = "out_of_area"
             else:
                 return None
@@ -322,6 +327,22 @@ class _Decider:
 
     def condition_reason(self, treaty: Treaty, o: Obligation,
                          members: list[int]) -> tuple[str, str] | None:
+        """None if the casus foederis holds for the event, else the code and the sentence.
+
+        A condition without alternatives or scope does not depend on the target or the
+        place: it is decided once per obligation, attackers and provocation.
+        """
+        c = o.condition
+        if c.clauses is not None or c.scope is not None:
+            return self._condition_reason(treaty, o, members)
+        key = (id(o), self.event.attackers, self.event.provoked)
+        held = self.memo.reasons.get(key)
+        if held is None or held[0] is not o:
+            held = self.memo.reasons[key] = (o, self._condition_reason(treaty, o, members))
+        return held[1]
+
+    def _condition_reason(self, treaty: Treaty, o: Obligation,
+                          members: list[int]) -> tuple[str, str] | None:
         e, c = self.event, o.condition
         if c.clauses is not None:
             reason = self.clauses_reason(o, c, members)
@@ -359,7 +380,7 @@ class _Decider:
             return ("condition_not_recorded", f"{o.article}: ATOP codes a condition on "
                     f"{' and '.join(unrecorded)} but does not record it ({summary}); "
                     "the obligation may or may not apply")
-        if free and c.scope is not None and not any(rule_covers(r, e, self.place, members)
+        if free and c.scope is not None and not any(_covers(r, e, self.place, members)
                                                     for r in c.scope):
             where = self.place.name
             return ("out_of_area", f"{o.article}: an attack on {e.hit.value} at {where} on "
@@ -460,6 +481,7 @@ class _Memo:
         self._displaced: dict[tuple[int, int], tuple[Treaty, Obligation, object]] = {}
         self._domains: dict[tuple[int, Domain], tuple[Obligation, tuple]] = {}
         self._members_of: dict[int, tuple[int, ...]] | None = None
+        self.reasons: dict[tuple, tuple] = {}  # _Decider.condition_reason's
 
     def relevant(self, treaty: Treaty) -> list[Obligation]:
         """The treaty's obligations that bind a third state, active on the day.
@@ -636,15 +658,21 @@ def _count_concurrent(bound: list[Bound], snapshot: Snapshot, target: int,
     The crosswalk declares them concurrent; the weaker leaves the list of states bound, with
     the reason ``concurrent``.
     """
-    pledges = [Pledge(b.treaty, b.obligation, b.state, target) for b in bound]
     # only pledges of one holder, beneficiary and kind can be concurrent: each is compared
     # with its own leg's, in the same order (the same answer as with the whole list)
+    count: dict[tuple, int] = {}
+    for b in bound:
+        count[b.state, b.obligation.kind] = count.get((b.state, b.obligation.kind), 0) + 1
+    pledges = [Pledge(b.treaty, b.obligation, b.state, target)
+               if count[b.state, b.obligation.kind] > 1 else None for b in bound]
     legs: dict[tuple, list[Pledge]] = {}
     for p in pledges:
-        legs.setdefault((p.holder, p.beneficiary, p.obligation.kind), []).append(p)
+        if p is not None:
+            legs.setdefault((p.holder, p.beneficiary, p.obligation.kind), []).append(p)
     kept, moved = [], []
     for b, p in zip(bound, pledges, strict=True):
-        stronger = snapshot.stronger_concurrent(
+        # a pledge alone in its leg has no rival (Snapshot.stronger_concurrent: None)
+        stronger = None if p is None else snapshot.stronger_concurrent(
             p, legs[p.holder, p.beneficiary, p.obligation.kind], cache)
         if stronger is None:
             kept.append(b)
