@@ -218,7 +218,7 @@ def _treaty_facts(system, row, memo: dict) -> dict:
         key = ("obligation", treaty.id, oid)
         if key not in memo:
             memo[key] = next((o for o in treaty.obligations if o.id == oid), None)
-        ob = memo[key] or _obligation(treaty, row, day)
+        ob = memo[key] if memo[key] is not None else _obligation(treaty, row, day)
     else:
         ob = _obligation(treaty, row, day)
     ally, target = int(row.ally), int(row.target)
