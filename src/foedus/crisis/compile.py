@@ -300,11 +300,15 @@ def _score(fitted, system, asks: list[_Ask], day: dt.date, shape_b: int, shifts=
 
     frames, formal = [], []
     for ask in asks:
+        seen: dict = {}  # the attackers a pledge's features see, per beneficiary
+        for r in ask.rows:
+            x = r["beneficiary"]
+            if x not in seen:
+                seen[x] = tuple(a for a in ask.attackers if a != x)
         frame = pd.DataFrame([{"ally": r["holder"], "target": r["beneficiary"],
                                "kind": ask.kind, "treaty": r["treaty"],
                                "obligation": r["obligation"], "date": day,
-                               "attackers": tuple(a for a in ask.attackers
-                                                  if a != r["beneficiary"])}
+                               "attackers": seen[r["beneficiary"]]}
                               for r in ask.rows], columns=["ally", "target", "kind", "treaty",
                                                            "obligation", "date", "attackers"])
         loose = np.array([bool(r.get("informal")) for r in ask.rows], dtype=bool)

@@ -261,7 +261,7 @@ class _Decider:
             return
         decision = self.memo.displaced(treaty, o)
         if decision is not None:
-            other = self.system.find(decision.other)
+            other = self.memo.find(decision.other)
             name = f"{other.name} ({other.id})" if other else decision.other
             if decision.relation.value == "nested_in":
                 self.skip(treaty, "nested_in", f"{o.article}: this {o.kind.value} obligation "
@@ -482,6 +482,7 @@ class _Memo:
         self._domains: dict[tuple[int, Domain], tuple[Obligation, tuple]] = {}
         self._members_of: dict[int, tuple[int, ...]] | None = None
         self.reasons: dict[tuple, tuple] = {}  # _Decider.condition_reason's
+        self._found: dict[str, Treaty | None] = {}
 
     def relevant(self, treaty: Treaty) -> list[Obligation]:
         """The treaty's obligations that bind a third state, active on the day.
@@ -502,6 +503,12 @@ class _Memo:
         if held is None or held[0] is not treaty or held[1] is not o:
             held = self._displaced[key] = (treaty, o, self.snapshot.displaced(treaty, o))
         return held[2]
+
+    def find(self, ref: str) -> Treaty | None:
+        """``system.find(ref)`` (each reference looked up once)."""
+        if ref not in self._found:
+            self._found[ref] = self.system.find(ref)
+        return self._found[ref]
 
     def domain_check(self, o: Obligation, event: Event) -> tuple[bool, tuple[str, ...]]:
         """:func:`_domain_check` (the event's date is the snapshot's day)."""
