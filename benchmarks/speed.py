@@ -26,7 +26,8 @@ same way and the ratio before/now printed:
   includes Python's and the libraries' imports); *before*: the same with the pledge
   features of the code before issue 17 (``benchmarks/features_reference.py``) and its
   closure of obligations (the query as it was, ``benchmarks/obligations_reference.py``,
-  asked once per state on a snapshot of its own).
+  asked once per state on a snapshot of its own). Beside the process, the CPU seconds of
+  the compile call itself (printed by ``compile_cold.py``), median and minimum.
 
 The peacesciencer column is the issue's recorded figure (R, same machine kind, measured by
 the issue's author; not re-run here: R is not installed). Never a test: timings vary with
@@ -44,6 +45,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -81,17 +83,23 @@ def _runner(commands: list[list[str]], runs: int, env: dict[str, str]) -> dict:
     """Run in a process of its own: time ``commands`` (run in turn) ``runs`` times."""
     for command in commands:
         subprocess.run(command, env=env, check=True, capture_output=True)
-    times = []
+    times, calls = [], []
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     for _ in range(runs):
         start = time.perf_counter()
         for command in commands:
-            subprocess.run(command, env=env, check=True, capture_output=True)
+            done = subprocess.run(command, env=env, check=True, capture_output=True,
+                                  text=True)
+            # compile_cold.py prints the CPU seconds of the compile call itself
+            calls += [float(x) for x in re.findall(r"^compile ([\d.]+) s CPU", done.stdout,
+                                                   re.MULTILINE)]
         times.append(time.perf_counter() - start)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime) / runs
     return {"median": statistics.median(times), "min": min(times), "cpu": cpu,
-            "peak_mb": after.ru_maxrss / 1024}
+            "peak_mb": after.ru_maxrss / 1024,
+            "call_cpu": statistics.median(calls) if calls else None,
+            "call_cpu_min": min(calls) if calls else None}
 
 
 def _measure(commands: list[list[str]], runs: int, env: dict[str, str]) -> dict:
@@ -121,12 +129,19 @@ def _line(label: str, now: dict, goal: float, goal_mb: float | None,
             f"{now['cpu']:.2f} s a run), peak {now['peak_mb']:,.0f} MB | goal {goal:.1f} s"
             + (f", {goal_mb:,.0f} MB" if goal_mb else "")
             + f" | median/goal {now['median'] / goal:.2f}")
+    if now.get("call_cpu") is not None:
+        text += (f"\n    the compile call alone: median {now['call_cpu']:.2f} s CPU (min "
+                 f"{now['call_cpu_min']:.2f})")
     if before is not None:
         text += (f"\n    before (same run): median {before['median']:.2f} s (min "
                  f"{before['min']:.2f}; CPU {before['cpu']:.2f} s a run), peak "
                  f"{before['peak_mb']:,.0f} MB | before/now "
                  f"{before['median'] / now['median']:.1f}x (CPU "
                  f"{before['cpu'] / now['cpu']:.1f}x)")
+        if before.get("call_cpu") is not None and now.get("call_cpu"):
+            text += (f"\n    before, the compile call alone: median {before['call_cpu']:.2f}"
+                     f" s CPU (min {before['call_cpu_min']:.2f}) | before/now "
+                     f"{before['call_cpu'] / now['call_cpu']:.1f}x")
     if recorded is not None:
         text += f"\n    peacesciencer (recorded in issue 17, R, same machine kind): {recorded} s"
     return text

@@ -45,7 +45,9 @@ class _PerQueryAsker:
         self.system, self.as_of, self.view = system, as_of, view
         self.asked = 0
 
-    def ask(self, **kwargs) -> object:
+    def ask(self, *, not_in_force: bool = True, **kwargs) -> object:
+        # the reference always decides the target's treaties not in force too: the compile
+        # leaves them out (their reasons are never read), which must not change its arrays
         self.asked += 1
         return _reference.obligations(self.system, as_of=self.as_of, view=self.view, **kwargs)
 
@@ -105,6 +107,59 @@ def test_the_asker_answers_as_the_query(store_home) -> None:
         assert (shared.defaults, shared.notes) == (fresh.defaults, fresh.notes)
 
 
+def _parts(answer) -> tuple:
+    return ([(b.state, b.treaty.id, b.obligation.id, b.caveats) for b in answer.obligations],
+            [(f.state, f.treaty.id) for f in answer.informal],
+            [(n.treaty.id, n.reason, n.sentence, n.state) for n in answer.not_triggered],
+            answer.defaults, answer.notes)
+
+
+def test_one_asker_answers_changing_attackers_and_provocation_as_the_query(store_home
+                                                                          ) -> None:
+    """The asker decides a condition without scope once per obligation, attackers and
+    provocation: asked in turn with other attackers, provoked or not, each answer is still
+    a fresh query's, every part of it."""
+    from foedus.data.loaders import load_system
+
+    system = load_system()
+    day = dt.date(2024, 7, 1)
+    asker = query.Asker(system, day, View.LEGAL)
+    for attackers, provoked in (([365], False), ([365], True), ([710], False),
+                                ([365, 710], True), ([365], False)):
+        for target in (366, 2, 20, 740, 732, 713):
+            if target in attackers:
+                continue
+            shared = asker.ask(attackers=attackers, target=target, provoked=provoked)
+            fresh = _reference.obligations(system, as_of=day, attackers=attackers,
+                                           target=target, provoked=provoked)
+            assert _parts(shared) == _parts(fresh), (attackers, provoked, target)
+
+
+def test_leaving_out_the_treaties_not_in_force_leaves_out_only_their_reasons(store_home
+                                                                            ) -> None:
+    """``ask(not_in_force=False)`` (the compile's closure) gives the same obligations and
+    informal commitments; only reasons why a treaty not in force on the day is not
+    triggered are missing."""
+    from foedus.data.loaders import load_system
+
+    system = load_system()
+    dropped = []
+    for day in (dt.date(2024, 7, 1), dt.date(1983, 7, 1)):
+        full, lean = query.Asker(system, day), query.Asker(system, day)
+        for target in (366, 2, 20, 200, 740, 255, 365):
+            attackers = [710] if target == 365 else [365]
+            a = full.ask(attackers=attackers, target=target)
+            b = lean.ask(attackers=attackers, target=target, not_in_force=False)
+            pa, pb = _parts(a), _parts(b)
+            assert (pa[0], pa[1], pa[3], pa[4]) == (pb[0], pb[1], pb[3], pb[4])
+            assert all(n in pa[2] for n in pb[2])
+            left = [n for n in pa[2] if n not in pb[2]]
+            assert all(n[1] in {"not_in_force", "not_yet_member", "no_longer_member"}
+                       for n in left), left
+            dropped += left
+    assert dropped  # the option did leave something out
+
+
 def test_the_strike_models_logistic_is_scipys_bit_for_bit() -> None:
     """``history._expit`` (no scipy.special import on a cold compile) equals ``expit``."""
     from scipy.special import expit
@@ -117,3 +172,59 @@ def test_the_strike_models_logistic_is_scipys_bit_for_bit() -> None:
     got = _expit(z)
     assert got.dtype == np.float64 and got.shape == z.shape
     assert np.array_equal(got, expit(z), equal_nan=True)
+
+
+# -- the whole compile before issue 17: both references at once ---------------------------
+
+_fspec = importlib.util.spec_from_file_location(
+    "features_reference", REPO / "benchmarks" / "features_reference.py")
+_features_reference = importlib.util.module_from_spec(_fspec)
+_fspec.loader.exec_module(_features_reference)
+
+#: Russia and Estonia in 2024 (the largest closure), a counterfactual with ``[[modify]]``
+#: tables (``us-withdrawal-2024``), unrecorded ATOP conditions counted as triggered
+#: (``nato-central-front-1983`` with ``allies.unrecorded_conditions`` on) and a case far
+#: from NATO (Taiwan).
+_BEFORE_CASES = ("baltic-estonia-2024", "us-withdrawal-2024", "nato-central-front-1983",
+                 "taiwan-2024")
+
+
+@pytest.mark.parametrize("name", _BEFORE_CASES)
+def test_the_compile_equals_the_compile_before_issue_17(store_home, monkeypatch,
+                                                        name: str) -> None:
+    """The references of both the obligations query (asked once per state, each on a
+    snapshot of its own) and the pledge features (a pandas lookup per row) swapped in
+    together: the compile's own steps between them (the strongest pledge kept, the
+    probabilities reported) give the same arrays too."""
+    import foedus.credibility
+
+    scenario, attacks = load_scenario(REPO / "scenarios" / f"{name}.toml")
+    if name == "us-withdrawal-2024":
+        assert scenario.modify
+    if name == "nato-central-front-1983":  # the library leaves the switch off: turned on
+        scenario = scenario.model_copy(update={"allies": scenario.allies.model_copy(
+            update={"unrecorded_conditions": True})})
+    now = compile_scenario(scenario, attacks, cache=False)
+    monkeypatch.setattr(query, "Asker", _PerQueryAsker)
+    monkeypatch.setattr(foedus.credibility, "pledge_features",
+                        _features_reference.pledge_features)
+    before = compile_scenario(scenario, attacks, cache=False)
+    assert len(now.pledges) > 0
+    _assert_same(now, before, name)
+
+
+def test_the_listed_probabilities_are_the_per_pledge_means_bit_for_bit() -> None:
+    """``_listed`` takes every pledge's mean logistic at once: each equals the mean of its
+    own column, as the compile computed it pledge by pledge before."""
+    from foedus.crisis.compile import _listed
+
+    rng = np.random.default_rng(17)
+    for b, n, shift in ((1, 1, 0.0), (4000, 37, 0.3), (1000, 3, -1.7), (333, 250, 0.0)):
+        logit = rng.normal(-2.0, 3.0, (b, n))
+        rows = [{"holder": j, "beneficiary": 1, "treaty": "t", "treaty_name": "T",
+                 "obligation": "o", "article": "a", "consensus": False, "informal": False}
+                for j in range(n)]
+        got = [r["probability"] for r in _listed(rows, logit, shift)]
+        want = [float(np.mean(1 / (1 + np.exp(-(logit[:, j] + shift))))) for j in range(n)]
+        assert got == want
+    assert _listed([], np.zeros((5, 0)), 0.0) == []

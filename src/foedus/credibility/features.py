@@ -101,6 +101,12 @@ BOOKKEEPING = ("treaty_level", "ally", "kind", "era", "cf_class", "cinc_year_all
 DATASETS = ("atop_alliances", "atop_members", "atop_phases", "atop_directed", "cow_system",
             "cow_majors", "nmc_7", "polity5", "capitals", "unga_idealpoints")
 _CINC_FLOOR = 1e-6
+#: The columns of ``atop_phases`` :func:`_milinst` reads: the phase, its dates and the
+#: provisions :func:`foedus.reliability.performance.institutionalisation` codes (it works
+#: row by row on these alone; the table has 138).
+_PHASE_COLUMNS = ("atopid", "atopidphase", "start_date", "end_date", "milcon", "intcom",
+                  "base", "milaid", "subord", "contrib", "orgpurp1", "orgpurp2", "organ1",
+                  "organ2", "estmode", "pubsecr")
 _MAJORS_END = dt.date(2016, 12, 31)
 _ERA_YEAR = 1945
 
@@ -128,8 +134,13 @@ def _nuclear(ccode: int, day: dt.date) -> bool:
                                                                      strict=True))
 
 
-def _day(row) -> dt.date:
+def _day(row, memo: dict | None = None) -> dt.date:
     d = getattr(row, "date", None)
+    if memo is not None and d is not None and not isinstance(d, float):
+        key = ("day", type(d), d)
+        if key not in memo:
+            memo[key] = _day(row)
+        return memo[key]
     if d is not None and not (isinstance(d, float) and math.isnan(d)):
         return pd.Timestamp(d).date()
     return dt.date(int(row.year), 7, 1)
@@ -200,20 +211,43 @@ def _role_target(row, kind: str, attackers: tuple) -> float:
 def _treaty_facts(system, row, memo: dict) -> dict:
     """The treaty facts of one row; ``memo`` keeps the treaties and their members on a day
     across the rows of one :func:`pledge_features` call (many rows share them)."""
-    day = _day(row)
+    day = _day(row, memo)
     treaty = _treaty(system, row, memo)
-    ob = _obligation(treaty, row, day)
+    oid = getattr(row, "obligation", None)
+    if isinstance(oid, str):  # an id picks the obligation whatever the row's other fields
+        key = ("obligation", treaty.id, oid)
+        if key not in memo:
+            memo[key] = next((o for o in treaty.obligations if o.id == oid), None)
+        ob = memo[key] if memo[key] is not None else _obligation(treaty, row, day)
+    else:
+        ob = _obligation(treaty, row, day)
     ally, target = int(row.ally), int(row.target)
     attackers = tuple(int(a) for a in (getattr(row, "attackers", ()) or ()))
-    reverse = any(o.kind == ob.kind and o.binds(target, ally, day) for o in treaty.obligations)
-    atopids = treaty.atopids or ((int(treaty.id.split(":")[1]),)
-                                 if treaty.id.startswith("atop:") else ())
-    starts = [s for s in (_entry(treaty, ally, day), _entry(treaty, target, day)) if s]
-    key = ("members", treaty.id, day)
-    if key not in memo:
-        memo[key] = tuple(treaty.members_on(day))
-    members = memo[key] or (ally, target)
-    kind_class = cf_class(ob)
+    key = ("of_kind", treaty.id, ob.kind)
+    if key not in memo:  # the obligations of the kind by holder (None: held by every member)
+        by: dict = {}
+        for o in treaty.obligations:
+            if o.kind == ob.kind:
+                for h in (None,) if o.holders is None else o.holders:
+                    by.setdefault(h, []).append(o)
+        memo[key] = by
+    by = memo[key]
+    # Obligation.binds is False for a holder outside the obligation's holders
+    reverse = any(o.binds(target, ally, day) for o in (*by.get(None, ()), *by.get(target, ())))
+    key = ("facts", treaty.id, id(ob), day)
+    if key not in memo:  # what depends on the treaty, the obligation and the day only
+        atopids = treaty.atopids or ((int(treaty.id.split(":")[1]),)
+                                     if treaty.id.startswith("atop:") else ())
+        memo[key] = (atopids, cf_class(ob), tuple(treaty.members_on(day)))
+    atopids, kind_class, members = memo[key]
+    members = members or (ally, target)
+    starts = []
+    for state in (ally, target):
+        key = ("entry", treaty.id, state, day)
+        if key not in memo:
+            memo[key] = _entry(treaty, state, day)
+        if memo[key]:
+            starts.append(memo[key])
     return {
         "offense": ob.kind == ObligationKind.OFFENSE,
         "neutrality": ob.kind == ObligationKind.NEUTRALITY,
@@ -243,7 +277,7 @@ def _milinst(con, atopids: list[tuple], days: list[dt.date], integrated: list) -
     """
     from foedus.reliability.performance import institutionalisation
 
-    phases = con.execute("select * from atop_phases").df()
+    phases = con.execute(f"select {', '.join(_PHASE_COLUMNS)} from atop_phases").df()
     inst = institutionalisation(phases).merge(
         phases[["atopidphase", "start_date", "end_date"]], on="atopidphase")
     start = pd.to_datetime(inst["start_date"]).to_numpy().astype("datetime64[D]")
@@ -284,23 +318,34 @@ def _values(con, sql: str, keys: pd.DataFrame, value: str) -> np.ndarray:
     return got.sort_values("_i")[[value, "vyear"]].to_numpy(dtype=float)
 
 
-def _major(con, ccodes: np.ndarray, days: list[dt.date]) -> tuple[np.ndarray, np.ndarray]:
+def _major_spells(con) -> dict[int, list]:
+    """Each major power's spells (start, end) on the COW list."""
     spells = con.execute("select ccode, start_date, end_date from major_powers").df()
     spells["s"] = pd.to_datetime(spells["start_date"]).dt.date
     spells["e"] = pd.to_datetime(spells["end_date"]).dt.date
-    by = {int(c): list(zip(g["s"], g["e"], strict=True)) for c, g in spells.groupby("ccode")}
+    return {int(c): list(zip(g["s"], g["e"], strict=True)) for c, g in spells.groupby("ccode")}
+
+
+def _major(by: dict[int, list], ccodes: np.ndarray, days: list[dt.date]
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each state is a major power on its day (the list carried on past its end),
+    and whether the day is past the end; ``by`` from :func:`_major_spells`."""
     when = [min(d, _MAJORS_END) for d in days]
-    major = np.array([any(s <= w <= e for s, e in by.get(int(c), ()))
-                      for c, w in zip(ccodes, when, strict=True)], dtype=float)
+    memo: dict[tuple, bool] = {}  # many rows share a state and a day
+    for c, w in zip(ccodes, when, strict=True):
+        if (c, w) not in memo:
+            memo[c, w] = any(s <= w <= e for s, e in by.get(int(c), ()))
+    major = np.array([memo[c, w] for c, w in zip(ccodes, when, strict=True)], dtype=float)
     return major, np.array([d > _MAJORS_END for d in days])
 
 
 def _within_treaty_distance(con, facts: pd.DataFrame, ally, target, year) -> np.ndarray:
     """|θ_ally − θ_partner| minus the mean over the treaty's member pairs that year."""
-    ip = con.execute("select ccode, year, idealpointfp from ideal_points "
-                     "where idealpointfp is not null").df()
-    theta = {(int(c), int(y)): float(v) for c, y, v in zip(ip["ccode"], ip["year"],
-                                                           ip["idealpointfp"], strict=True)}
+    years = [int(y) for y in year]  # only the rows' years are looked up
+    ip = con.execute("select ccode, year, idealpointfp from ideal_points where idealpointfp "
+                     "is not null and year between ? and ?",
+                     [min(years, default=0), max(years, default=0)]).fetchall()
+    theta = {(int(c), int(y)): float(v) for c, y, v in ip}
     out = np.zeros(len(facts))
     cache: dict[tuple, float] = {}
     for i, (members, a, t, y) in enumerate(zip(facts["_members"], ally, target, year,
@@ -368,8 +413,9 @@ def pledge_features(rows: pd.DataFrame, system=None) -> pd.DataFrame:
                              "year": np.r_[year, [year[i] for i, _ in att]]})
         cinc = _values(con, "select ccode, year, cinc from capabilities where nmc_version "
                        "= '7.0' and cinc is not null", keys, "cinc")
-        major_a, carried_m = _major(con, ally, days)
-        major_p, _ = _major(con, target, days)
+        spells = _major_spells(con)
+        major_a, carried_m = _major(spells, ally, days)
+        major_p, _ = _major(spells, target, days)
         change = change_since_formation(
             pd.DataFrame({"ally": ally, "partners": [(int(t),) for t in target],
                           "entry_year": np.minimum(facts["_entry_year"], year),

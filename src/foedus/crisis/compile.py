@@ -180,7 +180,7 @@ def _closure(system, scenario: Scenario, attacks: list[ResolvedAttack], view: Vi
                       "provoked": False}
         else:
             kwargs = _event_args(attack)
-        answer = asker.ask(attackers=attackers, target=state, **kwargs)
+        answer = asker.ask(attackers=attackers, target=state, not_in_force=False, **kwargs)
         for b in answer.obligations:
             if b.obligation.kind is not ObligationKind.DEFENSE or b.state in state_attackers:
                 continue
@@ -300,11 +300,15 @@ def _score(fitted, system, asks: list[_Ask], day: dt.date, shape_b: int, shifts=
 
     frames, formal = [], []
     for ask in asks:
+        seen: dict = {}  # the attackers a pledge's features see, per beneficiary
+        for r in ask.rows:
+            x = r["beneficiary"]
+            if x not in seen:
+                seen[x] = tuple(a for a in ask.attackers if a != x)
         frame = pd.DataFrame([{"ally": r["holder"], "target": r["beneficiary"],
                                "kind": ask.kind, "treaty": r["treaty"],
                                "obligation": r["obligation"], "date": day,
-                               "attackers": tuple(a for a in ask.attackers
-                                                  if a != r["beneficiary"])}
+                               "attackers": seen[r["beneficiary"]]}
                               for r in ask.rows], columns=["ally", "target", "kind", "treaty",
                                                            "obligation", "date", "attackers"])
         loose = np.array([bool(r.get("informal")) for r in ask.rows], dtype=bool)
@@ -350,7 +354,7 @@ def _attacker_allies(system, scenario: Scenario, attacks: list[ResolvedAttack], 
         except UnknownPlaceError:
             continue
         answer = asker.ask(attackers=list(targets), target=a, hit=Hit.TERRITORY,
-                           domain=Domain.LAND)
+                           domain=Domain.LAND, not_in_force=False)
         bound = [(b.state, b.treaty, b.obligation, False) for b in answer.obligations
                  if b.obligation.kind is ObligationKind.DEFENSE]
         loose = [(f.state, f.treaty, f.obligation, True) for f in answer.informal
@@ -534,6 +538,7 @@ class _Scores:
     neutrality and offence pledges to the attacker, and its allies (one per holder)."""
 
     edges: pd.DataFrame
+    edge_rows: list[dict]
     edge_logit: np.ndarray
     neutral_logit: np.ndarray
     offense_logit: np.ndarray
@@ -556,7 +561,8 @@ def _probabilities(st: _Setting, sides: _Sides) -> _Scores:
     frame = pd.DataFrame(sides.edges).iloc[keep] if sides.edges else \
         pd.DataFrame(sides.edges)
     keep_allies = _strongest(sides.allies, ally_logit, ["holder"])
-    return _Scores(edges=frame, edge_logit=edge_logit[:, keep], neutral_logit=neutral_logit,
+    return _Scores(edges=frame, edge_rows=[sides.edges[i] for i in keep],
+                   edge_logit=edge_logit[:, keep], neutral_logit=neutral_logit,
                    offense_logit=off_logit, allies=[sides.allies[i] for i in keep_allies],
                    ally_logit=ally_logit[:, keep_allies])
 
@@ -579,6 +585,8 @@ class _Forces:
                               "observed")
         self.caps = capitals(codes, day.year)
         self.theatre = sides.states[0]
+        self._km: dict[tuple, float] = {}
+        self._discounted: dict[int, float] = {}
         self.forward: dict[int, float] = {}
         self.reinforcement: dict[str, float] = {}
         for t in sides.snap.treaties:
@@ -597,20 +605,25 @@ class _Forces:
             self.treaty_of.setdefault(r["holder"], set()).add(r["treaty"])
 
     def km(self, a: int, t: int | None = None) -> float:
-        """Capital-to-capital kilometres (0 when a capital is unknown)."""
+        """Capital-to-capital kilometres (0 when a capital is unknown; each pair once)."""
         from foedus.measures.distance import haversine_km
 
-        x, y = self.caps.get(a), self.caps.get(self.theatre if t is None else t)
-        if x is None or y is None:
-            return 0.0
-        return float(haversine_km(x[0], x[1], y[0], y[1]))
+        key = (a, self.theatre if t is None else t)
+        if key not in self._km:
+            x, y = self.caps.get(key[0]), self.caps.get(key[1])
+            self._km[key] = 0.0 if x is None or y is None else float(
+                haversine_km(x[0], x[1], y[0], y[1]))
+        return self._km[key]
 
     def discounted(self, code: int) -> float:
-        """The capability share discounted by the loss-of-strength gradient."""
+        """The capability share discounted by the loss-of-strength gradient (each state
+        once)."""
         from foedus.measures.power import loss_of_strength
 
-        return float(loss_of_strength(self.share.get(code, 0.0),
-                                      self.km(code) / _KM_PER_MILE))
+        if code not in self._discounted:
+            self._discounted[code] = float(loss_of_strength(self.share.get(code, 0.0),
+                                                            self.km(code) / _KM_PER_MILE))
+        return self._discounted[code]
 
     def timely(self, s: int) -> float:
         """The share of an ally's capability that arrives before the objective falls."""
@@ -696,10 +709,19 @@ def _attacker_capability(st: _Setting, forces: _Forces) -> tuple[float | None, s
 
 
 def _listed(rows: list[dict], logit: np.ndarray, shift: float) -> list[dict]:
-    """The pledges as reported, with their mean probability over the model's draws."""
-    return [{**{k: r[k] for k in ("holder", "beneficiary", "treaty", "treaty_name",
-                                  "obligation", "article", "consensus", "informal")},
-             "probability": float(np.mean(1 / (1 + np.exp(-(logit[:, j] + shift)))))}
+    """The pledges as reported, with their mean probability over the model's draws.
+
+    One pledge per row of ``logit.T``: each row is contiguous, so its elementwise
+    logistic and its (pairwise) mean are computed as for the pledge's own column alone,
+    bit for bit.
+    """
+    if not rows:
+        return []
+    z = np.ascontiguousarray(logit.T) + shift
+    p = (1 / (1 + np.exp(-z))).mean(axis=1)
+    keys = ("holder", "beneficiary", "treaty", "treaty_name", "obligation", "article",
+            "consensus", "informal")
+    return [{**{k: r[k] for k in keys}, "probability": float(p[j])}
             for j, r in enumerate(rows)]
 
 
@@ -734,8 +756,7 @@ def _assemble(st: _Setting, sides: _Sides, scores: _Scores) -> Compiled:
     strike, strike_back = _strikes(st, sides, forces, bool(scores.allies), notes)
     attacker_cap, reason = _attacker_capability(st, forces)
     shift = st.scenario.allies.credibility_shift
-    pledges = _listed(frame.to_dict("records"), scores.edge_logit, shift) if sides.edges \
-        else []
+    pledges = _listed(scores.edge_rows, scores.edge_logit, shift)
     if not sides.edges:
         notes.append("no defence obligation is triggered by this attack")
     b = st.n_boot

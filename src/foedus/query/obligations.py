@@ -35,6 +35,7 @@ from numbers import Integral
 
 from foedus._validation import Interval, Options, TypeOf, validate_params
 from foedus.data import loaders
+from foedus.data.prebuilt import StoredSystem
 from foedus.errors import ParameterError
 from foedus.model.commitments import Condition, Obligation, ScopeRule, Treaty
 from foedus.model.events import Event, NonState
@@ -153,6 +154,11 @@ def rule_covers(rule: ScopeRule, event: Event, place: Place, parties: list[int])
     >>> rule_covers(art6, e, est, [2, 366])
     True
     """
+    return _covers(rule, event, place, parties)
+
+
+def _covers(rule: ScopeRule, event: Event, place, parties: list[int]) -> bool:
+    """:func:`rule_covers` without the parameter checks (the query's own calls)."""
     day = event.date
     if not rule.active(day) or event.hit not in rule.hits:
         return False
@@ -190,7 +196,7 @@ class _Decider:
     def __init__(self, event: Event, place, snapshot: Snapshot,
                  system: CommitmentSystem, memo: _Memo | None = None) -> None:
         self.event, self.place, self.snapshot, self.system = event, place, snapshot, system
-        self.memo = memo if memo is not None else _Memo(snapshot)
+        self.memo = memo if memo is not None else _Memo(snapshot, system)
         self.bound: list[Bound] = []
         self.informal: list[Informal] = []
         self.not_triggered: list[NotTriggered] = []
@@ -224,8 +230,7 @@ class _Decider:
                           f"the target left {treaty.name} on {last}" if last else
                           f"the target is not a member of {treaty.name} on {day}")
             return
-        relevant = [o for o in treaty.obligations if o.kind in _TRIGGERED_KINDS
-                    and o.active(day)]
+        relevant = self.memo.relevant(treaty)
         if not relevant:
             self.skip(treaty, "no_such_obligation",
                       f"{treaty.name} carries no defence, neutrality or consultation "
@@ -254,9 +259,9 @@ class _Decider:
                       f"{o.article}: this {o.kind.value} obligation is not owed to the target",
                       o)
             return
-        decision = self.snapshot.displaced(treaty, o)
+        decision = self.memo.displaced(treaty, o)
         if decision is not None:
-            other = self.system.find(decision.other)
+            other = self.memo.find(decision.other)
             name = f"{other.name} ({other.id})" if other else decision.other
             if decision.relation.value == "nested_in":
                 self.skip(treaty, "nested_in", f"{o.article}: this {o.kind.value} obligation "
@@ -270,13 +275,14 @@ class _Decider:
         if reason is not None:
             self.skip(treaty, reason[0], reason[1], o)
             return
-        ok, caveats = _domain_check(o, e)
+        ok, caveats = self.memo.domain_check(o, e)
         if not ok:
             self.skip(treaty, "domain_not_covered",
                       f"{o.article}: the {e.domain.value} domain is not covered on {day}", o)
             return
+        state_attackers = e.state_attackers
         for h in holders:
-            if h in e.state_attackers:
+            if h in state_attackers:
                 self.skip(treaty, "holder_is_attacker",
                           f"{o.article}: the obligated state is itself the attacker", o, h)
                 continue
@@ -311,7 +317,7 @@ class _Decider:
                     set(e.state_attackers) & set(clause.adversaries))
                 code = "too_few_attackers" if named else "adversary_not_named"
             elif clause.scope is not None and not any(
-                    rule_covers(r, e, self.place, members) for r in clause.scope):
+                    _covers(r, e, self.place, members) for r in clause.scope):
                 code = "out_of_area"
             else:
                 return None
@@ -321,6 +327,22 @@ class _Decider:
 
     def condition_reason(self, treaty: Treaty, o: Obligation,
                          members: list[int]) -> tuple[str, str] | None:
+        """None if the casus foederis holds for the event, else the code and the sentence.
+
+        A condition without alternatives or scope does not depend on the target or the
+        place: it is decided once per obligation, attackers and provocation.
+        """
+        c = o.condition
+        if c.clauses is not None or c.scope is not None:
+            return self._condition_reason(treaty, o, members)
+        key = (id(o), self.event.attackers, self.event.provoked)
+        held = self.memo.reasons.get(key)
+        if held is None or held[0] is not o:
+            held = self.memo.reasons[key] = (o, self._condition_reason(treaty, o, members))
+        return held[1]
+
+    def _condition_reason(self, treaty: Treaty, o: Obligation,
+                          members: list[int]) -> tuple[str, str] | None:
         e, c = self.event, o.condition
         if c.clauses is not None:
             reason = self.clauses_reason(o, c, members)
@@ -358,7 +380,7 @@ class _Decider:
             return ("condition_not_recorded", f"{o.article}: ATOP codes a condition on "
                     f"{' and '.join(unrecorded)} but does not record it ({summary}); "
                     "the obligation may or may not apply")
-        if free and c.scope is not None and not any(rule_covers(r, e, self.place, members)
+        if free and c.scope is not None and not any(_covers(r, e, self.place, members)
                                                     for r in c.scope):
             where = self.place.name
             return ("out_of_area", f"{o.article}: an attack on {e.hit.value} at {where} on "
@@ -447,12 +469,71 @@ class _Memo:
     concurrent treaties: each a pure function of the snapshot.
     """
 
-    def __init__(self, snapshot: Snapshot) -> None:
+    def __init__(self, snapshot: Snapshot, system: CommitmentSystem | None = None) -> None:
         self.snapshot = snapshot
+        self.system = system
         self._involving: dict[int, list[Treaty]] | None = None
         self._members: dict[int, tuple[Treaty, list[int]]] = {}
         self.concurrent: dict = {}  # Snapshot.stronger_concurrent's look-ups
         self._in_force: set[str] | None = None
+        # keyed by id(): each entry keeps its objects, so that an id is never reused
+        self._relevant: dict[int, tuple[Treaty, list[Obligation]]] = {}
+        self._displaced: dict[tuple[int, int], tuple[Treaty, Obligation, object]] = {}
+        self._domains: dict[tuple[int, Domain], tuple[Obligation, tuple]] = {}
+        self._members_of: dict[int, tuple[int, ...]] | None = None
+        self.reasons: dict[tuple, tuple] = {}  # _Decider.condition_reason's
+        self._found: dict[str, Treaty | None] = {}
+
+    def relevant(self, treaty: Treaty) -> list[Obligation]:
+        """The treaty's obligations that bind a third state, active on the day.
+
+        Those of :data:`_TRIGGERED_KINDS` (read only).
+        """
+        held = self._relevant.get(id(treaty))
+        if held is None or held[0] is not treaty:
+            day = self.snapshot.day
+            held = self._relevant[id(treaty)] = (treaty, [
+                o for o in treaty.obligations if o.kind in _TRIGGERED_KINDS and o.active(day)])
+        return held[1]
+
+    def displaced(self, treaty: Treaty, o: Obligation):
+        """:meth:`Snapshot.displaced` (the crosswalk's decision on the day)."""
+        key = (id(treaty), id(o))
+        held = self._displaced.get(key)
+        if held is None or held[0] is not treaty or held[1] is not o:
+            held = self._displaced[key] = (treaty, o, self.snapshot.displaced(treaty, o))
+        return held[2]
+
+    def find(self, ref: str) -> Treaty | None:
+        """``system.find(ref)`` (each reference looked up once)."""
+        if ref not in self._found:
+            self._found[ref] = self.system.find(ref)
+        return self._found[ref]
+
+    def domain_check(self, o: Obligation, event: Event) -> tuple[bool, tuple[str, ...]]:
+        """:func:`_domain_check` (the event's date is the snapshot's day)."""
+        key = (id(o), event.domain)
+        held = self._domains.get(key)
+        if held is None or held[0] is not o:
+            held = self._domains[key] = (o, _domain_check(o, event))
+        return held[1]
+
+    def members_of(self, state: int, view: View | str) -> tuple[Treaty, ...]:
+        """``system.members_of(state, view)``, the same treaties in the same order.
+
+        For the store's system (:class:`foedus.data.prebuilt.StoredSystem`), from an index
+        of every state's records made once.
+        """
+        system = self.system
+        if not isinstance(system, StoredSystem):
+            return system.members_of(state, view)
+        if self._members_of is None:
+            index: dict[int, list[int]] = {}
+            for n in system._numbers(view, False):
+                for s in system._members[n]:
+                    index.setdefault(s, []).append(n)
+            self._members_of = {s: tuple(ns) for s, ns in index.items()}
+        return tuple(system._get(n) for n in self._members_of.get(state, ()))
 
     def in_force(self) -> set[str]:
         """The ids of the snapshot's treaties (read only)."""
@@ -499,26 +580,34 @@ class Asker:
                  view: View | str = View.LEGAL) -> None:
         self.system, self.as_of, self.view = system, as_of, view
         self._memo: _Memo | None = None
+        self._gazetteer = None
 
     def _shared(self) -> _Memo:
         if self._memo is None:
-            self._memo = _Memo(self.system.as_of(self.as_of, self.view))
+            self._memo = _Memo(self.system.as_of(self.as_of, self.view), self.system)
         return self._memo
 
     def ask(self, *, attackers: list[int | NonState], target: int, place: str | None = None,
             hit: Hit | None = None, domain: Domain | None = None,
-            provoked: bool = False) -> Answer:
+            provoked: bool = False, not_in_force: bool = True) -> Answer:
         """The answer of :func:`obligations` for these arguments on the asker's date and view.
 
         Parameters
         ----------
         attackers, target, place, hit, domain, provoked
             As :func:`obligations` (not validated again here).
+        not_in_force
+            Also decide the target's treaties that are not in force on the date. Each of
+            them only adds a reason it is not triggered (``not_in_force``,
+            ``not_yet_member`` or ``no_longer_member``): a treaty the target takes part in
+            on the date is in force then (:meth:`CommitmentSystem.as_of`). False leaves
+            them out, for a caller that reads only the obligations (the crisis compile's
+            closure: the store's system then need not unpickle them).
 
         Returns
         -------
         Answer
-            As :func:`obligations`.
+            As :func:`obligations` (with ``not_in_force=False``, less those reasons).
 
         Raises
         ------
@@ -529,7 +618,9 @@ class Asker:
         if target in attackers:
             raise ParameterError(f"the target ({target}) is also an attacker: a state does not "
                                  "attack itself.")
-        gazetteer = loaders.gazetteer()
+        if self._gazetteer is None:
+            self._gazetteer = loaders.gazetteer()
+        gazetteer = self._gazetteer
         defaults = []
         where = gazetteer.find(place) if place else gazetteer.homeland(target)
         if place is None:
@@ -552,10 +643,11 @@ class Asker:
         decider = _Decider(event, where, snapshot, system, memo)
         for treaty in memo.involving(target):
             decider.treaty(treaty)
-        in_force = memo.in_force()
-        for treaty in system.members_of(target, view):  # not in force yet or any more
-            if treaty.id not in in_force:
-                decider.treaty(treaty)
+        if not_in_force:
+            in_force = memo.in_force()
+            for treaty in memo.members_of(target, view):  # not in force yet or any more
+                if treaty.id not in in_force:
+                    decider.treaty(treaty)
         bound, concurrent = _count_concurrent(decider.bound, snapshot, target, memo.concurrent)
         notes = list(snapshot.notes)
         if any(b.treaty.assumed_in_force for b in bound):
@@ -573,15 +665,21 @@ def _count_concurrent(bound: list[Bound], snapshot: Snapshot, target: int,
     The crosswalk declares them concurrent; the weaker leaves the list of states bound, with
     the reason ``concurrent``.
     """
-    pledges = [Pledge(b.treaty, b.obligation, b.state, target) for b in bound]
     # only pledges of one holder, beneficiary and kind can be concurrent: each is compared
     # with its own leg's, in the same order (the same answer as with the whole list)
+    count: dict[tuple, int] = {}
+    for b in bound:
+        count[b.state, b.obligation.kind] = count.get((b.state, b.obligation.kind), 0) + 1
+    pledges = [Pledge(b.treaty, b.obligation, b.state, target)
+               if count[b.state, b.obligation.kind] > 1 else None for b in bound]
     legs: dict[tuple, list[Pledge]] = {}
     for p in pledges:
-        legs.setdefault((p.holder, p.beneficiary, p.obligation.kind), []).append(p)
+        if p is not None:
+            legs.setdefault((p.holder, p.beneficiary, p.obligation.kind), []).append(p)
     kept, moved = [], []
     for b, p in zip(bound, pledges, strict=True):
-        stronger = snapshot.stronger_concurrent(
+        # a pledge alone in its leg has no rival (Snapshot.stronger_concurrent: None)
+        stronger = None if p is None else snapshot.stronger_concurrent(
             p, legs[p.holder, p.beneficiary, p.obligation.kind], cache)
         if stronger is None:
             kept.append(b)
