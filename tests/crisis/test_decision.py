@@ -196,6 +196,7 @@ class TestOwnAndProtectors:
         for r in (own, ext):
             assert r.decision.pi == pytest.approx(0.2)
             assert r.decision.x == pytest.approx(x)
+        assert own.decision.own == pytest.approx(0.2) and ext.decision.own == 0.0
         p = {**PARAMS, **{k: v for k, v in self.COMMON.items() if k in PARAMS}}
         assert own.p_attack[0] == pytest.approx(
             by_dblquad(x, 0.2, 0.0, {**p, "nuclear_cost": 4.0}), abs=1e-9)

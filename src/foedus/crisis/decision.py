@@ -164,7 +164,8 @@ class WorldMoments:
 @dataclass(frozen=True)
 class Decision:
     """Pr(attack): its mean over the parameter draws, Monte Carlo standard error, 90%
-    interval over the draws (the parameters' uncertainty), and the world means."""
+    interval over the draws (the parameters' uncertainty), the world means, and the part
+    of Π̄ the targets' own weapons carry (``own``, Π_own at the point *q*)."""
 
     p_attack: float
     se: float
@@ -172,6 +173,7 @@ class Decision:
     x: float
     pi: float
     a: float
+    own: float = 0.0
 
 
 def _nodes(lo: float, hi: float, n: int = NODES) -> tuple[np.ndarray, np.ndarray]:
@@ -267,4 +269,5 @@ def decide(moments: WorldMoments, params: dict, draws: list[dict] | None = None,
     pi_point = float(moments.count_k @ moments.escalation(
         float(params["nuclear_escalation"]))) / n
     return Decision(float(p.mean()), float(np.sqrt(max(var, 0.0))), (float(lo), float(hi)),
-                    float(mean[0]), pi_point, float(mean[2]))
+                    float(mean[0]), pi_point, float(mean[2]),
+                    own_risk(float(params["nuclear_escalation"]), target_nuclear))
