@@ -36,8 +36,9 @@ library and every historical case) every world has :math:`k_w = m + j_w`, and
                       + (1-q)^m\bigl(1 - (1-q)^j\bigr),
 
 the first part the risk the target's own weapons carry in every world (*q* for one
-nuclear-armed target), the second the risk its nuclear-armed protectors add (:math:`\bar\Pi
-- \Pi_{own}`, never negative; :func:`foedus.crisis.general.nuclear_risk_parts`). Engine
+nuclear-armed target), the second the risk its nuclear-armed protectors add
+(:math:`\bar\Pi - \Pi_{own}`, never negative;
+:func:`foedus.crisis.general.nuclear_risk_parts`). Engine
 2.0 priced both with one *N*; the ICB crises and the war record both say a protector's
 weapons deter more per unit of Π̄ than the target's own (``docs/crisis.md``, "General
 deterrence": the diagnosis of the nuclear-protector war cell), so each part has its own
