@@ -9,6 +9,7 @@ and its Monte Carlo standard error against the spread of independent runs.
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from scipy import integrate
 from scipy.special import expit
 
-from foedus.crisis.decision import WorldMoments, decide, integral
+from foedus.crisis.decision import WorldMoments, decide, integral, nuclear_costs, own_risk
 from foedus.crisis.run import run
 
 PARAMS = {"value": (0.5, 1.5), "cost_tolerance": (0.5, 2.0), "war_cost": 0.2,
@@ -166,6 +167,86 @@ class TestToyCrises:
         assert both.p_attack == pytest.approx((low.p_attack + high.p_attack) / 2)
         assert both.interval[0] == pytest.approx(high.p_attack + 0.05 * (
             low.p_attack - high.p_attack))
+
+
+class TestOwnAndProtectors:
+    """Engine 2.1: the target's own weapons (N_own) and its protectors' (N_ext) priced
+    apart (``foedus.crisis.decision``, module docstring)."""
+
+    COMMON: ClassVar[dict] = {
+        "capability": [1.0, 0.0], "attacker_capability": 1.5, "value": (0.5, 1.5),
+        "cost_tolerance": (0.5, 2.0), "war_cost": 0.1, "scale": 0.3,
+        "nuclear_escalation": 0.2, "nuclear_value": 0.0}
+
+    def pair(self, toy, **costs):
+        """The same war twice, Π̄ = q in every draw: a nuclear-armed target with a sure
+        unarmed protector of no capability, and an unarmed target with a sure
+        nuclear-armed one (X̄ identical: the protector adds no capability)."""
+        own = run(toy(2, [(1, 0, 1.0)], guarantor=[0], **self.COMMON, **costs), draws=300,
+                  seed=0)
+        ext = run(toy(2, [(1, 0, 1.0)], guarantor=[1], **self.COMMON, **costs), draws=300,
+                  seed=0)
+        return own, ext
+
+    def test_equal_risk_different_costs(self, toy):
+        """N_own ≠ N_ext: equal Π̄ but different Pr(attack), each the independent
+        double integral (``dblquad``) at its own cost N·q."""
+        own, ext = self.pair(toy, nuclear_cost=40.0, nuclear_cost_own=4.0)
+        x = (1.5 - 1.0) / (1.5 + 1.0)
+        for r in (own, ext):
+            assert r.decision.pi == pytest.approx(0.2)
+            assert r.decision.x == pytest.approx(x)
+        assert own.decision.own == pytest.approx(0.2) and ext.decision.own == 0.0
+        p = {**PARAMS, **{k: v for k, v in self.COMMON.items() if k in PARAMS}}
+        assert own.p_attack[0] == pytest.approx(
+            by_dblquad(x, 0.2, 0.0, {**p, "nuclear_cost": 4.0}), abs=1e-9)
+        assert ext.p_attack[0] == pytest.approx(
+            by_dblquad(x, 0.2, 0.0, {**p, "nuclear_cost": 40.0}), abs=1e-9)
+        assert own.p_attack[0] > ext.p_attack[0] + 0.05
+
+    def test_equal_costs_equal_verdicts(self, toy):
+        """N_own = N_ext (and ``nuclear_cost`` alone, the one-cost model): the same."""
+        own, ext = self.pair(toy, nuclear_cost=12.0, nuclear_cost_own=12.0)
+        assert own.p_attack[0] == pytest.approx(ext.p_attack[0], abs=1e-15)
+        alone_own, alone_ext = self.pair(toy, nuclear_cost=12.0)
+        assert alone_own.p_attack[0] == pytest.approx(own.p_attack[0], abs=1e-15)
+        assert alone_ext.p_attack[0] == pytest.approx(ext.p_attack[0], abs=1e-15)
+
+    def test_target_and_uncertain_protector(self, toy):
+        """A nuclear-armed target and a nuclear-armed protector joining half the time:
+        Π̄ = q + (1 − q)·q·share; the cost is N_own·q + N_ext·(Π̄ − q), by ``dblquad``."""
+        c = toy(2, [(1, 0, 0.5)], guarantor=[0, 1], **self.COMMON, nuclear_cost=30.0,
+                nuclear_cost_own=3.0)
+        r = run(c, draws=4000, seed=2)
+        share = r.tally.drawn_in[1] / 4000
+        q = 0.2
+        pi = q + (1 - q) * q * share
+        assert r.decision.pi == pytest.approx(pi)
+        x = r.tally.world.sum_x / 4000
+        p = {**PARAMS, **{k: v for k, v in self.COMMON.items() if k in PARAMS}}
+        # the cost N_own·q + N_ext·(Π̄ − q) as one N·Π̄ for the independent integral
+        n_eff = (3.0 * q + 30.0 * (pi - q)) / pi
+        assert r.p_attack[0] == pytest.approx(by_dblquad(x, pi, 0.0, {**p, "nuclear_cost":
+                                                                     n_eff}), abs=1e-9)
+
+    def test_gradient_holds_the_own_part_fixed(self):
+        """The delta method's gradient in Π̄ with Π_own fixed: finite differences."""
+        p = {**PARAMS, "nuclear_cost_own": 0.5}
+        base = np.array([0.2, 0.25, 0.5])
+        _, grad = integral(*base, p, 0.1)
+        for i in range(3):
+            step = np.zeros(3)
+            step[i] = 1e-6
+            up = integral(*(base + step), p, 0.1)[0]
+            down = integral(*(base - step), p, 0.1)[0]
+            assert grad[i] == pytest.approx((up - down) / 2e-6, rel=1e-5, abs=1e-9)
+
+    def test_own_risk_by_hand(self):
+        assert own_risk(0.2, False) == 0.0
+        assert own_risk(0.2, True) == pytest.approx(0.2)
+        assert own_risk(0.2, 2) == pytest.approx(1 - 0.8 ** 2)
+        assert nuclear_costs({"nuclear_cost": 7.0}) == (7.0, 7.0)
+        assert nuclear_costs({"nuclear_cost": 7.0, "nuclear_cost_own": 2.0}) == (2.0, 7.0)
 
 
 class TestMoments:

@@ -31,12 +31,18 @@ from helpers import assert_one_line_error, run_cli, schema_validator
 Q = 0.05
 
 
-def synthetic(n: int, params: dict, seed: int, nuclear: bool = True) -> pd.DataFrame:
+def synthetic(n: int, params: dict, seed: int, nuclear: bool = True,
+              armed_targets: float = 0.0) -> pd.DataFrame:
     """``n`` crises with one world each (one draw: the world is certain), their outcome
-    drawn from :func:`p_violence_cases` at ``params``."""
+    drawn from :func:`p_violence_cases` at ``params``. A share ``armed_targets`` of the
+    targets has nuclear weapons of its own (counted in *k*, the case flagged
+    ``target_nuclear``; without it the rows carry no flags, as engine 2.0's did); nuclear
+    weapons on the attacker's side are then the challenger's own (``attacker_nuclear``)."""
     rng = np.random.default_rng(seed)
     x = rng.uniform(-1, 1, n)
-    k = rng.integers(0, 3, n) if nuclear else np.zeros(n, np.int64)
+    armed = rng.random(n) < armed_targets
+    k = (rng.integers(0, 3 if not armed_targets else 2, n) if nuclear
+         else np.zeros(n, np.int64)) + armed
     a = rng.random(n) < (0.3 if nuclear else 0.0)
     rows = []
     for i in range(n):
@@ -46,7 +52,12 @@ def synthetic(n: int, params: dict, seed: int, nuclear: bool = True) -> pd.DataF
                      "a_k": m.a_k.tolist(), "error": None, "grid": None})
     frame = pd.DataFrame(rows)
     pi = 1 - (1 - Q) ** k
-    p = p_violence_cases(x, pi, a.astype(float), (k > 0).astype(float), params, Q)
+    own = strike_own = 0.0
+    if armed_targets:
+        frame = frame.assign(target_nuclear=armed, attacker_nuclear=a)
+        own, strike_own = Q * armed, Q * a
+    p = p_violence_cases(x, pi, a.astype(float), (k > 0).astype(float), params, Q, own,
+                         strike_own)
     return frame.assign(attacked=rng.random(n) < p)
 
 
@@ -89,6 +100,35 @@ class TestDecisionFit:
             assert "0 cases" in e["note"] and f"at least {MIN_CASES}" in e["note"]
         assert d["estimates"]["war_cost"]["source"] == "icb"
         assert "log_mean" in PRIORS["war_cost"]
+
+    def test_recovers_both_nuclear_costs(self):
+        """Nuclear-armed targets in 40% of 1,500 crises, N_own = 4 and N_ext = 40: all
+        five parameters fitted jointly, each within three standard deviations of the
+        truth, and N_own below N_ext."""
+        truth = {**TRUE, "nuclear_cost": 40.0, "nuclear_cost_own": 4.0}
+        frame = synthetic(1500, truth, seed=5, armed_targets=0.4)
+        assert support(frame, Q)["nuclear_cost_own"]["enough"]
+        d = fit_decision(frame, q=Q, seed=0)
+        e = d["estimates"]
+        for name in ("war_cost", "nuclear_cost", "nuclear_cost_own", "scale",
+                     "nuclear_value"):
+            assert e[name]["source"] == "icb", name
+            assert abs(e[name]["mean"] - truth[name]) <= 3 * e[name]["sd"], (name, e[name])
+        assert e["nuclear_cost_own"]["interval"][1] < e["nuclear_cost"]["interval"][0]
+        assert {"nuclear_cost_own"} <= set(d["draws"][0])
+
+    def test_no_armed_target_keeps_the_own_prior(self, fitted):
+        """Engine 2.0's rows (no target flag) and the synthetic fixture's crises: no
+        target has weapons of its own, so N_own keeps its prior, says so with the count,
+        and N_ext is estimated."""
+        from foedus.crisis.fitted import prior_point
+
+        e = fitted["estimates"]["nuclear_cost_own"]
+        assert e["source"] == "prior" and e["cases"] == 0
+        assert e["mean"] == pytest.approx(prior_point("nuclear_cost_own"))
+        assert "too few cases: 0 cases whose target" in e["note"]
+        assert f"at least {MIN_CASES}" in e["note"]
+        assert fitted["estimates"]["nuclear_cost"]["source"] == "icb"
 
     def test_informal_update_moves_with_the_record(self, fitted):
         """A case whose attack probability falls with p: no attack raises the posterior
@@ -147,6 +187,31 @@ class TestWarRecord:
 
 
 class TestICB:
+    def test_cases_carry_the_nuclear_flags(self, store_home):
+        """A played case carries whether its target and its challenger have nuclear
+        weapons of their own on the day (the decision prices the target's apart), and the
+        fit reads them: Argentina against the United Kingdom, 2 April 1982, and the
+        reverse."""
+        import pandas as pd
+
+        from foedus.credibility import load
+        from foedus.crisis import fitted as fitted_params
+        from foedus.crisis.fit import _arrays
+        from foedus.crisis.icb import world
+        from foedus.data.loaders import load_system
+
+        common = {"system": load_system(), "fitted": load(),
+                  "crisis_fit": fitted_params.load(), "draws": 256, "seed": 0}
+        day = dt.date(1982, 4, 2)
+        rows = [world({"name": "x", "date": day, "challenger": a, "target": t, "crisis": 0},
+                      **common) for a, t in ((160, 200), (200, 160))]
+        assert [(r["target_nuclear"], r["attacker_nuclear"]) for r in rows] == [
+            (True, False), (False, True)]
+        frame = pd.DataFrame(rows).assign(attacked=[True, False])
+        _, pi, _, _, _, own, strike_own = _arrays(frame, Q)
+        assert own.tolist() == [Q, 0.0] and strike_own.tolist() == [0.0, Q]
+        assert pi[0] >= Q  # the target's own weapons: at war in every world
+
     def test_crosswalk(self):
         assert cow_code(260, dt.date(1961, 8, 13)) == 260
         assert cow_code(260, dt.date(1999, 3, 24)) == 255

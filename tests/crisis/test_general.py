@@ -401,6 +401,33 @@ class TestEngineMoments:
         x0, k0 = _draw_moments(None, None, 0.5)
         assert x0 == 1.0 and nuclear_risk(k0, q)[0] == 0.0
 
+    def test_decide_prices_the_target_own_weapons_apart(self):
+        """``_decide`` (the general check's Pr(attack | opportunity), vectorised) equals
+        the scenario engine's :func:`foedus.crisis.decision.integral` at the same world
+        means, with the target's own part q priced with N_own and the rest with N_ext:
+        two dyad-years with the same Π̄, one from the target's own weapons, one from a
+        protector's."""
+        from foedus.crisis.decision import integral, own_risk
+        from foedus.crisis.general import _decide
+
+        q = 0.1
+        m = {"x": np.array([0.3, 0.3]), "a": np.array([0.0, 1.0]),
+             "k": np.array([[0.0, 1.0], [0.0, 1.0]]), "target_nuclear": np.array([True,
+                                                                                  False])}
+        est = {"war_cost": 0.5, "nuclear_cost": 60.0, "nuclear_cost_own": 6.0, "scale": 0.4,
+               "nuclear_value": 0.2}
+        decision = {"value": [0.5, 1.5], "cost_tolerance": [0.5, 2.0],
+                    "estimates": {k: {"mean": v} for k, v in est.items()}}
+        got = _decide(m, decision, q=q)
+        params = {"value": (0.5, 1.5), "cost_tolerance": (0.5, 2.0), **est}
+        for i in range(2):
+            want, _ = integral(0.3, q, float(m["a"][i]), params,
+                               own_risk(q, bool(m["target_nuclear"][i])))
+            assert got[i] == pytest.approx(want, abs=1e-12)
+        one_cost = _decide(m, {**decision, "estimates": {
+            **decision["estimates"], "nuclear_cost_own": {"mean": 60.0}}}, q=q)
+        assert got[0] > one_cost[0] and got[1] == pytest.approx(one_cost[1], abs=1e-15)
+
     def test_war_log_likelihood_recovers_the_nuclear_cost(self):
         """Dyad-years whose war probability is Λ(xβ + α_d) × Pr(attack | N) from the decision
         with a known nuclear cost N = 40 (a third of them facing nuclear risk): the profile

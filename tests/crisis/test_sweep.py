@@ -69,3 +69,52 @@ def test_a_date_grid_moves_the_states(store_home, dask_client):
     assert [r.compiled.date for _, r in points] == [dt.date(1985, 1, 1), dt.date(2024, 7, 1)]
     assert [int(r.compiled.states[0]) for _, r in points] == [260, 255]
     assert all(r.compiled.n_states > 1 for _, r in points)  # NATO in both years
+
+
+FALKLANDS = """\
+date = 1982-04-02
+
+[[attack]]
+attacker = "ARG"
+target = "GBR"
+"""
+
+
+def test_nuclear_cost_alone_is_one_cost_for_both(store_home, dask_client):
+    """Engine 2.1 prices the target's own weapons (``nuclear_cost_own``) apart from its
+    protectors' (``nuclear_cost``). A minimal file runs on the fitted values of both; a
+    file (or a grid point) that states ``nuclear_cost`` alone gets that cost for both
+    parts, as in engine 2.0; stating both prices them apart. The United Kingdom in 1982
+    is nuclear-armed, so its own part is q in every world."""
+    from foedus.crisis import fitted as fitted_params
+    from foedus.crisis.compile import compile_scenario
+
+    shipped = fitted_params.load()["decision"]["estimates"]
+    scenario, attacks = _scenario(FALKLANDS)
+    fitted = compile_scenario(scenario, attacks)
+    assert fitted.params["nuclear_cost_own"] == shipped["nuclear_cost_own"]["mean"]
+    assert fitted.params["sources"]["nuclear_cost_own"] == "icb"
+    assert fitted.guarantor[0]  # the target's own weapons
+    scenario, attacks = _scenario(FALKLANDS + "\n[challenger]\nnuclear_cost = 5.0\n")
+    alone = compile_scenario(scenario, attacks)
+    assert alone.params["nuclear_cost"] == alone.params["nuclear_cost_own"] == 5.0
+    assert alone.params["sources"]["nuclear_cost_own"] == "scenario"
+    assert all("nuclear_cost_own" not in d and "nuclear_cost" not in d
+               for d in alone.decision_draws)
+    scenario, attacks = _scenario(FALKLANDS + "\n[challenger]\nnuclear_cost = 5.0\n"
+                                  "nuclear_cost_own = 500.0\n")
+    apart = compile_scenario(scenario, attacks)
+    assert apart.params["nuclear_cost_own"] == 500.0
+    p_alone = run(alone, draws=1000, seed=3, executor="serial").p_attack[0]
+    p_apart = run(apart, draws=1000, seed=3, executor="serial").p_attack[0]
+    assert p_apart < p_alone
+    points = sweep(scenario, attacks, {"challenger.nuclear_cost": [5.0]}, draws=1000, seed=3,
+                   client=dask_client)
+    assert points[0][1].compiled.params["nuclear_cost_own"] == 500.0  # stated: kept
+    scenario, attacks = _scenario(FALKLANDS)
+    points = sweep(scenario, attacks, {"challenger.nuclear_cost": [5.0]}, draws=1000, seed=3,
+                   client=dask_client)
+    swept = points[0][1]
+    assert swept.compiled.params["nuclear_cost_own"] == 5.0
+    assert {"nuclear_cost", "nuclear_cost_own"} <= set(swept.compiled.params["stated"])
+    assert swept.p_attack[0] == run(alone, draws=1000, seed=3, executor="serial").p_attack[0]

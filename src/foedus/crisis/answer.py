@@ -54,6 +54,10 @@ class World(TypedAnswer):
     win_margin: Annotated[float, Field(ge=-1, le=1)]
     nuclear_risk: Probability
     attacker_nuclear: Probability
+    nuclear_risk_own: Probability = Field(
+        0.0, description="the part of nuclear_risk the target's own weapons carry (q for "
+        "a nuclear-armed target, at war in every world; priced with nuclear_cost_own, the "
+        "rest with nuclear_cost; engine 2.1)")
 
 
 class Coalition(TypedAnswer):

@@ -397,7 +397,9 @@ def _parameters(scenario: Scenario, crisis_fit: dict) -> tuple[dict, list[dict]]
     stated = {k: v for k, v in (
         ("value", ch.value), ("cost_tolerance", ch.cost_tolerance),
         ("war_cost", ch.war_cost), ("nuclear_cost", ch.nuclear_cost), ("scale", ch.scale),
-        ("nuclear_value", ch.nuclear_value), ("nuclear_escalation", al.nuclear_escalation))
+        ("nuclear_value", ch.nuclear_value), ("nuclear_escalation", al.nuclear_escalation),
+        ("nuclear_cost_own", ch.nuclear_cost_own if ch.nuclear_cost_own is not None
+         else ch.nuclear_cost))  # nuclear_cost alone: one cost for both (engine 2.0)
         if v is not None}
     informal = crisis_fit.get("informal") or posterior()
     sources = {k: "scenario" if k in stated else crisis_fit["decision"]["estimates"].get(

@@ -13,16 +13,40 @@ attacking is linear in the world's outcome,
 
 .. math::
 
-    U(V, \tau) = V\,\bar X - \frac{c + N\,\bar\Pi(q)}{\tau} + \lambda\,\bar A,
+    U(V, \tau) = V\,\bar X - \frac{c + N_{own}\,\Pi_{own}(q)
+                 + N_{ext}\,\bigl(\bar\Pi(q) - \Pi_{own}(q)\bigr)}{\tau}
+                 + \lambda\,\bar A,
     \qquad \bar X = \mathbb E_w[2P_w - 1],\;
     \bar\Pi(q) = \mathbb E_w\bigl[1 - (1-q)^{k_w}\bigr],\;
     \bar A = \mathbb E_w[a_w],
 
-with *c* the cost of the war and *N* the cost of nuclear use (both in units of the
-objective's value, whose mean is 1), *q* the probability that a nuclear-armed belligerent
-escalates, and λ the value the challenger puts on having nuclear weapons on its side (a
-nuclear attacker cannot be routed: the term Bueno de Mesquita's expected utility [2]_ leaves
-out). The status quo is worth 0 and the shock is logistic with scale σ, so a challenger of
+with *c* the cost of the war and :math:`N_{own}`, :math:`N_{ext}` the costs of nuclear use
+(all in units of the objective's value, whose mean is 1), *q* the probability that a
+nuclear-armed belligerent escalates, and λ the value the challenger puts on having nuclear
+weapons on its side (a nuclear attacker cannot be routed: the term Bueno de Mesquita's
+expected utility [2]_ leaves out).
+
+**The target's own weapons and its protectors'** (engine 2.1). The targets are at war in
+every draw, so with *m* nuclear-armed targets (one or none in every scenario of the
+library and every historical case) every world has :math:`k_w = m + j_w`, and
+
+.. math::
+
+    1 - (1-q)^{m + j} = \underbrace{1 - (1-q)^m}_{\Pi_{own}(q)}
+                      + (1-q)^m\bigl(1 - (1-q)^j\bigr),
+
+the first part the risk the target's own weapons carry in every world (*q* for one
+nuclear-armed target), the second the risk its nuclear-armed protectors add
+(:math:`\bar\Pi - \Pi_{own}`, never negative;
+:func:`foedus.crisis.general.nuclear_risk_parts`). Engine
+2.0 priced both with one *N*; the ICB crises and the war record both say a protector's
+weapons deter more per unit of Π̄ than the target's own (``docs/crisis.md``, "General
+deterrence": the diagnosis of the nuclear-protector war cell), so each part has its own
+cost: ``nuclear_cost`` is :math:`N_{ext}` (the protectors'), ``nuclear_cost_own`` is
+:math:`N_{own}` (the target's own). Without ``nuclear_cost_own`` (parameters of engine 2.0,
+a scenario that states ``nuclear_cost`` alone) the two are equal: the one-cost model.
+
+The status quo is worth 0 and the shock is logistic with scale σ, so a challenger of
 type (V, τ) attacks with probability :math:`\Lambda(U/\sigma)` (Λ the logistic
 distribution function), and over the types (V uniform on the ``value`` range, τ on the
 ``cost_tolerance`` range)
@@ -42,7 +66,9 @@ value, cost tolerance, costs, escalation, λ and σ can change without drawing a
 Monte Carlo error: the world means are sample means of the draws; the delta method gives
 :math:`\mathrm{se}^2 = g^\top \Sigma g / n` with *g* the gradient of Pr(attack) in
 :math:`(\bar X, \bar\Pi, \bar A)` and Σ the covariance of :math:`(x_w, \pi_w, a_w)` over
-the draws (from the moments of :class:`WorldMoments`).
+the draws (from the moments of :class:`WorldMoments`). :math:`\Pi_{own}` is a constant of the
+scenario (not a sample mean), so the gradient in :math:`\bar\Pi` is the protectors' part's
+alone, :math:`-N_{ext}/\tau` inside the integral.
 
 References
 ----------
@@ -62,14 +88,15 @@ from functools import cache
 
 import numpy as np
 
-__all__ = ["DECISION_PARAMETERS", "NODES", "Decision", "WorldMoments", "decide", "integral"]
+__all__ = ["DECISION_PARAMETERS", "NODES", "Decision", "WorldMoments", "decide", "integral",
+           "nuclear_costs", "own_risk"]
 
 #: Quadrature nodes per dimension (value, cost tolerance).
 NODES = 24
 
 #: The parameters the choice reads (none of them is read by the draws).
 DECISION_PARAMETERS = ("value", "cost_tolerance", "war_cost", "nuclear_cost",
-                       "nuclear_escalation", "scale", "nuclear_value")
+                       "nuclear_cost_own", "nuclear_escalation", "scale", "nuclear_value")
 
 
 @dataclass(frozen=True)
@@ -138,7 +165,8 @@ class WorldMoments:
 @dataclass(frozen=True)
 class Decision:
     """Pr(attack): its mean over the parameter draws, Monte Carlo standard error, 90%
-    interval over the draws (the parameters' uncertainty), and the world means."""
+    interval over the draws (the parameters' uncertainty), the world means, and the part
+    of Π̄ the targets' own weapons carry (``own``, Π_own at the point *q*)."""
 
     p_attack: float
     se: float
@@ -146,6 +174,7 @@ class Decision:
     x: float
     pi: float
     a: float
+    own: float = 0.0
 
 
 def _nodes(lo: float, hi: float, n: int = NODES) -> tuple[np.ndarray, np.ndarray]:
@@ -171,33 +200,53 @@ def _logistic(z: np.ndarray) -> np.ndarray:
     return expit(z)
 
 
-def integral(x: float, pi: float, a: float, params: dict) -> tuple[float, np.ndarray]:
-    """Pr(attack) at world means (X̄, Π̄, Ā) (module docstring), and its gradient in them."""
+def nuclear_costs(params: dict) -> tuple[float, float]:
+    """(N_own, N_ext): ``nuclear_cost_own`` and ``nuclear_cost`` (module docstring); without
+    ``nuclear_cost_own`` both are ``nuclear_cost`` (the one-cost model of engine 2.0)."""
+    ext = float(params["nuclear_cost"])
+    return float(params.get("nuclear_cost_own", ext)), ext
+
+
+def own_risk(q: float, target_nuclear: int | bool) -> float:
+    """Π_own(q) = 1 − (1 − q)^m with *m* = ``target_nuclear`` nuclear-armed targets (a bool
+    counts as 0 or 1): *q* for one, 0 for none (module docstring)."""
+    return float(1.0 - (1.0 - q) ** int(target_nuclear))
+
+
+def integral(x: float, pi: float, a: float, params: dict, own: float = 0.0
+             ) -> tuple[float, np.ndarray]:
+    """Pr(attack) at world means (X̄, Π̄, Ā) with the target's own part Π_own = ``own`` of
+    Π̄ (module docstring), and its gradient in (X̄, Π̄, Ā) (Π_own held fixed)."""
     v, wv = _nodes(*params["value"])
     t, wt = _nodes(*params["cost_tolerance"])
     sigma = float(params["scale"])
-    c, big_n, lam = (float(params[k]) for k in ("war_cost", "nuclear_cost", "nuclear_value"))
+    c, lam = float(params["war_cost"]), float(params["nuclear_value"])
+    n_own, n_ext = nuclear_costs(params)
     vv, tt = np.meshgrid(v, t, indexing="ij")
     weight = np.outer(wv, wt)
-    u = vv * x - (c + big_n * pi) / tt + lam * a
+    u = vv * x - (c + n_own * own + n_ext * (pi - own)) / tt + lam * a
     lam_u = _logistic(u / sigma)
     density = weight * lam_u * (1 - lam_u) / sigma  # dΛ(u/σ)/du, weighted
-    grad = np.array([(density * vv).sum(), (density * (-big_n / tt)).sum(),
+    grad = np.array([(density * vv).sum(), (density * (-n_ext / tt)).sum(),
                      density.sum() * lam])
     return float((weight * lam_u).sum()), grad
 
 
 def decide(moments: WorldMoments, params: dict, draws: list[dict] | None = None,
-           level: float = 0.9) -> Decision:
+           level: float = 0.9, *, target_nuclear: int | bool = 0) -> Decision:
     r"""Pr(attack) over the challenger's types (module docstring), averaged over ``draws``
     of the parameters (dictionaries of the parameters that vary; the others come from
     ``params``; none: ``params`` alone).
 
     ``params`` holds ``value`` and ``cost_tolerance`` (``(low, high)``), ``war_cost``,
-    ``nuclear_cost``, ``nuclear_escalation``, ``scale`` (σ > 0) and ``nuclear_value`` (λ).
+    ``nuclear_cost`` (N_ext), optionally ``nuclear_cost_own`` (N_own; :func:`nuclear_costs`),
+    ``nuclear_escalation``, ``scale`` (σ > 0) and ``nuclear_value`` (λ).
+    ``target_nuclear`` is the number of nuclear-armed targets (a bool: whether the target
+    is one), which every world counts in *k*: their part of Π̄ is priced with N_own.
     The standard error is the delta method's for the average (its influence function
     :math:`\psi_w = G_x x_w + h(k_w) + G_a a_w`, with *G* the mean gradients and
-    :math:`h(k) = \bar{g_\pi \pi_q(k)}` over the draws).
+    :math:`h(k) = \bar{g_\pi \pi_q(k)}` over the draws; Π_own is a constant of the
+    scenario, so it adds nothing).
     """
     draws = draws or [{}]
     n = max(moments.n, 1)
@@ -206,11 +255,12 @@ def decide(moments: WorldMoments, params: dict, draws: list[dict] | None = None,
     h = np.zeros(len(moments.count_k))
     for i, d in enumerate(draws):
         full = {**params, **d}
-        pi_k = moments.escalation(float(full["nuclear_escalation"]))
+        q = float(full["nuclear_escalation"])
+        pi_k = moments.escalation(q)
         x = moments.sum_x / n
         pi = float(moments.count_k @ pi_k) / n
         a = float(moments.a_k.sum()) / n
-        p[i], grad = integral(x, pi, a, full)
+        p[i], grad = integral(x, pi, a, full, own_risk(q, target_nuclear))
         g_x += grad[0] / len(draws)
         g_a += grad[2] / len(draws)
         h += grad[1] * pi_k / len(draws)
@@ -220,4 +270,5 @@ def decide(moments: WorldMoments, params: dict, draws: list[dict] | None = None,
     pi_point = float(moments.count_k @ moments.escalation(
         float(params["nuclear_escalation"]))) / n
     return Decision(float(p.mean()), float(np.sqrt(max(var, 0.0))), (float(lo), float(hi)),
-                    float(mean[0]), pi_point, float(mean[2]))
+                    float(mean[0]), pi_point, float(mean[2]),
+                    own_risk(float(params["nuclear_escalation"]), target_nuclear))

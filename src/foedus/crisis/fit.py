@@ -5,7 +5,8 @@ The parts (each documented where it lives):
 1. the reach of strikes and *q* from the COW war record (:mod:`foedus.crisis.history`);
 2. the informal commitments' join probability (:mod:`foedus.crisis.informal`);
 3. the challenger's decision parameters from the ICB crises (:mod:`foedus.crisis.icb`):
-   the war cost, the nuclear cost, the random-utility scale and the nuclear term;
+   the war cost, the two nuclear costs (the target's own weapons and its protectors'),
+   the random-utility scale and the nuclear term;
 4. the crisis-opportunity layer of general deterrence (:mod:`foedus.crisis.general`).
 
 The result is the object of ``crisis/fitted.json`` (:mod:`foedus.crisis.fitted`), with the
@@ -89,8 +90,17 @@ MIN_EVENTS = 3
 NUCLEAR_SHARE = 0.05
 
 
+def _armed(value) -> bool:
+    """A case's nuclear flag (True, or 1), missing (None, NaN) counting as unarmed."""
+    return value is not None and value == value and bool(value)
+
+
 def _arrays(worlds: pd.DataFrame, q: float) -> tuple[np.ndarray, ...]:
-    """Per case: the world means (X̄, Π̄ at ``q``, Ā), P(k ≥ 1), and the attacks."""
+    """Per case: the world means (X̄, Π̄ at ``q``, Ā), P(k ≥ 1), the attacks, and the
+    parts of the nuclear risks the struck side's own weapons carry: Π_own = q for a
+    nuclear-armed target (the challenger's attack) and q for a nuclear-armed challenger
+    (the target's strike; :func:`p_violence_cases`). Rows without the flags
+    (``target_nuclear``, ``attacker_nuclear``) count as unarmed."""
     from foedus.crisis.icb import moments_of
 
     x, pi, a, nuclear = [], [], [], []
@@ -101,19 +111,44 @@ def _arrays(worlds: pd.DataFrame, q: float) -> tuple[np.ndarray, ...]:
         pi.append(float(m.count_k @ m.escalation(q)) / n)
         a.append(float(m.a_k.sum()) / n)
         nuclear.append(1.0 - m.count_k[0] / n)
+
+    def flag(name: str) -> np.ndarray:
+        if name not in worlds:
+            return np.zeros(len(worlds))
+        return np.array([float(_armed(v)) for v in worlds[name]])
+
     return (np.array(x), np.array(pi), np.array(a), np.array(nuclear),
-            worlds["attacked"].to_numpy(dtype=float))
+            worlds["attacked"].to_numpy(dtype=float), q * flag("target_nuclear"),
+            q * flag("attacker_nuclear"))
+
+
+def _protected_share(worlds: pd.DataFrame) -> np.ndarray:
+    """Per case: the share of the draws with a nuclear-armed state other than the target
+    at war on the defending side (k above the target's own count)."""
+    from foedus.crisis.icb import moments_of
+
+    own = (np.array([int(_armed(v)) for v in worlds["target_nuclear"]])
+           if "target_nuclear" in worlds else np.zeros(len(worlds), int))
+    out = []
+    for row, m_own in zip(worlds.to_dict("records"), own, strict=True):
+        m = moments_of(row)
+        out.append(1.0 - m.count_k[:m_own + 1].sum() / max(m.n, 1))
+    return np.array(out)
 
 
 def support(worlds: pd.DataFrame, q: float) -> dict[str, dict]:
     """How many cases inform each decision parameter, with their attacks, and whether
     that is enough (:data:`MIN_CASES`, :data:`MIN_EVENTS`)."""
-    _, _, a, nuclear, y = _arrays(worlds, q)
+    _, _, a, _, y, own, strike_own = _arrays(worlds, q)
     masks = {"war_cost": np.ones(len(y), bool), "scale": np.ones(len(y), bool),
-             "nuclear_cost": nuclear >= NUCLEAR_SHARE, "nuclear_value": a >= NUCLEAR_SHARE}
+             "nuclear_cost": _protected_share(worlds) >= NUCLEAR_SHARE,
+             "nuclear_cost_own": (own > 0) | (strike_own > 0),
+             "nuclear_value": a >= NUCLEAR_SHARE}
     what = {"war_cost": "cases", "scale": "cases",
-            "nuclear_cost": "cases with a nuclear-armed state at war on the defending side "
-                            f"in ≥ {NUCLEAR_SHARE:.0%} of the draws",
+            "nuclear_cost": "cases with a nuclear-armed state other than the target at war "
+                            f"on the defending side in ≥ {NUCLEAR_SHARE:.0%} of the draws",
+            "nuclear_cost_own": "cases whose target (the attack) or challenger (the "
+                                "target's strike) has nuclear weapons of its own",
             "nuclear_value": "cases with nuclear weapons on the attacker's side in ≥ "
                              f"{NUCLEAR_SHARE:.0%} of the draws"}
     out = {}
@@ -141,23 +176,28 @@ def _prior_logpdf(theta: np.ndarray, free: list[str]) -> float:
     return total
 
 
-def p_attack_cases(x, pi, a, params: dict) -> np.ndarray:
+def p_attack_cases(x, pi, a, params: dict, own=0.0) -> np.ndarray:
     """Pr(attack) of every case at once (:func:`foedus.crisis.decision.integral`,
-    vectorised over the cases)."""
+    vectorised over the cases), ``own`` the part of Π̄ the target's own weapons carry
+    (priced with N_own; the rest with N_ext: :func:`foedus.crisis.decision.nuclear_costs`)."""
     from scipy.special import expit
 
-    from foedus.crisis.decision import _nodes
+    from foedus.crisis.decision import _nodes, nuclear_costs
 
     v, wv = _nodes(*params["value"])
     t, wt = _nodes(*params["cost_tolerance"])
+    n_own, n_ext = nuclear_costs(params)
+    own = np.broadcast_to(np.asarray(own, dtype=float), np.shape(pi))
+    nuclear = n_own * own + n_ext * (np.asarray(pi, dtype=float) - own)
     weight = np.outer(wv, wt)[None]
     u = (v[None, :, None] * x[:, None, None]
-         - (params["war_cost"] + params["nuclear_cost"] * pi[:, None, None]) / t[None, None, :]
+         - (params["war_cost"] + nuclear[:, None, None]) / t[None, None, :]
          + params["nuclear_value"] * a[:, None, None])
     return (weight * expit(u / params["scale"])).sum(axis=(1, 2))
 
 
-def p_violence_cases(x, pi, a, nuclear, params: dict, q: float) -> np.ndarray:
+def p_violence_cases(x, pi, a, nuclear, params: dict, q: float, own=0.0,
+                     strike_own=0.0) -> np.ndarray:
     r"""Pr(the crisis turns violent) of every case: the challenger attacks, or the target
     does (ICB's ``viol`` records the violence the crisis actor experienced, whoever struck
     first: Signorino & Tarar's game, too, lets the defender act),
@@ -169,15 +209,20 @@ def p_violence_cases(x, pi, a, nuclear, params: dict, q: float) -> np.ndarray:
     side (win margin −X̄), facing the nuclear-armed states of the challenger's side (one
     escalating with *q*), with nuclear weapons on its own side in the share Pr(k ≥ 1) of
     the worlds. An approximation: the target's war is taken to draw in the same coalitions
-    as the challenger's."""
-    attack = p_attack_cases(x, pi, a, params)
-    strike = p_attack_cases(-np.asarray(x), q * np.asarray(a), nuclear, params)
+    as the challenger's. Each side's risk is split as the decision splits it
+    (:mod:`foedus.crisis.decision`): ``own`` (q for a nuclear-armed target) of Π̄ and
+    ``strike_own`` (q for a nuclear-armed challenger) of qĀ are priced with N_own, the
+    rest (protectors', allies') with N_ext."""
+    attack = p_attack_cases(x, pi, a, params, own)
+    strike = p_attack_cases(-np.asarray(x), q * np.asarray(a), nuclear, params,
+                            np.minimum(strike_own, q * np.asarray(a)))
     return 1.0 - (1.0 - attack) * (1.0 - strike)
 
 
-def _neg_log_post(theta, free, fixed, x, pi, a, nuclear, y, q) -> float:
-    p = np.clip(p_violence_cases(x, pi, a, nuclear, _unpack(theta, free, fixed), q),
-                1e-12, 1 - 1e-12)
+def _neg_log_post(theta, free, fixed, data: tuple, q) -> float:
+    x, pi, a, nuclear, y, own, strike_own = data
+    p = np.clip(p_violence_cases(x, pi, a, nuclear, _unpack(theta, free, fixed), q, own,
+                                 strike_own), 1e-12, 1 - 1e-12)
     return -(float(np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)))
              + _prior_logpdf(theta, free))
 
@@ -197,7 +242,8 @@ def _hessian(f, theta: np.ndarray, step: float = 1e-3) -> np.ndarray:
 def fit_decision(worlds: pd.DataFrame, *, q: float, seed: int = 0, draws: int = 200
                  ) -> dict:
     """The decision block of ``fitted.json`` from the ICB worlds (module docstring): the
-    maximum a posteriori of (log c, log N, log σ, λ) under :data:`PRIORS`, the likelihood
+    maximum a posteriori of (log c, log N_ext, log N_own, log σ, λ) under :data:`PRIORS`
+    (all jointly), the likelihood
     of each crisis's violence being :func:`p_violence_cases`'s, a Laplace
     approximation for the uncertainty (the inverse Hessian of the negative log
     posterior), and joint draws; a parameter with too little support keeps its prior
@@ -205,7 +251,8 @@ def fit_decision(worlds: pd.DataFrame, *, q: float, seed: int = 0, draws: int = 
     from scipy.optimize import minimize
 
     worlds = worlds[worlds["error"].isna()]
-    x, pi, a, nuclear, y = _arrays(worlds, q)
+    data = _arrays(worlds, q)
+    x, pi, a, nuclear, y, own, strike_own = data
     sup = support(worlds, q)
     free = [n for n in ESTIMATED if sup[n]["enough"]]
     prior = prior_decision(seed=seed, draws=draws)
@@ -216,7 +263,7 @@ def fit_decision(worlds: pd.DataFrame, *, q: float, seed: int = 0, draws: int = 
                       for n in free])
 
     def objective(t):
-        return _neg_log_post(t, free, fixed, x, pi, a, nuclear, y, q)
+        return _neg_log_post(t, free, fixed, data, q)
 
     if free:
         best = minimize(objective, start, method="L-BFGS-B")
@@ -258,7 +305,7 @@ def fit_decision(worlds: pd.DataFrame, *, q: float, seed: int = 0, draws: int = 
             else:
                 row[name] = float(prior["draws"][i][name])
         rows.append(row)
-    p = p_violence_cases(x, pi, a, nuclear, _unpack(theta, free, fixed), q)
+    p = p_violence_cases(x, pi, a, nuclear, _unpack(theta, free, fixed), q, own, strike_own)
     return {"value": list(fixed["value"]), "cost_tolerance": list(fixed["cost_tolerance"]),
             "estimates": estimates, "draws": rows,
             "fit": {"cases": len(y), "attacks": int(y.sum()), "q": q,
@@ -290,13 +337,16 @@ def update_informal(worlds: pd.DataFrame, decision: dict, informal: dict, *, q: 
     used = []
     for row in rows.to_dict("records"):
         p = []
+        own, strike_own = (q * float(_armed(row.get(k)))
+                           for k in ("target_nuclear", "attacker_nuclear"))
         for g in row["grid"]:
             m = moments_of(g)
             n = max(m.n, 1)
             p.append(p_violence_cases(np.array([m.sum_x / n]),
                                       np.array([float(m.count_k @ m.escalation(q)) / n]),
                                       np.array([float(m.a_k.sum()) / n]),
-                                      np.array([1.0 - m.count_k[0] / n]), params, q)[0])
+                                      np.array([1.0 - m.count_k[0] / n]), params, q,
+                                      own, strike_own)[0])
         p = np.clip(np.array(p), 1e-9, 1 - 1e-9)
         y = float(row["attacked"])
         ll = y * np.log(p) + (1 - y) * np.log(1 - p)

@@ -3,11 +3,13 @@
 ``fitted.json`` holds, with the hashes of the data they come from:
 
 - ``decision``: the challenger's choice (:mod:`foedus.crisis.decision`): the war cost *c*,
-  the nuclear cost *N*, the random-utility scale σ and the nuclear term λ, fitted to the
-  ICB crises (:mod:`foedus.crisis.fit`), each with its standard deviation, the number of
-  cases that inform it and its source (``icb`` or, when too few cases inform it,
-  ``prior``), and joint draws (a Laplace approximation) that carry their uncertainty into
-  every verdict; the ranges of the challenger's private value and cost tolerance;
+  the nuclear costs N_ext (``nuclear_cost``, the protectors') and N_own
+  (``nuclear_cost_own``, the target's own weapons), the random-utility scale σ and the
+  nuclear term λ, fitted to the ICB crises (:mod:`foedus.crisis.fit`), each with its
+  standard deviation, the number of cases that inform it and its source (``icb`` or,
+  when too few cases inform it, ``prior``), and joint draws (a Laplace approximation)
+  that carry their uncertainty into every verdict; the ranges of the challenger's
+  private value and cost tolerance;
 - ``escalation``: *q*, from the war record (:func:`foedus.crisis.history.fit_escalation`);
 - ``reach``: the strike and strike-back models (:func:`foedus.crisis.history.fit_reach`);
 - ``informal``: the informal commitments' join probability (:mod:`foedus.crisis.informal`);
@@ -29,11 +31,16 @@ import numpy as np
 from foedus.atomic import write_atomic
 from foedus.errors import FoedusError
 
-__all__ = ["ENGINE_VERSION", "FORMAT_VERSION", "PRIORS", "decision_defaults",
-           "decision_draws", "load", "save", "sha256", "validated_sha256"]
+__all__ = ["ENGINE_VERSION", "FORMAT_VERSION", "PRIORS", "WORLDS_VERSION",
+           "decision_defaults", "decision_draws", "load", "save", "sha256",
+           "validated_sha256"]
 
-#: The engine's version: 2 decides ex ante over the types (``p_deterred`` changed meaning).
-ENGINE_VERSION = "2.0"
+#: The engine's version: 2 decides ex ante over the types (``p_deterred`` changed meaning);
+#: 2.1 prices the target's own nuclear weapons (N_own) apart from its protectors' (N_ext).
+ENGINE_VERSION = "2.1"
+#: The version of the draws (:mod:`foedus.crisis.draws`) the cached ICB worlds depend on:
+#: 2.1 changed only the decision, which reads the worlds after they are drawn.
+WORLDS_VERSION = "2.0"
 FORMAT_VERSION = 1
 
 #: The stated priors of the decision parameters: a log-normal (``log_mean``, ``log_sd``) for
@@ -49,8 +56,12 @@ PRIORS: dict[str, dict] = {
                  "source": "centred on the engine's earlier assumption c = 0.2 (a war costs a "
                            "fifth of the objective), a factor e either way"},
     "nuclear_cost": {"log_mean": float(np.log(10.0)), "log_sd": 1.5,
-                     "source": "centred on the engine's earlier assumption N = 10 (nuclear "
-                               "use costs ten objectives), a factor 4.5 either way"},
+                     "source": "N_ext, the cost of the nuclear risk the target's protectors "
+                               "carry: centred on the engine's earlier assumption N = 10 "
+                               "(nuclear use costs ten objectives), a factor 4.5 either way"},
+    "nuclear_cost_own": {"log_mean": float(np.log(10.0)), "log_sd": 1.5,
+                         "source": "N_own, the cost of the nuclear risk the target's own "
+                                   "weapons carry: the same prior as N_ext's"},
     "scale": {"log_mean": float(np.log(0.5)), "log_sd": 1.0,
               "source": "weak: a logistic shock of half the objective's value"},
     "nuclear_value": {"mean": 0.0, "sd": 0.5,
@@ -59,7 +70,7 @@ PRIORS: dict[str, dict] = {
 }
 
 #: Decision parameters the fit estimates (and their priors' transforms).
-ESTIMATED = ("war_cost", "nuclear_cost", "scale", "nuclear_value")
+ESTIMATED = ("war_cost", "nuclear_cost", "scale", "nuclear_value", "nuclear_cost_own")
 
 
 @cache
@@ -113,7 +124,8 @@ def decision_defaults(fit: dict) -> dict:
     out = {"value": tuple(d["value"]), "cost_tolerance": tuple(d["cost_tolerance"]),
            "nuclear_escalation": float(fit["escalation"]["mean"])}
     for name in ESTIMATED:
-        out[name] = float(d["estimates"][name]["mean"])
+        if name in d["estimates"]:  # a fit of engine 2.0 has no nuclear_cost_own: one cost
+            out[name] = float(d["estimates"][name]["mean"])
     return out
 
 

@@ -420,8 +420,9 @@ def nuclear_risk_parts(k: np.ndarray, target_nuclear: np.ndarray, q: float
     A nuclear-armed target is at war in every draw, so its own part is *q*; the rest,
     Π̄ − q, is the risk its nuclear-armed protectors add (with k = 1 + j,
     1 − (1 − q)^{1+j} = q + (1 − q)(1 − (1 − q)^j)). Without weapons of its own the
-    target's part is 0 and the rest is Π̄. Used to price the two apart (the diagnosis of
-    the nuclear-protector war cell in ``docs/crisis.md``)."""
+    target's part is 0 and the rest is Π̄. The decision prices the two apart (N_own and
+    N_ext, :mod:`foedus.crisis.decision`; the diagnosis of the nuclear-protector war cell
+    in ``docs/crisis.md``)."""
     pi = nuclear_risk(k, q)
     own = q * np.asarray(target_nuclear, dtype=float)
     return own, pi - own
@@ -440,17 +441,20 @@ def attack_probability(frame: pd.DataFrame, prof: dict, decision: dict, *, q: fl
 
 
 def _decide(m: dict, decision: dict, *, q: float, draws: int | None = None) -> np.ndarray:
-    """Pr(attack | opportunity) from :func:`engine_moments` and a decision block."""
+    """Pr(attack | opportunity) from :func:`engine_moments` and a decision block, the
+    target's own part of Π̄ priced with N_own (:func:`nuclear_risk_parts`)."""
     from foedus.crisis.fit import p_attack_cases
 
-    pi = nuclear_risk(m["k"], q)
+    own, ext = nuclear_risk_parts(m["k"], m["target_nuclear"], q)
+    pi = own + ext
     params = {"value": tuple(decision["value"]),
               "cost_tolerance": tuple(decision["cost_tolerance"])}
     if draws:
-        return np.mean([p_attack_cases(m["x"], pi, m["a"], {**params, **d})
+        return np.mean([p_attack_cases(m["x"], pi, m["a"], {**params, **d}, own)
                         for d in decision["draws"][:draws]], axis=0)
     return p_attack_cases(m["x"], pi, m["a"], {**params, **{k: v["mean"] for k, v in
-                                                             decision["estimates"].items()}})
+                                                             decision["estimates"].items()}},
+                          own)
 
 
 def war_log_likelihood(frame: pd.DataFrame, engine: np.ndarray, war: np.ndarray, *,

@@ -198,14 +198,14 @@ def _key(frame: pd.DataFrame, draws: int, seed: int, crisis_fit: dict, fitted) -
     """The cache key: the cases, the draws, the engine and everything its worlds read."""
     from dataclasses import asdict
 
-    from foedus.crisis.fitted import ENGINE_VERSION
+    from foedus.crisis.fitted import WORLDS_VERSION
     from foedus.provenance import provenance
 
     inf = crisis_fit.get("informal") or {}
     world_parts = {"reach": crisis_fit.get("reach"),
                    "informal": [inf.get("alpha"), inf.get("beta")]}
     blob = json.dumps({"cases": frame["case"].tolist(), "draws": draws, "seed": seed,
-                       "engine": ENGINE_VERSION, "world": world_parts,
+                       "engine": WORLDS_VERSION, "world": world_parts,
                        "credibility": asdict(fitted) if hasattr(fitted, "__dataclass_fields__")
                        else str(fitted),
                        "data": provenance(["atop_alliances", "atop_members", "nmc_7",

@@ -141,7 +141,10 @@ class Result:
 
         if self.compiled.attacker_capability is None or self.tally.world is None:
             return None
-        return decide(self.tally.world, self.compiled.params, self.compiled.decision_draws)
+        c = self.compiled
+        # the targets are at war in every draw: their own weapons are priced apart
+        return decide(self.tally.world, c.params, c.decision_draws,
+                      target_nuclear=int(np.count_nonzero(c.guarantor[:c.n_targets])))
 
     @property
     def p_attack(self) -> tuple[float | None, float | None]:

@@ -85,8 +85,11 @@ class Challenger(_Entry):
 
     Every field left out takes the engine's fitted value (``crisis/fitted.json``,
     :mod:`foedus.crisis.fitted`). ``value`` (V) and ``cost_tolerance`` (τ) are the ranges
-    of the challenger's private type (uniform); ``war_cost`` (c) and ``nuclear_cost`` (N)
-    are in units of V (whose mean is 1); ``scale`` (σ) is the spread of the random utility
+    of the challenger's private type (uniform); ``war_cost`` (c), ``nuclear_cost`` (N_ext,
+    the cost of the nuclear risk the target's protectors carry) and ``nuclear_cost_own``
+    (N_own, that of the target's own weapons; left out when ``nuclear_cost`` is stated, it
+    takes the same value: one cost for both, as in engine 2.0) are in units of V (whose
+    mean is 1); ``scale`` (σ) is the spread of the random utility
     and ``nuclear_value`` (λ) the value of nuclear weapons on the attacker's side
     (:mod:`foedus.crisis.decision`). ``days_to_objective`` is the time the attacker needs
     to take its objective, against which allies' arrival is measured. ``strike_allies`` is
@@ -101,6 +104,7 @@ class Challenger(_Entry):
     cost_tolerance: tuple[float, float] | float | None = None
     war_cost: float | None = Field(default=None, ge=0.0)
     nuclear_cost: float | None = Field(default=None, ge=0.0)
+    nuclear_cost_own: float | None = Field(default=None, ge=0.0)
     scale: float | None = Field(default=None, gt=0.0)
     nuclear_value: float | None = None
     days_to_objective: float = Field(default=7.0, gt=0.0)

@@ -45,6 +45,7 @@ __all__ = ["DRAW_TIME", "parse_grid", "sweep"]
 DRAW_TIME = {
     "challenger.value": "value", "challenger.cost_tolerance": "cost_tolerance",
     "challenger.war_cost": "war_cost", "challenger.nuclear_cost": "nuclear_cost",
+    "challenger.nuclear_cost_own": "nuclear_cost_own",
     "challenger.scale": "scale", "challenger.nuclear_value": "nuclear_value",
     "challenger.strike_allies": "strike_allies", "allies.strike_back": "strike_back",
     "allies.solidarity": "solidarity", "allies.credibility_shift": "credibility_shift",
@@ -54,7 +55,9 @@ DRAW_TIME = {
 
 def _draw_time_variant(base: Compiled, variant: Scenario, point: dict) -> Compiled:
     """``base`` with the point's draw-time parameters (stated: the fitted draws of those
-    parameters no longer vary; a flat strike probability replaces the reach model's)."""
+    parameters no longer vary; a flat strike probability replaces the reach model's;
+    ``nuclear_cost`` without ``nuclear_cost_own`` sets both, as :func:`foedus.crisis.
+    compile.compile_scenario` does)."""
     params = dict(base.params)
     changes: dict = {}
     for name in point:
@@ -66,7 +69,13 @@ def _draw_time_variant(base: Compiled, variant: Scenario, point: dict) -> Compil
             changes["strike"] = None
         elif key == "strike_back":
             changes["strike_back"] = np.full(base.n_states, float(params[key]))
-    params["stated"] = sorted(set(params.get("stated", ())) | {DRAW_TIME[n] for n in point})
+    stated = {DRAW_TIME[n] for n in point}
+    if "nuclear_cost" in stated and variant.challenger.nuclear_cost_own is None:
+        # nuclear_cost alone: one cost for both parts, as the compilation reads it
+        params["nuclear_cost_own"] = params["nuclear_cost"]
+        params["sources"] = {**params["sources"], "nuclear_cost_own": "scenario"}
+        stated.add("nuclear_cost_own")
+    params["stated"] = sorted(set(params.get("stated", ())) | stated)
     draws = [{k: v for k, v in d.items() if k not in params["stated"]}
              for d in base.decision_draws]
     return dataclasses.replace(base, params=params, decision_draws=[d for d in draws if d],
