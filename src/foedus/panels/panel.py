@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -86,6 +86,43 @@ class Panel:
                     done = _step(name)(done, **dict(options))
             object.__setattr__(self, "_collected", done)
         return done
+
+    def collect_streaming(self) -> tuple[Panel, Iterator[int]]:
+        """The plan run with its similarity step's columns allocated, and their filler.
+
+        For a writer that writes rows while the similarity measures of later years are
+        computed (:func:`foedus.panels.similarity.prepare_similarity`): the panel returned
+        has every column, the similarity ones not yet filled; exhausting the iterator fills
+        them, yielding after each year how many of the frame's first rows are final, and
+        marks this panel collected (reading it afterwards runs nothing again). A plan
+        without exactly one similarity step is collected at once (the iterator yields the
+        number of rows).
+
+        Returns
+        -------
+        tuple of Panel and iterator of int
+            The panel and its filler.
+        """
+        steps = [name for name, _ in self.plan]
+        if steps.count("similarity") != 1 or "_collected" in self.__dict__:
+            done = self.collect()
+            return done, iter([len(done.data)])
+        from foedus.data.store import session
+        from foedus.panels.similarity import prepare_similarity
+
+        done, fill = replace(self, plan=()), iter(())
+        with session():  # one store connection for every step's reads
+            for name, options in self.plan:
+                if name == "similarity":
+                    done, fill = prepare_similarity(done, **dict(options))
+                else:
+                    done = _step(name)(done, **dict(options))
+
+        def filled() -> Iterator[int]:
+            yield from fill
+            object.__setattr__(self, "_collected", done)
+
+        return done, filled()
 
     @property
     def frame(self) -> pd.DataFrame:

@@ -16,7 +16,7 @@ null.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -31,7 +31,8 @@ from foedus.panels.panel import ColumnInfo, Panel, states_data
 from foedus.params import SIMILARITY_CODINGS, SIMILARITY_CONVENTIONS, SIMILARITY_MEASURES
 from foedus.registry import dataset
 
-__all__ = ["CODINGS", "CONVENTIONS", "MEASURES", "add_similarity", "column_name"]
+__all__ = ["CODINGS", "CONVENTIONS", "MEASURES", "add_similarity", "column_name",
+           "prepare_similarity"]
 
 MEASURES = SIMILARITY_MEASURES
 CODINGS = SIMILARITY_CODINGS
@@ -148,6 +149,58 @@ def add_similarity(panel: Panel, *, measures: Sequence[str] = MEASURES,
     >>> float(p.frame["s_abs_sr"].max())
     1.0
     """
+    filled, fill = prepare_similarity(panel, measures=measures, coding=coding,
+                                      convention=convention)
+    for _ in fill:  # a year at a time, into the columns already in the frame
+        pass
+    return filled
+
+
+def prepare_similarity(panel: Panel, *, measures: Sequence[str] = MEASURES,
+                       coding: Sequence[str] = CODINGS, convention: Sequence[str] = ("out",),
+                       ) -> tuple[Panel, Iterator[int]]:
+    """:func:`add_similarity` in two parts: its columns allocated, then filled.
+
+    The panel returned already has the similarity columns (every value NaN, with their
+    descriptions); exhausting the iterator fills them in place, a year at a time, and
+    after each year yields how many of the frame's first rows are final (0 while none is
+    known to be: rows not sorted by year). A Parquet writer can write those rows while the
+    next years are computed (:func:`foedus.panels.writers.write_panel`).
+    :func:`add_similarity` is this with the iterator exhausted at once.
+
+    Parameters
+    ----------
+    panel, measures, coding, convention
+        As in :func:`add_similarity` (checked there; this is the plan's internal form).
+
+    Returns
+    -------
+    tuple of Panel and iterator of int
+        The panel with the columns allocated, and the filler.
+
+    Raises
+    ------
+    PanelError
+        For a state-year panel.
+
+    References
+    ----------
+    .. [1] Signorino, Curtis S., and Jeffrey M. Ritter. 1999. "Tau-b or Not Tau-b:
+       Measuring the Similarity of Foreign Policy Positions." International Studies
+       Quarterly 43(1): 115-144. doi:10.1111/0020-8833.00113
+
+    Examples
+    --------
+    >>> from foedus.panels import create_dyad_years
+    >>> p, fill = prepare_similarity(create_dyad_years(2000, 2000), measures=["s_abs"],
+    ...                              coding=["sr"])
+    >>> bool(p.frame["s_abs_sr"].isna().all())
+    True
+    >>> list(fill) == [len(p.frame)]
+    True
+    >>> float(p.frame["s_abs_sr"].max())
+    1.0
+    """
     panel.require("dyad_year", "add_similarity")
     measures = _unique(measures)
     codings = _unique(coding)
@@ -158,22 +211,30 @@ def add_similarity(panel: Panel, *, measures: Sequence[str] = MEASURES,
     cinc = queries.capabilities(queries.NMC, ("cinc",), non_null="cinc")
     names = [column_name(m, c, v) for v in conventions for c in codings for m in measures]
     out = {n: np.full(len(frame), np.nan) for n in names}
-    # small matrices (n <= 200 a year): BLAS threads cost more than they give, and on a
-    # shared machine their spinning multiplies the wall time (benchmarks/panel.py)
-    with threadpool_limits(limits=1, user_api="blas"):
-        _fill(out, frame, members, dyads, cinc, measures, codings, conventions)
-    frame = add_columns(frame, out)
     info = {column_name(m, c, v): ColumnInfo(
         f"{_LABELS[m]}, {c} coding, {v} convention", ("atop_members", "atop_directed",
                                                        "cow_system", "nmc_7"))
         for v in conventions for c in codings for m in measures}
-    return panel.with_columns(frame, info)
+    filled = panel.with_columns(add_columns(frame, out), info)
+    year = frame["year"].to_numpy()
+    in_order = bool(np.all(year[1:] >= year[:-1]))
+
+    def fill() -> Iterator[int]:
+        # small matrices (n <= 200 a year): BLAS threads cost more than they give, and on a
+        # shared machine their spinning multiplies the wall time (benchmarks/panel.py)
+        with threadpool_limits(limits=1, user_api="blas"):
+            for done in _fill(out, frame, members, dyads, cinc, measures, codings,
+                              conventions):
+                yield int(np.searchsorted(year, done, side="right")) if in_order else 0
+        yield len(frame)
+
+    return filled, fill()
 
 
 def _fill(out: dict[str, np.ndarray], frame: pd.DataFrame, members: pd.DataFrame,
           dyads: pd.DataFrame, cinc: pd.DataFrame, measures: tuple[str, ...],
-          codings: tuple[str, ...], conventions: tuple[str, ...]) -> None:
-    """Fill the preallocated columns ``out`` a year at a time."""
+          codings: tuple[str, ...], conventions: tuple[str, ...]) -> Iterator[int]:
+    """Fill the preallocated columns ``out`` a year at a time, yielding each year done."""
     nmc_last = dataset("nmc_7").last_year
     year_index = frame.groupby("year").indices
     dyads_by_year = dyads.groupby("year").indices
@@ -217,6 +278,7 @@ def _fill(out: dict[str, np.ndarray], frame: pd.DataFrame, members: pd.DataFrame
                 result = _portfolio_similarity(portfolio, weights, asked)
                 for m in asked:
                     out[names[m, c_name, v]][target] = result[m].ravel().take(cells)
+        yield year
 
 
 def _cells(codes: np.ndarray, rows: np.ndarray, frame1: np.ndarray,

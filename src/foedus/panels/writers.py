@@ -11,6 +11,7 @@ so a failed or interrupted write never leaves a half-written panel or a temporar
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -62,18 +63,55 @@ def panel_metadata(panel: Panel) -> dict:
     return describe_panel(panel).to_json()
 
 
+#: Rows per Parquet row group (2**17; DuckDB's default is 122,880, pyarrow's 2**20): small
+#: enough that a full dyad-year panel's groups are written while the similarity measures
+#: of later years are still being computed, large enough to cost no more than one
+#: large group (benchmarks/panel_steps.py).
+ROW_GROUP = 1 << 17
+
+#: zstd at level 1 without dictionary pages: a third less time than pyarrow's defaults
+#: for a file a fifth larger (benchmarks/panel.py)
+_PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 1, "use_dictionary": False}
+
+
 def _parquet(panel: Panel, path: Path) -> None:
-    meta = panel_metadata(panel)
-    table = pa.Table.from_pandas(panel.frame, preserve_index=False)
+    """Write Parquet, each row group as soon as its rows are final.
+
+    A plan with a similarity step is run with that step's columns allocated but not
+    filled (:meth:`~foedus.panels.panel.Panel.collect_streaming`); while this thread fills
+    them a year at a time, a second thread converts and writes every row group whose rows
+    are done (pyarrow's writer releases the GIL), so the file's writing overlaps the
+    measures' computing on a machine with two cores. The file is the same either way:
+    the same columns, values, types, metadata and row groups.
+    """
+    done, fill = panel.collect_streaming()
+    frame = done.data
+    meta = panel_metadata(done)
     fields = []
-    for f in table.schema:
+    for f in pa.Schema.from_pandas(frame, preserve_index=False):
         info = meta["columns"].get(f.name)
         fields.append(f.with_metadata({"description": info["description"]}) if info else f)
     schema = pa.schema(fields, metadata={b"foedus": json.dumps(meta).encode("utf-8")})
-    # zstd at level 1 without dictionary pages: a third less time than pyarrow's defaults
-    # for a file a fifth larger (benchmarks/panel.py)
-    pq.write_table(table.cast(schema), path, compression="zstd", compression_level=1,
-                   use_dictionary=False)
+    rows = len(frame)
+    with pq.ParquetWriter(path, schema, **_PARQUET_OPTIONS) as writer, \
+            ThreadPoolExecutor(1, thread_name_prefix="foedus-parquet") as pool:
+        written, start = [], 0
+        for ready in fill:
+            while start < rows and (ready - start >= ROW_GROUP or ready == rows):
+                stop = min(start + ROW_GROUP, rows)
+                written.append(pool.submit(_row_group, writer, frame, schema, start, stop))
+                start = stop
+        if rows == 0:
+            writer.write_table(pa.Table.from_pandas(frame, preserve_index=False).cast(schema))
+        for task in written:
+            task.result()  # a failed group raises here (atomic_path then removes the file)
+
+
+def _row_group(writer: pq.ParquetWriter, frame: pd.DataFrame, schema: pa.Schema,
+               start: int, stop: int) -> None:
+    """Convert rows ``start:stop`` of ``frame`` to Arrow and write them as one row group."""
+    part = pa.Table.from_pandas(frame.iloc[start:stop], preserve_index=False)
+    writer.write_table(part.cast(schema), row_group_size=ROW_GROUP)
 
 
 def _stata(panel: Panel, path: Path) -> None:
