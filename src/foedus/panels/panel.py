@@ -8,7 +8,9 @@ read like a sentence: ``create_dyad_years(1816, 2018).add_alliances().add_cinc()
 from __future__ import annotations
 
 import importlib
+import queue
 import textwrap
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -91,12 +93,14 @@ class Panel:
         """The plan run with its similarity step's columns allocated, and their filler.
 
         For a writer that writes rows while the similarity measures of later years are
-        computed (:func:`foedus.panels.similarity.prepare_similarity`): the panel returned
-        has every column, the similarity ones not yet filled; exhausting the iterator fills
-        them, yielding after each year how many of the frame's first rows are final, and
-        marks this panel collected (reading it afterwards runs nothing again). A plan
-        without exactly one similarity step is collected at once (the iterator yields the
-        number of rows).
+        computed (:func:`foedus.panels.similarity.similarity_filler`): the panel returned
+        has every column, the similarity ones not yet final; the iterator yields, as the
+        measures are computed a year at a time, how many of the frame's first rows are
+        final, and once exhausted marks this panel collected (reading it afterwards runs
+        nothing again). The measures are computed on a thread of their own, started before
+        the other steps run (they need only the frame's keys), so on a machine with two
+        cores they overlap the joins. A plan without exactly one similarity step is
+        collected at once (the iterator yields the number of rows).
 
         Returns
         -------
@@ -108,18 +112,53 @@ class Panel:
             done = self.collect()
             return done, iter([len(done.data)])
         from foedus.data.store import session
-        from foedus.panels.similarity import prepare_similarity
+        from foedus.panels._join import add_columns
+        from foedus.panels.similarity import similarity_filler
 
-        done, fill = replace(self, plan=()), iter(())
+        done = replace(self, plan=())
+        progress: queue.SimpleQueue = queue.SimpleQueue()
+        stop = threading.Event()
         with session():  # one store connection for every step's reads
-            for name, options in self.plan:
-                if name == "similarity":
-                    done, fill = prepare_similarity(done, **dict(options))
-                else:
-                    done = _step(name)(done, **dict(options))
+            asked = next(o for n, o in self.plan if n == "similarity")
+            columns, info, fill = similarity_filler(done, **dict(asked))
+            total = len(done.data)
+
+            def compute() -> None:
+                try:
+                    for ready in fill:
+                        progress.put(ready)
+                        if stop.is_set():
+                            return
+                except BaseException as error:  # handed to the reading thread
+                    progress.put(error)
+
+            worker = threading.Thread(target=compute, name="foedus-similarity", daemon=True)
+            worker.start()
+            try:
+                for name, options in self.plan:
+                    if name == "similarity":
+                        done = done.with_columns(add_columns(done.data, columns), info)
+                    else:
+                        done = _step(name)(done, **dict(options))
+            except BaseException:
+                stop.set()
+                raise
+        if len(done.data) != total:  # every step keeps the rows; the columns depend on it
+            stop.set()
+            raise PanelError("a panel step changed the rows; similarity cannot be streamed")
 
         def filled() -> Iterator[int]:
-            yield from fill
+            try:
+                while True:
+                    ready = progress.get()
+                    if isinstance(ready, BaseException):
+                        raise ready
+                    yield ready
+                    if ready == total:
+                        break
+            finally:
+                stop.set()
+            worker.join()
             object.__setattr__(self, "_collected", done)
 
         return done, filled()
@@ -227,7 +266,7 @@ class Panel:
         """Run the plan and write to Parquet, CSV or Stata (:mod:`foedus.panels.writers`)."""
         from foedus.panels.writers import write_panel
 
-        return write_panel(self.collect(), path)
+        return write_panel(self, path)
 
 
 def states_data(*names: str) -> Callable[[F], F]:

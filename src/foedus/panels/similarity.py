@@ -32,7 +32,7 @@ from foedus.params import SIMILARITY_CODINGS, SIMILARITY_CONVENTIONS, SIMILARITY
 from foedus.registry import dataset
 
 __all__ = ["CODINGS", "CONVENTIONS", "MEASURES", "add_similarity", "column_name",
-           "prepare_similarity"]
+           "prepare_similarity", "similarity_filler"]
 
 MEASURES = SIMILARITY_MEASURES
 CODINGS = SIMILARITY_CODINGS
@@ -201,6 +201,50 @@ def prepare_similarity(panel: Panel, *, measures: Sequence[str] = MEASURES,
     >>> float(p.frame["s_abs_sr"].max())
     1.0
     """
+    columns, info, fill = similarity_filler(panel, measures=measures, coding=coding,
+                                            convention=convention)
+    return panel.with_columns(add_columns(panel.frame, columns), info), fill
+
+
+def similarity_filler(panel: Panel, *, measures: Sequence[str] = MEASURES,
+                      coding: Sequence[str] = CODINGS, convention: Sequence[str] = ("out",),
+                      ) -> tuple[dict[str, np.ndarray], dict[str, ColumnInfo], Iterator[int]]:
+    """The similarity columns of ``panel``'s rows, allocated, and the iterator filling them.
+
+    :func:`prepare_similarity` without adding the columns to the panel: any panel with the
+    same rows (the ``add_*`` steps keep the rows) can take them later, so that the measures
+    are computed while other steps run (:meth:`foedus.panels.panel.Panel.collect_streaming`).
+
+    Parameters
+    ----------
+    panel, measures, coding, convention
+        As in :func:`prepare_similarity`.
+
+    Returns
+    -------
+    tuple
+        The columns (name to a float64 array of NaN, one value per row), their
+        descriptions, and the filler (see :func:`prepare_similarity`).
+
+    Raises
+    ------
+    PanelError
+        For a state-year panel.
+
+    References
+    ----------
+    .. [1] Signorino, Curtis S., and Jeffrey M. Ritter. 1999. "Tau-b or Not Tau-b:
+       Measuring the Similarity of Foreign Policy Positions." International Studies
+       Quarterly 43(1): 115-144. doi:10.1111/0020-8833.00113
+
+    Examples
+    --------
+    >>> from foedus.panels import create_dyad_years
+    >>> columns, info, fill = similarity_filler(create_dyad_years(2000, 2000),
+    ...                                         measures=["pi"], coding=["chiba"])
+    >>> list(columns), list(info)
+    (['pi_chiba'], ['pi_chiba'])
+    """
     panel.require("dyad_year", "add_similarity")
     measures = _unique(measures)
     codings = _unique(coding)
@@ -215,7 +259,6 @@ def prepare_similarity(panel: Panel, *, measures: Sequence[str] = MEASURES,
         f"{_LABELS[m]}, {c} coding, {v} convention", ("atop_members", "atop_directed",
                                                        "cow_system", "nmc_7"))
         for v in conventions for c in codings for m in measures}
-    filled = panel.with_columns(add_columns(frame, out), info)
     year = frame["year"].to_numpy()
     in_order = bool(np.all(year[1:] >= year[:-1]))
 
@@ -228,7 +271,7 @@ def prepare_similarity(panel: Panel, *, measures: Sequence[str] = MEASURES,
                 yield int(np.searchsorted(year, done, side="right")) if in_order else 0
         yield len(frame)
 
-    return filled, fill()
+    return out, info, fill()
 
 
 def _fill(out: dict[str, np.ndarray], frame: pd.DataFrame, members: pd.DataFrame,

@@ -11,7 +11,7 @@ so a failed or interrupted write never leaves a half-written panel or a temporar
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -77,12 +77,13 @@ _PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 1, "use_dictiona
 def _parquet(panel: Panel, path: Path) -> None:
     """Write Parquet, each row group as soon as its rows are final.
 
-    A plan with a similarity step is run with that step's columns allocated but not
-    filled (:meth:`~foedus.panels.panel.Panel.collect_streaming`); while this thread fills
-    them a year at a time, a second thread converts and writes every row group whose rows
-    are done (pyarrow's writer releases the GIL), so the file's writing overlaps the
-    measures' computing on a machine with two cores. The file is the same either way:
-    the same columns, values, types, metadata and row groups.
+    A plan with a similarity step is run with that step's columns allocated but not yet
+    filled (:meth:`~foedus.panels.panel.Panel.collect_streaming`: the measures are
+    computed on a thread of their own while the other steps run); as the years are done,
+    each row group whose rows are final is converted to Arrow on one thread and encoded
+    on another (pyarrow releases the GIL), so on a machine with two cores the writing
+    overlaps the computing. The file is the same either way: the same columns, values,
+    types, metadata and row groups.
     """
     done, fill = panel.collect_streaming()
     frame = done.data
@@ -94,24 +95,30 @@ def _parquet(panel: Panel, path: Path) -> None:
     schema = pa.schema(fields, metadata={b"foedus": json.dumps(meta).encode("utf-8")})
     rows = len(frame)
     with pq.ParquetWriter(path, schema, **_PARQUET_OPTIONS) as writer, \
-            ThreadPoolExecutor(1, thread_name_prefix="foedus-parquet") as pool:
+            ThreadPoolExecutor(1, thread_name_prefix="foedus-arrow") as convert, \
+            ThreadPoolExecutor(1, thread_name_prefix="foedus-parquet") as encode:
         written, start = [], 0
         for ready in fill:
             while start < rows and (ready - start >= ROW_GROUP or ready == rows):
                 stop = min(start + ROW_GROUP, rows)
-                written.append(pool.submit(_row_group, writer, frame, schema, start, stop))
+                part = convert.submit(_arrow_rows, frame, schema, start, stop)
+                written.append(encode.submit(_write_group, writer, part))
                 start = stop
         if rows == 0:
-            writer.write_table(pa.Table.from_pandas(frame, preserve_index=False).cast(schema))
+            writer.write_table(_arrow_rows(frame, schema, 0, 0))
         for task in written:
             task.result()  # a failed group raises here (atomic_path then removes the file)
 
 
-def _row_group(writer: pq.ParquetWriter, frame: pd.DataFrame, schema: pa.Schema,
-               start: int, stop: int) -> None:
-    """Convert rows ``start:stop`` of ``frame`` to Arrow and write them as one row group."""
+def _arrow_rows(frame: pd.DataFrame, schema: pa.Schema, start: int, stop: int) -> pa.Table:
+    """Rows ``start:stop`` of ``frame`` as an Arrow table of ``schema``."""
     part = pa.Table.from_pandas(frame.iloc[start:stop], preserve_index=False)
-    writer.write_table(part.cast(schema), row_group_size=ROW_GROUP)
+    return part.cast(schema)
+
+
+def _write_group(writer: pq.ParquetWriter, part: Future) -> None:
+    """Write one converted part (a future of :func:`_arrow_rows`) as one row group."""
+    writer.write_table(part.result(), row_group_size=ROW_GROUP)
 
 
 def _stata(panel: Panel, path: Path) -> None:
