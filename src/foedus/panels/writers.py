@@ -11,6 +11,7 @@ so a failed or interrupted write never leaves a half-written panel or a temporar
 from __future__ import annotations
 
 import json
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -69,6 +70,10 @@ def panel_metadata(panel: Panel) -> dict:
 #: large group (benchmarks/panel_steps.py).
 ROW_GROUP = 1 << 17
 
+#: Row groups converted to Arrow ahead of the encoder, at most (each ~35 MB for a full
+#: dyad-year panel; unbounded, the conversions of a whole panel waited in memory).
+_AHEAD = 2
+
 #: zstd at level 1 without dictionary pages: a third less time than pyarrow's defaults
 #: for a file a fifth larger (benchmarks/panel.py)
 _PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 1, "use_dictionary": False}
@@ -98,11 +103,13 @@ def _parquet(panel: Panel, path: Path) -> None:
             ThreadPoolExecutor(1, thread_name_prefix="foedus-arrow") as convert, \
             ThreadPoolExecutor(1, thread_name_prefix="foedus-parquet") as encode:
         written, start = [], 0
+        ahead = threading.BoundedSemaphore(_AHEAD)  # converted groups waiting, at most
         for ready in fill:
             while start < rows and (ready - start >= ROW_GROUP or ready == rows):
                 stop = min(start + ROW_GROUP, rows)
+                ahead.acquire()
                 part = convert.submit(_arrow_rows, frame, schema, start, stop)
-                written.append(encode.submit(_write_group, writer, part))
+                written.append(encode.submit(_write_group, writer, part, ahead))
                 start = stop
         if rows == 0:
             writer.write_table(_arrow_rows(frame, schema, 0, 0))
@@ -116,9 +123,13 @@ def _arrow_rows(frame: pd.DataFrame, schema: pa.Schema, start: int, stop: int) -
     return part.cast(schema)
 
 
-def _write_group(writer: pq.ParquetWriter, part: Future) -> None:
+def _write_group(writer: pq.ParquetWriter, part: Future,
+                 ahead: threading.BoundedSemaphore) -> None:
     """Write one converted part (a future of :func:`_arrow_rows`) as one row group."""
-    writer.write_table(part.result(), row_group_size=ROW_GROUP)
+    try:
+        writer.write_table(part.result(), row_group_size=ROW_GROUP)
+    finally:
+        ahead.release()
 
 
 def _stata(panel: Panel, path: Path) -> None:
