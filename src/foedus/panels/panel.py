@@ -106,6 +106,27 @@ class Panel:
         -------
         tuple of Panel and iterator of int
             The panel and its filler.
+
+        Raises
+        ------
+        PanelError
+            From a step; the measures' thread is told to stop. An error on that thread is
+            raised by the iterator.
+
+        References
+        ----------
+        .. [1] Signorino, Curtis S., and Jeffrey M. Ritter. 1999. "Tau-b or Not Tau-b:
+           Measuring the Similarity of Foreign Policy Positions." International Studies
+           Quarterly 43(1): 115-144. doi:10.1111/0020-8833.00113
+
+        Examples
+        --------
+        >>> from foedus.panels import create_dyad_years
+        >>> plan = create_dyad_years(2000, 2001).add_similarity(measures=["s_abs"])
+        >>> done, fill = plan.collect_streaming()
+        >>> ready = list(fill)
+        >>> ready[-1] == len(done.data) and plan.frame is done.data
+        True
         """
         steps = [name for name, _ in self.plan]
         if steps.count("similarity") != 1 or "_collected" in self.__dict__:
