@@ -9,6 +9,8 @@ once holds, and a failure on either thread must leave no file behind.
 from __future__ import annotations
 
 import math
+import threading
+import time
 
 import pandas as pd
 import pyarrow as pa
@@ -70,3 +72,30 @@ def test_a_failing_step_stops_the_measures_thread(tmp_path, monkeypatch) -> None
     with pytest.raises(PanelError, match="no capabilities today"):
         _plan().write(tmp_path / "p.parquet")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_write_failing_before_its_first_group_stops_the_measures(tmp_path,
+                                                                    monkeypatch) -> None:
+    def no_metadata(panel):
+        raise PanelError("no metadata today")
+
+    real, years = similarity._fill, []
+
+    def slow(*args, **kwargs):  # 0.02 s a year: 4 s for the 203 years, unless stopped
+        for year in real(*args, **kwargs):
+            years.append(year)
+            time.sleep(0.02)
+            yield year
+
+    monkeypatch.setattr(similarity, "_fill", slow)
+    monkeypatch.setattr(writers, "panel_metadata", no_metadata)
+    plan = create_dyad_years(1816, 2018).add_similarity(coding=["sr"])
+    with pytest.raises(PanelError, match="no metadata today"):
+        plan.write(tmp_path / "p.parquet")
+    assert list(tmp_path.iterdir()) == []
+    threads = [t for t in threading.enumerate() if t.name == "foedus-similarity"]
+    for thread in threads:
+        thread.join(timeout=30)  # told to stop: it ends after its current year
+    assert not any(t.is_alive() for t in threads)
+    assert 0 < len(years) < 100  # stopped soon after the write failed, not run to 2018
+    assert "_collected" not in plan.__dict__  # nothing half-run is kept as the panel

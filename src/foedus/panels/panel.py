@@ -49,6 +49,42 @@ def _step(name: str) -> Callable[..., Panel]:
     return getattr(module, f"add_{name}")
 
 
+class _Filling:
+    """The measures' thread's progress read as an iterator of rows done; ``close`` stops it.
+
+    Yields what the thread puts (rows final so far), raises what it raised, and once it has
+    put ``total`` joins it and calls ``finish``. ``close`` (also for an iterator never
+    read, as when the write fails before its first row group) tells the thread to stop
+    after its current year.
+    """
+
+    def __init__(self, progress: queue.SimpleQueue, stop: threading.Event,
+                 worker: threading.Thread, total: int, finish: Callable[[], None]) -> None:
+        self._progress, self._stop, self._worker = progress, stop, worker
+        self._total, self._finish, self._done = total, finish, False
+
+    def __iter__(self) -> _Filling:
+        return self
+
+    def __next__(self) -> int:
+        if self._done:
+            raise StopIteration
+        ready = self._progress.get()
+        if isinstance(ready, BaseException):
+            self._done = True
+            self.close()
+            raise ready
+        if ready == self._total:
+            self._done = True
+            self._worker.join()
+            self._finish()
+        return ready
+
+    def close(self) -> None:
+        """Tell the thread to stop after its current year."""
+        self._stop.set()
+
+
 @dataclass(frozen=True)
 class Panel:
     """A state-year or dyad-year panel: a plan of steps and, once run, its frame.
@@ -168,21 +204,10 @@ class Panel:
             stop.set()
             raise PanelError("a panel step changed the rows; similarity cannot be streamed")
 
-        def filled() -> Iterator[int]:
-            try:
-                while True:
-                    ready = progress.get()
-                    if isinstance(ready, BaseException):
-                        raise ready
-                    yield ready
-                    if ready == total:
-                        break
-            finally:
-                stop.set()
-            worker.join()
+        def finish() -> None:
             object.__setattr__(self, "_collected", done)
 
-        return done, filled()
+        return done, _Filling(progress, stop, worker, total, finish)
 
     @property
     def frame(self) -> pd.DataFrame:

@@ -91,30 +91,35 @@ def _parquet(panel: Panel, path: Path) -> None:
     types, metadata and row groups.
     """
     done, fill = panel.collect_streaming()
-    frame = done.data
-    meta = panel_metadata(done)
-    fields = []
-    for f in pa.Schema.from_pandas(frame, preserve_index=False):
-        info = meta["columns"].get(f.name)
-        fields.append(f.with_metadata({"description": info["description"]}) if info else f)
-    schema = pa.schema(fields, metadata={b"foedus": json.dumps(meta).encode("utf-8")})
-    rows = len(frame)
-    with pq.ParquetWriter(path, schema, **_PARQUET_OPTIONS) as writer, \
-            ThreadPoolExecutor(1, thread_name_prefix="foedus-arrow") as convert, \
-            ThreadPoolExecutor(1, thread_name_prefix="foedus-parquet") as encode:
-        written, start = [], 0
-        ahead = threading.BoundedSemaphore(_AHEAD)  # converted groups waiting, at most
-        for ready in fill:
-            while start < rows and (ready - start >= ROW_GROUP or ready == rows):
-                stop = min(start + ROW_GROUP, rows)
-                ahead.acquire()
-                part = convert.submit(_arrow_rows, frame, schema, start, stop)
-                written.append(encode.submit(_write_group, writer, part, ahead))
-                start = stop
-        if rows == 0:
-            writer.write_table(_arrow_rows(frame, schema, 0, 0))
-        for task in written:
-            task.result()  # a failed group raises here (atomic_path then removes the file)
+    try:
+        frame = done.data
+        meta = panel_metadata(done)
+        fields = []
+        for f in pa.Schema.from_pandas(frame, preserve_index=False):
+            info = meta["columns"].get(f.name)
+            fields.append(f.with_metadata({"description": info["description"]}) if info else f)
+        schema = pa.schema(fields, metadata={b"foedus": json.dumps(meta).encode("utf-8")})
+        rows = len(frame)
+        with pq.ParquetWriter(path, schema, **_PARQUET_OPTIONS) as writer, \
+                ThreadPoolExecutor(1, thread_name_prefix="foedus-arrow") as convert, \
+                ThreadPoolExecutor(1, thread_name_prefix="foedus-parquet") as encode:
+            written, start = [], 0
+            ahead = threading.BoundedSemaphore(_AHEAD)  # converted groups waiting, at most
+            for ready in fill:
+                while start < rows and (ready - start >= ROW_GROUP or ready == rows):
+                    stop = min(start + ROW_GROUP, rows)
+                    ahead.acquire()
+                    part = convert.submit(_arrow_rows, frame, schema, start, stop)
+                    written.append(encode.submit(_write_group, writer, part, ahead))
+                    start = stop
+            if rows == 0:
+                writer.write_table(_arrow_rows(frame, schema, 0, 0))
+            for task in written:
+                task.result()  # a failed group raises here (atomic_path then removes the file)
+    finally:
+        close = getattr(fill, "close", None)
+        if close is not None:  # a write that failed early stops the measures' thread
+            close()
 
 
 def _arrow_rows(frame: pd.DataFrame, schema: pa.Schema, start: int, stop: int) -> pa.Table:
