@@ -149,12 +149,6 @@ class Panel:
             From a step; the measures' thread is told to stop. An error on that thread is
             raised by the iterator.
 
-        References
-        ----------
-        .. [1] Signorino, Curtis S., and Jeffrey M. Ritter. 1999. "Tau-b or Not Tau-b:
-           Measuring the Similarity of Foreign Policy Positions." International Studies
-           Quarterly 43(1): 115-144. doi:10.1111/0020-8833.00113
-
         Examples
         --------
         >>> from foedus.panels import create_dyad_years

@@ -32,7 +32,7 @@ from foedus.params import SIMILARITY_CODINGS, SIMILARITY_CONVENTIONS, SIMILARITY
 from foedus.registry import dataset
 
 __all__ = ["CODINGS", "CONVENTIONS", "MEASURES", "add_similarity", "column_name",
-           "prepare_similarity", "similarity_filler"]
+           "similarity_filler"]
 
 MEASURES = SIMILARITY_MEASURES
 CODINGS = SIMILARITY_CODINGS
@@ -149,24 +149,25 @@ def add_similarity(panel: Panel, *, measures: Sequence[str] = MEASURES,
     >>> float(p.frame["s_abs_sr"].max())
     1.0
     """
-    filled, fill = prepare_similarity(panel, measures=measures, coding=coding,
-                                      convention=convention)
-    for _ in fill:  # a year at a time, into the columns already in the frame
+    columns, info, fill = similarity_filler(panel, measures=measures, coding=coding,
+                                            convention=convention)
+    for _ in fill:  # a year at a time, into the preallocated columns
         pass
-    return filled
+    return panel.with_columns(add_columns(panel.frame, columns), info)
 
 
-def prepare_similarity(panel: Panel, *, measures: Sequence[str] = MEASURES,
-                       coding: Sequence[str] = CODINGS, convention: Sequence[str] = ("out",),
-                       ) -> tuple[Panel, Iterator[int]]:
-    """:func:`add_similarity` in two parts: its columns allocated, then filled.
+def similarity_filler(panel: Panel, *, measures: Sequence[str] = MEASURES,
+                      coding: Sequence[str] = CODINGS, convention: Sequence[str] = ("out",),
+                      ) -> tuple[dict[str, np.ndarray], dict[str, ColumnInfo], Iterator[int]]:
+    """:func:`add_similarity` in two parts: its columns allocated, then the iterator filling them.
 
-    The panel returned already has the similarity columns (every value NaN, with their
-    descriptions); exhausting the iterator fills them in place, a year at a time, and
-    after each year yields how many of the frame's first rows are final (0 while none is
-    known to be: rows not sorted by year). A Parquet writer can write those rows while the
-    next years are computed (:func:`foedus.panels.writers.write_panel`).
-    :func:`add_similarity` is this with the iterator exhausted at once.
+    The columns (every value NaN) are for ``panel``'s rows; any panel with the same rows
+    (the ``add_*`` steps keep the rows) can take them, so the measures can be computed
+    while other steps run and written while later years are computed
+    (:meth:`foedus.panels.panel.Panel.collect_streaming`). Exhausting the iterator fills
+    them in place, a year at a time, and after each year yields how many of the frame's
+    first rows are final (0 while none is known to be: rows not sorted by year), last the
+    number of rows. :func:`add_similarity` is this with the iterator exhausted at once.
 
     Parameters
     ----------
@@ -175,56 +176,9 @@ def prepare_similarity(panel: Panel, *, measures: Sequence[str] = MEASURES,
 
     Returns
     -------
-    tuple of Panel and iterator of int
-        The panel with the columns allocated, and the filler.
-
-    Raises
-    ------
-    PanelError
-        For a state-year panel.
-
-    References
-    ----------
-    .. [1] Signorino, Curtis S., and Jeffrey M. Ritter. 1999. "Tau-b or Not Tau-b:
-       Measuring the Similarity of Foreign Policy Positions." International Studies
-       Quarterly 43(1): 115-144. doi:10.1111/0020-8833.00113
-
-    Examples
-    --------
-    >>> from foedus.panels import create_dyad_years
-    >>> p, fill = prepare_similarity(create_dyad_years(2000, 2000), measures=["s_abs"],
-    ...                              coding=["sr"])
-    >>> bool(p.frame["s_abs_sr"].isna().all())
-    True
-    >>> list(fill)[-1] == len(p.frame)
-    True
-    >>> float(p.frame["s_abs_sr"].max())
-    1.0
-    """
-    columns, info, fill = similarity_filler(panel, measures=measures, coding=coding,
-                                            convention=convention)
-    return panel.with_columns(add_columns(panel.frame, columns), info), fill
-
-
-def similarity_filler(panel: Panel, *, measures: Sequence[str] = MEASURES,
-                      coding: Sequence[str] = CODINGS, convention: Sequence[str] = ("out",),
-                      ) -> tuple[dict[str, np.ndarray], dict[str, ColumnInfo], Iterator[int]]:
-    """The similarity columns of ``panel``'s rows, allocated, and the iterator filling them.
-
-    :func:`prepare_similarity` without adding the columns to the panel: any panel with the
-    same rows (the ``add_*`` steps keep the rows) can take them later, so that the measures
-    are computed while other steps run (:meth:`foedus.panels.panel.Panel.collect_streaming`).
-
-    Parameters
-    ----------
-    panel, measures, coding, convention
-        As in :func:`prepare_similarity`.
-
-    Returns
-    -------
     tuple
-        The columns (name to a float64 array of NaN, one value per row), their
-        descriptions, and the filler (see :func:`prepare_similarity`).
+        The columns (name to a float64 array, one value per row), their descriptions, and
+        the filler.
 
     Raises
     ------
@@ -233,17 +187,19 @@ def similarity_filler(panel: Panel, *, measures: Sequence[str] = MEASURES,
 
     References
     ----------
-    .. [1] Signorino, Curtis S., and Jeffrey M. Ritter. 1999. "Tau-b or Not Tau-b:
-       Measuring the Similarity of Foreign Policy Positions." International Studies
-       Quarterly 43(1): 115-144. doi:10.1111/0020-8833.00113
+    .. [1] Häge, Frank M. 2011. "Choice or Circumstance? Adjusting Measures of Foreign
+       Policy Similarity for Chance Agreement." Political Analysis 19(3): 287-305.
+       doi:10.1093/pan/mpr023
 
     Examples
     --------
     >>> from foedus.panels import create_dyad_years
-    >>> columns, info, fill = similarity_filler(create_dyad_years(2000, 2000),
-    ...                                         measures=["pi"], coding=["chiba"])
-    >>> list(columns), list(info)
-    (['pi_chiba'], ['pi_chiba'])
+    >>> panel = create_dyad_years(2000, 2000)
+    >>> columns, info, fill = similarity_filler(panel, measures=["pi"], coding=["chiba"])
+    >>> list(columns), bool(np.isnan(columns["pi_chiba"]).all())
+    (['pi_chiba'], True)
+    >>> list(fill)[-1] == len(panel.frame), float(np.nanmax(columns["pi_chiba"]))
+    (True, 1.0)
     """
     panel.require("dyad_year", "add_similarity")
     measures = _unique(measures)
