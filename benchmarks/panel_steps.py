@@ -12,7 +12,14 @@ processes are printed per step.
 ``PYTHONPATH``), such as main's, exported with ``git archive <commit> src | tar -x -C DIR``,
 so that before and after are measured in the same run on the same load.
 
-Usage: ``python benchmarks/panel_steps.py [--runs 5] [--src DIR] [--no-similarity]`` with
+``--plan`` times the panel as a user builds it instead: the verbs chained lazily, then
+``.write()``, which runs the plan and writes the file. It reports the imports, the
+plan-and-write's CPU time (every thread), the main thread's (``time.thread_time``), the
+other threads' (DuckDB's, and any a tree under ``--src`` starts) and the wall time, so
+that a tree which spreads the work over threads can be compared with one that does not
+(docs/panels.md, "Performance": the threaded write that was tried).
+
+Usage: ``python benchmarks/panel_steps.py [--runs 5] [--src DIR] [--no-similarity] [--plan]`` with
 a built store (FOEDUS_HOME as for ``foedus``). Never a test: timings vary with the load.
 """
 
@@ -53,13 +60,36 @@ print(json.dumps(times))
 """
 
 
-def run_once(src: str | None, similarity: bool) -> dict:
+PLAN = r"""
+import json, resource, sys, tempfile, time
+start = time.process_time()
+from foedus.panels import create_dyad_years
+times = {"imports": time.process_time() - start}
+with tempfile.TemporaryDirectory() as folder:
+    cpu, main, wall = time.process_time(), time.thread_time(), time.perf_counter()
+    panel = create_dyad_years(1816, 2018).add_alliances().add_cinc().add_distance()
+    panel = panel.add_contiguity()
+    if SIMILARITY:
+        panel = panel.add_similarity()
+    panel.write(folder + "/panel.parquet")
+    times["plan+write"] = time.process_time() - cpu
+    times["main thread"] = time.thread_time() - main
+    times["other threads"] = times["plan+write"] - times["main thread"]
+    times["wall plan+w"] = time.perf_counter() - wall
+times["process"] = time.process_time()
+times["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+times["shape"] = [len(panel.frame), len(panel.frame.columns)]
+print(json.dumps(times))
+"""
+
+
+def run_once(src: str | None, similarity: bool, plan: bool = False) -> dict:
     """One new process: the steps' CPU seconds, the process's, its peak MB and shape."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     if src:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(src) / "src"),
                                                           env.get("PYTHONPATH")]))
-    code = CHILD.replace("SIMILARITY", repr(similarity))
+    code = (PLAN if plan else CHILD).replace("SIMILARITY", repr(similarity))
     done = subprocess.run([sys.executable, "-c", code], env=env, check=True,
                           capture_output=True, text=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -71,18 +101,21 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--src", default=None, help="another source tree (its src/ is used)")
     parser.add_argument("--no-similarity", action="store_true")
+    parser.add_argument("--plan", action="store_true",
+                        help="the lazy plan and its write, not step by step")
     options = parser.parse_args()
-    run_once(options.src, not options.no_similarity)  # warm the file cache, untimed
-    runs = [run_once(options.src, not options.no_similarity) for _ in range(options.runs)]
+    similarity = not options.no_similarity
+    run_once(options.src, similarity, options.plan)  # warm the file cache, untimed
+    runs = [run_once(options.src, similarity, options.plan) for _ in range(options.runs)]
     print(f"{options.src or 'this tree'}: {runs[0]['shape'][0]:,} rows x {runs[0]['shape'][1]} "
           f"columns; {options.runs} new processes; load {os.getloadavg()[0]:.1f} on "
-          f"{os.cpu_count()} cores; CPU seconds (process_time), median (min)")
+          f"{os.cpu_count()} cores; CPU seconds (process_time; wall where named), median (min)")
     for key in runs[0]:
         if key == "shape":
             continue
         values = [r[key] for r in runs]
         unit = "MB" if key == "peak_mb" else "s"
-        print(f"  {key:11s} {statistics.median(values):8.2f} {unit} "
+        print(f"  {key:13s} {statistics.median(values):8.2f} {unit} "
               f"({min(values):.2f})")
 
 

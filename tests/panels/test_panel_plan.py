@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from foedus.errors import PanelError
@@ -32,9 +34,11 @@ reference_dyad_years = _reference.reference_dyad_years
 BLAS_SUMS = ("s_wabs_chiba", "s_wabs_sr")
 
 
-def test_the_full_panel_equals_the_eager_reference(store_home: Path) -> None:
+def test_the_full_panel_equals_the_eager_reference(store_home: Path, tmp_path: Path) -> None:
     plan = (create_dyad_years(1816, 2018).add_alliances().add_cinc().add_distance()
             .add_contiguity().add_similarity())
+    # written first: the write runs the plan, which is then read as it was kept
+    plan.write(tmp_path / "panel.parquet")
     new = plan.frame
     old = reference_dyad_years(1816, 2018)
     assert list(new.columns) == list(old.columns)
@@ -46,6 +50,16 @@ def test_the_full_panel_equals_the_eager_reference(store_home: Path) -> None:
             np.testing.assert_allclose(new[column], old[column], rtol=0, atol=1e-12)
         else:
             pd.testing.assert_series_equal(new[column], old[column], check_exact=True)
+    # the file holds the frame: every column, value and null as Arrow converts it
+    table = pq.read_table(tmp_path / "panel.parquet")
+    assert table.column_names == list(old.columns)
+    for column in old.columns:
+        expected = pa.array(old[column], from_pandas=True)
+        if column in BLAS_SUMS:
+            np.testing.assert_allclose(table[column].to_numpy(), expected.to_numpy(
+                zero_copy_only=False), rtol=0, atol=1e-12)
+        else:
+            assert table[column].combine_chunks().equals(expected), column
 
 
 def test_the_plan_runs_when_read_and_only_once(store_home: Path) -> None:
