@@ -60,9 +60,13 @@ def _write(kind: str, path: Path, *, limit: int | None = None,
         if limit is not None:  # Python ignores SIGXFSZ: the write fails with EFBIG
             resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
+    # no bytecode written by the child: under the size limit Python's cache writer stores a
+    # .pyc cut at the limit (a short write it does not check), and every later import of
+    # that module in any process fails ("marshal data too short")
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     return subprocess.run([sys.executable, "-c", WRITER, kind, str(path)],
                           capture_output=True, text=True, timeout=300, preexec_fn=preexec,
-                          check=False)
+                          check=False, env=env)
 
 
 def _temps(folder: Path) -> list[str]:
