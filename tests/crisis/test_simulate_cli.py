@@ -307,19 +307,30 @@ def _interrupt(cli_env, scenario_path, *args: str) -> tuple[int, str, str]:
     import subprocess
     import sys
 
+    def as_a_shell_starts_it() -> None:
+        # a terminal's shell starts a command with SIGINT handled by default and not
+        # blocked; a pytest worker's may differ, and the child inherits both
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
     proc = subprocess.Popen(
         [sys.executable, "-c", "from foedus.cli.main import run; run()", "simulate",
          str(scenario_path), "--draws", "1000000000", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, **cli_env},
-        start_new_session=True)
+        start_new_session=True, preexec_fn=as_a_shell_starts_it)
     first = ""
     try:
         first = proc.stderr.readline().decode()  # the estimate, after the timed first chunk
         os.killpg(proc.pid, signal.SIGINT)
         out, err = proc.communicate(timeout=300)
     except subprocess.TimeoutExpired:
-        # still running 5 minutes after Ctrl-C: fail with what it wrote (once seen on a
-        # fresh clone at load 4-6, not reproduced since), not with the bare timeout
+        # still running 5 minutes after Ctrl-C: fail with what it wrote and its signal
+        # state (seen in full fresh-clone runs, never alone), not with the bare timeout
+        try:
+            with open(f"/proc/{proc.pid}/status") as f:
+                first += "".join(line for line in f if line.startswith(("Sig", "Shd")))
+        except OSError:
+            pass
         os.killpg(proc.pid, signal.SIGKILL)
         out, err = proc.communicate()
         pytest.fail(f"no exit 300 s after Ctrl-C; first line {first!r}; then stdout "
