@@ -245,6 +245,11 @@ class TestOwnAndProtectors:
         assert own_risk(0.2, False) == 0.0
         assert own_risk(0.2, True) == pytest.approx(0.2)
         assert own_risk(0.2, 2) == pytest.approx(1 - 0.8 ** 2)
+        # one case a row (the ICB fit, the war record): the same numbers, element-wise
+        cases = own_risk(0.2, np.array([True, False, True]))
+        assert isinstance(cases, np.ndarray)
+        assert cases.tolist() == [own_risk(0.2, True), 0.0, own_risk(0.2, True)]
+        assert own_risk(0.2, np.array([0, 1, 2])) == pytest.approx([0.0, 0.2, 0.36])
         assert nuclear_costs({"nuclear_cost": 7.0}) == (7.0, 7.0)
         assert nuclear_costs({"nuclear_cost": 7.0, "nuclear_cost_own": 2.0}) == (2.0, 7.0)
 

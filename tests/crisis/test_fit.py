@@ -208,9 +208,16 @@ class TestICB:
         assert [(r["target_nuclear"], r["attacker_nuclear"]) for r in rows] == [
             (True, False), (False, True)]
         frame = pd.DataFrame(rows).assign(attacked=[True, False])
-        _, pi, _, _, _, own, strike_own = _arrays(frame, Q)
-        assert own.tolist() == [Q, 0.0] and strike_own.tolist() == [0.0, Q]
-        assert pi[0] >= Q  # the target's own weapons: at war in every world
+        from foedus.crisis.decision import own_risk
+
+        c = _arrays(frame, Q)
+        armed = own_risk(Q, True)
+        assert armed == pytest.approx(Q)
+        assert c.own.tolist() == [armed, 0.0] and c.strike_own.tolist() == [0.0, armed]
+        assert c.pi[0] >= armed  # the target's own weapons: at war in every world
+        assert c.nuclear[0] == 1.0
+        # a nuclear-armed state besides the target on the defending side: fewer draws
+        assert (c.protected <= c.nuclear).all() and (c.protected >= 0).all()
 
     def test_crosswalk(self):
         assert cow_code(260, dt.date(1961, 8, 13)) == 260

@@ -396,7 +396,7 @@ class TestEngineMoments:
         esc = 1 - (1 - q) ** np.arange(256)
         assert world_means(profile, None, 2.0, esc) == pytest.approx((x, nuclear_risk(k, q)[0]))
         own, rest = nuclear_risk_parts(k, np.array([True]), q)
-        assert own[0] == q and rest[0] == pytest.approx(0.5 * (1 - q) * q)
+        assert own[0] == pytest.approx(q) and rest[0] == pytest.approx(0.5 * (1 - q) * q)
         # no profile: the challenger wins outright if it has any capability, k = 0
         x0, k0 = _draw_moments(None, None, 0.5)
         assert x0 == 1.0 and nuclear_risk(k0, q)[0] == 0.0

@@ -207,10 +207,14 @@ def nuclear_costs(params: dict) -> tuple[float, float]:
     return float(params.get("nuclear_cost_own", ext)), ext
 
 
-def own_risk(q: float, target_nuclear: int | bool) -> float:
+def own_risk(q: float, target_nuclear: int | bool | np.ndarray) -> float | np.ndarray:
     """Π_own(q) = 1 − (1 − q)^m with *m* = ``target_nuclear`` nuclear-armed targets (a bool
-    counts as 0 or 1): *q* for one, 0 for none (module docstring)."""
-    return float(1.0 - (1.0 - q) ** int(target_nuclear))
+    counts as 0 or 1): *q* for one, 0 for none (module docstring). An array of *m* (one a
+    case) gives an array; the one place the engine, the ICB fit and the war record price
+    the struck side's own weapons."""
+    m = np.asarray(target_nuclear).astype(int)
+    risk = 1.0 - (1.0 - q) ** m
+    return float(risk) if risk.ndim == 0 else risk
 
 
 def integral(x: float, pi: float, a: float, params: dict, own: float = 0.0

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from foedus.crisis.decision import own_risk
 from foedus.crisis.fitted import ENGINE_VERSION, ESTIMATED, FORMAT_VERSION, PRIORS
 
 __all__ = ["DATASETS", "MIN_CASES", "MIN_EVENTS", "SPLIT_YEAR", "fit_all", "fit_decision",
@@ -90,60 +92,66 @@ MIN_EVENTS = 3
 NUCLEAR_SHARE = 0.05
 
 
-def _armed(value) -> bool:
+def _is_armed(value) -> bool:
     """A case's nuclear flag (True, or 1), missing (None, NaN) counting as unarmed."""
     return value is not None and value == value and bool(value)
 
 
-def _arrays(worlds: pd.DataFrame, q: float) -> tuple[np.ndarray, ...]:
-    """Per case: the world means (X̄, Π̄ at ``q``, Ā), P(k ≥ 1), the attacks, and the
-    parts of the nuclear risks the struck side's own weapons carry: Π_own = q for a
-    nuclear-armed target (the challenger's attack) and q for a nuclear-armed challenger
-    (the target's strike; :func:`p_violence_cases`). Rows without the flags
-    (``target_nuclear``, ``attacker_nuclear``) count as unarmed."""
+class Cases(NamedTuple):
+    """Per case (:func:`_arrays`): the world means, P(k ≥ 1), the attacks, the struck
+    sides' own parts of the nuclear risks, and the share of draws with a nuclear-armed
+    state other than the target at war on the defending side."""
+
+    x: np.ndarray
+    pi: np.ndarray
+    a: np.ndarray
+    nuclear: np.ndarray
+    y: np.ndarray
+    own: np.ndarray
+    strike_own: np.ndarray
+    protected: np.ndarray
+
+
+def _arrays(worlds: pd.DataFrame, q: float) -> Cases:
+    """Per case, in one pass over the cases' worlds: the world means (X̄, Π̄ at ``q``,
+    Ā), P(k ≥ 1), the attacks, the parts of the nuclear risks the struck side's own
+    weapons carry (:func:`foedus.crisis.decision.own_risk`: Π_own for a nuclear-armed
+    target, the challenger's attack; the same for a nuclear-armed challenger, the
+    target's strike; :func:`p_violence_cases`), and the share of the draws with a
+    nuclear-armed state other than the target at war on the defending side (k above the
+    target's own count). Rows without the flags (``target_nuclear``,
+    ``attacker_nuclear``) count as unarmed."""
     from foedus.crisis.icb import moments_of
 
-    x, pi, a, nuclear = [], [], [], []
-    for row in worlds.to_dict("records"):
+    def flag(name: str) -> np.ndarray:
+        if name not in worlds:
+            return np.zeros(len(worlds), int)
+        return np.array([int(_is_armed(v)) for v in worlds[name]], dtype=int)
+
+    armed, striker = flag("target_nuclear"), flag("attacker_nuclear")
+    x, pi, a, nuclear, protected = [], [], [], [], []
+    for row, m_own in zip(worlds.to_dict("records"), armed, strict=True):
         m = moments_of(row)
         n = max(m.n, 1)
         x.append(m.sum_x / n)
         pi.append(float(m.count_k @ m.escalation(q)) / n)
         a.append(float(m.a_k.sum()) / n)
         nuclear.append(1.0 - m.count_k[0] / n)
-
-    def flag(name: str) -> np.ndarray:
-        if name not in worlds:
-            return np.zeros(len(worlds))
-        return np.array([float(_armed(v)) for v in worlds[name]])
-
-    return (np.array(x), np.array(pi), np.array(a), np.array(nuclear),
-            worlds["attacked"].to_numpy(dtype=float), q * flag("target_nuclear"),
-            q * flag("attacker_nuclear"))
+        protected.append(1.0 - m.count_k[:m_own + 1].sum() / n)
+    return Cases(np.array(x), np.array(pi), np.array(a), np.array(nuclear),
+                 worlds["attacked"].to_numpy(dtype=float), own_risk(q, armed),
+                 own_risk(q, striker), np.array(protected))
 
 
-def _protected_share(worlds: pd.DataFrame) -> np.ndarray:
-    """Per case: the share of the draws with a nuclear-armed state other than the target
-    at war on the defending side (k above the target's own count)."""
-    from foedus.crisis.icb import moments_of
-
-    own = (np.array([int(_armed(v)) for v in worlds["target_nuclear"]])
-           if "target_nuclear" in worlds else np.zeros(len(worlds), int))
-    out = []
-    for row, m_own in zip(worlds.to_dict("records"), own, strict=True):
-        m = moments_of(row)
-        out.append(1.0 - m.count_k[:m_own + 1].sum() / max(m.n, 1))
-    return np.array(out)
-
-
-def support(worlds: pd.DataFrame, q: float) -> dict[str, dict]:
+def support(worlds: pd.DataFrame, q: float, cases: Cases | None = None) -> dict[str, dict]:
     """How many cases inform each decision parameter, with their attacks, and whether
-    that is enough (:data:`MIN_CASES`, :data:`MIN_EVENTS`)."""
-    _, _, a, _, y, own, strike_own = _arrays(worlds, q)
-    masks = {"war_cost": np.ones(len(y), bool), "scale": np.ones(len(y), bool),
-             "nuclear_cost": _protected_share(worlds) >= NUCLEAR_SHARE,
-             "nuclear_cost_own": (own > 0) | (strike_own > 0),
-             "nuclear_value": a >= NUCLEAR_SHARE}
+    that is enough (:data:`MIN_CASES`, :data:`MIN_EVENTS`); ``cases``: the worlds'
+    :func:`_arrays` when the caller has them."""
+    c = _arrays(worlds, q) if cases is None else cases
+    masks = {"war_cost": np.ones(len(c.y), bool), "scale": np.ones(len(c.y), bool),
+             "nuclear_cost": c.protected >= NUCLEAR_SHARE,
+             "nuclear_cost_own": (c.own > 0) | (c.strike_own > 0),
+             "nuclear_value": c.a >= NUCLEAR_SHARE}
     what = {"war_cost": "cases", "scale": "cases",
             "nuclear_cost": "cases with a nuclear-armed state other than the target at war "
                             f"on the defending side in ≥ {NUCLEAR_SHARE:.0%} of the draws",
@@ -153,7 +161,7 @@ def support(worlds: pd.DataFrame, q: float) -> dict[str, dict]:
                              f"{NUCLEAR_SHARE:.0%} of the draws"}
     out = {}
     for name, m in masks.items():
-        n, events = int(m.sum()), int(y[m].sum())
+        n, events = int(m.sum()), int(c.y[m].sum())
         enough = n >= MIN_CASES and min(events, n - events) >= MIN_EVENTS
         out[name] = {"cases": n, "attacks": events, "enough": bool(enough),
                      "what": what[name]}
@@ -219,10 +227,11 @@ def p_violence_cases(x, pi, a, nuclear, params: dict, q: float, own=0.0,
     return 1.0 - (1.0 - attack) * (1.0 - strike)
 
 
-def _neg_log_post(theta, free, fixed, data: tuple, q) -> float:
-    x, pi, a, nuclear, y, own, strike_own = data
-    p = np.clip(p_violence_cases(x, pi, a, nuclear, _unpack(theta, free, fixed), q, own,
-                                 strike_own), 1e-12, 1 - 1e-12)
+def _neg_log_post(theta, free, fixed, data: Cases, q) -> float:
+    p = np.clip(p_violence_cases(data.x, data.pi, data.a, data.nuclear,
+                                 _unpack(theta, free, fixed), q, data.own, data.strike_own),
+                1e-12, 1 - 1e-12)
+    y = data.y
     return -(float(np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)))
              + _prior_logpdf(theta, free))
 
@@ -252,8 +261,8 @@ def fit_decision(worlds: pd.DataFrame, *, q: float, seed: int = 0, draws: int = 
 
     worlds = worlds[worlds["error"].isna()]
     data = _arrays(worlds, q)
-    x, pi, a, nuclear, y, own, strike_own = data
-    sup = support(worlds, q)
+    y = data.y
+    sup = support(worlds, q, data)
     free = [n for n in ESTIMATED if sup[n]["enough"]]
     prior = prior_decision(seed=seed, draws=draws)
     fixed = {"value": tuple(PRIORS["value"]["range"]),
@@ -305,7 +314,8 @@ def fit_decision(worlds: pd.DataFrame, *, q: float, seed: int = 0, draws: int = 
             else:
                 row[name] = float(prior["draws"][i][name])
         rows.append(row)
-    p = p_violence_cases(x, pi, a, nuclear, _unpack(theta, free, fixed), q, own, strike_own)
+    p = p_violence_cases(data.x, data.pi, data.a, data.nuclear, _unpack(theta, free, fixed), q,
+                         data.own, data.strike_own)
     return {"value": list(fixed["value"]), "cost_tolerance": list(fixed["cost_tolerance"]),
             "estimates": estimates, "draws": rows,
             "fit": {"cases": len(y), "attacks": int(y.sum()), "q": q,
@@ -337,7 +347,7 @@ def update_informal(worlds: pd.DataFrame, decision: dict, informal: dict, *, q: 
     used = []
     for row in rows.to_dict("records"):
         p = []
-        own, strike_own = (q * float(_armed(row.get(k)))
+        own, strike_own = (own_risk(q, _is_armed(row.get(k)))
                            for k in ("target_nuclear", "attacker_nuclear"))
         for g in row["grid"]:
             m = moments_of(g)

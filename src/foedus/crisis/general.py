@@ -117,6 +117,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from foedus.crisis.decision import own_risk
+
 __all__ = ["CHANNELS", "DECADE_DRAWS", "DRAWS", "PREDICTIVE", "SIGMAS", "attack_probability",
            "cells", "check", "cluster_dispersion", "dispersion_test", "dyads", "engine_moments",
            "fit_channels", "fit_decades", "fit_opportunity", "full_fits",
@@ -424,7 +426,7 @@ def nuclear_risk_parts(k: np.ndarray, target_nuclear: np.ndarray, q: float
     N_ext, :mod:`foedus.crisis.decision`; the diagnosis of the nuclear-protector war cell
     in ``docs/crisis.md``)."""
     pi = nuclear_risk(k, q)
-    own = q * np.asarray(target_nuclear, dtype=float)
+    own = own_risk(q, np.asarray(target_nuclear))
     return own, pi - own
 
 

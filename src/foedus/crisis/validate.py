@@ -90,10 +90,11 @@ def _forecasts(train: pd.DataFrame, test: pd.DataFrame, q: float, seed: int) -> 
     from foedus.crisis.fit import _arrays, fit_decision, p_violence_cases
 
     decision = fit_decision(train, q=q, seed=seed, draws=100)
-    x, pi, a, nuclear, _, own, strike_own = _arrays(test, q)
+    c = _arrays(test, q)
     fixed = {"value": tuple(decision["value"]),
              "cost_tolerance": tuple(decision["cost_tolerance"])}
-    engine = np.mean([p_violence_cases(x, pi, a, nuclear, {**fixed, **d}, q, own, strike_own)
+    engine = np.mean([p_violence_cases(c.x, c.pi, c.a, c.nuclear, {**fixed, **d}, q, c.own,
+                                       c.strike_own)
                       for d in decision["draws"]], axis=0)
     y = train["attacked"].to_numpy(dtype=float)
     cap = capability_logit(train["capability_ratio"], y)
