@@ -145,3 +145,38 @@ def test_print_json_writes_what_the_plain_conversion_writes() -> None:
         assert _dumps(payload) == reference(payload)
 
     check()
+
+
+def test_probability_text_never_rounds_to_a_certainty() -> None:
+    """The text faces' rounding of a probability: ``digits`` decimals where they do not
+    make it 0 or 1; more decimals (up to six) where they would; a bound beyond that."""
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from foedus.cli.output import probability
+
+    assert probability(0.7412) == "0.741"
+    assert probability(0.9998) == "0.9998"  # the Estonia 2024 interval's upper end
+    assert probability(0.00004) == "0.00004"
+    assert probability(1 - 1e-9) == ">0.999999" and probability(1e-9) == "<0.000001"
+    assert probability(1.0) == "1.000" and probability(0.0) == "0.000"
+    assert probability(0.996, 2) == "0.996" and probability(0.42, 2) == "0.42"
+
+    @given(st.floats(0.0, 1.0), st.integers(1, 4))
+    def check(p: float, digits: int) -> None:
+        text = probability(p, digits)
+        if text[0] in "<>":  # a bound: the value lies strictly beyond it
+            bound = float(text[1:])
+            assert (p < bound) if text[0] == "<" else (p > bound)
+            assert 0.0 < p < 1.0
+            return
+        shown = float(text)
+        decimals = len(text.split(".")[1])
+        assert decimals >= digits
+        assert abs(shown - p) <= 0.5 * 10.0 ** -decimals + 1e-15
+        if 0.0 < p < 1.0:
+            assert 0.0 < shown < 1.0  # never a certainty the value is not
+        if decimals > digits:  # decimals were added only where needed
+            assert float(f"{p:.{decimals - 1}f}") in (0.0, 1.0)
+
+    check()

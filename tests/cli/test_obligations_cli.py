@@ -113,10 +113,14 @@ def test_credibility_in_text_answer() -> None:
     us = [o for o in json.loads(run_cli(*args, "--json").stdout)["obligations"]
           if o["state"]["cow"] == 2 and o["kind"] == "defense"]
     assert len(us) == 1
+    from foedus.cli.output import probability
+
     lo, hi = us[0]["probability_interval"]
     text = " ".join(proc.stdout.split())
-    assert (f"United States of America (P [{lo:.2f}, {hi:.2f}], mean "
-            f"{us[0]['probability']:.2f})") in text
+    # two decimals, more where two would print a certainty (a lower end of 0.003 is not 0)
+    assert (f"United States of America (P [{probability(lo, 2)}, {probability(hi, 2)}], "
+            f"mean {probability(us[0]['probability'], 2)})") in text
+    assert "[0.00," not in text
 
 
 @pytest.mark.usefixtures("store_home")

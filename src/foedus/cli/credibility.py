@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from foedus.cli.dates import as_of_date
-from foedus.cli.output import err, out, print_json, step_progress
+from foedus.cli.output import err, out, print_json, probability, step_progress
 
 app = typer.Typer(help="Credibility of alliance pledges, from the historical record.",
                   invoke_without_command=True)
@@ -64,7 +64,8 @@ def ask(
         s = r["support"]
         flag = " [yellow](prior-dominated)[/]" if s["prior_dominated"] else ""
         out.print(f"{r['treaty']['name']}, {r['article']}: {r['kind']} — P(honoured) 90% "
-                  f"interval [{lo:.2f}, {hi:.2f}], mean {prob:.2f}{flag}", highlight=False)
+                  f"interval [{probability(lo, 2)}, {probability(hi, 2)}], mean "
+                  f"{probability(prob, 2)}{flag}", highlight=False)
         out.print(f"  {support_text(s)}", highlight=False)
         if r["up"] or r["down"]:
             ups = ", ".join(f"{u['feature']} ({u['log_odds']:+.2f})" for u in r["up"]) or "-"

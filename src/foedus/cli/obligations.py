@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from foedus.cli.dates import as_of_date
-from foedus.cli.output import out, print_json
+from foedus.cli.output import out, print_json, probability
 from foedus.model.vocab import Domain, Hit, View
 
 
@@ -64,7 +64,8 @@ def _probability(obligation: dict) -> str:
     if p is None or p != p:
         return ""
     lo, hi = obligation["probability_interval"]
-    return f" (P [{lo:.2f}, {hi:.2f}], mean {p:.2f})"
+    return (f" (P [{probability(lo, 2)}, {probability(hi, 2)}], mean "
+            f"{probability(p, 2)})")
 
 
 def _print(payload: dict, day, view: View) -> None:

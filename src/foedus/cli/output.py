@@ -19,10 +19,33 @@ from foedus.errors import FoedusError, WriteError
 if TYPE_CHECKING:
     from rich.progress import Progress
 
-__all__ = ["DownloadBar", "err", "out", "print_json", "step_progress"]
+__all__ = ["DownloadBar", "err", "out", "print_json", "probability", "step_progress"]
 
 out = Console()
 err = Console(stderr=True)
+
+
+#: The most decimals :func:`probability` adds before it writes a bound instead.
+_MAX_DECIMALS = 6
+
+
+def probability(p: float, digits: int = 3) -> str:
+    """A probability as text with ``digits`` decimals, never rounded to a certainty it is
+    not: a value strictly between 0 and 1 that would print as 0 or 1 gets decimals added
+    (0.9998 is ``0.9998``, not ``1.000``) up to six, then a bound (``>0.999999``). The
+    JSON output keeps the full value; this is the text faces' rounding only."""
+    text = f"{p:.{digits}f}"
+    if not 0.0 < p < 1.0:
+        return text
+    d = digits
+    while float(text) in (0.0, 1.0) and d < _MAX_DECIMALS:
+        d += 1
+        text = f"{p:.{d}f}"
+    if float(text) == 0.0:
+        return f"<{10.0 ** -d:.{d}f}"
+    if float(text) == 1.0:
+        return f">{1.0 - 10.0 ** -d:.{d}f}"
+    return text
 
 
 def _jsonable(value: Any) -> Any:

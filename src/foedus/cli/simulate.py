@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from foedus.cli.output import err, out, plots_or_error, print_json
+from foedus.cli.output import err, out, plots_or_error, print_json, probability
 from foedus.errors import FoedusError
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ def _pct(p: float | None, se: float | None) -> str:
     estimated from one draw)."""
     if p is None:
         return "n/a"
-    return f"{p:.3f} ± n/a" if se is None else f"{p:.3f} ± {se:.3f}"
+    return f"{probability(p)} ± n/a" if se is None else f"{probability(p)} ± {se:.3f}"
 
 
 def _print(r: dict) -> None:
@@ -144,10 +144,10 @@ def _print(r: dict) -> None:
         lo, hi = r["p_deterred_interval"]
         w = r["world"]
         out.print(f"P(deterred) = {_pct(r['p_deterred'], r['p_deterred_se'])} (90% over the "
-                  f"fitted parameters: {lo:.3f}–{hi:.3f}): the share of challenger types "
-                  "that do not attack", highlight=False)
+                  f"fitted parameters: {probability(lo)}–{probability(hi)}): the share of "
+                  "challenger types that do not attack", highlight=False)
         out.print(f"the war it would start: expected win margin 2P−1 = {w['win_margin']:+.3f}"
-                  f", risk of nuclear use {w['nuclear_risk']:.3f}, nuclear weapons on the "
+                  f", risk of nuclear use {probability(w['nuclear_risk'])}, nuclear weapons on the "
                   f"attacker's side {w['attacker_nuclear']:.2f}", highlight=False)
     out.print(f"P(the war widens beyond the first dyad) = "
               f"{_pct(r['p_widens'], r['p_widens_se'])} "
