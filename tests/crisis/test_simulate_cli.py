@@ -376,3 +376,14 @@ def test_the_interrupt_filter_drops_only_the_cancellation_noise():
                                "functools.partial(<function sync.<locals>.cancel at 0x1>)"))
     assert f.filter(record("distributed.worker.memory", "Worker is at 85% memory usage"))
     assert f.filter(record("tornado.application", "Exception in callback %r", "other"))
+
+    def failed(exc):  # a handler's traceback, as distributed.core logs it
+        r = record("distributed.core", "Exception while handling op %s", "gather")
+        r.exc_info = (type(exc), exc, None)
+        return r
+
+    # a closing worker's request cut off by Ctrl-C (seen under load): dropped
+    assert not f.filter(failed(RuntimeError("ConnectionPool is closed")))
+    # any other failure of a request still shows
+    assert f.filter(failed(RuntimeError("something else")))
+    assert f.filter(failed(OSError("ConnectionPool is closed")))

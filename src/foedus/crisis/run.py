@@ -370,31 +370,37 @@ def _quiet_interrupted_sync() -> None:
 
 
 class _CancelledFilter(logging.Filter):
-    """Drops the two records a stopped run (Ctrl-C) leaves, not problems: a worker's warning
-    that a task ended with CancelledError, and, in this process, the event loop's traceback
-    of the cancel callback that distributed's ``sync`` schedules when interrupted
-    (distributed 2026.8 reads a variable it has not yet bound there)."""
+    """Drops the records a stopped run (Ctrl-C) leaves, not problems: a worker's warning
+    that a task ended with CancelledError; in this process, the event loop's traceback of
+    the cancel callback that distributed's ``sync`` schedules when interrupted (distributed
+    2026.8 reads a variable it has not yet bound there); and a closing worker's traceback
+    of a request it was still serving when its connection pool closed (``RuntimeError:
+    ConnectionPool is closed``: the scattered scenario's copy between the workers, cut off
+    when Ctrl-C comes before it is done; seen on a loaded machine)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        return not ("ended with CancelledError" in message
-                    or "sync.<locals>.cancel" in message)
+        if "ended with CancelledError" in message or "sync.<locals>.cancel" in message:
+            return False
+        exc = record.exc_info[1] if record.exc_info else None
+        return not (isinstance(exc, RuntimeError) and str(exc) == "ConnectionPool is closed")
 
 
 def _worker_plugin():
     """A Dask worker plugin (:class:`distributed.diagnostics.plugin.WorkerPlugin`, made when
     a local cluster starts so that importing this module does not import distributed) that
-    installs :class:`_CancelledFilter` on each worker's state-machine logger; the workers'
-    other warnings still show."""
+    installs :class:`_CancelledFilter` on each worker's state-machine and core loggers; the
+    workers' other warnings and errors still show."""
     from distributed.diagnostics.plugin import WorkerPlugin
 
     class QuietCancellation(WorkerPlugin):
         idempotent = True
 
         def setup(self, worker) -> None:
-            logger = logging.getLogger("distributed.worker.state_machine")
-            if not any(type(f).__name__ == "_CancelledFilter" for f in logger.filters):
-                logger.addFilter(_CancelledFilter())
+            for name in ("distributed.worker.state_machine", "distributed.core"):
+                logger = logging.getLogger(name)
+                if not any(type(f).__name__ == "_CancelledFilter" for f in logger.filters):
+                    logger.addFilter(_CancelledFilter())
 
     return QuietCancellation()
 
