@@ -23,9 +23,10 @@ Compiles a scenario once (default: Russia attacks Estonia, 2024 — about 120 st
     wall times: on a loaded machine the wall-time speed-up says more about the other
     processes than about Dask;
 (a') the kernel before issue 17 (``benchmarks/crisis_kernel_before.py``: every state's
-    resolve drawn at the start of each draw), the same draws pinned to the same core,
-    alternated with today's kernel: CPU times and their ratio (the fair comparison on a
-    shared machine);
+    resolve drawn at the start of each draw), or any other copy of ``draws.py``
+    (``--kernel-before FILE``, e.g. ``git show REV:src/foedus/crisis/draws.py > FILE``),
+    the same draws pinned to the same core, alternated with today's kernel: CPU times and
+    their ratio (the fair comparison on a shared machine);
 (c) the naive reference (``benchmarks/crisis_reference.naive_draws``): a plain-Python loop
     over draws implementing the same model, timed on a few thousand draws and extrapolated
     to N, measured in the same run; the ratio to (a), and whether the two agree: each
@@ -33,9 +34,9 @@ Compiles a scenario once (default: Russia attacks Estonia, 2024 — about 120 st
     engine's N draws against the loop's own, from another random stream).
 
 Usage: ``python benchmarks/crisis.py [--draws 1000000] [--repeat 5] [--scale 10]
-[--naive-draws 2000] [--no-dask]`` (FOEDUS_DATA_MIRROR and a built store, as ``make bench``
-provides). Other processes on the machine slow both (a) and (b): the load average is
-printed.
+[--naive-draws 2000] [--no-dask] [--kernel-before FILE]`` (FOEDUS_DATA_MIRROR and a built
+store, as ``make bench`` provides). Other processes on the machine slow both (a) and (b):
+the load average is printed.
 """
 
 from __future__ import annotations
@@ -68,14 +69,20 @@ GOAL = 3_000_000
 DASK_GOAL = 1.85
 
 
-def _kernel_before():
-    """``benchmarks/crisis_kernel_before.py``: the kernel before issue 17's lazy resolves."""
+KERNEL_BEFORE = Path(__file__).resolve().parent / "crisis_kernel_before.py"
+
+
+def _kernel_before(path: Path = KERNEL_BEFORE):
+    """The reference kernel module at ``path`` (by default
+    ``benchmarks/crisis_kernel_before.py``, the kernel before issue 17's lazy resolves),
+    imported under its own name: Numba's cache of a ``cache=True`` function records the
+    module's name, so one file must always be imported under the same name."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location(
-        "crisis_kernel_before", Path(__file__).resolve().parent / "crisis_kernel_before.py")
+    name = Path(path).stem  # crisis_kernel_before, as tests/crisis/test_draws_equivalence.py
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
-    sys.modules["crisis_kernel_before"] = module  # dataclasses look their module up
+    sys.modules[name] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 
@@ -152,6 +159,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--scale", type=int, default=10)
     parser.add_argument("--no-dask", action="store_true")
+    parser.add_argument("--kernel-before", type=Path, default=KERNEL_BEFORE,
+                        help="the reference kernel of row (a'): a copy of draws.py from "
+                        "another commit (git show REV:src/foedus/crisis/draws.py > FILE; "
+                        "not the installed draws.py itself)")
     args = parser.parse_args()
     if not os.environ.get("FOEDUS_DATA_MIRROR"):
         sys.exit("set FOEDUS_DATA_MIRROR to the data mirror (e.g. ../shared/data)")
@@ -220,7 +231,9 @@ def main() -> None:
 
     # (a') the kernel before issue 17 (every resolve drawn at the start of a draw), the same
     # draws on the same pinned core, alternated with today's
-    before = _kernel_before()
+    before = _kernel_before(args.kernel_before)
+    before_label = ("kernel before issue 17" if args.kernel_before == KERNEL_BEFORE
+                    else args.kernel_before.name)
     walls, cpus_used, now_cpus = [], [], []
     pin = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
     before.run_chunk(compiled, seeds(args.seed, CHUNK)[0][0], CHUNK)  # warm-up
@@ -239,10 +252,10 @@ def main() -> None:
             if pin:
                 os.sched_setaffinity(0, pin)
     old_cpu, now_cpu = _median(cpus_used), _median(now_cpus)
-    rows.append(("kernel before issue 17", n, _median(walls), n / _median(walls),
+    rows.append((before_label[:24], n, _median(walls), n / _median(walls),
                  f"CPU {old_cpu:.2f} s = {n / old_cpu:,.0f}/s; today's kernel in the same "
                  f"loop {now_cpu:.2f} s CPU = {n / now_cpu:,.0f}/s, "
-                 f"{old_cpu / now_cpu:.2f}x the kernel before"))
+                 f"{old_cpu / now_cpu:.2f}x the reference kernel"))
 
     # (c) the naive reference
     t0 = time.perf_counter()

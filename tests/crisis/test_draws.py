@@ -299,6 +299,28 @@ class TestDeterminism:
         assert 0 < a.widens < 5000
         assert not np.array_equal(a.capabilities.values, other.capabilities.values)
 
+    @pytest.mark.parametrize("rho", [0.0, 0.3, 1.0])
+    def test_compiled_loop_gives_its_python_source_s_tally(self, toy, assert_same,
+                                                           monkeypatch, rho):
+        # the loop indexes with unsigned integers (no negative-index wraparound in the
+        # machine code): Python running the same source (Numba's py_func, the stream's
+        # too) gives the bits the compiled loop gives, with every kind of pledge, strikes
+        # and the strike back in use
+        from foedus.crisis import draws
+
+        c = toy(5, [(1, 0, 0.6), (2, 1, 0.5), (4, 2, 0.4), (1, 2, 0.7)],
+                consensus=[(3, 0, 0.6), (4, 0, 0.8)], neutral=[(2, 0.2)],
+                offense=[(5000, 0.3, 0.2)], capability=[0.1] * 5,
+                cost_tolerance=(0.5, 2.0), value=(0.5, 1.5), war_cost=0.2,
+                solidarity=rho, strike_allies=0.5)
+        compiled = run_chunk(c, np.random.SeedSequence(3), 1500)
+        for name in ("_draws", "_next", "_uniform", "_below"):
+            monkeypatch.setattr(draws, name, getattr(draws, name).py_func)
+        with np.errstate(over="ignore"):  # xoshiro's additions wrap around, as compiled
+            python = run_chunk(c, np.random.SeedSequence(3), 1500)
+        assert_same(compiled, python)
+        assert 0 < compiled.widens < 1500 and compiled.drawn_in[1:].all()
+
     def test_chunks(self):
         chunks = seeds(7, 2 * CHUNK + 5)
         assert [n for _, n in chunks] == [CHUNK, CHUNK, 5]

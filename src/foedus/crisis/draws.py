@@ -61,7 +61,11 @@ in arrays of length *n_states*: the resolves (set to "not drawn", or to the shar
 resolve, by one fill at the start of a draw) and stamps holding the draw's number (barred,
 counted), which need no clearing; the probability tables (per pledge and bootstrap row,
 grouped by beneficiary so that a draw reads one short run) are built once per process and
-``Compiled`` object.
+``Compiled`` object. The loop indexes its arrays with unsigned integers (``np.uint64``
+casts): Numba then emits no negative-index wraparound for them, which took a fifth of a
+draw's time (issue 17: 1.25–1.30× the signed loop's draws per CPU second on Estonia 2024,
+the same tallies bit for bit; ``tests/crisis/test_draws.py`` checks the compiled loop
+against its own source run by Python).
 
 **The stream changed in issue 17.** Until then every state's resolve was drawn at the start
 of each draw (two 32-bit resolves per 64-bit word), so one seed gives other tallies than
@@ -545,19 +549,20 @@ def _draws(rng, n, n_targets, n_boot, rho, attribution,
         per_row[rows[d]] += 1
     for d in range(n):
         tag = d + 1
-        b = rows[order[d]]
+        b = np.uint64(rows[order[d]])
         r, rng = _uniform(rng)
         shared = r < rho
         common = _FRESH
         if shared:
             common, rng = _uniform(rng)
-        for i in range(k):  # a fill, not draws: the resolves are drawn when asked
+        for i in range(np.uint64(k)):  # a fill, not draws: the resolves are drawn when asked
             resolve[i] = live[i] = common
         for j in range(len(neutral_holder)):
             r, rng = _uniform(rng)
             if r < neutral_p[b, j]:
-                barred[neutral_holder[j]] = tag
-                live[neutral_holder[j]] = _CLOSED
+                h = np.uint64(neutral_holder[j])
+                barred[h] = tag
+                live[h] = _CLOSED
         any_side = False
         side_nuclear = attacker_nuclear
         for j in range(len(offense_state)):
@@ -585,9 +590,9 @@ def _draws(rng, n, n_targets, n_boot, rho, attribution,
         while n_trigger:
             first = size
             for i in range(n_trigger):
-                x = trigger[i]
-                for j in range(pledge_start[x], pledge_start[x + 1]):
-                    h = pledge_holder[j]
+                x = np.uint64(trigger[i])
+                for j in range(np.uint64(pledge_start[x]), np.uint64(pledge_start[x + 1])):
+                    h = np.uint64(pledge_holder[j])
                     u = live[h]
                     if u < 0.0:  # open, its resolve not drawn yet
                         u, rng = _uniform(rng)
@@ -622,8 +627,9 @@ def _draws(rng, n, n_targets, n_boot, rho, attribution,
             n_trigger = 0
             for i in range(first, size):  # one strike uniform per new belligerent
                 r, rng = _uniform(rng)
-                if r < strike[joined[i]]:
-                    trigger[n_trigger] = joined[i]
+                h = np.uint64(joined[i])
+                if r < strike[h]:
+                    trigger[n_trigger] = h
                     n_trigger += 1
         # the balance on the defending side
         size_counts[size] += 1
@@ -631,7 +637,7 @@ def _draws(rng, n, n_targets, n_boot, rho, attribution,
         cap_d = 0.0
         spared = 1.0  # P(no belligerent strikes the attacker's homeland)
         for i in range(size):
-            h = joined[i]
+            h = np.uint64(joined[i])
             drawn_in[h] += 1
             guarantors += guarantor[h]
             spared *= 1.0 - strike_back[h]
