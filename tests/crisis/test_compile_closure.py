@@ -167,7 +167,9 @@ def test_the_strike_models_logistic_is_scipys_bit_for_bit() -> None:
     from foedus.crisis.history import _expit
 
     z = np.concatenate([np.random.default_rng(7).normal(0.0, 8.0, 100_000),
-                        [-800.0, -709.5, -40.0, 0.0, 40.0, 709.5, 800.0, np.nan]])
+                        [-800.0, -709.5, -40.0, 0.0, 40.0, 709.5, 800.0, np.nan,
+                         -709.0, -709.0000001, -709.78, -709.7827128933840,
+                         -709.79, -np.inf, np.inf, 709.0]])
     z = z.reshape(-1, 8)
     got = _expit(z)
     assert got.dtype == np.float64 and got.shape == z.shape
