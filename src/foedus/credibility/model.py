@@ -58,8 +58,8 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
+from foedus._lazy import pandas as pd
 from foedus.atomic import write_atomic
 from foedus.credibility.cases import case_counts, cases, with_original_target
 from foedus.credibility.features import DATASETS, FEATURES, pledge_features

@@ -46,7 +46,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pandas as pd
+
+from foedus._lazy import pandas as pd
 
 __all__ = ["BOOT", "NUCLEAR_USES", "REGIONS", "escalation_record", "fit_escalation",
            "fit_reach", "home_region", "reach_probability", "reach_rows"]
