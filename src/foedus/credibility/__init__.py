@@ -7,10 +7,13 @@ rows with the posterior draws, ``support`` says how much of the record stands be
 and ``credibility`` scores every pledge one state owes another on a date, with the shipped
 model (``load()``) or a refit; ``credibility_answer`` is the same as a typed answer
 (``foedus credibility --json``).
+
+The typed answers (:mod:`foedus.credibility.answer`, :mod:`foedus.credibility.answers`)
+are imported on first use (issue 17: the crisis compile scores pledges without them).
 """
 
-from foedus.credibility.answer import CredibilityAnswer, credibility_answer
-from foedus.credibility.answers import credibility, plot_calibration, score_answer
+import importlib
+
 from foedus.credibility.features import FEATURES, cf_class, nuclear_states, pledge_features
 from foedus.credibility.model import (
     FittedModel,
@@ -46,3 +49,18 @@ __all__ = [
     "score_answer",
     "support",
 ]
+
+_LAZY = {"CredibilityAnswer": "answer", "credibility_answer": "answer",
+         "credibility": "answers", "plot_calibration": "answers", "score_answer": "answers"}
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
