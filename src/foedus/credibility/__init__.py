@@ -12,8 +12,7 @@ The typed answers (:mod:`foedus.credibility.answer`, :mod:`foedus.credibility.an
 are imported on first use (issue 17: the crisis compile scores pledges without them).
 """
 
-import importlib
-
+from foedus._lazy import lazy_attributes
 from foedus.credibility.features import FEATURES, cf_class, nuclear_states, pledge_features
 from foedus.credibility.model import (
     FittedModel,
@@ -54,13 +53,4 @@ _LAZY = {"CredibilityAnswer": "answer", "credibility_answer": "answer",
          "credibility": "answers", "plot_calibration": "answers", "score_answer": "answers"}
 
 
-def __getattr__(name: str):
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)

@@ -399,7 +399,7 @@ def log_odds_draws(fitted: FittedModel, features, *, replicates: int = 1) -> np.
     base = d[:, :1] + (d[:, 1:] @ z.T if z.shape[1] else 0.0) + np.zeros((len(d), len(z)))
     out = []
     for r in range(replicates):
-        eta = base.copy()
+        eta = base.copy() if replicates > 1 else base  # one replicate: added to in place
         for g, f in fitted.factors.items():
             # one gather per factor: each pledge's level effect, one addition per pledge
             labels, where = np.unique(_labels(g, features), return_inverse=True)
@@ -412,7 +412,7 @@ def log_odds_draws(fitted: FittedModel, features, *, replicates: int = 1) -> np.
                     sd * _new_level(fitted, g, label, len(sd), r)
             eta += level[:, where.ravel()]
         out.append(eta)
-    return np.vstack(out)
+    return np.vstack(out) if replicates > 1 else out[0]
 
 
 def predict(fitted: FittedModel, features: pd.DataFrame, *, level: float = 0.9

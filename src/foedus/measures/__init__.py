@@ -4,8 +4,7 @@ The capability and similarity measures (pandas) are imported on first use (issue
 crisis compile reads distance and the loss of strength only, and never imports pandas).
 """
 
-import importlib
-
+from foedus._lazy import lazy_attributes
 from foedus.measures.distance import EARTH_MEAN_RADIUS_KM, haversine_km
 from foedus.measures.power import loss_of_strength
 
@@ -26,13 +25,4 @@ _LAZY = {"NMC_COMPONENTS": "capability", "cinc": "capability", "MEASURES": "simi
          "valued_ties": "similarity"}
 
 
-def __getattr__(name: str):
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)

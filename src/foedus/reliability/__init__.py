@@ -3,8 +3,7 @@ rates on two units (DESIGN §4); :func:`reliability_answer` and :func:`reliabili
 are the typed answers of ``foedus reliability --json`` and ``--cases --json`` (imported on
 first use: issue 17's crisis compile reads :mod:`foedus.reliability.performance` only)."""
 
-import importlib
-
+from foedus._lazy import lazy_attributes
 from foedus.reliability.alliance_war import alliance_wars, allied_fights
 from foedus.reliability.opportunities import export_cases, opportunities
 from foedus.reliability.published import published_comparisons
@@ -25,13 +24,4 @@ _LAZY = {"CasesAnswer": "answer", "ReliabilityAnswer": "answer",
          "reliability_answer": "answer", "reliability_cases": "answer"}
 
 
-def __getattr__(name: str):
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)
