@@ -110,3 +110,23 @@ def test_capabilities_are_the_pandas_rule(store_home: Path, year, scale) -> None
     assert share == want_share and milper == want_milper
     assert list(share) == sorted(share)
     assert any(f.startswith("capability_missing") for f in flags)  # 999 is no state
+
+
+def test_fetch_arrays_gives_plain_arrays_and_refuses_a_null(store_home: Path) -> None:
+    """``fetch_arrays``: a query's columns as numpy arrays equal to DuckDB's own; a null
+    (which DuckDB returns masked) is an error, NaN given in the query is a value."""
+    from foedus.data.store import connect, fetch_arrays
+    from foedus.errors import StoreError
+
+    sql = ("select ccode, year, coalesce(milper, 'NaN'::DOUBLE) as milper from capabilities "
+           "where nmc_version = '7.0' order by ccode, year")
+    with connect() as con:
+        got = fetch_arrays(con, sql)
+        want = con.execute(sql).df()
+        with pytest.raises(StoreError, match="null"):
+            fetch_arrays(con, "select milper from capabilities")
+    assert list(got) == ["ccode", "year", "milper"]
+    assert all(type(v) is np.ndarray for v in got.values())
+    for name in got:
+        assert np.array_equal(got[name], want[name].to_numpy(), equal_nan=True)
+    assert np.isnan(got["milper"]).any()

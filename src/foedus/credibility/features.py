@@ -102,12 +102,14 @@ BOOKKEEPING = ("treaty_level", "ally", "kind", "era", "cf_class", "cinc_year_all
 DATASETS = ("atop_alliances", "atop_members", "atop_phases", "atop_directed", "cow_system",
             "cow_majors", "nmc_7", "polity5", "capitals", "unga_idealpoints")
 _CINC_FLOOR = 1e-6
-#: The columns of ``atop_phases`` :func:`_milinst` reads: the phase, its dates and the
-#: provisions :func:`foedus.reliability.performance.institutionalisation` codes (it works
-#: row by row on these alone; the table has 138).
-_PHASE_COLUMNS = ("atopid", "atopidphase", "start_date", "end_date", "milcon", "intcom",
-                  "base", "milaid", "subord", "contrib", "orgpurp1", "orgpurp2", "organ1",
-                  "organ2", "estmode", "pubsecr")
+#: The columns of ``atop_phases`` :func:`_milinst` reads: the phase's alliance and start,
+#: and the provisions :func:`foedus.reliability.performance.institutionalisation_arrays`
+#: codes (it works row by row on these alone; the table has 138).
+_PHASE_COLUMNS = ("atopid", "start_date")
+_PROVISIONS = ("milcon", "intcom", "base", "milaid", "subord", "contrib", "orgpurp1",
+               "orgpurp2", "organ1", "organ2", "estmode", "pubsecr")
+#: A missing value as NaN in a query (fetched as a plain array, not a masked one).
+_NAN = "'NaN'::DOUBLE"
 _MAJORS_END = dt.date(2016, 12, 31)
 _ERA_YEAR = 1945
 
@@ -280,12 +282,15 @@ def _milinst(con, atopids: list[tuple], days: list[dt.date], integrated: list) -
     One sorted search over all (row, alliance) pairs at once (issue 17: this was a pandas
     lookup per row, the larger part of a scenario's compile time).
     """
+    from foedus.data.store import fetch_arrays
     from foedus.reliability.performance import institutionalisation_arrays
 
-    phases = con.execute(f"select {', '.join(_PHASE_COLUMNS)} from atop_phases").fetchnumpy()
+    # a missing provision as NaN in the query: no masked arrays (nor numpy.ma's import)
+    phases = fetch_arrays(
+        con, f"select {', '.join(_PHASE_COLUMNS)}, "
+        f"{', '.join(f'coalesce({c}, {_NAN}) as {c}' for c in _PROVISIONS)} from atop_phases")
     milinst, _ = institutionalisation_arrays(
-        {c: np.ma.filled(np.ma.asarray(v, dtype=float), np.nan) for c, v in phases.items()
-         if c not in ("atopid", "start_date", "end_date")})
+        {c: np.asarray(phases[c], dtype=float) for c in _PROVISIONS})
     start = np.asarray(phases["start_date"]).astype("datetime64[D]")
     # one sorted key per phase: (alliance, start day); a day fits in the low 32 bits
     key = np.asarray(phases["atopid"], dtype=np.int64) << 32 | (start.astype(np.int64) + 2**31)
@@ -315,11 +320,12 @@ def _milinst(con, atopids: list[tuple], days: list[dt.date], integrated: list) -
 
 def _values(con, sql: str, ccode: np.ndarray, year: np.ndarray, value: str) -> np.ndarray:
     """The latest value on record up to each (ccode, year), and its year (NaN, NaN where
-    there is none); ``sql`` selects ``ccode``, ``year`` and ``value``."""
+    there is none); ``sql`` selects ``ccode``, ``year`` and ``value``, none of them null."""
+    from foedus.data.store import fetch_arrays
     from foedus.reliability.performance import latest_on_record
 
-    table = con.execute(sql).fetchnumpy()
-    v = np.ma.filled(np.ma.asarray(table[value], dtype=float), np.nan)
+    table = fetch_arrays(con, sql)
+    v = np.asarray(table[value], dtype=float)
     keep = ~np.isnan(v)
     vy = np.asarray(table["year"])[keep]
     at = latest_on_record(np.asarray(table["ccode"])[keep], vy, ccode, year)

@@ -25,13 +25,14 @@ def _nmc(store: str) -> dict:
     missing), read once per store."""
     import numpy as np
 
-    from foedus.data.store import connect
+    from foedus.data.store import connect, fetch_arrays
 
     with connect() as con:
-        got = con.execute("SELECT ccode, year, cinc, milper FROM capabilities "
-                          "WHERE nmc_version = '7.0'").fetchnumpy()
-    return {k: np.ma.filled(np.ma.asarray(v, dtype=float), np.nan) if k in ("cinc", "milper")
-            else np.asarray(v) for k, v in got.items()}
+        got = fetch_arrays(con, "SELECT ccode, year, coalesce(cinc, 'NaN'::DOUBLE) AS cinc, "
+                           "coalesce(milper, 'NaN'::DOUBLE) AS milper FROM capabilities "
+                           "WHERE nmc_version = '7.0'")
+    return {k: np.asarray(v, dtype=float) if k in ("cinc", "milper") else np.asarray(v)
+            for k, v in got.items()}
 
 
 def _last_on_record(table: dict, value: str, codes: list[int], year: int

@@ -297,10 +297,13 @@ def change_since_formation(cases: pd.DataFrame, con, *,
 
 
 def _values(con, sql: str) -> dict[str, np.ndarray]:
-    """(ccode, year, value) arrays of a query's rows (a missing value as NaN)."""
-    got = con.execute(sql).fetchnumpy()
-    return {k: np.ma.filled(np.ma.asarray(got[k], dtype=float), np.nan) if k == "value"
-            else np.asarray(got[k]) for k in ("ccode", "year", "value")}
+    """(ccode, year, value) arrays of a query's rows (``sql`` gives a missing value as
+    NaN)."""
+    from foedus.data.store import fetch_arrays
+
+    got = fetch_arrays(con, sql)
+    return {k: np.asarray(got[k], dtype=float) if k == "value" else np.asarray(got[k])
+            for k in ("ccode", "year", "value")}
 
 
 def change_since_formation_arrays(ally, partners, entry_year, year, con, *,
@@ -333,9 +336,10 @@ def change_since_formation_arrays(ally, partners, entry_year, year, con, *,
        Alliance Performance." *International Interactions* 31(3): 183-202.
        doi:10.1080/03050620500294135
     """
-    cinc = _values(con, "select ccode, year, cinc as value from capabilities"
-                        " where nmc_version = '7.0'")
-    polity = _values(con, "select ccode, year, polity2 as value from polity")
+    cinc = _values(con, "select ccode, year, coalesce(cinc, 'NaN'::DOUBLE) as value from "
+                        "capabilities where nmc_version = '7.0'")
+    polity = _values(con, "select ccode, year, coalesce(polity2, 'NaN'::DOUBLE) as value "
+                          "from polity")
     cases = (np.asarray(ally), list(partners), np.asarray(entry_year), np.asarray(year))
     return (_dyad_change(cases, cinc, lambda a, b: np.abs(b / a - 1) > capability_change,
                          latest),
