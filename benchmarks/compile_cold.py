@@ -4,9 +4,10 @@ Clears the compile cache (``$FOEDUS_CACHE/compiled``), loads the scenario and co
 (``foedus.crisis.compile.compile_scenario``, which stores the result in the cache again);
 prints the CPU seconds of the compile call and of the whole process. With ``--reference``,
 the code before issue 17: the pledge features of ``benchmarks/features_reference.py`` (a
-pandas lookup per row) and the closure of obligations asking the obligations query as it
-was (``benchmarks/obligations_reference.py``) once per state, each time on a snapshot of
-its own; ``--reference-closure`` swaps in only the latter (the closure before and after its
+pandas lookup per row, in place of the compile's ``pledge_feature_columns``) and the
+closure of obligations asking the obligations query as it was
+(``benchmarks/obligations_reference.py``) once per state, each time on a snapshot of its
+own; ``--reference-closure`` swaps in only the latter (the closure before and after its
 shared snapshot). ``benchmarks/speed.py`` times before and now in the same run. With
 ``--profile``, the compile call runs under :mod:`cProfile` on CPU time and the 30 foedus
 functions with the most cumulative time are printed after the timings (which then include
@@ -61,13 +62,20 @@ def main() -> None:
     if {"--reference", "--reference-closure"} & set(sys.argv[1:]):
         _per_query_closure()
     if "--reference" in sys.argv[1:]:
-        import foedus.credibility
+        import foedus.credibility.features
 
         spec = importlib.util.spec_from_file_location(
             "features_reference", HERE / "features_reference.py")
         reference = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(reference)
-        foedus.credibility.pledge_features = reference.pledge_features
+
+        def columns(rows, system=None):  # the compile's call, answered by the reference
+            import pandas as pd
+
+            frame = reference.pledge_features(pd.DataFrame([vars(r) for r in rows]), system)
+            return {c: frame[c].to_numpy() for c in frame.columns}
+
+        foedus.credibility.features.pledge_feature_columns = columns
     scenario, attacks = load_scenario(ESTONIA)
     profile = None
     if "--profile" in sys.argv[1:]:

@@ -319,11 +319,36 @@ def pledge_features(rows: pd.DataFrame, system=None) -> pd.DataFrame:
     return out
 
 
+# ``foedus.reliability.performance._lookup`` and ``_changed`` as they were (pandas).
+def _lookup(values: pd.DataFrame, ccode: pd.Series, year: pd.Series, latest: bool
+            ) -> np.ndarray:
+    """The value of each (ccode, year): that year's, or with ``latest`` the last on record
+    up to it (a year past the data's end reads its last year)."""
+    if not latest:
+        look = values.set_index(["ccode", "year"])["value"]
+        return np.asarray([look.get((c, y), np.nan) for c, y in zip(ccode, year, strict=True)],
+                          dtype=float)
+    left = pd.DataFrame({"ccode": np.asarray(ccode, dtype="int64"),
+                         "year": np.asarray(year, dtype="int64"), "_i": np.arange(len(ccode))})
+    right = values.dropna(subset=["value"]).astype({"ccode": "int64", "year": "int64"})
+    got = pd.merge_asof(left.sort_values("year"), right.sort_values("year"), on="year",
+                        by="ccode", direction="backward")
+    return got.sort_values("_i")["value"].to_numpy(dtype=float)
+
+
+def _changed(values: pd.DataFrame, pairs: pd.DataFrame, rule, latest: bool = False
+             ) -> np.ndarray:
+    """Whether ``rule(before, after)`` holds for (ccode, y0, y1) rows of ``pairs``."""
+    a = _lookup(values, pairs["ccode"], pairs["y0"], latest)
+    b = _lookup(values, pairs["ccode"], pairs["y1"], latest)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(np.isnan(a) | np.isnan(b), np.nan, rule(a, b).astype(float))
+    return out
+
+
 def _dyad_change(cases: pd.DataFrame, values: pd.DataFrame, rule, latest: bool = False
                  ) -> np.ndarray:
     """``foedus.reliability.performance._dyad_change`` as it was (a groupby ``apply``)."""
-    from foedus.reliability.performance import _changed
-
     if cases.empty:
         return np.zeros(0)
     y1 = np.maximum(cases["year"].to_numpy() - 1, cases["entry_year"].to_numpy())

@@ -64,18 +64,20 @@ def test_a_compiled_scenarios_pledges_equal_the_reference(store_home: Path,
                                                           monkeypatch: pytest.MonkeyPatch
                                                           ) -> None:
     """Every formal pledge Russia–Estonia 2024 scores (book and ATOP treaties)."""
-    import foedus.credibility as credibility
+    import foedus.credibility.features as features
     from foedus.crisis.compile import compile_scenario
     from foedus.crisis.scenario import load_scenario
     from foedus.data.loaders import load_system
 
     seen: list[pd.DataFrame] = []
+    core = features.pledge_feature_columns
 
     def recording(rows, system=None):  # the real function; the rows are kept
-        seen.append(rows.copy())
-        return pledge_features(rows, system)
+        seen.append(pd.DataFrame([r._asdict() if hasattr(r, "_asdict") else vars(r)
+                                  for r in rows]))
+        return core(rows, system)
 
-    monkeypatch.setattr(credibility, "pledge_features", recording)
+    monkeypatch.setattr(features, "pledge_feature_columns", recording)
     system = load_system()
     scenario, attacks = load_scenario(ROOT / "scenarios" / "baltic-estonia-2024.toml")
     compile_scenario(scenario, attacks, system=system, cache=False)

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from foedus.crisis.compile import Compiled, compile_scenario
 from foedus.crisis.scenario import load_scenario
@@ -167,7 +169,9 @@ def test_the_strike_models_logistic_is_scipys_bit_for_bit() -> None:
     from foedus.crisis.history import _expit
 
     z = np.concatenate([np.random.default_rng(7).normal(0.0, 8.0, 100_000),
-                        [-800.0, -709.5, -40.0, 0.0, 40.0, 709.5, 800.0, np.nan]])
+                        [-800.0, -709.5, -40.0, 0.0, 40.0, 709.5, 800.0, np.nan,
+                         -709.0, -709.0000001, -709.78, -709.7827128933840,
+                         -709.79, -np.inf, np.inf, 709.0]])
     z = z.reshape(-1, 8)
     got = _expit(z)
     assert got.dtype == np.float64 and got.shape == z.shape
@@ -228,3 +232,38 @@ def test_the_listed_probabilities_are_the_per_pledge_means_bit_for_bit() -> None
         want = [float(np.mean(1 / (1 + np.exp(-(logit[:, j] + shift))))) for j in range(n)]
         assert got == want
     assert _listed([], np.zeros((5, 0)), 0.0) == []
+
+
+# -- the strongest pledge per key without pandas --------------------------------------------
+
+def _strongest_by_pandas(rows: list[dict], logit: np.ndarray, keys: list[str]) -> list[int]:
+    """The rule as the compile applied it with pandas before issue 17 (independent)."""
+    import pandas as pd
+
+    frame = pd.DataFrame(rows)
+    frame["mean_logit"] = logit.mean(axis=0)
+    frame["_legal"] = ~frame["informal"].fillna(False).astype(bool) if (
+        "informal" in frame) else True
+    frame["_i"] = np.arange(len(frame))
+    best = frame.sort_values(["_legal", "mean_logit"], ascending=False, kind="stable"
+                             ).drop_duplicates(keys)
+    return sorted(best["_i"].tolist())
+
+
+@pytest.mark.filterwarnings("ignore::FutureWarning")  # the reference's fillna on objects
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2), st.booleans(),
+                          st.sampled_from([True, False, None]),
+                          st.sampled_from([0.0, -0.0, 1.5, -2.0, 1.5, np.nan])),
+                min_size=1, max_size=12))
+def test_the_strongest_pledge_is_pandas_rule(cases) -> None:
+    """``compile._strongest`` keeps the rows the pandas sort and drop_duplicates kept:
+    legal before informal, then the largest mean log-odds, ties and NaN as pandas orders
+    them."""
+    from foedus.crisis.compile import _strongest
+
+    rows = [{"holder": h, "beneficiary": b, "consensus": c, "informal": i}
+            for h, b, c, i, _ in cases]
+    logit = np.array([[m for *_, m in cases], [m for *_, m in cases]])
+    for keys in (["holder", "beneficiary", "consensus"], ["holder"]):
+        assert _strongest(rows, logit, keys) == _strongest_by_pandas(rows, logit, keys)

@@ -7,10 +7,12 @@ rows with the posterior draws, ``support`` says how much of the record stands be
 and ``credibility`` scores every pledge one state owes another on a date, with the shipped
 model (``load()``) or a refit; ``credibility_answer`` is the same as a typed answer
 (``foedus credibility --json``).
+
+The typed answers (:mod:`foedus.credibility.answer`, :mod:`foedus.credibility.answers`)
+are imported on first use (issue 17: the crisis compile scores pledges without them).
 """
 
-from foedus.credibility.answer import CredibilityAnswer, credibility_answer
-from foedus.credibility.answers import credibility, plot_calibration, score_answer
+from foedus._lazy import lazy_attributes
 from foedus.credibility.features import FEATURES, cf_class, nuclear_states, pledge_features
 from foedus.credibility.model import (
     FittedModel,
@@ -46,3 +48,9 @@ __all__ = [
     "score_answer",
     "support",
 ]
+
+_LAZY = {"CredibilityAnswer": "answer", "credibility_answer": "answer",
+         "credibility": "answers", "plot_calibration": "answers", "score_answer": "answers"}
+
+
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)

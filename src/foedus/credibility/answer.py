@@ -15,9 +15,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Literal
 
-import pandas as pd
 from pydantic import Field, PrivateAttr
 
+from foedus._lazy import pandas as pd
 from foedus._validation import validate_params
 from foedus.answer import TypedAnswer
 from foedus.credibility.answers import credibility
@@ -103,7 +103,8 @@ class CredibilityAnswer(TypedAnswer):
     pledges: list[PledgeJSON]
     model: ModelJSON
     provenance: Provenance
-    _table: pd.DataFrame | None = PrivateAttr(default=None)
+    #: a pandas.DataFrame or None (Any: pydantic would import pandas to read the annotation)
+    _table: Any = PrivateAttr(default=None)
 
     @property
     def table(self) -> pd.DataFrame | None:

@@ -13,8 +13,8 @@ import datetime as dt
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
+from foedus._lazy import pandas as pd
 from foedus.atomic import atomic_path
 from foedus.credibility.features import pledge_features
 from foedus.credibility.model import (

@@ -10,7 +10,7 @@ against outsiders). :func:`case_counts` says how many rows each condition remove
 
 from __future__ import annotations
 
-import pandas as pd
+from foedus._lazy import pandas as pd
 
 __all__ = ["case_counts", "cases", "with_original_target"]
 

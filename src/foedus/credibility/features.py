@@ -76,18 +76,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 
 import numpy as np
-import pandas as pd
 
+from foedus._lazy import pandas as pd
 from foedus.errors import UnknownTreatyError
 from foedus.measures.distance import haversine_km
 from foedus.model.vocab import ObligationKind
 
 __all__ = ["BOOKKEEPING", "DATASETS", "FEATURES", "cf_class", "era_of", "nuclear_states",
-           "pledge_features"]
+           "pledge_feature_columns", "pledge_features"]
 
 FEATURES = (
     "offense", "neutrality", "post1945", "log_members", "asymmetric", "ally_major",
@@ -101,12 +102,14 @@ BOOKKEEPING = ("treaty_level", "ally", "kind", "era", "cf_class", "cinc_year_all
 DATASETS = ("atop_alliances", "atop_members", "atop_phases", "atop_directed", "cow_system",
             "cow_majors", "nmc_7", "polity5", "capitals", "unga_idealpoints")
 _CINC_FLOOR = 1e-6
-#: The columns of ``atop_phases`` :func:`_milinst` reads: the phase, its dates and the
-#: provisions :func:`foedus.reliability.performance.institutionalisation` codes (it works
-#: row by row on these alone; the table has 138).
-_PHASE_COLUMNS = ("atopid", "atopidphase", "start_date", "end_date", "milcon", "intcom",
-                  "base", "milaid", "subord", "contrib", "orgpurp1", "orgpurp2", "organ1",
-                  "organ2", "estmode", "pubsecr")
+#: The columns of ``atop_phases`` :func:`_milinst` reads: the phase's alliance and start,
+#: and the provisions :func:`foedus.reliability.performance.institutionalisation_arrays`
+#: codes (it works row by row on these alone; the table has 138).
+_PHASE_COLUMNS = ("atopid", "start_date")
+_PROVISIONS = ("milcon", "intcom", "base", "milaid", "subord", "contrib", "orgpurp1",
+               "orgpurp2", "organ1", "organ2", "estmode", "pubsecr")
+#: A missing value as NaN in a query (fetched as a plain array, not a masked one).
+_NAN = "'NaN'::DOUBLE"
 _MAJORS_END = dt.date(2016, 12, 31)
 _ERA_YEAR = 1945
 
@@ -141,6 +144,10 @@ def _day(row, memo: dict | None = None) -> dt.date:
         if key not in memo:
             memo[key] = _day(row)
         return memo[key]
+    if isinstance(d, dt.datetime):  # a pandas Timestamp too
+        return d.date()
+    if isinstance(d, dt.date):
+        return d
     if d is not None and not (isinstance(d, float) and math.isnan(d)):
         return pd.Timestamp(d).date()
     return dt.date(int(row.year), 7, 1)
@@ -275,16 +282,20 @@ def _milinst(con, atopids: list[tuple], days: list[dt.date], integrated: list) -
     One sorted search over all (row, alliance) pairs at once (issue 17: this was a pandas
     lookup per row, the larger part of a scenario's compile time).
     """
-    from foedus.reliability.performance import institutionalisation
+    from foedus.data.store import fetch_arrays
+    from foedus.reliability.performance import institutionalisation_arrays
 
-    phases = con.execute(f"select {', '.join(_PHASE_COLUMNS)} from atop_phases").df()
-    inst = institutionalisation(phases).merge(
-        phases[["atopidphase", "start_date", "end_date"]], on="atopidphase")
-    start = pd.to_datetime(inst["start_date"]).to_numpy().astype("datetime64[D]")
+    # a missing provision as NaN in the query: no masked arrays (nor numpy.ma's import)
+    phases = fetch_arrays(
+        con, f"select {', '.join(_PHASE_COLUMNS)}, "
+        f"{', '.join(f'coalesce({c}, {_NAN}) as {c}' for c in _PROVISIONS)} from atop_phases")
+    milinst, _ = institutionalisation_arrays(
+        {c: np.asarray(phases[c], dtype=float) for c in _PROVISIONS})
+    start = np.asarray(phases["start_date"]).astype("datetime64[D]")
     # one sorted key per phase: (alliance, start day); a day fits in the low 32 bits
-    key = inst["atopid"].to_numpy(dtype=np.int64) << 32 | (start.astype(np.int64) + 2**31)
+    key = np.asarray(phases["atopid"], dtype=np.int64) << 32 | (start.astype(np.int64) + 2**31)
     order = np.argsort(key, kind="stable")
-    key, value = key[order], inst["milinst"].to_numpy(dtype=float)[order]
+    key, value = key[order], milinst[order]
     # every (row, alliance) pair, in the order the row lists its alliances
     n = len(days)
     count = np.fromiter((len(a) for a in atopids), dtype=np.int64, count=n)
@@ -307,23 +318,30 @@ def _milinst(con, atopids: list[tuple], days: list[dt.date], integrated: list) -
     return np.nan_to_num(out, nan=0.0)
 
 
-def _values(con, sql: str, keys: pd.DataFrame, value: str) -> np.ndarray:
-    """The latest value on record up to each (ccode, year) of ``keys``."""
-    table = con.execute(sql).df().dropna(subset=[value])
-    left = keys.astype({"ccode": "int64", "year": "int64"}).assign(_i=np.arange(len(keys)))
-    right = table.astype({"ccode": "int64", "year": "int64"}).rename(
-        columns={"year": "vyear"}).sort_values("vyear")
-    got = pd.merge_asof(left.sort_values("year"), right, left_on="year", right_on="vyear",
-                        by="ccode", direction="backward")
-    return got.sort_values("_i")[[value, "vyear"]].to_numpy(dtype=float)
+def _values(con, sql: str, ccode: np.ndarray, year: np.ndarray, value: str) -> np.ndarray:
+    """The latest value on record up to each (ccode, year), and its year (NaN, NaN where
+    there is none); ``sql`` selects ``ccode``, ``year`` and ``value``, none of them null."""
+    from foedus.data.store import fetch_arrays
+    from foedus.reliability.performance import latest_on_record
+
+    table = fetch_arrays(con, sql)
+    v = np.asarray(table[value], dtype=float)
+    keep = ~np.isnan(v)
+    vy = np.asarray(table["year"])[keep]
+    at = latest_on_record(np.asarray(table["ccode"])[keep], vy, ccode, year)
+    safe = np.maximum(at, 0)
+    found = at >= 0
+    return np.column_stack([np.where(found, v[keep][safe] if keep.any() else np.nan, np.nan),
+                            np.where(found, vy[safe] if keep.any() else np.nan, np.nan)])
 
 
 def _major_spells(con) -> dict[int, list]:
     """Each major power's spells (start, end) on the COW list."""
-    spells = con.execute("select ccode, start_date, end_date from major_powers").df()
-    spells["s"] = pd.to_datetime(spells["start_date"]).dt.date
-    spells["e"] = pd.to_datetime(spells["end_date"]).dt.date
-    return {int(c): list(zip(g["s"], g["e"], strict=True)) for c, g in spells.groupby("ccode")}
+    spells: dict[int, list] = {}
+    for c, s, e in con.execute("select ccode, start_date, end_date from major_powers"
+                               ).fetchall():
+        spells.setdefault(int(c), []).append((s, e))
+    return spells
 
 
 def _major(by: dict[int, list], ccodes: np.ndarray, days: list[dt.date]
@@ -339,16 +357,16 @@ def _major(by: dict[int, list], ccodes: np.ndarray, days: list[dt.date]
     return major, np.array([d > _MAJORS_END for d in days])
 
 
-def _within_treaty_distance(con, facts: pd.DataFrame, ally, target, year) -> np.ndarray:
+def _within_treaty_distance(con, members_of: list, ally, target, year) -> np.ndarray:
     """|θ_ally − θ_partner| minus the mean over the treaty's member pairs that year."""
     years = [int(y) for y in year]  # only the rows' years are looked up
     ip = con.execute("select ccode, year, idealpointfp from ideal_points where idealpointfp "
                      "is not null and year between ? and ?",
                      [min(years, default=0), max(years, default=0)]).fetchall()
     theta = {(int(c), int(y)): float(v) for c, y, v in ip}
-    out = np.zeros(len(facts))
+    out = np.zeros(len(members_of))
     cache: dict[tuple, float] = {}
-    for i, (members, a, t, y) in enumerate(zip(facts["_members"], ally, target, year,
+    for i, (members, a, t, y) in enumerate(zip(members_of, ally, target, year,
                                                strict=True)):
         ta, tt = theta.get((int(a), int(y))), theta.get((int(t), int(y)))
         if ta is None or tt is None:
@@ -365,6 +383,8 @@ def _within_treaty_distance(con, facts: pd.DataFrame, ally, target, year) -> np.
 
 def pledge_features(rows: pd.DataFrame, system=None) -> pd.DataFrame:
     """The :data:`FEATURES` (and :data:`BOOKKEEPING`) of each pledge row, in order.
+
+    A frame of :func:`pledge_feature_columns`' columns (which see: the same numbers).
 
     Parameters
     ----------
@@ -387,73 +407,99 @@ def pledge_features(rows: pd.DataFrame, system=None) -> pd.DataFrame:
     UnknownTreatyError
         A row's treaty has no obligation of its kind.
     """
-    from foedus.data.loaders import load_system
-    from foedus.data.queries import capitals_by_year
-    from foedus.data.store import connect
-    from foedus.reliability.performance import change_since_formation
-
-    system = system or load_system()
     if rows.empty:
         return pd.DataFrame(columns=[*FEATURES, *BOOKKEEPING])
-    frame = rows.reset_index(drop=True)
-    ally = frame["ally"].astype(int).to_numpy()
-    target = frame["target"].astype(int).to_numpy()
+    records = list(rows.reset_index(drop=True).itertuples(index=False))
+    return pd.DataFrame(pledge_feature_columns(records, system), index=rows.index)
+
+
+def pledge_feature_columns(rows: Sequence, system=None) -> dict[str, np.ndarray]:
+    """The :data:`FEATURES` and :data:`BOOKKEEPING` columns of each pledge, as arrays.
+
+    The core of :func:`pledge_features` without a frame (the crisis compile's path).
+
+    Parameters
+    ----------
+    rows
+        A non-empty sequence of rows with the fields of :func:`pledge_features`' frame as
+        attributes (its ``itertuples``, or :class:`types.SimpleNamespace` objects).
+    system
+        The commitment system (default :func:`foedus.data.loaders.load_system`).
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        The columns of :data:`FEATURES` (float64) and :data:`BOOKKEEPING`, in that order.
+
+    Raises
+    ------
+    UnknownTreatyError
+        A row's treaty has no obligation of its kind.
+    """
+    from foedus.data.loaders import load_system
+    from foedus.data.queries import capitals_on
+    from foedus.data.store import connect
+    from foedus.reliability.performance import change_since_formation_arrays
+
+    system = system or load_system()
+    ally = np.array([int(r.ally) for r in rows], dtype=np.int64)
+    target = np.array([int(r.target) for r in rows], dtype=np.int64)
     with connect() as con:
         memo: dict = {}
-        facts = pd.DataFrame([_treaty_facts(system, r, memo)
-                              for r in frame.itertuples(index=False)])
-        days = list(facts["_day"])
-        facts["institutionalisation"] = _milinst(con, list(facts["_atopids"]), days,
-                                                 list(facts["_integrated"]))
+        facts = [_treaty_facts(system, r, memo) for r in rows]
+        days = [f["_day"] for f in facts]
+        institutionalisation = _milinst(con, [f["_atopids"] for f in facts], days,
+                                        [f["_integrated"] for f in facts])
         year = np.array([d.year for d in days])
-        attackers = list(facts["_attackers"])
+        attackers = [f["_attackers"] for f in facts]
         # capabilities of allies and attackers: one lookup of (ccode, year)
         att = [(i, a) for i, atts in enumerate(attackers) for a in atts]
-        keys = pd.DataFrame({"ccode": np.r_[ally, [a for _, a in att]],
-                             "year": np.r_[year, [year[i] for i, _ in att]]})
         cinc = _values(con, "select ccode, year, cinc from capabilities where nmc_version "
-                       "= '7.0' and cinc is not null", keys, "cinc")
+                       "= '7.0' and cinc is not null",
+                       np.r_[ally, np.array([a for _, a in att], dtype=np.int64)],
+                       np.r_[year, np.array([year[i] for i, _ in att], dtype=np.int64)], "cinc")
         spells = _major_spells(con)
         major_a, carried_m = _major(spells, ally, days)
         major_p, _ = _major(spells, target, days)
-        change = change_since_formation(
-            pd.DataFrame({"ally": ally, "partners": [(int(t),) for t in target],
-                          "entry_year": np.minimum(facts["_entry_year"], year),
-                          "year": year}), con, latest=True)
-        within = _within_treaty_distance(con, facts, ally, target, year)
-    caps = capitals_by_year(pd.DataFrame({"ccode": np.r_[ally, target],
-                                          "year": np.r_[year, year]}))
-    look = {(int(c), int(y)): (la, lo) for c, y, la, lo in zip(
-        caps["ccode"], caps["year"], caps["lat"], caps["lon"], strict=True)}
+        chcap2d, dinstch2 = change_since_formation_arrays(
+            ally, [(int(t),) for t in target],
+            np.minimum([f["_entry_year"] for f in facts], year), year, con, latest=True)
+        within = _within_treaty_distance(con, [f["_members"] for f in facts], ally, target,
+                                         year)
+    look = capitals_on(np.r_[ally, target], np.r_[year, year])
     pa = np.array([look.get((int(a), int(y)), (np.nan, np.nan)) for a, y in zip(
         ally, year, strict=True)])
     pt = np.array([look.get((int(t), int(y)), (np.nan, np.nan)) for t, y in zip(
         target, year, strict=True)])
     km = haversine_km(pa[:, 0], pa[:, 1], pt[:, 0], pt[:, 1])
-    ally_cinc = np.nan_to_num(cinc[: len(frame), 0], nan=0.0)
-    attack = np.zeros(len(frame))
-    for (i, _), v in zip(att, cinc[len(frame):, 0], strict=True):
+    n = len(rows)
+    ally_cinc = np.nan_to_num(cinc[:n, 0], nan=0.0)
+    attack = np.zeros(n)
+    for (i, _), v in zip(att, cinc[n:, 0], strict=True):
         attack[i] += 0.0 if np.isnan(v) else v
 
-    out = facts[["offense", "neutrality", "post1945", "log_members", "asymmetric",
-                 "original_target", "institutionalisation", "conditional"]].astype(float)
+    def fact(name: str) -> np.ndarray:
+        return np.array([f[name] for f in facts], dtype=float)
+
+    out = {name: fact(name) for name in ("offense", "neutrality", "post1945", "log_members",
+                                         "asymmetric", "original_target", "conditional")}
+    out["institutionalisation"] = np.asarray(institutionalisation, dtype=float)
     out["ally_major"], out["partner_major"] = major_a, major_p
-    out["capability_change"] = change["chcap2d"].fillna(0.0).to_numpy()
-    out["democratic_change"] = change["dinstch2"].fillna(0.0).to_numpy()
+    out["capability_change"] = np.where(np.isnan(chcap2d), 0.0, chcap2d)
+    out["democratic_change"] = np.where(np.isnan(dinstch2), 0.0, dinstch2)
     out["ally_capability"] = np.log10(np.maximum(ally_cinc, _CINC_FLOOR))
     out["attacker_capability"] = np.log10(np.maximum(attack, _CINC_FLOOR))
     out["log_distance"] = np.log1p(np.nan_to_num(km, nan=0.0))
     out["un_distance_within"] = within
-    out = out[list(FEATURES)].astype(float)
-    out["treaty_level"] = facts["treaty_level"].to_numpy()
-    out["ally"] = ally
-    out["kind"] = facts["kind"].to_numpy()
-    out["era"] = era_of(year)
-    out["cf_class"] = facts["cf_class"].to_numpy()
-    out["cinc_year_ally"] = cinc[: len(frame), 1]
-    out["cinc_carried"] = cinc[: len(frame), 1] < year
-    out["major_carried"] = carried_m
-    out["change_missing"] = change[["chcap2d", "dinstch2"]].isna().any(axis=1).to_numpy()
-    out["similarity_year"] = year
-    out.index = rows.index
-    return out
+    columns = {name: np.asarray(out[name], dtype=float) for name in FEATURES}
+    columns["treaty_level"] = np.array([f["treaty_level"] for f in facts], dtype=object)
+    columns["ally"] = ally
+    columns["kind"] = np.array([f["kind"] for f in facts], dtype=object)
+    columns["era"] = era_of(year)
+    columns["cf_class"] = np.array([f["cf_class"] for f in facts], dtype=object)
+    columns["cinc_year_ally"] = cinc[:n, 1]
+    columns["cinc_carried"] = cinc[:n, 1] < year
+    columns["major_carried"] = carried_m
+    columns["change_missing"] = np.isnan(chcap2d) | np.isnan(dinstch2)
+    columns["similarity_year"] = year
+    return columns

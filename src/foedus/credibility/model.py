@@ -58,8 +58,8 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
+from foedus._lazy import pandas as pd
 from foedus.atomic import write_atomic
 from foedus.credibility.cases import case_counts, cases, with_original_target
 from foedus.credibility.features import DATASETS, FEATURES, pledge_features
@@ -121,18 +121,29 @@ class FittedModel:
         return pd.DataFrame(cols)
 
 
-def _labels(g: str, features: pd.DataFrame) -> np.ndarray:
-    """The level of factor ``g`` of each row (the war of a new pledge is a new war)."""
+def _labels(g: str, features) -> np.ndarray:
+    """The level of factor ``g`` of each row (the war of a new pledge is a new war);
+    ``features`` a frame or a mapping of column arrays (:func:`pledge_feature_columns`)."""
     if g == "treaty":
-        return features["treaty_level"].astype(str).to_numpy()
+        return np.asarray(features["treaty_level"]).astype(str)
     if g == "ally":
-        return features["ally"].astype(int).astype(str).to_numpy()
+        return np.asarray(features["ally"]).astype(int).astype(str)
     if g == "cell":
-        return (features["era"].astype(str) + "|" + features["kind"].astype(str)).to_numpy()
+        era = np.asarray(features["era"]).astype(str)
+        kind = np.asarray(features["kind"]).astype(str)
+        return np.array([f"{e}|{k}" for e, k in zip(era, kind, strict=True)], dtype=object
+                        ) if len(era) else np.zeros(0, dtype=object)
     if g == "war":
-        return features["war"].astype(str).to_numpy() if "war" in features else \
-            np.full(len(features), _NEW_WAR)
+        return np.asarray(features["war"]).astype(str) if "war" in features else \
+            np.full(_length(features), _NEW_WAR)
     raise ValueError(f"unknown factor {g!r}")
+
+
+def _length(features) -> int:
+    """Rows of a frame or of a mapping of column arrays."""
+    if hasattr(features, "index"):
+        return len(features)
+    return len(next(iter(features.values()))) if len(features) else 0
 
 
 def _design(spec: str, features: pd.DataFrame, y, war):
@@ -337,10 +348,16 @@ def fit(opportunities: pd.DataFrame, system=None, *, seed: int = 0, source: str 
                      seed=seed, provenance={**_provenance(names), "source": source}, **options)
 
 
-def _standardised(fitted: FittedModel, features: pd.DataFrame):
-    """Standardised features, clipped to the training range, and the clipped names per row."""
-    x = features[fitted.features].to_numpy(dtype=float) if fitted.features else \
-        np.zeros((len(features), 0))
+def _standardised(fitted: FittedModel, features):
+    """Standardised features, clipped to the training range, and the clipped names per row
+    (``features`` a frame or a mapping of column arrays)."""
+    if not fitted.features:
+        x = np.zeros((_length(features), 0))
+    elif hasattr(features, "to_numpy"):
+        x = features[fitted.features].to_numpy(dtype=float)
+    else:  # column-major, as a frame's float block gives it (the same matrix products)
+        x = np.asfortranarray(np.column_stack([np.asarray(features[f], dtype=float)
+                                               for f in fitted.features]))
     outside: list[list[str]] = [[] for _ in range(len(x))]
     if len(fitted.bounds):  # never extrapolate a feature beyond the record it was learnt on
         lo_b, hi_b = np.asarray(fitted.bounds).T
@@ -363,8 +380,7 @@ def _new_level(fitted: FittedModel, g: str, label: str, size: int, replicate: in
     return np.random.default_rng(seed).standard_normal(size)
 
 
-def log_odds_draws(fitted: FittedModel, features: pd.DataFrame, *, replicates: int = 1
-                   ) -> np.ndarray:
+def log_odds_draws(fitted: FittedModel, features, *, replicates: int = 1) -> np.ndarray:
     r"""The log-odds of each pledge under every posterior draw, shape (draws, pledges).
 
     Row *b* is :math:`\alpha_b + z\,\beta_b` (features standardised and clipped as in
@@ -383,20 +399,20 @@ def log_odds_draws(fitted: FittedModel, features: pd.DataFrame, *, replicates: i
     base = d[:, :1] + (d[:, 1:] @ z.T if z.shape[1] else 0.0) + np.zeros((len(d), len(z)))
     out = []
     for r in range(replicates):
-        eta = base.copy()
+        eta = base.copy() if replicates > 1 else base  # one replicate: added to in place
         for g, f in fitted.factors.items():
-            labels = _labels(g, features)
+            # one gather per factor: each pledge's level effect, one addition per pledge
+            labels, where = np.unique(_labels(g, features), return_inverse=True)
             sd = np.asarray(f["sd"])
             seen = {lv: i for i, lv in enumerate(f.get("levels", ()))}
             effects = np.asarray(f["effects"]) if "effects" in f else None
-            for label in np.unique(labels):
-                cols = labels == label
-                if label in seen:
-                    eta[:, cols] += effects[:, seen[label]][:, None]
-                else:
-                    eta[:, cols] += (sd * _new_level(fitted, g, label, len(sd), r))[:, None]
+            level = np.empty((len(d), len(labels)))
+            for j, label in enumerate(labels):
+                level[:, j] = effects[:, seen[label]] if label in seen else \
+                    sd * _new_level(fitted, g, label, len(sd), r)
+            eta += level[:, where.ravel()]
         out.append(eta)
-    return np.vstack(out)
+    return np.vstack(out) if replicates > 1 else out[0]
 
 
 def predict(fitted: FittedModel, features: pd.DataFrame, *, level: float = 0.9

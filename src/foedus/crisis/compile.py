@@ -54,6 +54,8 @@ Compilation does everything that does not change from draw to draw, once:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -64,19 +66,6 @@ from foedus.model.vocab import Decision, Domain, Hit, ObligationKind, View
 
 __all__ = ["Compiled", "compile_scenario"]
 
-
-class _Pandas:
-    """pandas, imported on first use: a scenario read from the compile cache
-    (:mod:`foedus.crisis.compile_cache`) never needs it, and its import is a third of a
-    second of a new process's start."""
-
-    def __getattr__(self, name: str):
-        import pandas
-
-        return getattr(pandas, name)
-
-
-pd = _Pandas()
 
 _KM_PER_MILE = 1.609344
 #: Obligation kinds of an informal commitment that can bring its holder into the war (the
@@ -294,31 +283,30 @@ def _score(fitted, system, asks: list[_Ask], day: dt.date, shape_b: int, shifts=
     per group); a pledge's features and log-odds depend on its own row only, so this gives
     the numbers of one call per group.
     """
+    from types import SimpleNamespace
+
     from foedus.counterfactual.shifts import pledge_shifts
-    from foedus.credibility import log_odds_draws, pledge_features
+    from foedus.credibility.features import pledge_feature_columns
+    from foedus.credibility.model import log_odds_draws
     from foedus.crisis.informal import log_odds
 
-    frames, formal = [], []
+    asked, formal = [], []
     for ask in asks:
         seen: dict = {}  # the attackers a pledge's features see, per beneficiary
         for r in ask.rows:
             x = r["beneficiary"]
             if x not in seen:
                 seen[x] = tuple(a for a in ask.attackers if a != x)
-        frame = pd.DataFrame([{"ally": r["holder"], "target": r["beneficiary"],
-                               "kind": ask.kind, "treaty": r["treaty"],
-                               "obligation": r["obligation"], "date": day,
-                               "attackers": seen[r["beneficiary"]]}
-                              for r in ask.rows], columns=["ally", "target", "kind", "treaty",
-                                                           "obligation", "date", "attackers"])
         loose = np.array([bool(r.get("informal")) for r in ask.rows], dtype=bool)
-        frames.append((frame, loose))
-        formal.append(frame[~loose])
-    every = pd.concat(formal, ignore_index=True) if formal else pd.DataFrame()
-    scored = log_odds_draws(fitted, pledge_features(every, system)) if len(every) else \
+        asked.append(loose)
+        formal += [SimpleNamespace(ally=r["holder"], target=r["beneficiary"], kind=ask.kind,
+                                   treaty=r["treaty"], obligation=r["obligation"], date=day,
+                                   attackers=seen[r["beneficiary"]])
+                   for r, informal in zip(ask.rows, loose, strict=True) if not informal]
+    scored = log_odds_draws(fitted, pledge_feature_columns(formal, system)) if formal else \
         np.zeros((shape_b, 0))
     out, at = [], 0
-    for ask, (frame, loose) in zip(asks, frames, strict=True):
+    for ask, loose in zip(asks, asked, strict=True):
         if not ask.rows:
             out.append(np.zeros((shape_b, 0)))
             continue
@@ -330,8 +318,9 @@ def _score(fitted, system, asks: list[_Ask], day: dt.date, shape_b: int, shifts=
         if loose.any():
             alpha, beta = ask.informal
             logit[:, loose] = log_odds(alpha, beta, shape_b, int(loose.sum()), seed=0)
-        out.append(logit + pledge_shifts(shifts, frame["ally"], frame["target"],
-                                         frame["treaty"]))
+        out.append(logit + pledge_shifts(shifts, [r["holder"] for r in ask.rows],
+                                         [r["beneficiary"] for r in ask.rows],
+                                         [r["treaty"] for r in ask.rows]))
     return out
 
 
@@ -376,14 +365,17 @@ def _strongest(rows: list[dict], logit: np.ndarray, keys: list[str]) -> list[int
     log-odds."""
     if not rows:
         return []
-    frame = pd.DataFrame(rows)
-    frame["mean_logit"] = logit.mean(axis=0)
-    frame["_legal"] = ~frame["informal"].fillna(False).astype(bool) if (
-        "informal" in frame) else True
-    frame["_i"] = np.arange(len(frame))
-    best = frame.sort_values(["_legal", "mean_logit"], ascending=False, kind="stable"
-                             ).drop_duplicates(keys)
-    return sorted(best["_i"].tolist())
+    mean = logit.mean(axis=0)
+    legal = [not bool(r.get("informal") or False) for r in rows]
+
+    def order(i: int) -> tuple:  # descending; a NaN mean after every number (pandas' order)
+        m = float(mean[i])
+        return (legal[i], m == m, m if m == m else 0.0)
+
+    kept: dict[tuple, int] = {}
+    for i in sorted(range(len(rows)), key=order, reverse=True):  # stable: ties in row order
+        kept.setdefault(tuple(rows[i].get(k) for k in keys), i)
+    return sorted(kept.values())
 
 
 def _parameters(scenario: Scenario, crisis_fit: dict) -> tuple[dict, list[dict]]:
@@ -539,7 +531,6 @@ class _Scores:
     pledge: the defence edges (one per holder, beneficiary and decision rule), the
     neutrality and offence pledges to the attacker, and its allies (one per holder)."""
 
-    edges: pd.DataFrame
     edge_rows: list[dict]
     edge_logit: np.ndarray
     neutral_logit: np.ndarray
@@ -560,10 +551,8 @@ def _probabilities(st: _Setting, sides: _Sides) -> _Scores:
         st.day, b, st.shifts)
     # one probability per (holder, beneficiary): the strongest of its pledges (module doc)
     keep = _strongest(sides.edges, edge_logit, ["holder", "beneficiary", "consensus"])
-    frame = pd.DataFrame(sides.edges).iloc[keep] if sides.edges else \
-        pd.DataFrame(sides.edges)
     keep_allies = _strongest(sides.allies, ally_logit, ["holder"])
-    return _Scores(edges=frame, edge_rows=[sides.edges[i] for i in keep],
+    return _Scores(edge_rows=[sides.edges[i] for i in keep],
                    edge_logit=edge_logit[:, keep], neutral_logit=neutral_logit,
                    offense_logit=off_logit, allies=[sides.allies[i] for i in keep_allies],
                    ally_logit=ally_logit[:, keep_allies])
@@ -642,13 +631,9 @@ def _armed(day: dt.date) -> set[int]:
     """The states with nuclear weapons on ``day``: :func:`foedus.crisis.means.is_nuclear`
     for every state at once (one pass over the table, not two masks a state; the same
     test: armed from its start, up to its end when there is one)."""
-    import pandas as pd
+    from foedus.crisis.means import nuclear_spells
 
-    from foedus.crisis.means import nuclear_states
-
-    table = nuclear_states()
-    return {int(c) for c, s, e in zip(table["ccode"], table["start"], table["end"],
-                                      strict=True) if s <= day and (pd.isna(e) or day < e)}
+    return {c for c, s, e in nuclear_spells() if s <= day and (e is None or day < e)}
 
 
 def _guarantors(st: _Setting, sides: _Sides) -> np.ndarray:
@@ -734,15 +719,16 @@ def _assemble(st: _Setting, sides: _Sides, scores: _Scores) -> Compiled:
     day, states, index = st.day, sides.states, sides.index
     armed = _armed(day)
     targets = set(sides.targets)
-    frame = scores.edges
-    holder = np.array([index[h] for h in frame.get("holder", [])], dtype=np.int64)
-    beneficiary = np.array([index[x] for x in frame.get("beneficiary", [])], dtype=np.int64)
-    consensus = frame["consensus"].to_numpy(dtype=bool) if sides.edges else np.zeros(0, bool)
-    groups = []
-    if consensus.any():
-        for (_, x), idx in frame.reset_index(drop=True)[consensus].groupby(
-                ["treaty", "beneficiary"]).groups.items():
-            groups.append((index[x], np.asarray(idx, dtype=np.int64)))
+    rows = scores.edge_rows
+    holder = np.array([index[r["holder"]] for r in rows], dtype=np.int64)
+    beneficiary = np.array([index[r["beneficiary"]] for r in rows], dtype=np.int64)
+    consensus = np.array([bool(r["consensus"]) for r in rows], dtype=bool)
+    by_group: dict[tuple, list[int]] = {}  # (treaty, beneficiary) → the kept edges, in order
+    for i, r in enumerate(rows):
+        if consensus[i]:
+            by_group.setdefault((r["treaty"], r["beneficiary"]), []).append(i)
+    groups = [(index[x], np.asarray(by_group[t, x], dtype=np.int64))
+              for t, x in sorted(by_group)]
     direct = np.zeros(len(states), dtype=bool)
     for h, x in zip(holder, beneficiary, strict=True):
         if states[x] in targets:
@@ -819,6 +805,28 @@ def _shipped_model() -> bytes:
     return pickle.dumps(load())
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the duration (restored as it was).
+
+    A cold compile allocates some 10^5 objects that live on (the treaties it unpickles,
+    the pledge rows, their facts) and leaves few cycles: the collector, triggered every
+    700 allocations, traversed the growing heap about 300 times for nothing, 0.05-0.1 s
+    CPU of a 0.6 s compile (issue 17, measured on Estonia 2024). Reference counting still
+    frees everything that is not in a cycle; the next collection after the compile finds
+    any cycle it left.
+    """
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def compile_scenario(scenario: Scenario, attacks: list[ResolvedAttack], *, system=None,
                      fitted=None, crisis_fit: dict | None = None, cache: bool = True
                      ) -> Compiled:
@@ -861,7 +869,7 @@ def compile_scenario(scenario: Scenario, attacks: list[ResolvedAttack], *, syste
             return hit
     from foedus.data.store import session
 
-    with session():  # one store connection for every step's reads
+    with session(), _collector_paused():  # one store connection for every step's reads
         st = _setting(scenario, attacks, system, fitted, crisis_fit)
         sides = _sides(st)
         compiled = _assemble(st, sides, _probabilities(st, sides))

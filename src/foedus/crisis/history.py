@@ -46,7 +46,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pandas as pd
+
+from foedus._lazy import pandas as pd
 
 __all__ = ["BOOT", "NUCLEAR_USES", "REGIONS", "escalation_record", "fit_escalation",
            "fit_reach", "home_region", "reach_probability", "reach_rows"]
@@ -185,15 +186,31 @@ def reach_probability(model: dict, km, cinc) -> np.ndarray:
 def _expit(z: np.ndarray) -> np.ndarray:
     """``scipy.special.expit`` bit for bit (1 / (1 + exp(-z)) with the C library's exp, as
     scipy computes it), without importing scipy.special (a third of a second of a cold
-    compile; the arrays here are small)."""
+    compile; the arrays here are small).
+
+    ``math.exp`` over the whole array in one ``map`` (not numpy's ``exp``: its SIMD
+    exp differs from the C library's in the last bit on about 2% of the reach models'
+    inputs, measured on the 19 library cases); the sum and quotient are IEEE operations,
+    the same in numpy as in Python. Where ``exp(-z)`` would overflow (or ``z`` is NaN) the
+    value is computed one at a time: scipy's 1 / (1 + inf) = 0.
+    """
+    z = np.asarray(z, dtype=np.float64)
+    neg = -z
+    safe = neg <= 709.0  # exp(709) < DBL_MAX: math.exp cannot overflow here
+    e = np.empty(neg.shape)
+    e[safe] = np.fromiter(map(math.exp, neg[safe].tolist()), dtype=np.float64,
+                          count=int(safe.sum()))
+
     def one(v: float) -> float:
         try:
-            return 1.0 / (1.0 + math.exp(-v))
-        except OverflowError:  # exp(-v) beyond float64: scipy's 1 / (1 + inf)
-            return 0.0
+            return math.exp(v)
+        except OverflowError:  # exp(-z) beyond float64: scipy's 1 / (1 + inf)
+            return math.inf
 
-    with np.errstate(over="ignore"):  # the flag math.exp leaves when it overflows
-        return np.frompyfunc(one, 1, 1)(z).astype(np.float64)
+    rest = ~safe
+    if rest.any():
+        e[rest] = [one(v) for v in neg[rest].tolist()]
+    return 1.0 / (1.0 + e)
 
 
 def escalation_record() -> pd.DataFrame:

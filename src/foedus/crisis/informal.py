@@ -36,7 +36,8 @@ from functools import cache
 from importlib import resources
 
 import numpy as np
-import pandas as pd
+
+from foedus._lazy import pandas as pd
 
 __all__ = ["KINDS", "PRIOR_MEAN", "PRIOR_WEIGHT", "is_informal", "log_odds", "posterior",
            "record"]

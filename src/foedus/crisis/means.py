@@ -13,19 +13,41 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-import pandas as pd
+from foedus._lazy import pandas as pd
 
-__all__ = ["capabilities", "capitals", "is_nuclear", "latest_burden", "nuclear_states",
-           "spending_plan"]
+__all__ = ["capabilities", "capitals", "is_nuclear", "latest_burden", "nuclear_spells",
+           "nuclear_states", "spending_plan"]
 
 
 @lru_cache(maxsize=4)
-def _nmc(store: str) -> pd.DataFrame:
-    from foedus.data.store import connect
+def _nmc(store: str) -> dict:
+    """NMC 7.0's ``ccode``, ``year``, ``cinc`` and ``milper`` columns as arrays (NaN:
+    missing), read once per store."""
+    import numpy as np
+
+    from foedus.data.store import connect, fetch_arrays
 
     with connect() as con:
-        return con.execute("SELECT ccode, year, cinc, milper FROM capabilities "
-                           "WHERE nmc_version = '7.0'").df()
+        got = fetch_arrays(con, "SELECT ccode, year, coalesce(cinc, 'NaN'::DOUBLE) AS cinc, "
+                           "coalesce(milper, 'NaN'::DOUBLE) AS milper FROM capabilities "
+                           "WHERE nmc_version = '7.0'")
+    return {k: np.asarray(v, dtype=float) if k in ("cinc", "milper") else np.asarray(v)
+            for k, v in got.items()}
+
+
+def _last_on_record(table: dict, value: str, codes: list[int], year: int
+                    ) -> dict[int, tuple[int, float]]:
+    """Each of ``codes``' (year, value) of the latest year up to ``year`` whose ``value``
+    is on record, by code."""
+    import numpy as np
+
+    mask = (table["year"] <= year) & np.isin(table["ccode"], codes) & \
+        ~np.isnan(table[value])
+    last: dict[int, tuple[int, float]] = {}
+    for c, y, v in sorted(zip(table["ccode"][mask].tolist(), table["year"][mask].tolist(),
+                              table[value][mask].tolist(), strict=True)):
+        last[c] = (y, v)  # in (code, year) order: the latest year is kept
+    return last
 
 
 def _store_key() -> str:
@@ -66,32 +88,30 @@ def capabilities(codes: list[int], year: int, measure: str,
 
     scale = scale or {}
     table = _nmc(_store_key())
-    nmc = table[(table["year"] <= year) & table["ccode"].isin(codes)]
-    last = nmc.dropna(subset=["cinc"]).sort_values("year").groupby("ccode").last()
+    last = _last_on_record(table, "cinc", codes, year)
+    share = {c: v for c, (_, v) in last.items()}
+    used = [y for y, _ in last.values()]
+    source = "NMC 7.0 CINC"
     if measure == "spending":
         with connect() as con:
             sipri = con.execute(
                 "SELECT ccode, year, milex_constant2023_usd_m AS milex FROM spending_sipri "
                 "WHERE milex_constant2023_usd_m IS NOT NULL AND year <= ?", [year]).df()
         sipri["milex"] = sipri["milex"] * sipri["ccode"].map(scale).fillna(1.0)
-    elif scale:
-        with connect() as con:
-            for y in last["year"].unique():
-                frame = _cinc_scaled(con, int(y), scale).set_index("ccode")["cinc"]
-                at = last.index[last["year"] == y]
-                last.loc[at, "cinc"] = frame.reindex(at).to_numpy()
-    flags: list[str] = []
-    if measure == "cinc":
-        share = last["cinc"].to_dict()
-        used = last["year"]
-        source = "NMC 7.0 CINC"
-    else:
         world = sipri.groupby("year")["milex"].sum()
         sipri = sipri.assign(share=sipri["milex"] / sipri["year"].map(world))
-        last = sipri[sipri["ccode"].isin(codes)].sort_values("year").groupby("ccode").last()
-        share = last["share"].to_dict()
-        used = last["year"]
+        spent = sipri[sipri["ccode"].isin(codes)].sort_values("year").groupby("ccode").last()
+        share = spent["share"].to_dict()
+        used = spent["year"]
         source = "SIPRI military expenditure share"
+    elif scale:
+        with connect() as con:
+            for y in dict.fromkeys(y for y, _ in last.values()):
+                frame = _cinc_scaled(con, int(y), scale).set_index("ccode")["cinc"]
+                for c, (at, _) in last.items():
+                    if at == y:
+                        share[c] = float(frame.reindex([c]).to_numpy()[0])
+    flags: list[str] = []
     carried = sorted({int(y) for y in used if y < year})
     if carried:
         flags.append(f"capabilities_carried_forward: {source} ends before {year}; the latest "
@@ -100,16 +120,16 @@ def capabilities(codes: list[int], year: int, measure: str,
     if missing:
         flags.append(f"capability_missing: no {source} for "
                      f"{', '.join(f'cow:{c}' for c in missing)} (counted as 0)")
-    milper = nmc.dropna(subset=["milper"]).sort_values("year").groupby("ccode").last()
-    return share, milper["milper"].to_dict(), flags
+    milper = _last_on_record(table, "milper", codes, year)
+    return share, {c: v for c, (_, v) in milper.items()}, flags
 
 
 def capitals(codes: list[int], year: int) -> dict[int, tuple[float, float]]:
     """(latitude, longitude) of each state's capital on 1 July of ``year``."""
-    from foedus.data.queries import capitals_by_year
+    from foedus.data.queries import capitals_on
 
-    caps = capitals_by_year(pd.DataFrame({"ccode": codes, "year": year}))
-    return {int(r.ccode): (r.lat, r.lon) for r in caps.itertuples()}
+    caps = capitals_on(codes, [year] * len(codes))
+    return {c: caps[c, y] for c, y in sorted(caps)}
 
 
 def latest_burden(codes: list[int], year: int) -> dict[int, tuple[int, float]]:
@@ -154,6 +174,20 @@ def nuclear_states() -> pd.DataFrame:
     for col in ("start", "end"):
         frame[col] = pd.to_datetime(frame[col]).dt.date
     return frame
+
+
+@lru_cache(maxsize=1)
+def nuclear_spells() -> tuple[tuple[int, dt.date, dt.date | None], ...]:
+    """(ccode, start, end or None) of each row of ``data/tables/nuclear_states.csv``, read
+    without pandas (the compile's path; :func:`nuclear_states` is the same table as a
+    frame)."""
+    import csv
+    from importlib import resources
+
+    with resources.files("foedus.data.tables").joinpath("nuclear_states.csv").open() as f:
+        return tuple((int(r["ccode"]), dt.date.fromisoformat(r["start"]),
+                      dt.date.fromisoformat(r["end"]) if r["end"] else None)
+                     for r in csv.DictReader(f))
 
 
 def is_nuclear(ccode: int, day: dt.date) -> bool:

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from functools import cache, lru_cache
 
 import numpy as np
-import pandas as pd
 
+from foedus._lazy import pandas as pd
 from foedus.data import prebuilt
 from foedus.data.loaders import atop_treaties_from_store, store_stamp
 from foedus.data.store import connect
@@ -36,6 +36,7 @@ __all__ = [
     "capitals",
     "capitals_by_year",
     "capitals_by_year_of",
+    "capitals_on",
     "contiguity_spells",
     "cshapes_rows",
     "gdp_maddison",
@@ -281,6 +282,41 @@ def capitals_by_year(years: pd.DataFrame) -> pd.DataFrame:
             merged = merged.sort_values(["ccode", "year"], kind="stable")
             return merged[["ccode", "year", "lat", "lon"]].reset_index(drop=True)
     return capitals_by_year_of(capitals(), keys)
+
+
+def capitals_on(ccode: Sequence[int], year: Sequence[int]
+                ) -> dict[tuple[int, int], tuple[float, float]]:
+    """(lat, lon) of the capital in force on 1 July of each (ccode, year) with one on
+    record: :func:`capitals_by_year` as a dict, read without pandas (one join in the store)
+    when the prebuilt table is fresh, by the same rule (a year past the table's last reads
+    its last year; a year before its first falls back to the capital spells).
+
+    Parameters
+    ----------
+    ccode, year
+        Parallel sequences of COW codes and years.
+
+    Returns
+    -------
+    dict
+        (ccode, year) to (latitude, longitude), for the pairs with a capital.
+    """
+    keys = list(dict.fromkeys(zip((int(c) for c in ccode), (int(y) for y in year),
+                                  strict=True)))
+    if prebuilt.fresh_table("prebuilt_capitals_by_year"):
+        with connect() as con:
+            first, last = con.execute("SELECT min(year), max(year) FROM "
+                                      "prebuilt_capitals_by_year").fetchone()
+            if not keys or min(y for _, y in keys) >= first:
+                rows = con.execute(
+                    "SELECT k.ccode, k.year, t.lat, t.lon FROM (SELECT unnest(?) AS ccode, "
+                    "unnest(?) AS year) k JOIN prebuilt_capitals_by_year t "
+                    "ON t.ccode = k.ccode AND t.year = least(k.year, ?)",
+                    [[c for c, _ in keys], [y for _, y in keys], last]).fetchall()
+                return {(int(c), int(y)): (la, lo) for c, y, la, lo in rows}
+    caps = capitals_by_year(pd.DataFrame(keys, columns=["ccode", "year"]))
+    return {(int(c), int(y)): (la, lo) for c, y, la, lo in zip(
+        caps["ccode"], caps["year"], caps["lat"], caps["lon"], strict=True)}
 
 
 def capitals_by_year_of(spells: pd.DataFrame, years: pd.DataFrame) -> pd.DataFrame:

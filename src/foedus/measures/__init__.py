@@ -1,14 +1,12 @@
-"""Measures computed from the store or the model (capability, distance, similarity…)."""
+"""Measures computed from the store or the model (capability, distance, similarity…).
 
-from foedus.measures.capability import NMC_COMPONENTS, cinc
+The capability and similarity measures (pandas) are imported on first use (issue 17: the
+crisis compile reads distance and the loss of strength only, and never imports pandas).
+"""
+
+from foedus._lazy import lazy_attributes
 from foedus.measures.distance import EARTH_MEAN_RADIUS_KM, haversine_km
 from foedus.measures.power import loss_of_strength
-from foedus.measures.similarity import (
-    MEASURES,
-    pair_similarity,
-    similarity_matrices,
-    valued_ties,
-)
 
 __all__ = [
     "EARTH_MEAN_RADIUS_KM",
@@ -21,3 +19,10 @@ __all__ = [
     "similarity_matrices",
     "valued_ties",
 ]
+
+_LAZY = {"NMC_COMPONENTS": "capability", "cinc": "capability", "MEASURES": "similarity",
+         "pair_similarity": "similarity", "similarity_matrices": "similarity",
+         "valued_ties": "similarity"}
+
+
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)

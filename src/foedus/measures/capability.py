@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import pandas as pd
-
+from foedus._lazy import pandas as pd
 from foedus._validation import TypeOf, validate_params
 
 __all__ = ["NMC_COMPONENTS", "cinc"]

@@ -12,8 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
+from foedus._lazy import pandas as pd
 from foedus.model.commitments import Obligation, Treaty
 from foedus.model.vocab import ObligationKind
 from foedus.registry import dataset

@@ -47,8 +47,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
-
+from foedus._lazy import pandas as pd
 from foedus.model.system import EARLIEST
 from foedus.model.vocab import ObligationKind
 

@@ -17,9 +17,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, ClassVar, Literal
 
-import pandas as pd
 from pydantic import Field, PrivateAttr
 
+from foedus._lazy import pandas as pd
 from foedus._validation import validate_params
 from foedus.answer import TypedAnswer
 from foedus.data.loaders import load_system
@@ -215,7 +215,8 @@ class CasesAnswer(TypedAnswer):
 
     cases: list[CaseJSON]
     provenance: Provenance
-    _frame: pd.DataFrame | None = PrivateAttr(default=None)
+    #: a pandas.DataFrame or None (Any: pydantic would import pandas to read the annotation)
+    _frame: Any = PrivateAttr(default=None)
 
     @property
     def frame(self) -> pd.DataFrame | None:

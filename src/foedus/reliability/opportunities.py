@@ -201,8 +201,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-import pandas as pd
-
+from foedus._lazy import pandas as pd
 from foedus.data.loaders import load_system
 from foedus.model.system import ATOP_END, EARLIEST, CommitmentSystem, Snapshot
 from foedus.model.vocab import ObligationKind

@@ -52,10 +52,12 @@ References
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
+
+from foedus._lazy import pandas as pd
 
 __all__ = ["CAPABILITY_CHANGE", "POLITY_CHANGE", "change_since_formation",
-           "institutionalisation", "member_war_cases"]
+           "change_since_formation_arrays", "institutionalisation",
+           "institutionalisation_arrays", "latest_on_record", "member_war_cases"]
 
 #: Relative CINC change that counts as a change in capabilities (``chcap2d``).
 CAPABILITY_CHANGE = 0.10
@@ -63,15 +65,16 @@ CAPABILITY_CHANGE = 0.10
 POLITY_CHANGE = 3
 
 
-def _any(*conds: pd.Series) -> pd.Series:
-    out = conds[0].fillna(False).astype(bool)
-    for c in conds[1:]:
-        out |= c.fillna(False).astype(bool)
-    return out
+#: The provision columns of ``milinst`` and of ``formal`` (module docstring).
+_MILINST_INPUTS = ("milcon", "intcom", "base", "milaid", "subord", "contrib", "orgpurp1",
+                   "orgpurp2")
+_FORMAL_INPUTS = ("estmode", "pubsecr", "organ1", "organ2")
 
 
 def institutionalisation(phases: pd.DataFrame) -> pd.DataFrame:
     """``milinst`` and ``formal`` (0-2, float with NaN) of each ATOP alliance phase.
+
+    A frame of :func:`institutionalisation_arrays` (which see: the same numbers).
 
     Parameters
     ----------
@@ -85,42 +88,86 @@ def institutionalisation(phases: pd.DataFrame) -> pd.DataFrame:
         ``atopid``, ``atopidphase``, ``milinst``, ``formal``.
     """
     p = phases
-    high = _any(p["milcon"] == 3, p["intcom"] == 1, p["base"] > 0)
-    moderate = _any(p["milcon"] == 2, p["milaid"].isin([3, 4]), p["subord"] > 0,
-                    p["contrib"] == 1, p["orgpurp1"].isin([1, 4]), p["orgpurp2"].isin([1, 4]))
-    milinst = np.where(high, 2.0, np.where(moderate, 1.0, 0.0))
-    inputs = ["milcon", "intcom", "base", "milaid", "subord", "contrib", "orgpurp1",
-              "orgpurp2"]
-    milinst = np.where(p[inputs].isna().all(axis=1), np.nan, milinst)
-    organ = p[["organ1", "organ2"]].max(axis=1)
-    formal = ((p["estmode"] == 1) & (p["pubsecr"] != 2)).astype(float) + (organ >= 2)
-    formal = np.where(p["organ1"].isna(), 0.0, formal)
-    formal = np.where(p[["estmode", "pubsecr", "organ1"]].isna().all(axis=1), np.nan, formal)
+    milinst, formal = institutionalisation_arrays(
+        {c: p[c].to_numpy(dtype=float) for c in (*_MILINST_INPUTS, *_FORMAL_INPUTS)})
     return pd.DataFrame({"atopid": p["atopid"].astype(int), "atopidphase": p["atopidphase"],
                          "milinst": milinst, "formal": formal})
 
 
-def _lookup(values: pd.DataFrame, ccode: pd.Series, year: pd.Series, latest: bool
-            ) -> np.ndarray:
+def institutionalisation_arrays(columns) -> tuple[np.ndarray, np.ndarray]:
+    """``milinst`` and ``formal`` (0-2, float with NaN) of each phase, from its provision
+    columns as float arrays (NaN: missing); Leeds & Anac (2005), module docstring.
+
+    Parameters
+    ----------
+    columns
+        A mapping of the provision names of the module docstring (``milcon`` … ``orgpurp2``,
+        ``estmode``, ``pubsecr``, ``organ1``, ``organ2``) to arrays of one value per phase.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``milinst`` and ``formal``, one per phase.
+
+    References
+    ----------
+    .. [1] Leeds, Brett Ashley, and Sezi Anac. 2005. "Alliance Institutionalization and
+       Alliance Performance." *International Interactions* 31(3): 183-202.
+       doi:10.1080/03050620500294135
+    """
+    def col(name: str) -> np.ndarray:
+        return np.asarray(columns[name], dtype=float)
+
+    high = (col("milcon") == 3) | (col("intcom") == 1) | (col("base") > 0)
+    moderate = ((col("milcon") == 2) | np.isin(col("milaid"), [3, 4]) | (col("subord") > 0)
+                | (col("contrib") == 1) | np.isin(col("orgpurp1"), [1, 4])
+                | np.isin(col("orgpurp2"), [1, 4]))
+    milinst = np.where(high, 2.0, np.where(moderate, 1.0, 0.0))
+    unknown = np.logical_and.reduce([np.isnan(col(c)) for c in _MILINST_INPUTS])
+    milinst = np.where(unknown, np.nan, milinst)
+    organ = np.fmax(col("organ1"), col("organ2"))  # the larger, skipping a missing one
+    formal = ((col("estmode") == 1) & (col("pubsecr") != 2)).astype(float) + (organ >= 2)
+    formal = np.where(np.isnan(col("organ1")), 0.0, formal)
+    formal = np.where(np.logical_and.reduce([np.isnan(col(c)) for c in
+                                             ("estmode", "pubsecr", "organ1")]), np.nan, formal)
+    return milinst, formal
+
+
+def latest_on_record(ccode_v, year_v, ccode, year) -> np.ndarray:
+    """For each (``ccode``, ``year``), the index of the row of (``ccode_v``, ``year_v``)
+    with that code and the latest year at or before it (-1 where there is none): the rows'
+    last value on record up to each year, as ``pandas.merge_asof(..., by="ccode",
+    direction="backward")`` finds it (one row per (ccode, year) on record)."""
+    vc, vy = np.asarray(ccode_v, dtype=np.int64), np.asarray(year_v, dtype=np.int64)
+    ccode, year = np.asarray(ccode, dtype=np.int64), np.asarray(year, dtype=np.int64)
+    if not len(vc):
+        return np.full(len(ccode), -1, dtype=np.int64)
+    span = int(max(vy.max(), year.max(initial=0)) + 1)  # a year fits below one ccode step
+    order = np.lexsort((vy, vc))
+    at = np.searchsorted(vc[order] * span + vy[order], ccode * span + year,
+                         side="right") - 1
+    safe = np.maximum(at, 0)
+    return np.where((at >= 0) & (vc[order][safe] == ccode), order[safe], -1)
+
+
+def _lookup(values, ccode, year, latest: bool) -> np.ndarray:
     """The value of each (ccode, year): that year's, or with ``latest`` the last on record
-    up to it (a year past the data's end reads its last year)."""
+    up to it (a year past the data's end reads its last year). ``values``: (ccode, year,
+    value) arrays, one row per (ccode, year)."""
+    vc, vy, vv = (np.asarray(values[k]) for k in ("ccode", "year", "value"))
     if not latest:
-        look = values.set_index(["ccode", "year"])["value"]
-        return np.asarray([look.get((c, y), np.nan) for c, y in zip(ccode, year, strict=True)],
-                          dtype=float)
-    left = pd.DataFrame({"ccode": np.asarray(ccode, dtype="int64"),
-                         "year": np.asarray(year, dtype="int64"), "_i": np.arange(len(ccode))})
-    right = values.dropna(subset=["value"]).astype({"ccode": "int64", "year": "int64"})
-    got = pd.merge_asof(left.sort_values("year"), right.sort_values("year"), on="year",
-                        by="ccode", direction="backward")
-    return got.sort_values("_i")["value"].to_numpy(dtype=float)
+        look = {(int(c), int(y)): float(v) for c, y, v in zip(vc, vy, vv, strict=True)}
+        return np.asarray([look.get((c, y), np.nan) for c, y in zip(
+            np.asarray(ccode).tolist(), np.asarray(year).tolist(), strict=True)], dtype=float)
+    keep = ~np.isnan(vv)
+    at = latest_on_record(vc[keep], vy[keep], ccode, year)
+    return np.where(at >= 0, vv[keep][np.maximum(at, 0)] if keep.any() else np.nan, np.nan)
 
 
-def _changed(values: pd.DataFrame, pairs: pd.DataFrame, rule, latest: bool = False
-             ) -> np.ndarray:
-    """Whether ``rule(before, after)`` holds for (ccode, y0, y1) rows of ``pairs``."""
-    a = _lookup(values, pairs["ccode"], pairs["y0"], latest)
-    b = _lookup(values, pairs["ccode"], pairs["y1"], latest)
+def _changed(values, ccode, y0, y1, rule, latest: bool = False) -> np.ndarray:
+    """Whether ``rule(before, after)`` holds for each (ccode, y0, y1)."""
+    a = _lookup(values, ccode, y0, latest)
+    b = _lookup(values, ccode, y1, latest)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(np.isnan(a) | np.isnan(b), np.nan, rule(a, b).astype(float))
     return out
@@ -208,6 +255,8 @@ def change_since_formation(cases: pd.DataFrame, con, *,
     """Capability and democratic change since the alliance formed (``chcap2d``,
     ``dinstch2``; module docstring), Leeds (2003) [1]_ and Leeds & Anac (2005) [2]_.
 
+    A frame of :func:`change_since_formation_arrays` (which see: the same numbers).
+
     Parameters
     ----------
     cases
@@ -237,32 +286,83 @@ def change_since_formation(cases: pd.DataFrame, con, *,
        Alliance Performance." *International Interactions* 31(3): 183-202.
        doi:10.1080/03050620500294135
     """
-    cinc = con.execute("select ccode, year, cinc as value from capabilities"
-                       " where nmc_version = '7.0'").df()
-    polity = con.execute("select ccode, year, polity2 as value from polity").df()
+    chcap2d, dinstch2 = change_since_formation_arrays(
+        cases["ally"].to_numpy(), list(cases["partners"]), cases["entry_year"].to_numpy(),
+        cases["year"].to_numpy(), con, capability_change=capability_change,
+        polity_change=polity_change, latest=latest)
     out = pd.DataFrame(index=cases.index)
-    out["chcap2d"] = _dyad_change(cases, cinc, lambda a, b: np.abs(b / a - 1)
-                                  > capability_change, latest)
-    out["dinstch2"] = _dyad_change(cases, polity, lambda a, b: np.abs(b - a)
-                                   >= polity_change, latest)
+    out["chcap2d"] = chcap2d
+    out["dinstch2"] = dinstch2
     return out
 
 
-def _dyad_change(cases: pd.DataFrame, values: pd.DataFrame, rule, latest: bool = False
-                 ) -> np.ndarray:
+def _values(con, sql: str) -> dict[str, np.ndarray]:
+    """(ccode, year, value) arrays of a query's rows (``sql`` gives a missing value as
+    NaN)."""
+    from foedus.data.store import fetch_arrays
+
+    got = fetch_arrays(con, sql)
+    return {k: np.asarray(got[k], dtype=float) if k == "value" else np.asarray(got[k])
+            for k in ("ccode", "year", "value")}
+
+
+def change_since_formation_arrays(ally, partners, entry_year, year, con, *,
+                                  capability_change: float = CAPABILITY_CHANGE,
+                                  polity_change: int = POLITY_CHANGE, latest: bool = False
+                                  ) -> tuple[np.ndarray, np.ndarray]:
+    """``chcap2d`` and ``dinstch2`` of each case, as arrays (the core of
+    :func:`change_since_formation`, without pandas).
+
+    Parameters
+    ----------
+    ally, partners, entry_year, year
+        One entry per case: the member's COW code, its partners (a tuple of COW codes),
+        the year it (or the dyad) entered the alliance, and the war's or the day's year.
+    con
+        An open store connection (NMC 7.0 ``capabilities``, Polity5 ``polity``).
+    capability_change, polity_change, latest
+        As :func:`change_since_formation`.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``chcap2d`` and ``dinstch2`` (1.0, 0.0, or NaN where no value decides).
+
+    References
+    ----------
+    .. [1] Leeds, Brett Ashley. 2003. "Alliance Reliability in Times of War." *International
+       Organization* 57(4): 801-827. doi:10.1017/S0020818303574057
+    .. [2] Leeds, Brett Ashley, and Sezi Anac. 2005. "Alliance Institutionalization and
+       Alliance Performance." *International Interactions* 31(3): 183-202.
+       doi:10.1080/03050620500294135
+    """
+    cinc = _values(con, "select ccode, year, coalesce(cinc, 'NaN'::DOUBLE) as value from "
+                        "capabilities where nmc_version = '7.0'")
+    polity = _values(con, "select ccode, year, coalesce(polity2, 'NaN'::DOUBLE) as value "
+                          "from polity")
+    cases = (np.asarray(ally), list(partners), np.asarray(entry_year), np.asarray(year))
+    return (_dyad_change(cases, cinc, lambda a, b: np.abs(b / a - 1) > capability_change,
+                         latest),
+            _dyad_change(cases, polity, lambda a, b: np.abs(b - a) >= polity_change,
+                         latest))
+
+
+def _dyad_change(cases: tuple, values, rule, latest: bool = False) -> np.ndarray:
     """1 when the member's or any partner's value changed by the rule between entering the
     alliance and the year before the war; NaN when no value decides it."""
-    if cases.empty:
+    ally, partners, entry_year, year = cases
+    if len(ally) == 0:
         return np.zeros(0)
-    y1 = np.maximum(cases["year"].to_numpy() - 1, cases["entry_year"].to_numpy())
-    y0 = cases["entry_year"].to_numpy()
-    states = [(i, int(c)) for i, (a, ps) in enumerate(zip(cases["ally"], cases["partners"],
-                                                          strict=True)) for c in (a, *ps)]
-    pairs = pd.DataFrame({"row": [i for i, _ in states], "ccode": [c for _, c in states]})
-    pairs["y0"], pairs["y1"] = y0[pairs["row"]], y1[pairs["row"]]
-    pairs["changed"] = _changed(values, pairs, rule, latest)
-    grouped = pairs.groupby("row")["changed"]
-    any_change = grouped.max()
-    all_missing = pairs["changed"].isna().groupby(pairs["row"]).all()  # no apply per row
-    out = np.where(all_missing, np.nan, (any_change.fillna(0) > 0).astype(float))
-    return out
+    y1 = np.maximum(year - 1, entry_year)
+    y0 = entry_year
+    states = [(i, int(c)) for i, (a, ps) in enumerate(zip(ally, partners, strict=True))
+              for c in (a, *ps)]
+    row = np.array([i for i, _ in states], dtype=np.int64)
+    ccode = np.array([c for _, c in states], dtype=np.int64)
+    changed = _changed(values, ccode, y0[row], y1[row], rule, latest)
+    # per case: NaN when every state's change is missing, else whether any changed
+    decided = ~np.isnan(changed)
+    n = len(ally)
+    any_decided = np.bincount(row[decided], minlength=n) > 0
+    any_change = np.bincount(row[decided], weights=changed[decided] > 0, minlength=n) > 0
+    return np.where(any_decided, any_change.astype(float), np.nan)

@@ -37,8 +37,7 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
-
+from foedus._lazy import pandas as pd
 from foedus.reliability.rates import N_BOOT, alliance_rates
 
 __all__ = ["BF_FIGURES", "LLM_FIGURE", "published_comparisons"]

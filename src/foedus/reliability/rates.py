@@ -33,8 +33,8 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-import pandas as pd
 
+from foedus._lazy import pandas as pd
 from foedus.params import RELIABILITY_GROUPS
 
 __all__ = [

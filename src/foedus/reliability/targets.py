@@ -52,7 +52,7 @@ import datetime as dt
 from functools import cache
 from importlib import resources
 
-import pandas as pd
+from foedus._lazy import pandas as pd
 
 __all__ = ["DYAD_DAYS", "MID_HOSTLEV", "ROLE_COLUMNS", "overrides", "participations",
            "tuples_by", "war_roles"]

@@ -59,7 +59,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import pandas as pd
+from foedus._lazy import pandas as pd
 
 __all__ = ["THEATRE_COLUMNS", "WHERE_FOUGHT", "Theatre", "scope_verdict", "theatre",
            "theatre_places", "theatre_table", "where_fought"]
