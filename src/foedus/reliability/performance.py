@@ -330,11 +330,8 @@ def change_since_formation_arrays(ally, partners, entry_year, year, con, *,
 
     References
     ----------
-    .. [1] Leeds, Brett Ashley. 2003. "Alliance Reliability in Times of War." *International
-       Organization* 57(4): 801-827. doi:10.1017/S0020818303574057
-    .. [2] Leeds, Brett Ashley, and Sezi Anac. 2005. "Alliance Institutionalization and
-       Alliance Performance." *International Interactions* 31(3): 183-202.
-       doi:10.1080/03050620500294135
+    Leeds (2003) and Leeds & Anac (2005), cited in full under
+    :func:`change_since_formation`.
     """
     cinc = _values(con, "select ccode, year, coalesce(cinc, 'NaN'::DOUBLE) as value from "
                         "capabilities where nmc_version = '7.0'")
