@@ -123,7 +123,10 @@ def test_treaty_browser(page, app_url) -> None:
 def test_a_crisis_run_from_the_lab_matches_foedus_simulate(page, app_url, cli_env) -> None:
     page.goto(f"{app_url}/lab")
     page.select_option("#case", CASE)
-    page.wait_for_function("document.getElementById('toml').value.includes('[[attack]]')")
+    # the case's text in and checked (its seed filled in) before the draws and seed are
+    # typed: typed earlier, the check's answer overwrote the seed (seen on a loaded machine)
+    page.wait_for_selector(f"body[data-case-loaded='{CASE}']", state="attached")
+    assert "[[attack]]" in page.input_value("#toml")
     page.fill("#draws", "20000")
     page.fill("#seed", "7")
     page.evaluate("window.progressSeen = [];"
@@ -152,7 +155,10 @@ def test_a_crisis_run_from_the_lab_matches_foedus_simulate(page, app_url, cli_en
 def test_a_sweep_from_the_lab_matches_foedus_sweep(page, app_url, cli_env) -> None:
     page.goto(f"{app_url}/lab")
     page.select_option("#case", CASE)
-    page.wait_for_function("document.getElementById('toml').value.includes('[[attack]]')")
+    # the case's text in and checked (its seed filled in) before the draws and seed are
+    # typed: typed earlier, the check's answer overwrote the seed (seen on a loaded machine)
+    page.wait_for_selector(f"body[data-case-loaded='{CASE}']", state="attached")
+    assert "[[attack]]" in page.input_value("#toml")
     page.fill("#draws", "3000")
     page.fill("#seed", "7")
     page.select_option("#sweep-param", "challenger.value")

@@ -48,12 +48,16 @@ function fieldsDraws(answer) {
   return answer.seed !== undefined;
 }
 
+// body[data-case-loaded] names the case (or "upload") once its text is in and checked,
+// and its seed filled in: a seed or draws typed before then would be overwritten
 $("case").addEventListener("change", async () => {
   const name = $("case").value;
   if (!name) return;
+  delete document.body.dataset.caseLoaded;
   const answer = await foedus.getJson(`/api/library/${encodeURIComponent(name)}`);
   $("toml").value = answer.toml;
   await check(answer.toml);
+  document.body.dataset.caseLoaded = name;
 });
 
 $("upload").addEventListener("change", () => {
@@ -61,9 +65,11 @@ $("upload").addEventListener("change", () => {
   if (!file) return;
   const reader = new FileReader();
   reader.onload = async () => {
+    delete document.body.dataset.caseLoaded;
     $("case").value = "";
     $("toml").value = reader.result;
     await check(reader.result);
+    document.body.dataset.caseLoaded = "upload";
   };
   reader.readAsText(file);
 });
