@@ -13,11 +13,11 @@ processes are printed per step.
 so that before and after are measured in the same run on the same load.
 
 ``--plan`` times the panel as a user builds it instead: the verbs chained lazily, then
-``.write()``, which runs the plan and writes the file. It reports the imports, the
-plan-and-write's CPU time (every thread), the main thread's (``time.thread_time``), the
-other threads' (DuckDB's, and any a tree under ``--src`` starts) and the wall time, so
-that a tree which spreads the work over threads can be compared with one that does not
-(docs/panels.md, "Performance": the threaded write that was tried).
+``.write()``, which runs the plan and writes each Parquet row group while the similarity
+measures of later years are computed (:func:`foedus.panels.writers.write_panel`). It
+reports the imports, the plan-and-write's CPU time (every thread), the main thread's
+(``time.thread_time``), the other threads' (the Parquet writer's, mostly) and the wall
+time: on an idle 2-core machine the wall time approaches the main thread's.
 
 Usage: ``python benchmarks/panel_steps.py [--runs 5] [--src DIR] [--no-similarity] [--plan]`` with
 a built store (FOEDUS_HOME as for ``foedus``). Never a test: timings vary with the load.
@@ -102,7 +102,7 @@ def main() -> None:
     parser.add_argument("--src", default=None, help="another source tree (its src/ is used)")
     parser.add_argument("--no-similarity", action="store_true")
     parser.add_argument("--plan", action="store_true",
-                        help="the lazy plan and its write, not step by step")
+                        help="the lazy plan and its streaming write, not step by step")
     options = parser.parse_args()
     similarity = not options.no_similarity
     run_once(options.src, similarity, options.plan)  # warm the file cache, untimed

@@ -37,7 +37,8 @@ BLAS_SUMS = ("s_wabs_chiba", "s_wabs_sr")
 def test_the_full_panel_equals_the_eager_reference(store_home: Path, tmp_path: Path) -> None:
     plan = (create_dyad_years(1816, 2018).add_alliances().add_cinc().add_distance()
             .add_contiguity().add_similarity())
-    # written first: the write runs the plan, which is then read as it was kept
+    # written first: the plan runs as the write streams it (the measures on their own
+    # thread, row groups written as the years are done), then is read as it was kept
     plan.write(tmp_path / "panel.parquet")
     new = plan.frame
     old = reference_dyad_years(1816, 2018)

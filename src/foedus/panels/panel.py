@@ -8,8 +8,10 @@ read like a sentence: ``create_dyad_years(1816, 2018).add_alliances().add_cinc()
 from __future__ import annotations
 
 import importlib
+import queue
 import textwrap
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -45,6 +47,42 @@ _STEP_MODULES = {"alliances": "alliances", "cinc": "capabilities", "majors": "ca
 def _step(name: str) -> Callable[..., Panel]:
     module = importlib.import_module(f"foedus.panels.{_STEP_MODULES[name]}")
     return getattr(module, f"add_{name}")
+
+
+class _Filling:
+    """The measures' thread's progress read as an iterator of rows done; ``close`` stops it.
+
+    Yields what the thread puts (rows final so far), raises what it raised, and once it has
+    put ``total`` joins it and calls ``finish``. ``close`` (also for an iterator never
+    read, as when the write fails before its first row group) tells the thread to stop
+    after its current year.
+    """
+
+    def __init__(self, progress: queue.SimpleQueue, stop: threading.Event,
+                 worker: threading.Thread, total: int, finish: Callable[[], None]) -> None:
+        self._progress, self._stop, self._worker = progress, stop, worker
+        self._total, self._finish, self._done = total, finish, False
+
+    def __iter__(self) -> _Filling:
+        return self
+
+    def __next__(self) -> int:
+        if self._done:
+            raise StopIteration
+        ready = self._progress.get()
+        if isinstance(ready, BaseException):
+            self._done = True
+            self.close()
+            raise ready
+        if ready == self._total:
+            self._done = True
+            self._worker.join()
+            self._finish()
+        return ready
+
+    def close(self) -> None:
+        """Tell the thread to stop after its current year."""
+        self._stop.set()
 
 
 @dataclass(frozen=True)
@@ -86,6 +124,84 @@ class Panel:
                     done = _step(name)(done, **dict(options))
             object.__setattr__(self, "_collected", done)
         return done
+
+    def collect_streaming(self) -> tuple[Panel, Iterator[int]]:
+        """The plan run with its similarity step's columns allocated, and their filler.
+
+        For a writer that writes rows while the similarity measures of later years are
+        computed (:func:`foedus.panels.similarity.similarity_filler`): the panel returned
+        has every column, the similarity ones not yet final; the iterator yields, as the
+        measures are computed a year at a time, how many of the frame's first rows are
+        final, and once exhausted marks this panel collected (reading it afterwards runs
+        nothing again). The measures are computed on a thread of their own, started before
+        the other steps run (they need only the frame's keys), so on a machine with two
+        cores they overlap the joins. A plan without exactly one similarity step is
+        collected at once (the iterator yields the number of rows).
+
+        Returns
+        -------
+        tuple of Panel and iterator of int
+            The panel and its filler.
+
+        Raises
+        ------
+        PanelError
+            From a step; the measures' thread is told to stop. An error on that thread is
+            raised by the iterator.
+
+        Examples
+        --------
+        >>> from foedus.panels import create_dyad_years
+        >>> plan = create_dyad_years(2000, 2001).add_similarity(measures=["s_abs"])
+        >>> done, fill = plan.collect_streaming()
+        >>> ready = list(fill)
+        >>> ready[-1] == len(done.data) and plan.frame is done.data
+        True
+        """
+        steps = [name for name, _ in self.plan]
+        if steps.count("similarity") != 1 or "_collected" in self.__dict__:
+            done = self.collect()
+            return done, iter([len(done.data)])
+        from foedus.data.store import session
+        from foedus.panels._join import add_columns
+        from foedus.panels.similarity import similarity_filler
+
+        done = replace(self, plan=())
+        progress: queue.SimpleQueue = queue.SimpleQueue()
+        stop = threading.Event()
+        with session():  # one store connection for every step's reads
+            asked = next(o for n, o in self.plan if n == "similarity")
+            columns, info, fill = similarity_filler(done, **dict(asked))
+            total = len(done.data)
+
+            def compute() -> None:
+                try:
+                    for ready in fill:
+                        progress.put(ready)
+                        if stop.is_set():
+                            return
+                except BaseException as error:  # handed to the reading thread
+                    progress.put(error)
+
+            worker = threading.Thread(target=compute, name="foedus-similarity", daemon=True)
+            worker.start()
+            try:
+                for name, options in self.plan:
+                    if name == "similarity":
+                        done = done.with_columns(add_columns(done.data, columns), info)
+                    else:
+                        done = _step(name)(done, **dict(options))
+            except BaseException:
+                stop.set()
+                raise
+        if len(done.data) != total:  # every step keeps the rows; the columns depend on it
+            stop.set()
+            raise PanelError("a panel step changed the rows; similarity cannot be streamed")
+
+        def finish() -> None:
+            object.__setattr__(self, "_collected", done)
+
+        return done, _Filling(progress, stop, worker, total, finish)
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -190,7 +306,7 @@ class Panel:
         """Run the plan and write to Parquet, CSV or Stata (:mod:`foedus.panels.writers`)."""
         from foedus.panels.writers import write_panel
 
-        return write_panel(self.collect(), path)
+        return write_panel(self, path)
 
 
 def states_data(*names: str) -> Callable[[F], F]:

@@ -16,7 +16,7 @@ null.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -31,7 +31,8 @@ from foedus.panels.panel import ColumnInfo, Panel, states_data
 from foedus.params import SIMILARITY_CODINGS, SIMILARITY_CONVENTIONS, SIMILARITY_MEASURES
 from foedus.registry import dataset
 
-__all__ = ["CODINGS", "CONVENTIONS", "MEASURES", "add_similarity", "column_name"]
+__all__ = ["CODINGS", "CONVENTIONS", "MEASURES", "add_similarity", "column_name",
+           "similarity_filler"]
 
 MEASURES = SIMILARITY_MEASURES
 CODINGS = SIMILARITY_CODINGS
@@ -148,6 +149,58 @@ def add_similarity(panel: Panel, *, measures: Sequence[str] = MEASURES,
     >>> float(p.frame["s_abs_sr"].max())
     1.0
     """
+    columns, info, fill = similarity_filler(panel, measures=measures, coding=coding,
+                                            convention=convention)
+    for _ in fill:  # a year at a time, into the preallocated columns
+        pass
+    return panel.with_columns(add_columns(panel.frame, columns), info)
+
+
+def similarity_filler(panel: Panel, *, measures: Sequence[str] = MEASURES,
+                      coding: Sequence[str] = CODINGS, convention: Sequence[str] = ("out",),
+                      ) -> tuple[dict[str, np.ndarray], dict[str, ColumnInfo], Iterator[int]]:
+    """:func:`add_similarity` in two parts: its columns allocated, then the iterator filling them.
+
+    The columns (every value NaN) are for ``panel``'s rows; any panel with the same rows
+    (the ``add_*`` steps keep the rows) can take them, so the measures can be computed
+    while other steps run and written while later years are computed
+    (:meth:`foedus.panels.panel.Panel.collect_streaming`). Exhausting the iterator fills
+    them in place, a year at a time, and after each year yields how many of the frame's
+    first rows are final (0 while none is known to be: rows not sorted by year), last the
+    number of rows. :func:`add_similarity` is this with the iterator exhausted at once.
+
+    Parameters
+    ----------
+    panel, measures, coding, convention
+        As in :func:`add_similarity` (checked there; this is the plan's internal form).
+
+    Returns
+    -------
+    tuple
+        The columns (name to a float64 array, one value per row), their descriptions, and
+        the filler.
+
+    Raises
+    ------
+    PanelError
+        For a state-year panel.
+
+    References
+    ----------
+    .. [1] Häge, Frank M. 2011. "Choice or Circumstance? Adjusting Measures of Foreign
+       Policy Similarity for Chance Agreement." Political Analysis 19(3): 287-305.
+       doi:10.1093/pan/mpr023
+
+    Examples
+    --------
+    >>> from foedus.panels import create_dyad_years
+    >>> panel = create_dyad_years(2000, 2000)
+    >>> columns, info, fill = similarity_filler(panel, measures=["pi"], coding=["chiba"])
+    >>> list(columns), bool(np.isnan(columns["pi_chiba"]).all())
+    (['pi_chiba'], True)
+    >>> list(fill)[-1] == len(panel.frame), float(np.nanmax(columns["pi_chiba"]))
+    (True, 1.0)
+    """
     panel.require("dyad_year", "add_similarity")
     measures = _unique(measures)
     codings = _unique(coding)
@@ -158,22 +211,29 @@ def add_similarity(panel: Panel, *, measures: Sequence[str] = MEASURES,
     cinc = queries.capabilities(queries.NMC, ("cinc",), non_null="cinc")
     names = [column_name(m, c, v) for v in conventions for c in codings for m in measures]
     out = {n: np.full(len(frame), np.nan) for n in names}
-    # small matrices (n <= 200 a year): BLAS threads cost more than they give, and on a
-    # shared machine their spinning multiplies the wall time (benchmarks/panel.py)
-    with threadpool_limits(limits=1, user_api="blas"):
-        _fill(out, frame, members, dyads, cinc, measures, codings, conventions)
-    frame = add_columns(frame, out)
     info = {column_name(m, c, v): ColumnInfo(
         f"{_LABELS[m]}, {c} coding, {v} convention", ("atop_members", "atop_directed",
                                                        "cow_system", "nmc_7"))
         for v in conventions for c in codings for m in measures}
-    return panel.with_columns(frame, info)
+    year = frame["year"].to_numpy()
+    in_order = bool(np.all(year[1:] >= year[:-1]))
+
+    def fill() -> Iterator[int]:
+        # small matrices (n <= 200 a year): BLAS threads cost more than they give, and on a
+        # shared machine their spinning multiplies the wall time (benchmarks/panel.py)
+        with threadpool_limits(limits=1, user_api="blas"):
+            for done in _fill(out, frame, members, dyads, cinc, measures, codings,
+                              conventions):
+                yield int(np.searchsorted(year, done, side="right")) if in_order else 0
+        yield len(frame)
+
+    return out, info, fill()
 
 
 def _fill(out: dict[str, np.ndarray], frame: pd.DataFrame, members: pd.DataFrame,
           dyads: pd.DataFrame, cinc: pd.DataFrame, measures: tuple[str, ...],
-          codings: tuple[str, ...], conventions: tuple[str, ...]) -> None:
-    """Fill the preallocated columns ``out`` a year at a time."""
+          codings: tuple[str, ...], conventions: tuple[str, ...]) -> Iterator[int]:
+    """Fill the preallocated columns ``out`` a year at a time, yielding each year done."""
     nmc_last = dataset("nmc_7").last_year
     year_index = frame.groupby("year").indices
     dyads_by_year = dyads.groupby("year").indices
@@ -217,6 +277,7 @@ def _fill(out: dict[str, np.ndarray], frame: pd.DataFrame, members: pd.DataFrame
                 result = _portfolio_similarity(portfolio, weights, asked)
                 for m in asked:
                     out[names[m, c_name, v]][target] = result[m].ravel().take(cells)
+        yield year
 
 
 def _cells(codes: np.ndarray, rows: np.ndarray, frame1: np.ndarray,

@@ -11,6 +11,8 @@ so a failed or interrupted write never leaves a half-written panel or a temporar
 from __future__ import annotations
 
 import json
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -62,18 +64,77 @@ def panel_metadata(panel: Panel) -> dict:
     return describe_panel(panel).to_json()
 
 
+#: Rows per Parquet row group (2**17; DuckDB's default is 122,880, pyarrow's 2**20): small
+#: enough that a full dyad-year panel's groups are written while the similarity measures
+#: of later years are still being computed, large enough to cost no more than one
+#: large group (benchmarks/panel_steps.py).
+ROW_GROUP = 1 << 17
+
+#: Row groups converted to Arrow ahead of the encoder, at most (each ~35 MB for a full
+#: dyad-year panel; unbounded, the conversions of a whole panel waited in memory).
+_AHEAD = 2
+
+#: zstd at level 1 without dictionary pages: a third less time than pyarrow's defaults
+#: for a file a fifth larger (benchmarks/panel.py)
+_PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 1, "use_dictionary": False}
+
+
 def _parquet(panel: Panel, path: Path) -> None:
-    meta = panel_metadata(panel)
-    table = pa.Table.from_pandas(panel.frame, preserve_index=False)
-    fields = []
-    for f in table.schema:
-        info = meta["columns"].get(f.name)
-        fields.append(f.with_metadata({"description": info["description"]}) if info else f)
-    schema = pa.schema(fields, metadata={b"foedus": json.dumps(meta).encode("utf-8")})
-    # zstd at level 1 without dictionary pages: a third less time than pyarrow's defaults
-    # for a file a fifth larger (benchmarks/panel.py)
-    pq.write_table(table.cast(schema), path, compression="zstd", compression_level=1,
-                   use_dictionary=False)
+    """Write Parquet, each row group as soon as its rows are final.
+
+    A plan with a similarity step is run with that step's columns allocated but not yet
+    filled (:meth:`~foedus.panels.panel.Panel.collect_streaming`: the measures are
+    computed on a thread of their own while the other steps run); as the years are done,
+    each row group whose rows are final is converted to Arrow on one thread and encoded
+    on another (pyarrow releases the GIL), so on a machine with two cores the writing
+    overlaps the computing. The file is the same either way: the same columns, values,
+    types, metadata and row groups.
+    """
+    done, fill = panel.collect_streaming()
+    try:
+        frame = done.data
+        meta = panel_metadata(done)
+        fields = []
+        for f in pa.Schema.from_pandas(frame, preserve_index=False):
+            info = meta["columns"].get(f.name)
+            fields.append(f.with_metadata({"description": info["description"]}) if info else f)
+        schema = pa.schema(fields, metadata={b"foedus": json.dumps(meta).encode("utf-8")})
+        rows = len(frame)
+        with pq.ParquetWriter(path, schema, **_PARQUET_OPTIONS) as writer, \
+                ThreadPoolExecutor(1, thread_name_prefix="foedus-arrow") as convert, \
+                ThreadPoolExecutor(1, thread_name_prefix="foedus-parquet") as encode:
+            written, start = [], 0
+            ahead = threading.BoundedSemaphore(_AHEAD)  # converted groups waiting, at most
+            for ready in fill:
+                while start < rows and (ready - start >= ROW_GROUP or ready == rows):
+                    stop = min(start + ROW_GROUP, rows)
+                    ahead.acquire()
+                    part = convert.submit(_arrow_rows, frame, schema, start, stop)
+                    written.append(encode.submit(_write_group, writer, part, ahead))
+                    start = stop
+            if rows == 0:
+                writer.write_table(_arrow_rows(frame, schema, 0, 0))
+            for task in written:
+                task.result()  # a failed group raises here (atomic_path then removes the file)
+    finally:
+        close = getattr(fill, "close", None)
+        if close is not None:  # a write that failed early stops the measures' thread
+            close()
+
+
+def _arrow_rows(frame: pd.DataFrame, schema: pa.Schema, start: int, stop: int) -> pa.Table:
+    """Rows ``start:stop`` of ``frame`` as an Arrow table of ``schema``."""
+    part = pa.Table.from_pandas(frame.iloc[start:stop], preserve_index=False)
+    return part.cast(schema)
+
+
+def _write_group(writer: pq.ParquetWriter, part: Future,
+                 ahead: threading.BoundedSemaphore) -> None:
+    """Write one converted part (a future of :func:`_arrow_rows`) as one row group."""
+    try:
+        writer.write_table(part.result(), row_group_size=ROW_GROUP)
+    finally:
+        ahead.release()
 
 
 def _stata(panel: Panel, path: Path) -> None:
