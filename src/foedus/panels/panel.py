@@ -129,7 +129,7 @@ class Panel:
         """The plan run with its similarity step's columns allocated, and their filler.
 
         For a writer that writes rows while the similarity measures of later years are
-        computed (:func:`foedus.panels.similarity.similarity_filler`): the panel returned
+        computed (:func:`foedus.panels.similarity._similarity_filler`): the panel returned
         has every column, the similarity ones not yet final; the iterator yields, as the
         measures are computed a year at a time, how many of the frame's first rows are
         final, and once exhausted marks this panel collected (reading it afterwards runs
@@ -164,14 +164,14 @@ class Panel:
             return done, iter([len(done.data)])
         from foedus.data.store import session
         from foedus.panels._join import add_columns
-        from foedus.panels.similarity import similarity_filler
+        from foedus.panels.similarity import _similarity_filler
 
         done = replace(self, plan=())
         progress: queue.SimpleQueue = queue.SimpleQueue()
         stop = threading.Event()
         with session():  # one store connection for every step's reads
             asked = next(o for n, o in self.plan if n == "similarity")
-            columns, info, fill = similarity_filler(done, **dict(asked))
+            columns, info, fill = _similarity_filler(done, **dict(asked))
             total = len(done.data)
 
             def compute() -> None:

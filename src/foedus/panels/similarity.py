@@ -31,8 +31,7 @@ from foedus.panels.panel import ColumnInfo, Panel, states_data
 from foedus.params import SIMILARITY_CODINGS, SIMILARITY_CONVENTIONS, SIMILARITY_MEASURES
 from foedus.registry import dataset
 
-__all__ = ["CODINGS", "CONVENTIONS", "MEASURES", "add_similarity", "column_name",
-           "similarity_filler"]
+__all__ = ["CODINGS", "CONVENTIONS", "MEASURES", "add_similarity", "column_name"]
 
 MEASURES = SIMILARITY_MEASURES
 CODINGS = SIMILARITY_CODINGS
@@ -149,14 +148,14 @@ def add_similarity(panel: Panel, *, measures: Sequence[str] = MEASURES,
     >>> float(p.frame["s_abs_sr"].max())
     1.0
     """
-    columns, info, fill = similarity_filler(panel, measures=measures, coding=coding,
+    columns, info, fill = _similarity_filler(panel, measures=measures, coding=coding,
                                             convention=convention)
     for _ in fill:  # a year at a time, into the preallocated columns
         pass
     return panel.with_columns(add_columns(panel.frame, columns), info)
 
 
-def similarity_filler(panel: Panel, *, measures: Sequence[str] = MEASURES,
+def _similarity_filler(panel: Panel, *, measures: Sequence[str] = MEASURES,
                       coding: Sequence[str] = CODINGS, convention: Sequence[str] = ("out",),
                       ) -> tuple[dict[str, np.ndarray], dict[str, ColumnInfo], Iterator[int]]:
     """:func:`add_similarity` in two parts: its columns allocated, then the iterator filling them.
@@ -195,7 +194,7 @@ def similarity_filler(panel: Panel, *, measures: Sequence[str] = MEASURES,
     --------
     >>> from foedus.panels import create_dyad_years
     >>> panel = create_dyad_years(2000, 2000)
-    >>> columns, info, fill = similarity_filler(panel, measures=["pi"], coding=["chiba"])
+    >>> columns, info, fill = _similarity_filler(panel, measures=["pi"], coding=["chiba"])
     >>> list(columns), bool(np.isnan(columns["pi_chiba"]).all())
     (['pi_chiba'], True)
     >>> list(fill)[-1] == len(panel.frame), float(np.nanmax(columns["pi_chiba"]))
