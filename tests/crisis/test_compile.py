@@ -102,6 +102,25 @@ class TestEstonia2024:
         assert (result.tally.entrapped[[i for i, s in enumerate(c.states) if s in direct]]
                 == 0).all()
 
+    def test_answer_states_of_the_pledges(self, estonia, store_home):
+        """Each pledge's holder and beneficiary is the state resolved on the day (an
+        independent look-up per pledge here; the answer resolves each state once), and
+        every pledge has dicts of its own: changing one leaves the others as they were."""
+        from foedus.data.identities import resolve_state
+
+        scenario, attacks, c = estonia
+        out = answer(run(c, draws=100, seed=1), as_of=scenario.date,
+                     as_of_source="scenario", attacks=attacks)
+        pledges = out["pledges"] + out["attacker_pledges"]
+        assert len(pledges) == len(c.pledges) + len(c.ally_pledges)
+        for p, raw in zip(pledges, [*c.pledges, *c.ally_pledges], strict=True):
+            for side in ("holder", "beneficiary"):
+                assert p[side] == resolve_state(raw[side], on=scenario.date).to_json()
+        estonian = [p["beneficiary"] for p in out["pledges"] if p["beneficiary"]["cow"] == EST]
+        assert len(estonian) > 1
+        estonian[0]["name"] = "changed"
+        assert all(b["name"] == "Estonia" for b in estonian[1:])
+
 
 class TestOutOfArea:
     """An Argentine landing on the Falklands in 2024: NATO Art. 6 stops at the Tropic of

@@ -304,6 +304,17 @@ def test_shipped_credibility_record_reads_the_file_without_the_credibility_packa
     assert heavy == []
 
 
+def test_the_shipped_credibility_record_is_read_once_and_given_as_a_copy():
+    """The shipped model's record is the same on every call (read once per process), and a
+    caller that changes the dict it got does not change the next caller's."""
+    first = credibility_record()
+    first["sha256"] = "changed"
+    again = credibility_record()
+    shipped = resources.files("foedus.credibility").joinpath("fitted.json").read_bytes()
+    assert again["sha256"] == hashlib.sha256(shipped).hexdigest()
+    assert again is not credibility_record()
+
+
 class TestBadRecords:
     def test_not_a_record(self, tmp_path):
         path = tmp_path / "x.json"

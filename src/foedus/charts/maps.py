@@ -13,7 +13,6 @@ The topology travels inside the spec (``data.values``), so the spec is self-cont
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from foedus.charts._spec import ROLE_COLORS, top_level
@@ -191,10 +190,15 @@ def coalition_map(topology: dict[str, Any], roles: dict[int, str], *, title: str
     box = _bounds(topology, focus) if fit and focus else None
     if box is not None and box != [list(WORLD[0]), list(WORLD[1])]:
         topology = _within(topology, box)
-    topo = copy.deepcopy(topology)
-    for g in topo["objects"]["states"]["geometries"]:
-        props = g.setdefault("properties", {})
+    # a new geometry list with new properties; the arcs (the bulk) are shared, not copied
+    objects = topology["objects"]["states"]
+    geometries = []
+    for g in objects["geometries"]:
+        props = dict(g.get("properties", {}))
         props["role"] = roles.get(int(props.get("cow", -1)), "other")
+        geometries.append({**g, "properties": props})
+    topo = {**topology, "objects": {**topology["objects"],
+                                    "states": {**objects, "geometries": geometries}}}
     if box is not None:
         (w, s), (e, n) = box
         projection["fit"] = {"type": "Feature", "properties": {}, "geometry": {

@@ -355,19 +355,28 @@ def credibility_record(path: str | Path | None = None) -> dict[str, str]:
     FoedusError
         The file cannot be read.
     """
+    if path is None:  # the shipped file does not change while foedus runs: read once
+        return dict(_shipped_credibility_record())
+    return _credibility_record(Path(path).read_bytes, str(path))
+
+
+@cache
+def _shipped_credibility_record() -> dict[str, str]:
+    # through the foedus package: naming foedus.credibility would import it (pandas)
+    return _credibility_record(
+        resources.files("foedus").joinpath("credibility", "fitted.json").read_bytes,
+        "shipped")
+
+
+def _credibility_record(read, name: str) -> dict[str, str]:
     import hashlib
 
     try:
-        if path is None:
-            # through the foedus package: naming foedus.credibility would import it (pandas)
-            text = resources.files("foedus").joinpath("credibility", "fitted.json").read_bytes()
-        else:
-            text = Path(path).read_bytes()
+        text = read()
         spec = json.loads(text).get("spec")
     except (OSError, ValueError, AttributeError) as exc:
         raise FoedusError(f"cannot read the credibility model: {exc}") from None
-    return {"file": "shipped" if path is None else str(path),
-            "sha256": hashlib.sha256(text).hexdigest(), "spec": str(spec)}
+    return {"file": name, "sha256": hashlib.sha256(text).hexdigest(), "spec": str(spec)}
 
 
 def evidence(record: dict | None = None, crisis_fit: dict | None = None,

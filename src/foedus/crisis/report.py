@@ -79,9 +79,18 @@ def _side(result: Result, codes, counts, day: dt.date, *, given_war: bool) -> di
     return out
 
 
-def _pledge(p: dict, day: dt.date) -> dict:
-    return {"holder": _state(p["holder"], day).to_json(),
-            "beneficiary": _state(p["beneficiary"], day).to_json(),
+def _state_json(cow: int, day: dt.date, memo: dict[int, dict]) -> dict:
+    """``_state(cow, day).to_json()``, each state resolved once per answer (``memo``); a
+    new dict each time, as before (a caller may change one pledge's without the others')."""
+    held = memo.get(cow)
+    if held is None:
+        held = memo[cow] = _state(cow, day).to_json()
+    return dict(held)
+
+
+def _pledge(p: dict, day: dt.date, memo: dict[int, dict]) -> dict:
+    return {"holder": _state_json(p["holder"], day, memo),
+            "beneficiary": _state_json(p["beneficiary"], day, memo),
             "treaty": {"id": p["treaty"], "name": p["treaty_name"]},
             "article": p["article"], "consensus": p["consensus"],
             "informal": bool(p.get("informal", False)), "probability": p["probability"]}
@@ -120,6 +129,7 @@ def answer(result: Result, *, as_of: dt.date, as_of_source: str, attacks,
     notes += found.notes if found is not None else [why]
     params = {k: v for k, v in c.params.items() if k != "stated"}
     params["engine_version"] = ENGINE_VERSION
+    states: dict[int, dict] = {}  # the pledges' states, each resolved once
     return {
         "scenario": {"name": c.name, "file": file, "date": c.date.isoformat()},
         "as_of": day.isoformat(), "as_of_source": as_of_source, "view": c.view,
@@ -149,8 +159,8 @@ def answer(result: Result, *, as_of: dt.date, as_of_source: str, attacks,
                                   else {"nonstate": a.attacker.name}),
                      "target": _state(a.target, day).to_json(),
                      "attribution": a.attribution} for a in attacks],
-        "pledges": [_pledge(p, day) for p in c.pledges],
-        "attacker_pledges": [_pledge(p, day) for p in c.ally_pledges],
+        "pledges": [_pledge(p, day, states) for p in c.pledges],
+        "attacker_pledges": [_pledge(p, day, states) for p in c.ally_pledges],
         "parameters": params,
         "modifications": c.modifications,
         "flags": c.flags, "notes": notes,

@@ -67,9 +67,17 @@ def state_table(page: Page, answer: dict[str, Any], *, top: int = 15, prefix: st
         caption="each ± its Monte Carlo standard error")
 
 
-def put_map(page: Page, name: str, answer: dict[str, Any], *, tolerance: float) -> str:
-    """The coalition map of a simulation on its date; returns the borders' dataset name."""
-    borders = borders_on(answer["as_of"], tolerance=tolerance)
+def put_map(page: Page, name: str, answer: dict[str, Any], *, tolerance: float,
+            maps: dict | None = None) -> str:
+    """The coalition map of a simulation on its date; returns the borders' dataset name.
+    ``maps`` keeps the borders of each date drawn (a report of many cases on one date
+    cuts them once; :func:`foedus.charts.coalition_map` does not change them)."""
+    key = (answer["as_of"], tolerance)
+    borders = None if maps is None else maps.get(key)
+    if borders is None:
+        borders = borders_on(answer["as_of"], tolerance=tolerance)
+        if maps is not None:
+            maps[key] = borders
     source = (f"borders: CShapes 2.0 on {borders.map_date.isoformat()} (de facto), "
               f"simplified to {tolerance:g}°")
     spec = charts.crisis_map(answer, borders.topology, source=source)

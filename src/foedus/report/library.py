@@ -130,7 +130,7 @@ def library_report(files: list[Path], *, draws: int | None = None, seed: int | N
         {"cases": [{"case": r["case"], "p_deterred": r["answer"]["p_deterred"],
                     "p_deterred_se": r["answer"]["p_deterred_se"]} for r in rows]}))
     tolerance = charts.MAP_TOLERANCE if map_tolerance is None else map_tolerance
-    topo = None
+    topo, maps = None, {}
     page.heading("The cases", anchor="cases")
     for row in rows:
         r, case = row["answer"], row["case"]
@@ -139,7 +139,7 @@ def library_report(files: list[Path], *, draws: int | None = None, seed: int | N
                   f" (file {r['scenario'].get('file')}).", "note")
         crisis_headline(page, r, prefix=f"{case}.")
         state_table(page, r, top=5, prefix=f"{case}.")
-        topo = put_map(page, f"map-{case}", r, tolerance=tolerance)
+        topo = put_map(page, f"map-{case}", r, tolerance=tolerance, maps=maps)
     names = [esc(r["case"]) for r in rows]
     page.add(f"<p class=\"note\">Cases: {', '.join(names)}.</p>")
     prov = merge_provenance(*(r["answer"].get("provenance") for r in rows),
