@@ -59,7 +59,8 @@ demo: $(BIN)/.installed vendor
 	$(BIN)/foedus compare scenarios/baltic-estonia-2024.toml scenarios/us-withdrawal-2024.toml --draws 100000 --plot demo-plots
 	@echo; echo "Reports (one self-contained HTML file each): the case library, every scenario with"
 	@echo "its Monte Carlo errors and map, and Russia attacks Estonia in 2024 (modest draws):"
-	$(BIN)/foedus report library scenarios --out demo-reports/library.html --draws 5000
+	$(BIN)/foedus report library scenarios --out demo-reports/library.html --draws 5000 \
+	  --workers 2
 	$(BIN)/foedus report scenario scenarios/baltic-estonia-2024.toml \
 	  --out demo-reports/baltic-estonia-2024.html --draws 20000
 	@echo; echo "Open in a browser (no network needed):"

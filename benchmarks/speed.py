@@ -21,6 +21,13 @@ same way and the ratio before/now printed:
   the untimed first run fills it); *before*: the same with ``FOEDUS_COMPILE_CACHE=0``,
   compiling on every call (as a first run on a machine, or every run before the cache);
 - ``simulate1m``: the same with ``--draws 1000000``;
+- ``library``: ``foedus report library scenarios --draws 5000 --workers 2`` (``make
+  demo``'s case library: 19 cases, each simulated, mapped and drawn; the cases simulated in
+  two processes while this one draws the finished ones), the compile cache emptied before
+  each run (as after ``foedus data build``, which changes every key; ``make demo`` compiles
+  5 of the 19 before it); beside it the same with the cache filled by the untimed first
+  run, and ``--workers 1`` cold (one process). No *before*: the code before the issue is
+  not kept;
 - ``compile``: ``benchmarks/compile_cold.py``, one compile of Estonia 2024 with the compile
   cache cleared first (the issue's goal for item 2 is 0.5 s; the process's CPU time
   includes Python's and the libraries' imports); *before*: the same with the pledge
@@ -36,7 +43,7 @@ for a user (``PYTHONDONTWRITEBYTECODE`` is dropped from their environment); the 
 of a run (user + system, from the same ``getrusage``) says more than the wall time on a
 loaded machine.
 
-Usage: ``python benchmarks/speed.py [--runs 5] [--only obligations,panel,nosim]`` with a
+Usage: ``python benchmarks/speed.py [--runs 5] [--only obligations,panel,nosim,library]`` with a
 built store (``make bench`` builds it).
 """
 
@@ -76,16 +83,29 @@ ROWS = {
     "simulate1m": ("same with 1,000,000 draws", 3.0, None, None),
     "compile": ("compile Estonia 2024 cold (compile cache cleared), a new process", 0.5, None,
                 None),
+    "library": ("make demo's library of 19 cases (foedus report library scenarios --draws "
+                "5000 --workers 2), compile cache emptied before each run", 10.0, None,
+                None),
 }
 
 
-def _runner(commands: list[list[str]], runs: int, env: dict[str, str]) -> dict:
-    """Run in a process of its own: time ``commands`` (run in turn) ``runs`` times."""
+def _runner(commands: list[list[str]], runs: int, env: dict[str, str],
+            cold: bool = False) -> dict:
+    """Run in a process of its own: time ``commands`` (run in turn) ``runs`` times; with
+    ``cold``, the compile cache of ``env``'s foedus emptied before each run (untimed)."""
     for command in commands:
         subprocess.run(command, env=env, check=True, capture_output=True)
+    compiled = None
+    if cold:
+        compiled = Path(subprocess.run(
+            [sys.executable, "-c", "from foedus.crisis.compile_cache import folder; "
+             "print(folder())"], env=env, check=True, capture_output=True,
+            text=True).stdout.strip())
     times, calls = [], []
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     for _ in range(runs):
+        if compiled is not None:
+            shutil.rmtree(compiled, ignore_errors=True)
         start = time.perf_counter()
         for command in commands:
             done = subprocess.run(command, env=env, check=True, capture_output=True,
@@ -102,10 +122,11 @@ def _runner(commands: list[list[str]], runs: int, env: dict[str, str]) -> dict:
             "call_cpu_min": min(calls) if calls else None}
 
 
-def _measure(commands: list[list[str]], runs: int, env: dict[str, str]) -> dict:
+def _measure(commands: list[list[str]], runs: int, env: dict[str, str],
+             cold: bool = False) -> dict:
     code = (f"import json, sys; sys.path.insert(0, {str(HERE)!r}); "
             f"from speed import _runner; "
-            f"print(json.dumps(_runner({commands!r}, {runs}, {env!r})))")
+            f"print(json.dumps(_runner({commands!r}, {runs}, {env!r}, {cold!r})))")
     done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                           text=True)
     return json.loads(done.stdout)
@@ -132,6 +153,16 @@ def _line(label: str, now: dict, goal: float, goal_mb: float | None,
     if now.get("call_cpu") is not None:
         text += (f"\n    the compile call alone: median {now['call_cpu']:.2f} s CPU (min "
                  f"{now['call_cpu_min']:.2f})")
+    if now.get("warm") is not None:
+        warm = now["warm"]
+        text += (f"\n    warm (each scenario's compilation in the compile cache, as a second "
+                 f"run finds it): median {warm['median']:.2f} s (min {warm['min']:.2f}; CPU "
+                 f"{warm['cpu']:.2f} s a run)")
+    if now.get("one") is not None:
+        one = now["one"]
+        text += (f"\n    one process (--workers 1), cold: median {one['median']:.2f} s (min "
+                 f"{one['min']:.2f}; CPU {one['cpu']:.2f} s a run), peak "
+                 f"{one['peak_mb']:,.0f} MB")
     if before is not None:
         text += (f"\n    before (same run): median {before['median']:.2f} s (min "
                  f"{before['min']:.2f}; CPU {before['cpu']:.2f} s a run), peak "
@@ -152,7 +183,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only",
-                        default="obligations,panel,nosim,simulate,simulate1m,compile")
+                        default="obligations,panel,nosim,simulate,simulate1m,compile,"
+                                "library")
     parser.add_argument("--no-before", action="store_true",
                         help="skip the code before the issue (faster)")
     options = parser.parse_args()
@@ -176,6 +208,12 @@ def main() -> None:
                 now = _measure([command], options.runs, env)
                 if not options.no_before:
                     before = _measure([[*command, "--reference"]], options.runs, env)
+            elif row == "library":
+                command = [*FOEDUS, "report", "library", str(HERE.parent / "scenarios"),
+                           "--out", str(tmp / "library.html"), "--draws", "5000"]
+                now = _measure([[*command, "--workers", "2"]], options.runs, env, cold=True)
+                now["warm"] = _measure([[*command, "--workers", "2"]], options.runs, env)
+                now["one"] = _measure([command], options.runs, env, cold=True)
             elif row.startswith("simulate"):
                 draws = "1000" if row == "simulate" else "1000000"
                 command = [*FOEDUS, "simulate", ESTONIA, "--draws", draws, "--json"]

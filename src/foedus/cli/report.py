@@ -112,6 +112,9 @@ def library(
     out_path: Out = Path("library.html"),
     draws: Draws = None,
     seed: Seed = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Processes that simulate "
+                                         "the cases at once (the page does not depend on "
+                                         "it).")] = 1,
     pdf: Pdf = False,
     json: Json = False,
 ) -> None:
@@ -122,7 +125,7 @@ def library(
     with step_progress("cases") as bar:
         task = bar.add_task("", total=len(files))
         html, prov = library_report(files, draws=draws, seed=seed, command=_cmd(),
-                                    progress=lambda: bar.advance(task, 1))
+                                    workers=workers, progress=lambda: bar.advance(task, 1))
     _done(html, prov, out_path, pdf, json)
 
 

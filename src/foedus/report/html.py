@@ -112,6 +112,11 @@ class Page:
         """Append raw markup (already escaped)."""
         self._parts.append(markup)
 
+    def extend(self, other: Page) -> None:
+        """Append another page's parts and charts (a section assembled apart)."""
+        self._parts += other._parts
+        self.charts += other.charts
+
     def heading(self, text: str, level: int = 2, anchor: str | None = None) -> None:
         """A section heading."""
         ident = f' id="{esc(anchor)}"' if anchor else ""

@@ -10,14 +10,19 @@ the same attack event.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import multiprocessing
+import signal
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from foedus import charts
 from foedus.crisis.scenario import load_scenario
 from foedus.crisis.simulate import simulate
-from foedus.errors import ReportError
+from foedus.data.store import session
+from foedus.errors import FoedusError, ReportError
 from foedus.registry import dataset
 from foedus.report.common import crisis_headline, merge_provenance, put_map, state_table
 from foedus.report.footer import footer
@@ -75,8 +80,66 @@ def _table(page: Page, rows: list[dict[str, Any]]) -> None:
                caption="click a header to sort; each ± its Monte Carlo standard error")
 
 
+def _quiet_worker() -> None:
+    """A case process ignores Ctrl-C: it reaches the whole process group, and the report's
+    process stops the run (the cases not begun are dropped) without a traceback from each
+    worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _answers(files: list[Path], *, draws: int | None, seed: int | None, workers: int
+             ) -> Iterator[tuple[str, dict, dict | None]]:
+    """Each file's case name, answer and its base's answer, in the order of ``files``, as
+    each is ready (the caller draws a case while the processes run the next ones).
+
+    Every scenario is simulated once (a base shared by several cases too), in ``workers``
+    processes at once when more than one. A case's answer depends only on its file, draws
+    and seed (:func:`foedus.crisis.simulate.simulate`), so the processes give the numbers
+    of one; the first file that cannot be loaded or run, in the order of ``files``, raises
+    its error, as in one process. Close the iterator (:func:`contextlib.closing`) to stop
+    the processes early.
+    """
+    plan: list[tuple[Path, Path | None, FoedusError | None]] = []
+    for path in files:
+        try:
+            scenario, _ = load_scenario(path)
+        except FoedusError as exc:  # raised in its turn, after the files before it
+            plan.append((path, None, exc))
+            continue
+        plan.append((path, Path(path).parent / scenario.base if scenario.base else None,
+                     None))
+    answers: dict[Path, Any] = {}  # resolved path → answer (with processes: its future)
+    with contextlib.ExitStack() as stack:
+        pool = None
+        if workers > 1 and len(files) > 1:
+            # spawn, as foedus's other process pools (no fork of a process with threads)
+            pool = ProcessPoolExecutor(workers, initializer=_quiet_worker,
+                                       mp_context=multiprocessing.get_context("spawn"))
+            # on an error or Ctrl-C: the cases not begun are dropped
+            stack.callback(pool.shutdown, wait=True, cancel_futures=True)
+            for p in (p for path, base, error in plan if error is None
+                      for p in (path, base) if p is not None):
+                if p.resolve() not in answers:  # every scenario sent at once, in order
+                    answers[p.resolve()] = pool.submit(simulate, p, draws=draws, seed=seed)
+        else:
+            stack.enter_context(session())  # one store connection for every case's reads
+
+        def answer(path: Path) -> dict[str, Any]:
+            key = path.resolve()
+            if key not in answers:
+                answers[key] = simulate(path, draws=draws, seed=seed)
+            return answers[key] if pool is None else answers[key].result()
+
+        for path, base, error in plan:
+            if error is not None:
+                raise error
+            yield (Path(path).stem, answer(path),
+                   answer(base) if base is not None else None)
+
+
 def library_report(files: list[Path], *, draws: int | None = None, seed: int | None = None,
                    map_tolerance: float | None = None, command: str = "",
+                   workers: int = 1,
                    progress: Callable[[], None] | None = None) -> tuple[str, dict[str, Any]]:
     """The HTML of the case library report and its provenance.
 
@@ -91,6 +154,8 @@ def library_report(files: list[Path], *, draws: int | None = None, seed: int | N
         :data:`foedus.charts.maps.MAP_TOLERANCE`: a 19-case page stays under 5 MB).
     command : str
         The command line shown under "Reproduce".
+    workers : int
+        Processes that simulate the cases at once (the page does not depend on it).
     progress : callable, optional
         Called after each case.
 
@@ -106,22 +171,20 @@ def library_report(files: list[Path], *, draws: int | None = None, seed: int | N
     """
     if not files:
         raise ReportError("no scenario files (*.toml) in the folder")
-    answers: dict[Path, dict[str, Any]] = {}
-
-    def run_one(path: Path) -> dict[str, Any]:
-        key = path.resolve()
-        if key not in answers:
-            answers[key] = simulate(path, draws=draws, seed=seed)
-        return answers[key]
-
-    rows = []
-    for path in files:
-        scenario, _ = load_scenario(path)
-        r = run_one(path)
-        base = run_one(Path(path).parent / scenario.base) if scenario.base else None
-        rows.append(_row(Path(path).stem, r, base))
-        if progress:
-            progress()
+    tolerance = charts.MAP_TOLERANCE if map_tolerance is None else map_tolerance
+    rows, topo, maps = [], None, {}
+    cases = Page("")  # each case's section, drawn as its answer comes
+    with contextlib.closing(_answers(files, draws=draws, seed=seed, workers=workers)) as got:
+        for case, r, base in got:
+            rows.append(_row(case, r, base))
+            cases.heading(r["scenario"]["name"] or case, 3, anchor=f"case-{case}")
+            cases.para(f"{case}: {r['scenario']['date']}, {r['draws']:,} draws, seed "
+                       f"{r['seed']} (file {r['scenario'].get('file')}).", "note")
+            crisis_headline(cases, r, prefix=f"{case}.")
+            state_table(cases, r, top=5, prefix=f"{case}.")
+            topo = put_map(cases, f"map-{case}", r, tolerance=tolerance, maps=maps)
+            if progress:
+                progress()
     page = Page("The case library", f"{len(rows)} cases, each simulated with "
                 + ("its own draws" if draws is None else f"{draws:,} draws")
                 + (" and its own seed" if seed is None else f" and seed {seed}") + ".")
@@ -129,17 +192,8 @@ def library_report(files: list[Path], *, draws: int | None = None, seed: int | N
     page.chart("deterrence", charts.deterrence_by_case(
         {"cases": [{"case": r["case"], "p_deterred": r["answer"]["p_deterred"],
                     "p_deterred_se": r["answer"]["p_deterred_se"]} for r in rows]}))
-    tolerance = charts.MAP_TOLERANCE if map_tolerance is None else map_tolerance
-    topo, maps = None, {}
     page.heading("The cases", anchor="cases")
-    for row in rows:
-        r, case = row["answer"], row["case"]
-        page.heading(r["scenario"]["name"] or case, 3, anchor=f"case-{case}")
-        page.para(f"{case}: {r['scenario']['date']}, {r['draws']:,} draws, seed {r['seed']}"
-                  f" (file {r['scenario'].get('file')}).", "note")
-        crisis_headline(page, r, prefix=f"{case}.")
-        state_table(page, r, top=5, prefix=f"{case}.")
-        topo = put_map(page, f"map-{case}", r, tolerance=tolerance, maps=maps)
+    page.extend(cases)
     names = [esc(r["case"]) for r in rows]
     page.add(f"<p class=\"note\">Cases: {', '.join(names)}.</p>")
     prov = merge_provenance(*(r["answer"].get("provenance") for r in rows),
