@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
@@ -84,10 +86,12 @@ def test_our_local_cluster(crisis, serial, assert_same):
     try:
         result = run(crisis, draws=DRAWS, seed=SEED, client=client)
         seen = client.run(lambda: {k: dask.config.get(k) for k in _QUIET_CLUSTER})
+        environ = client.run(lambda: os.environ.get("MALLOC_MMAP_THRESHOLD_"))
         scheduler = client.run_on_scheduler(lambda dask_scheduler: {
             k: dask_scheduler.periodic_callbacks[k].callback_time for k in ("monitor", "tick")})
     finally:
         close_client(client)
     assert_same(serial.tally, result.tally)
     assert len(seen) == 2 and all(s == _QUIET_CLUSTER for s in seen.values())
+    assert set(environ.values()) == {str(4 << 20)}  # malloc's heap serves chunk temporaries
     assert scheduler == {"monitor": 2000, "tick": 1000}  # ms; Dask's defaults 500 and 20
