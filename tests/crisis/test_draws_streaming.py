@@ -245,6 +245,26 @@ def test_beyond_the_buffer_in_parallel(crisis, assert_same, executor, request):
         assert result.coalition() == serial.coalition()
 
 
+def test_a_run_past_the_buffer_bins_every_chunk_where_it_is_drawn(crisis, assert_same):
+    """With the run's draws above EXACT, ``run_chunks`` sends every chunk's capabilities
+    back binned, the first ones too (the sum would bin them); at EXACT or below, or
+    without the run's draws, a chunk before EXACT keeps its values. Summed in order, the
+    binned chunks give the serial run's bits."""
+    from foedus.crisis.run import run_chunks
+
+    chunks = seeds(8, EXACT + 3)
+    early = chunks[:2]
+    assert all(t.capabilities.values is None
+               for t in run_chunks(crisis, early, 0, EXACT + 3))
+    for draws in (EXACT, None):
+        assert all(t.capabilities.values is not None
+                   for t in run_chunks(crisis, early, 0, draws))
+    total = None
+    for tally in run_chunks(crisis, chunks, 0, EXACT + 3):
+        total = tally if total is None else total + tally
+    assert_same(total, run(crisis, draws=EXACT + 3, seed=8, executor="serial").tally)
+
+
 def test_guided_batches():
     """Tasks of consecutive chunks, largest first, never more than BATCH, ending on single
     chunks (the workers finish within a chunk of each other)."""

@@ -86,20 +86,24 @@ def batches(chunks: list, slots: int) -> list[list]:
 
 
 def run_chunks(compiled: Compiled, chunks: list[tuple[np.random.SeedSequence, int]],
-               start: int | None = None) -> list[Tally]:
+               start: int | None = None, draws: int | None = None) -> list[Tally]:
     """The tally of each of ``chunks`` (one parallel task). With ``start``, the draws of
     the run before the first of ``chunks``, the capabilities of a chunk that ends past
     :data:`foedus.crisis.draws.EXACT` draws come back binned
-    (:meth:`foedus.crisis.draws.Capabilities.binned`): the sum in chunk order would bin
-    them anyway, so the total is the same bits, and the result sent back is some 50 kB
+    (:meth:`foedus.crisis.draws.Capabilities.binned`), and with ``draws``, the run's
+    draws, every chunk's when the run has more than :data:`~foedus.crisis.draws.EXACT`:
+    the sum in chunk order bins them anyway (a sum of more than ``EXACT`` draws is a
+    histogram, and a histogram's counts are the same whether its terms were binned apart
+    or together), so the total is the same bits, and the result sent back is some 50 kB
     instead of 4 bytes a draw."""
     tallies = []
+    everything = draws is not None and draws > EXACT
     for s, n in chunks:
         tally = run_chunk(compiled, s, n)
         if start is not None:
             start += n
-            if start > EXACT:
-                tally.capabilities = tally.capabilities.binned()
+        if everything or (start is not None and start > EXACT):
+            tally.capabilities = tally.capabilities.binned()
         tallies.append(tally)
     return tallies
 
@@ -116,9 +120,9 @@ def _pool_start(compiled: Compiled) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _pool_chunks(chunks: list[tuple[np.random.SeedSequence, int]], start: int) \
-        -> list[Tally]:
-    return run_chunks(_pool_compiled, chunks, start)
+def _pool_chunks(chunks: list[tuple[np.random.SeedSequence, int]], start: int,
+                 draws: int) -> list[Tally]:
+    return run_chunks(_pool_compiled, chunks, start, draws)
 
 
 @dataclass
@@ -274,7 +278,7 @@ def _in_order(tasks: list[list], submit: Callable, total: _Sum, offset: int,
 
 
 def _run_local(compiled: Compiled, chunks, progress: Callable[[int], None] | None,
-               workers: int, total: _Sum, offset: int, drawn: int) -> None:
+               workers: int, total: _Sum, offset: int, drawn: int, draws: int) -> None:
     if workers <= 1:
         for i, (s, n) in enumerate(chunks):
             total.add(offset + i, run_chunk(compiled, s, n))
@@ -285,7 +289,7 @@ def _run_local(compiled: Compiled, chunks, progress: Callable[[int], None] | Non
                                initargs=(compiled,))
     try:
         _in_order(batches(chunks, workers),
-                  lambda task, start: pool.submit(_pool_chunks, task, start),
+                  lambda task, start: pool.submit(_pool_chunks, task, start, draws),
                   total, offset, progress, workers, drawn)
     except BrokenProcessPool:  # a worker killed (signal, out of memory): no partial tally
         raise WorkerLostError(f"a worker process of the run ended abruptly (killed or out of "
@@ -296,13 +300,14 @@ def _run_local(compiled: Compiled, chunks, progress: Callable[[int], None] | Non
 
 
 def _run_dask(compiled: Compiled, chunks, progress, client, total: _Sum, offset: int,
-              drawn: int) -> None:
+              drawn: int, draws: int) -> None:
     # a fresh key per call: with the content hash as key, a second run of the same
     # scenario races the release of the first one's copy ("lost dependencies")
     shared = client.scatter(compiled, broadcast=True, hash=False)
     slots = sum(client.nthreads().values())
     _in_order(batches(chunks, slots),
-              lambda task, start: client.submit(run_chunks, shared, task, start, pure=False),
+              lambda task, start: client.submit(run_chunks, shared, task, start, draws,
+                                                pure=False),
               total, offset, progress, max(slots, 1), drawn)
 
 
@@ -456,14 +461,14 @@ def run(compiled: Compiled, *, draws: int, seed: int, workers: int = 1,
         slots = 1 if executor == "serial" else max(workers, 2)
         if pilot is not None:
             estimate(pilot * left / slots)
-        _run_local(compiled, rest, progress, slots, total, total.next, drawn)
+        _run_local(compiled, rest, progress, slots, total, total.next, drawn, draws)
     else:
         own = client is None
         client = client or dask_client(workers, scheduler)
         try:
             if pilot is not None:
                 estimate(pilot * left / max(sum(client.nthreads().values()), 1))
-            _run_dask(compiled, rest, progress, client, total, total.next, drawn)
+            _run_dask(compiled, rest, progress, client, total, total.next, drawn, draws)
         except KeyboardInterrupt:
             _quiet_after_interrupt()
             raise

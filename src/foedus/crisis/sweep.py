@@ -142,7 +142,7 @@ def sweep(scenario: Scenario, attacks: list[ResolvedAttack], grid: dict[str, lis
         futures = []
         for c in compiled:
             shared = client.scatter(c, broadcast=True, hash=False)
-            futures.append([client.submit(run_chunks, shared, task, pure=False)
+            futures.append([client.submit(run_chunks, shared, task, None, draws, pure=False)
                             for task in tasks])
         results = []
         for (point, _), c, fs in zip(variants, compiled, futures, strict=True):
