@@ -152,6 +152,28 @@ def test_a_crisis_run_from_the_lab_matches_foedus_simulate(page, app_url, cli_en
     assert page.evaluate("document.querySelectorAll('#cascade canvas').length") >= 1
 
 
+def test_a_seed_typed_while_the_case_loads_is_kept(page, app_url) -> None:
+    """A seed typed after choosing a case but before its check answers stays in the field
+    (the check's answer is held back until the seed is typed, so the order is certain);
+    choosing a case again fills in the scenario's own seed."""
+    held = []
+    page.route("**/api/scenario/check", lambda route: held.append(route))
+    page.goto(f"{app_url}/lab")
+    page.select_option("#case", CASE)
+    while not held:  # the case's text is in; its check waits
+        page.wait_for_timeout(20)
+    page.fill("#seed", "7")
+    held.pop().continue_()
+    page.wait_for_selector(f"body[data-case-loaded='{CASE}']", state="attached")
+    assert page.input_value("#seed") == "7"
+    page.unroute("**/api/scenario/check")
+    page.select_option("#case", "")
+    page.select_option("#case", CASE)
+    page.wait_for_selector(f"body[data-case-loaded='{CASE}']", state="attached")
+    own = re.search(r"^seed\s*=\s*(\d+)", page.input_value("#toml"), re.MULTILINE)
+    assert own and page.input_value("#seed") == own.group(1) != "7"
+
+
 def test_a_sweep_from_the_lab_matches_foedus_sweep(page, app_url, cli_env) -> None:
     page.goto(f"{app_url}/lab")
     page.select_option("#case", CASE)

@@ -2,7 +2,9 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const lab = {runId: null};
+// seedTyped: the user typed a seed since the scenario's text was last loaded; a check
+// answering after that leaves it (the scenario's seed fills the field only when untouched)
+const lab = {runId: null, seedTyped: false};
 window.lab = lab;
 
 function problems(list) {
@@ -40,7 +42,7 @@ async function check(text) {
   const answer = await foedus.postJson("/api/scenario/check", {toml: text});
   problems(answer.problems);
   fillForm(answer.fields || {});
-  if (answer.ok && fieldsDraws(answer)) $("seed").value = answer.seed;
+  if (answer.ok && fieldsDraws(answer) && !lab.seedTyped) $("seed").value = answer.seed;
   return answer;
 }
 
@@ -48,12 +50,15 @@ function fieldsDraws(answer) {
   return answer.seed !== undefined;
 }
 
+$("seed").addEventListener("input", () => { lab.seedTyped = true; });
+
 // body[data-case-loaded] names the case (or "upload") once its text is in and checked,
-// and its seed filled in: a seed or draws typed before then would be overwritten
+// and its seed filled in (unless one was typed meanwhile)
 $("case").addEventListener("change", async () => {
   const name = $("case").value;
   if (!name) return;
   delete document.body.dataset.caseLoaded;
+  lab.seedTyped = false;
   const answer = await foedus.getJson(`/api/library/${encodeURIComponent(name)}`);
   $("toml").value = answer.toml;
   await check(answer.toml);
@@ -66,6 +71,7 @@ $("upload").addEventListener("change", () => {
   const reader = new FileReader();
   reader.onload = async () => {
     delete document.body.dataset.caseLoaded;
+    lab.seedTyped = false;
     $("case").value = "";
     $("toml").value = reader.result;
     await check(reader.result);
